@@ -1,0 +1,191 @@
+"""Classification: topics with the terms that matched, relevance, area, organisation and figures.
+
+The taxonomy (digest/data/taxonomy.yaml, extendable in config) is compiled once.
+Subject topics are violence signals; facet topics (court outcomes, enforcement,
+prevention, funding, policy) only stack on a subject. Routine police news is
+left out unless a violence signal outweighs it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from importlib import resources
+from urllib.parse import urlsplit
+
+import yaml
+
+from digest.config import Config, TopicOverride
+from digest.errors import ConfigError
+from digest.figures import extract_figures
+from digest.gazetteer import Gazetteer, area_by_name, area_for_host
+from digest.models import Classification, Extracted, TopicMatch
+
+TOPIC_IDS = (
+    "knife_crime", "firearms", "homicide", "county_lines", "exploitation", "gangs", "street_violence",
+    "vawg", "enforcement", "court", "prevention", "partnership", "funding", "policy",
+)
+TITLE_WEIGHT = 3.0
+TOPIC_THRESHOLD = 2.0
+SIGNAL_SCALE = 3.0
+
+
+def term_pattern(term: str) -> str:
+    """A taxonomy term as a regex: words may be joined by space, hyphen or dash; `word*` is a stem."""
+    words = re.split(r"[\s\-–]+", term.strip().lower())
+    parts = []
+    for word in words:
+        stem = word.endswith("*")
+        word = word.rstrip("*")
+        escaped = re.escape(word).replace("'", "['’]?").replace("’", "['’]?")
+        parts.append(escaped + (r"\w*" if stem else ""))
+    return r"(?<![\w£])" + r"[\s\-–—]+".join(parts) + r"(?!\w)"
+
+
+@dataclass
+class Topic:
+    id: str
+    label: str
+    kind: str  # "subject" or "facet"
+    terms: list[str]
+    pattern: re.Pattern[str]
+
+
+def _compile(terms: list[str]) -> re.Pattern[str]:
+    ordered = sorted(set(terms), key=len, reverse=True)
+    return re.compile("|".join(f"(?:{term_pattern(t)})" for t in ordered) or r"(?!x)x", re.I)
+
+
+class Taxonomy:
+    def __init__(self, overrides: dict[str, TopicOverride] | None = None):
+        raw = yaml.safe_load(resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
+        self.topics: dict[str, Topic] = {}
+        for topic_id, spec in raw["topics"].items():
+            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]), re.compile("x"))
+        for topic_id, override in (overrides or {}).items():
+            self._apply(topic_id, override)
+        for topic in self.topics.values():
+            topic.pattern = _compile(topic.terms)
+        self.routine = {group: _compile(terms) for group, terms in (raw.get("routine") or {}).items()}
+
+    def _apply(self, topic_id: str, override: TopicOverride) -> None:
+        topic = self.topics.get(topic_id)
+        if topic is None:
+            if not override.terms:
+                raise ConfigError(f"classify.topics.{topic_id}: a new topic needs terms")
+            topic = Topic(topic_id, override.label or topic_id.replace("_", " ").capitalize(),
+                          override.kind or "subject", [], re.compile("x"))
+            self.topics[topic_id] = topic
+        if override.replace:
+            topic.terms = []
+        topic.terms += [t.lower() for t in override.terms]
+        topic.label = override.label or topic.label
+        topic.kind = override.kind or topic.kind
+
+    def label(self, topic_id: str) -> str:
+        topic = self.topics.get(topic_id)
+        return topic.label if topic else topic_id
+
+
+class Classifier:
+    def __init__(self, config: Config):
+        self.config = config
+        self.taxonomy = Taxonomy(config.classify.topics)
+        self.gazetteer = Gazetteer()
+
+    def classify(self, extracted: Extracted, source_name: str) -> Classification:
+        source = self.config.source(source_name)
+        title, body = extracted.title, extracted.body
+        matches = [m for m in (self._match(t, title, body) for t in self.taxonomy.topics.values()) if m]
+        subject = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "subject")
+        facet = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "facet")
+        routine = self._routine(title, body)
+        signal = subject + (0.25 * facet if subject else 0.0)
+        relevance = 1 - math.exp(-signal / SIGNAL_SCALE)
+        routine_weight = sum(len(terms) for terms in routine.values())
+        if routine and routine_weight * 2 >= subject:
+            relevance *= 0.5
+        relevant = relevance >= self.config.classify.min_relevance
+        # Subjects lead (they decide the digest section); facets stack after them.
+        topics = sorted((m for m in matches if m.score >= TOPIC_THRESHOLD),
+                        key=lambda m: (self.taxonomy.topics[m.topic].kind != "subject", -m.score, m.topic))
+        if relevant and not topics and matches:
+            topics = [max(matches, key=lambda m: m.score)]
+        area, mentioned = self.gazetteer.detect(title, body, prior=source.area or extracted.area_hint)
+        org_kind = source.org_kind or guess_org_kind(extracted)
+        return Classification(
+            topics=topics, relevance=relevance, relevant=relevant, area=area, mentioned_areas=mentioned,
+            org=source.org or _org_name(area, org_kind), org_kind=org_kind,
+            figures=extract_figures(body), why_not=None if relevant else _why_not(subject, routine),
+        )
+
+    def _match(self, topic: Topic, title: str, body: str) -> TopicMatch | None:
+        in_title = _distinct(topic.pattern.findall(title))
+        body_hits = [h.lower() for h in topic.pattern.findall(body)]
+        in_body = _distinct(body_hits)
+        if not in_title and not in_body:
+            return None
+        extra = len(body_hits) - len(in_body)
+        score = TITLE_WEIGHT * len(in_title) + len(in_body) + 0.5 * min(extra, 4)
+        terms = in_title + [t for t in in_body if t not in in_title]
+        return TopicMatch(topic.id, round(score, 2), terms)
+
+    def _routine(self, title: str, body: str) -> dict[str, list[str]]:
+        text = f"{title}\n{body}"
+        found = {group: _distinct(p.findall(text)) for group, p in self.taxonomy.routine.items()}
+        return {group: terms for group, terms in found.items() if terms}
+
+
+def _distinct(hits: list[str]) -> list[str]:
+    out: list[str] = []
+    for hit in hits:
+        hit = " ".join(hit.lower().split())
+        if hit not in out:
+            out.append(hit)
+    return out
+
+
+def _why_not(subject: float, routine: dict[str, list[str]]) -> str:
+    if routine:
+        groups = "; ".join(f"{group.replace('_', ' ')}: {', '.join(terms[:4])}" for group, terms in routine.items())
+        return f"routine police news ({groups}) without a strong serious-violence signal"
+    if subject:
+        return "only a weak serious-violence signal"
+    return "no serious-violence signal"
+
+
+_ORG_CUES = {
+    "pcc": re.compile(r"commissioner[’']s blog|police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b|\bmy office\b|\bdeputy mayor for policing\b", re.I),
+    "vru": re.compile(r"violence (?:and exploitation )?reduction (?:unit|partnership|network)|\bVE?RU\b|\bVRP\b|violence prevention (?:unit|partnership)", re.I),
+    "news": re.compile(r"local democracy reporting|\btold the\b|\bour reporter\b|\bcontacted by\b|\bnewspaper\b", re.I),
+    "police": re.compile(r"\b(?:officers|detective|inspector|sergeant|superintendent|chief constable|constabulary|arrested)\b", re.I),
+}
+
+
+def guess_org_kind(extracted: Extracted) -> str:
+    """Who published it, from the URL's host, else from cues in the title and opening."""
+    host = urlsplit(extracted.url).hostname if extracted.url else None
+    if host:
+        if re.search(r"pcc|pfcc|commissioner|mopac", host):
+            return "pcc"
+        if re.search(r"vru|veru|vrp|violence", host):
+            return "vru"
+        if area_for_host(host) or host.endswith("police.uk"):
+            return "police"
+    opening = extracted.title + "\n" + "\n".join(extracted.body.split("\n\n")[:5])
+    scores = {kind: len(cue.findall(opening)) for kind, cue in _ORG_CUES.items()}
+    scores["pcc"] *= 2  # a commissioner named in the opening usually means their own office wrote it
+    best = max(scores, key=lambda kind: scores[kind])
+    return best if scores[best] else "other"
+
+
+def _org_name(area: str | None, org_kind: str) -> str | None:
+    known = area_by_name(area)
+    if not known:
+        return None
+    if org_kind == "police":
+        return known.force
+    if org_kind == "pcc":
+        return known.commissioner
+    return None

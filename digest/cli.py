@@ -1,0 +1,208 @@
+"""The `digest` command: thin wrappers over the library; errors become one `Error: ...` line."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+import click
+import yaml
+
+from digest.config import Config, config_path_from, effective_config, load_config
+from digest.errors import DigestError
+from digest.models import utc_now
+from digest.store import Store
+
+EXPORT_FIELDS = (
+    "id", "source", "url", "path", "title", "published", "first_seen", "area", "mentioned_areas", "org",
+    "org_kind", "topics", "relevance", "relevant", "cluster", "aliases", "figures", "summary", "reasons", "why_not",
+)
+
+
+def _config(ctx: click.Context) -> Config:
+    config = ctx.obj.get("config")
+    if config is None:
+        config = ctx.obj["config"] = load_config(ctx.obj["config_path"])
+    return config
+
+
+def _store(ctx: click.Context) -> Store:
+    store = Store(_config(ctx).database)
+    ctx.call_on_close(store.close)
+    return store
+
+
+def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn library errors into click's one-line `Error:` with exit code 1."""
+
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DigestError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    wrapper.__name__ = func.__name__
+    wrapper.__doc__ = func.__doc__
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--config", "config_path", metavar="PATH", help="Config file (default ./config.yaml or $DIGEST_CONFIG).")
+@click.option("-v", "--verbose", is_flag=True, help="Log what happens to each document.")
+@click.version_option(package_name="digest")
+@click.pass_context
+def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
+    """Weekly digest and feeds of UK police and commissioner news about serious violence."""
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    ctx.obj = {"config_path": config_path_from(config_path)}
+
+
+@cli.command()
+@click.pass_context
+@_user_errors
+def check(ctx: click.Context) -> None:
+    """Validate the config and print it with defaults filled in and secrets masked.
+
+    Example: digest --config config.yaml check
+    """
+    config = _config(ctx)
+    click.echo(f"# {config.config_path}: OK")
+    click.echo(yaml.safe_dump(effective_config(config), sort_keys=False, allow_unicode=True), nl=False)
+
+
+@cli.command()
+@click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@click.option("--strict", is_flag=True, help="Exit 1 if any source failed.")
+@click.pass_context
+@_user_errors
+def ingest(ctx: click.Context, sources: tuple[str, ...], strict: bool) -> None:
+    """Run the sources once and print a summary per source.
+
+    Example: digest ingest --source seeds
+    """
+    from digest.pipeline import ingest as run_ingest
+
+    config = _config(ctx)
+    summaries = run_ingest(config, _store(ctx), sources)
+    for summary in summaries:
+        click.echo(summary.line())
+    failed = [s.name for s in summaries if s.error]
+    if strict and failed:
+        raise click.ClickException(f"sources failed: {', '.join(failed)}")
+
+
+@cli.command()
+@click.option("--week", default=None, metavar="YYYY-Www|current|last", help="Default: the last complete week.")
+@click.pass_context
+@_user_errors
+def build(ctx: click.Context, week: str | None) -> None:
+    """Write the week's edition (HTML and text), the archive index and all feeds.
+
+    Example: digest build --week current
+    """
+    from digest.service import build as run_build
+
+    result = run_build(_config(ctx), _store(ctx), week)
+    _print_build(result)
+
+
+def _print_build(result: Any) -> None:
+    click.echo(f"Edition {result.week}: {result.item_count} items, {result.older_count} older items")
+    click.echo(f"  HTML:  {result.html}")
+    click.echo(f"  text:  {result.text}")
+    click.echo(f"  index: {result.index}")
+    for feed in result.feeds:
+        click.echo(f"  feed:  {feed}")
+
+
+@cli.command()
+@click.option("--week", default=None, metavar="YYYY-Www|current|last")
+@click.option("--dry-run", is_flag=True, help="Write .eml files to out/outbox/ instead of sending.")
+@click.pass_context
+@_user_errors
+def send(ctx: click.Context, week: str | None, dry_run: bool) -> None:
+    """Email the edition to the configured recipients (not available in this version yet)."""
+    _config(ctx)
+    raise DigestError("send: email delivery is not available in this version yet")
+
+
+@cli.command()
+@click.option("--relevant-only", is_flag=True, help="Only items judged relevant.")
+@click.pass_context
+@_user_errors
+def export(ctx: click.Context, relevant_only: bool) -> None:
+    """Print stored items as JSON Lines.
+
+    Example: digest export --relevant-only > items.jsonl
+    """
+    for row in _store(ctx).items(relevant_only=relevant_only):
+        click.echo(json.dumps(export_record(row), ensure_ascii=False))
+
+
+def export_record(row: dict[str, Any]) -> dict[str, Any]:
+    record = {name: row.get(name) for name in EXPORT_FIELDS}
+    record["relevant"] = bool(row["relevant"])
+    record["figures"] = [{**f, "value": int(f["value"]) if float(f["value"]).is_integer() else f["value"]}
+                         for f in row["figures"]]
+    return record
+
+
+@cli.command()
+@click.pass_context
+@_user_errors
+def status(ctx: click.Context) -> None:
+    """Show each source's health, item counts, and the last and next runs.
+
+    Example: digest status
+    """
+    config = _config(ctx)
+    store = _store(ctx)
+    counts = store.count_items()
+    click.echo(f"Database: {config.database}")
+    click.echo(f"Items: {counts['items']} ({counts['relevant']} relevant), aliases: {counts['aliases']}")
+    health = {row["name"]: row for row in store.sources()}
+    click.echo("Sources:")
+    for source in config.sources:
+        row = health.get(source.name)
+        state = "disabled" if not source.enabled else "never run"
+        if row and source.enabled:
+            state = "OK" if not row["consecutive_failures"] else f"FAILING ({row['consecutive_failures']} in a row): {row['last_error']}"
+            state += f"; last attempt {row['last_attempt']}, last success {row['last_success'] or 'never'}, {row['last_count']} documents"
+        click.echo(f"  {source.name} ({source.kind}): {state}")
+    editions = store.editions()
+    click.echo(f"Last edition: {editions[0]['week']} built {editions[0]['built_at']}" if editions else "Last edition: none built yet")
+    last = store.last_run()
+    click.echo(f"Last ingest: {last['finished']}" if last else "Last ingest: never")
+    next_ingest = datetime.fromisoformat(last["finished"]) + timedelta(seconds=config.schedule.ingest_every) if last else utc_now()
+    click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
+    click.echo(f"Weekly edition: {config.schedule.digest} {config.timezone}")
+
+
+@cli.command()
+@click.option("--once", is_flag=True, help="Ingest, build the current week and feeds, then exit.")
+@click.pass_context
+@_user_errors
+def run(ctx: click.Context, once: bool) -> None:
+    """Run the service; with --once, one pass of ingest and build.
+
+    Example: digest run --once
+    """
+    from digest.service import run_once
+
+    config = _config(ctx)
+    if not once:
+        raise DigestError("run: the long-running service is not available in this version yet; use run --once")
+    summaries, result = run_once(config, _store(ctx))
+    for summary in summaries:
+        click.echo(summary.line())
+    _print_build(result)
+
+
+def main() -> None:
+    cli(prog_name="digest")

@@ -1,0 +1,354 @@
+"""Load and validate config.yaml before anything runs.
+
+Every key has a type, a default and a validator here; errors name the key path
+(`sources[2].url: not a URL`). Paths are resolved relative to the config file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal, Union
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from digest.errors import ConfigError
+
+DEFAULT_CONFIG = "config.yaml"
+ORG_KINDS = ("police", "pcc", "vru", "council", "news", "other")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
+_DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(value: Any) -> float:
+    """'2h' -> 7200.0; a bare number is seconds."""
+    if isinstance(value, bool):
+        raise ValueError("not a duration (use a number with s, m, h or d, e.g. 2h)")
+    if isinstance(value, (int, float)):
+        seconds = float(value)
+    else:
+        match = _DURATION.match(str(value))
+        if not match:
+            raise ValueError(f"not a duration: {value!r} (use a number with s, m, h or d, e.g. 2h)")
+        seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    if seconds <= 0:
+        raise ValueError("must be greater than zero")
+    return seconds
+
+
+def _check_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value or ""):
+        raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
+    return value
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+class SourceBase(Strict):
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    area: str | None = None
+    org: str | None = None
+    org_kind: Literal["police", "pcc", "vru", "council", "news", "other"] | None = None
+    enabled: bool = True
+    every: float | None = None
+
+    @field_validator("every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> float | None:
+        return None if value is None else parse_duration(value)
+
+    @field_validator("area")
+    @classmethod
+    def _area(cls, value: str | None) -> str | None:
+        from digest.gazetteer import area_names  # local import: the gazetteer is data-heavy
+
+        if value is not None and value not in area_names():
+            raise ValueError(f"unknown area {value!r} (use a force area name such as 'Bedfordshire')")
+        return value
+
+
+class FolderSource(SourceBase):
+    kind: Literal["folder"]
+    path: Path
+    max_bytes: int | None = Field(default=None, gt=0)
+
+
+class FeedSource(SourceBase):
+    kind: Literal["feed"]
+    url: str
+    full_text: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value)
+
+
+class WebpageSource(SourceBase):
+    kind: Literal["webpage"]
+    url: str
+    link_selector: str | None = None
+    link_pattern: str | None = None
+    next_selector: str | None = None
+    max_pages: int = Field(default=1, ge=1, le=100)
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        return _check_url(value)
+
+    @field_validator("link_pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a valid regular expression: {exc}") from None
+        return value
+
+
+Source = Annotated[Union[FolderSource, FeedSource, WebpageSource], Field(discriminator="kind")]
+
+
+class Site(Strict):
+    title: str = "Serious violence news digest"
+    base_url: str = "http://127.0.0.1:8080/"
+
+    @field_validator("base_url")
+    @classmethod
+    def _base(cls, value: str) -> str:
+        _check_url(value)
+        return value if value.endswith("/") else value + "/"
+
+
+class Fetch(Strict):
+    user_agent: str = "digest/0.1 (serious violence news digest)"
+    contact: str = "https://github.com/digest-news/digest"
+    timeout: float = Field(default=20.0, gt=0)
+    per_host_delay: float = Field(default=1.0, ge=0)
+    max_bytes: int = Field(default=5_000_000, gt=0)
+    retries: int = Field(default=3, ge=0, le=10)
+    respect_robots: bool = True
+
+
+class Dedupe(Strict):
+    near_duplicate: float = Field(default=0.8, gt=0, le=1)
+
+
+class TopicOverride(Strict):
+    label: str | None = None
+    kind: Literal["subject", "facet"] | None = None
+    terms: list[str] = []
+    replace: bool = False
+
+
+class Classify(Strict):
+    min_relevance: float = Field(default=0.5, ge=0, le=1)
+    topics: dict[str, TopicOverride] = {}
+
+
+class DigestSettings(Strict):
+    group_by: Literal["topic", "area"] = "topic"
+    backfill_days: int = Field(default=30, ge=0)
+
+
+class Feeds(Strict):
+    items: int = Field(default=100, ge=1, le=10_000)
+
+
+class Schedule(Strict):
+    ingest_every: float = 7200.0
+    digest: str = "mon 07:00"
+
+    @field_validator("ingest_every", mode="before")
+    @classmethod
+    def _every(cls, value: Any) -> float:
+        return parse_duration(value)
+
+    @field_validator("digest")
+    @classmethod
+    def _digest(cls, value: str) -> str:
+        match = re.match(r"^\s*([a-z]{3})\s+(\d{1,2}):(\d{2})\s*$", value.lower())
+        if not match or match.group(1) not in WEEKDAYS or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+            raise ValueError(f"not a weekly time: {value!r} (e.g. 'mon 07:00')")
+        return f"{match.group(1)} {int(match.group(2)):02d}:{match.group(3)}"
+
+
+class Smtp(Strict):
+    host: str = "localhost"
+    port: int = Field(default=25, ge=1, le=65535)
+    security: Literal["none", "starttls", "ssl"] = "none"
+    username: str | None = None
+    password_env: str = "DIGEST_SMTP_PASSWORD"
+    timeout: float = Field(default=30.0, gt=0)
+
+
+class Recipient(Strict):
+    address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    areas: list[str] = []
+    topics: list[str] = []
+
+
+class Email(Strict):
+    enabled: bool = False
+    from_: str = Field(default="digest@localhost", alias="from")
+    unsubscribe: str | None = None
+    smtp: Smtp = Smtp()
+    recipients: list[Recipient] = []
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Server(Strict):
+    enabled: bool = True
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+
+
+class Config(Strict):
+    database: Path = Path("data/digest.db")
+    output_dir: Path = Path("out")
+    timezone: str = "Europe/London"
+    site: Site = Site()
+    fetch: Fetch = Fetch()
+    sources: list[Source] = []
+    dedupe: Dedupe = Dedupe()
+    classify: Classify = Classify()
+    digest: DigestSettings = DigestSettings()
+    feeds: Feeds = Feeds()
+    schedule: Schedule = Schedule()
+    email: Email = Email()
+    server: Server = Server()
+    # Set by load_config, not by the file.
+    config_path: Path | None = Field(default=None, exclude=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Europe/London)") from None
+        return value
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> "Config":
+        seen: set[str] = set()
+        for source in self.sources:
+            if source.name in seen:
+                raise ValueError(f"duplicate source name {source.name!r}")
+            seen.add(source.name)
+        return self
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def source(self, name: str) -> FolderSource | FeedSource | WebpageSource:
+        for source in self.sources:
+            if source.name == name:
+                return source
+        raise ConfigError(f"sources: no source named {name!r}")
+
+
+def config_path_from(option: str | None) -> Path:
+    return Path(option or os.environ.get("DIGEST_CONFIG") or DEFAULT_CONFIG)
+
+
+def load_config(path: str | Path) -> Config:
+    """Read, validate and resolve a config file; raise ConfigError naming the key at fault."""
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: the top level must be a mapping of keys")
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {format_validation_error(exc)}") from None
+    return _resolve_paths(config, path.resolve())
+
+
+def _resolve_paths(config: Config, path: Path) -> Config:
+    base = path.parent
+    config.config_path = path
+    config.database = (base / config.database).resolve()
+    config.output_dir = (base / config.output_dir).resolve()
+    for index, source in enumerate(config.sources):
+        if isinstance(source, FolderSource):
+            source.path = (base / source.path).resolve()
+            if not source.path.is_dir():
+                raise ConfigError(f"{path}: sources[{index}].path: no such folder: {source.path}")
+    return config
+
+
+def format_validation_error(exc: ValidationError) -> str:
+    """The first error as `key.path[2].name: message`."""
+    error = exc.errors()[0]
+    loc = list(error["loc"])
+    # Drop the discriminated-union tag pydantic inserts ('sources', 0, 'folder', 'path').
+    if len(loc) >= 3 and loc[0] == "sources" and loc[2] in ("folder", "feed", "webpage"):
+        del loc[2]
+    key = _key_path(loc)
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = "unknown key"
+    elif kind == "missing":
+        message = "required key is missing"
+    elif kind == "union_tag_invalid":
+        key = f"{key}.kind"
+        message = f"unknown source kind {error['input'].get('kind')!r} (expected folder, feed or webpage)"
+    elif kind == "union_tag_not_found":
+        key = f"{key}.kind"
+        message = "required key is missing (folder, feed or webpage)"
+    else:
+        message = error["msg"].removeprefix("Value error, ")
+        if kind.endswith("_type") or kind.endswith("_parsing"):
+            message = f"{message} (got {error['input']!r})"
+    more = len(exc.errors()) - 1
+    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
+    return f"{key}: {message}{suffix}" if key else f"{message}{suffix}"
+
+
+def _key_path(loc: list[Any]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            part = "from" if part == "from_" else part
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def effective_config(config: Config) -> dict[str, Any]:
+    """The config as loaded, with defaults filled in and secrets masked, for `digest check`."""
+    data = config.model_dump(mode="json", by_alias=True)
+    smtp = data["email"]["smtp"]
+    env_name = smtp["password_env"]
+    smtp["password"] = "***** (set)" if os.environ.get(env_name) else f"(not set: ${env_name} is empty)"
+    return data

@@ -1,0 +1,163 @@
+"""Wires the stages: source -> extract -> dedupe -> classify -> store, per source and per document.
+
+One broken document is reported and skipped; one broken source is reported and the
+others carry on. Each document is stored in one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, TypeVar
+
+from digest.classify import Classifier
+from digest.config import Config
+from digest.dedupe import canonical_url, content_hash, text_fingerprint
+from digest.errors import DigestError, DocumentError
+from digest.extract import extract
+from digest.models import Document, Failed, Unchanged, utc_now
+from digest.sources import read_source
+from digest.store import FileState, Store
+
+log = logging.getLogger("digest.ingest")
+T = TypeVar("T")
+
+
+@dataclass
+class SourceSummary:
+    name: str
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    missing: int = 0
+    error: str | None = None
+    problems: list[Failed] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"new": self.new, "updated": self.updated, "duplicate": self.duplicate,
+                "unchanged": self.unchanged, "failed": self.failed}
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.name}: FAILED: {self.error}"
+        text = (f"{self.name}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "
+                f"{self.unchanged} unchanged, {self.failed} failed")
+        return text + (f", {self.missing} no longer present" if self.missing else "")
+
+
+def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[SourceSummary]:
+    wanted = list(names)
+    for name in wanted:
+        config.source(name)  # unknown names are a user error before anything runs
+    sources = [s for s in config.sources if (s.name in wanted if wanted else s.enabled)]
+    classifier = Classifier(config)
+    summaries = []
+    for source in sources:
+        summary = ingest_source(config, store, classifier, source)
+        log.info(summary.line())
+        summaries.append(summary)
+    return summaries
+
+
+def ingest_source(config: Config, store: Store, classifier: Classifier, source: object) -> SourceSummary:
+    name, kind = source.name, source.kind  # type: ignore[attr-defined]
+    summary = SourceSummary(name)
+    started = utc_now()
+    known = store.file_states(name)
+    present: set[str] = set()
+    try:
+        for event in _progress(read_source(config, source, store), name):
+            if getattr(event, "path", None):
+                present.add(event.path)  # type: ignore[union-attr]
+            _handle(event, store, classifier, known, summary)
+        if kind == "folder":
+            summary.missing = store.mark_missing(name, present)
+    except DigestError as exc:
+        summary.error = str(exc)
+    except Exception as exc:  # a bug or an unexpected failure in one source must not stop the others
+        log.exception("%s: unexpected error", name)
+        summary.error = f"unexpected error: {exc!r}"
+    store.record_run(name, kind, started, summary.counts(), summary.error)
+    return summary
+
+
+def _handle(event: Document | Unchanged | Failed, store: Store, classifier: Classifier,
+            known: dict[str, FileState], summary: SourceSummary) -> None:
+    if isinstance(event, Unchanged):
+        if event.sha256:
+            store.touch_file(event.source, event.path, event.size, event.mtime_ns, event.sha256)
+        summary.unchanged += 1
+        return
+    if isinstance(event, Failed):
+        _fail(summary, event)
+        return
+    where = event.path or event.url or "?"
+    try:
+        outcome = ingest_document(event, store, classifier, known)
+    except DocumentError as exc:
+        _fail(summary, Failed(event.source, where, str(exc)))
+        return
+    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+        log.exception("%s: %s: unexpected error", event.source, where)
+        _fail(summary, Failed(event.source, where, f"unexpected error: {exc!r}"))
+        return
+    setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+
+def _fail(summary: SourceSummary, failed: Failed) -> None:
+    log.warning("%s: skipped %s: %s", failed.source, failed.where, failed.reason)
+    summary.failed += 1
+    summary.problems.append(failed)
+
+
+def ingest_document(document: Document, store: Store, classifier: Classifier,
+                    known: dict[str, FileState]) -> str:
+    """Store one document; returns 'new', 'updated' or 'duplicate'."""
+    extracted = extract(document)
+    where = document.path or document.url
+    for warning in extracted.warnings:
+        log.warning("%s: %s: %s", document.source, where, warning)
+    canonical = canonical_url(extracted.url)
+    fingerprint = text_fingerprint(extracted.body)
+    sha = content_hash(document.content)
+    key = canonical or f"{document.source}:{where}"
+    state = known.get(document.path or "")
+    with store.transaction():
+        existing_id: int | None = None
+        if state and state.is_alias and state.item_id:
+            store.remove_alias(state.item_id, document.source, document.path or "")
+        elif state and state.item_id:
+            existing_id = state.item_id
+        if existing_id is None:
+            found = store.find_item(key=key, canonical_url=canonical)
+            existing_id = found["id"] if found else None
+        if existing_id is None and (twin := store.find_item(fingerprint=fingerprint)):
+            store.add_alias(twin["id"], document.source, extracted.url, document.path)
+            _remember_file(store, document, sha, twin["id"], is_alias=True)
+            log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin["id"])
+            return "duplicate"
+        classification = classifier.classify(extracted, document.source)
+        item_id = store.save_item(
+            item_id=existing_id, key=key, source=document.source, path=document.path, extracted=extracted,
+            canonical=canonical, fingerprint=fingerprint, classification=classification,
+        )
+        _remember_file(store, document, sha, item_id, is_alias=False)
+    return "updated" if existing_id else "new"
+
+
+def _remember_file(store: Store, document: Document, sha: str, item_id: int, is_alias: bool) -> None:
+    if document.path is not None and document.size is not None and document.mtime_ns is not None:
+        store.record_file(document.source, document.path, document.size, document.mtime_ns, sha, item_id, is_alias)
+
+
+def _progress(events: Iterator[T], name: str) -> Iterator[T]:
+    """A progress bar on a terminal; plain log lines otherwise (systemd)."""
+    if not sys.stderr.isatty():
+        return events
+    from tqdm import tqdm
+
+    return iter(tqdm(events, desc=name, unit="doc", leave=False))

@@ -1,0 +1,55 @@
+"""Jobs the CLI and (later) the scheduler run: build an edition with its feeds, and run once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.classify import Taxonomy
+from digest.config import Config
+from digest.feeds import write_feeds
+from digest.pipeline import SourceSummary, ingest
+from digest.render import environment, write_edition, write_index
+from digest.report import build_edition, resolve_week, shift_week
+from digest.store import Store
+
+log = logging.getLogger("digest.service")
+
+
+@dataclass
+class BuildResult:
+    week: str
+    item_count: int
+    older_count: int
+    html: Path
+    text: Path
+    index: Path
+    feeds: list[Path] = field(default_factory=list)
+
+
+def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
+    """Write one week's edition (HTML and text), the archive index and all feeds."""
+    label = resolve_week(week, config.tz)
+    taxonomy = Taxonomy(config.classify.topics)
+    built = {e["week"] for e in store.editions()}
+    previous, following = shift_week(label, -1, config.tz), shift_week(label, 1, config.tz)
+    edition = build_edition(
+        config, store, taxonomy, label,
+        previous_week=previous if previous in built else None,
+        next_week=following if following in built else None,
+    )
+    env = environment()
+    html, text = write_edition(config, edition, env)
+    start, end = edition.start.isoformat(), edition.end.isoformat()
+    store.record_edition(label, start, end, edition.item_count + edition.older_count)
+    index = write_index(config, store.editions(), env)
+    feeds = write_feeds(config, store, taxonomy)
+    log.info("built edition %s: %d items, %d older", label, edition.item_count, edition.older_count)
+    return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds)
+
+
+def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult]:
+    """Ingest every enabled source, then build the current week's edition and the feeds."""
+    summaries = ingest(config, store)
+    return summaries, build(config, store, "current")

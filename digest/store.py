@@ -1,0 +1,294 @@
+"""The only module that writes SQL: one SQLite file through sqlite-utils.
+
+Schema changes are ordered migrations; each document is written in one
+transaction; every time is stored as an ISO 8601 UTC string.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Iterator
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+from digest.errors import DigestError
+from digest.models import Classification, Extracted, utc_now
+
+migrations = Migrations("digest")
+
+
+@migrations()
+def m001_initial(db: Database) -> None:
+    db["sources"].create(
+        {"name": str, "kind": str, "last_attempt": str, "last_success": str,
+         "consecutive_failures": int, "last_error": str, "last_count": int},
+        pk="name",
+    )
+    db["items"].create(
+        {"id": int, "key": str, "source": str, "url": str, "canonical_url": str, "path": str,
+         "title": str, "published": str, "published_time": str, "first_seen": str, "updated_at": str,
+         "body": str, "summary": str, "fingerprint": str, "area": str, "mentioned_areas": str,
+         "org": str, "org_kind": str, "relevance": float, "relevant": int, "why_not": str, "cluster": int},
+        pk="id", not_null={"key", "source", "title", "first_seen", "body", "fingerprint"},
+    )
+    db["items"].create_index(["key"], unique=True)
+    db["items"].create_index(["canonical_url"])
+    db["items"].create_index(["fingerprint"])
+    db["items"].create_index(["first_seen"])
+    db["item_topics"].create(
+        {"item_id": int, "topic": str, "rank": int, "score": float, "terms": str},
+        pk=("item_id", "topic"), foreign_keys=[("item_id", "items", "id")],
+    )
+    db["figures"].create(
+        {"id": int, "item_id": int, "kind": str, "value": float, "text": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+    )
+    db["figures"].create_index(["item_id"])
+    db["aliases"].create(
+        {"id": int, "item_id": int, "source": str, "url": str, "path": str, "added_at": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")],
+    )
+    db["aliases"].create_index(["item_id"])
+    db["files"].create(
+        {"source": str, "path": str, "size": int, "mtime_ns": int, "sha256": str,
+         "item_id": int, "is_alias": int, "seen_at": str, "missing_since": str},
+        pk=("source", "path"),
+    )
+    db["runs"].create(
+        {"id": int, "source": str, "started": str, "finished": str, "new": int, "updated": int,
+         "duplicate": int, "unchanged": int, "failed": int, "error": str},
+        pk="id",
+    )
+    db["runs"].create_index(["started"])
+    db["fetch_log"].create(
+        {"id": int, "source": str, "url": str, "status": int, "bytes": int, "duration_ms": int,
+         "error": str, "at": str},
+        pk="id",
+    )
+    db["editions"].create(
+        {"week": str, "start": str, "end": str, "built_at": str, "item_count": int}, pk="week",
+    )
+    db["items"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+
+
+@dataclass
+class FileState:
+    size: int
+    mtime_ns: int
+    sha256: str
+    item_id: int | None
+    is_alias: bool
+
+
+class Store:
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
+            self.db = Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            migrations.apply(self.db)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise DigestError(f"{self.path}: cannot open database ({exc})") from None
+
+    def close(self) -> None:
+        self.db.close()
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        """All writes inside commit together or not at all (nested blocks use savepoints)."""
+        return self.db.atomic()
+
+    # --- folder bookkeeping ------------------------------------------------------------
+
+    def file_states(self, source: str) -> dict[str, FileState]:
+        rows = self.db.execute(
+            "select path, size, mtime_ns, sha256, item_id, is_alias from files where source = ?", [source]
+        ).fetchall()
+        return {r[0]: FileState(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
+
+    def touch_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str) -> None:
+        self.db.execute(
+            "update files set size = ?, mtime_ns = ?, sha256 = ?, missing_since = null where source = ? and path = ?",
+            [size, mtime_ns, sha256, source, path],
+        )
+
+    def record_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str,
+                    item_id: int | None, is_alias: bool) -> None:
+        self.db["files"].upsert(
+            {"source": source, "path": path, "size": size, "mtime_ns": mtime_ns, "sha256": sha256,
+             "item_id": item_id, "is_alias": int(is_alias), "seen_at": _now(), "missing_since": None},
+            pk=("source", "path"),
+        )
+
+    def mark_missing(self, source: str, present: set[str]) -> int:
+        """Files no longer in the folder: their items are kept, the file rows remember when they went."""
+        gone = [p for p in self.file_states(source) if p not in present]
+        for path in gone:
+            self.db.execute(
+                "update files set missing_since = coalesce(missing_since, ?) where source = ? and path = ?",
+                [_now(), source, path],
+            )
+        return len(gone)
+
+    # --- items ---------------------------------------------------------------------------
+
+    def find_item(self, *, key: str | None = None, canonical_url: str | None = None,
+                  fingerprint: str | None = None) -> dict[str, Any] | None:
+        for column, value in (("key", key), ("canonical_url", canonical_url), ("fingerprint", fingerprint)):
+            if value:
+                row = self.db.execute(
+                    f"select id, key, fingerprint from items where {column} = ? order by id limit 1", [value]
+                ).fetchone()
+                if row:
+                    return {"id": row[0], "key": row[1], "fingerprint": row[2]}
+        return None
+
+    def save_item(self, *, item_id: int | None, key: str, source: str, path: str | None,
+                  extracted: Extracted, canonical: str | None, fingerprint: str,
+                  classification: Classification) -> int:
+        """Insert or update one item with its topics and figures, in one transaction."""
+        now = _now()
+        row = {
+            "key": key, "source": source, "url": extracted.url, "canonical_url": canonical, "path": path,
+            "title": extracted.title, "body": extracted.body, "summary": extracted.summary,
+            "published": extracted.published.isoformat() if extracted.published else None,
+            "published_time": _iso(extracted.published_time) if extracted.published_time else None,
+            "updated_at": now, "fingerprint": fingerprint,
+            "area": classification.area, "mentioned_areas": json.dumps(classification.mentioned_areas),
+            "org": classification.org, "org_kind": classification.org_kind,
+            "relevance": round(classification.relevance, 4), "relevant": int(classification.relevant),
+            "why_not": classification.why_not,
+        }
+        with self.db.atomic():
+            if item_id is None:
+                row["first_seen"] = now
+                item_id = int(self.db["items"].insert(row).last_pk)
+                self.db["items"].update(item_id, {"cluster": item_id})
+            else:
+                self.db["items"].update(item_id, row)
+            self.db.execute("delete from item_topics where item_id = ?", [item_id])
+            self.db.execute("delete from figures where item_id = ?", [item_id])
+            self.db["item_topics"].insert_all(
+                {"item_id": item_id, "topic": t.topic, "rank": rank, "score": t.score, "terms": json.dumps(t.terms)}
+                for rank, t in enumerate(classification.topics)
+            )
+            self.db["figures"].insert_all(
+                {"item_id": item_id, "kind": f.kind, "value": f.value, "text": f.text}
+                for f in classification.figures
+            )
+        return item_id
+
+    def add_alias(self, item_id: int, source: str, url: str | None, path: str | None) -> None:
+        exists = self.db.execute(
+            "select 1 from aliases where item_id = ? and source = ? and url is ? and path is ?",
+            [item_id, source, url, path],
+        ).fetchone()
+        if not exists:
+            self.db["aliases"].insert(
+                {"item_id": item_id, "source": source, "url": url, "path": path, "added_at": _now()}
+            )
+
+    def remove_alias(self, item_id: int, source: str, path: str) -> None:
+        self.db.execute("delete from aliases where item_id = ? and source = ? and path = ?", [item_id, source, path])
+
+    def items(self, *, relevant_only: bool = False, since: datetime | None = None,
+              until: datetime | None = None, limit: int | None = None,
+              newest_first: bool = False) -> Iterator[dict[str, Any]]:
+        """Items with their topics, reasons, figures and aliases, as plain dicts."""
+        where, params = ["1 = 1"], []
+        if relevant_only:
+            where.append("relevant = 1")
+        if since:
+            where.append("first_seen >= ?")
+            params.append(_iso(since))
+        if until:
+            where.append("first_seen < ?")
+            params.append(_iso(until))
+        order = "first_seen desc, id desc" if newest_first else "id"
+        sql = f"select * from items where {' and '.join(where)} order by {order}"
+        if limit:
+            sql += f" limit {int(limit)}"
+        for row in self.db.query(sql, params):
+            yield self._complete(row)
+
+    def _complete(self, row: dict[str, Any]) -> dict[str, Any]:
+        item_id = row["id"]
+        row["mentioned_areas"] = json.loads(row["mentioned_areas"] or "[]")
+        topics = list(self.db.query(
+            "select topic, terms from item_topics where item_id = ? order by rank", [item_id]
+        ))
+        row["topics"] = [t["topic"] for t in topics]
+        row["reasons"] = [{"topic": t["topic"], "terms": json.loads(t["terms"])} for t in topics]
+        row["figures"] = [
+            {"kind": f["kind"], "value": f["value"], "text": f["text"]}
+            for f in self.db.query("select kind, value, text from figures where item_id = ? order by id", [item_id])
+        ]
+        row["aliases"] = [
+            a["url"] or a["path"]
+            for a in self.db.query("select url, path from aliases where item_id = ? order by id", [item_id])
+        ]
+        return row
+
+    def count_items(self) -> dict[str, int]:
+        total, relevant = self.db.execute("select count(*), coalesce(sum(relevant), 0) from items").fetchone()
+        return {"items": total, "relevant": relevant, "aliases": self.db["aliases"].count}
+
+    # --- sources, runs and editions --------------------------------------------------------
+
+    def record_run(self, source: str, kind: str, started: datetime, counts: dict[str, int],
+                   error: str | None) -> None:
+        finished = _now()
+        ok = error is None
+        with self.db.atomic():
+            self.db["runs"].insert({"source": source, "started": _iso(started), "finished": finished,
+                                    "error": error, **counts})
+            previous = self.db["sources"].get(source) if self._has_source(source) else {}
+            failures = 0 if ok else int(previous.get("consecutive_failures") or 0) + 1
+            self.db["sources"].upsert(
+                {"name": source, "kind": kind, "last_attempt": finished,
+                 "last_success": finished if ok else previous.get("last_success"),
+                 "consecutive_failures": failures, "last_error": error,
+                 "last_count": sum(counts.values())},
+                pk="name",
+            )
+
+    def _has_source(self, name: str) -> bool:
+        return self.db.execute("select 1 from sources where name = ?", [name]).fetchone() is not None
+
+    def sources(self) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from sources order by name"))
+
+    def runs_between(self, since: datetime, until: datetime) -> list[dict[str, Any]]:
+        return list(self.db.query(
+            "select * from runs where started >= ? and started < ? order by id", [_iso(since), _iso(until)]
+        ))
+
+    def last_run(self) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from runs order by id desc limit 1"))
+        return rows[0] if rows else None
+
+    def record_edition(self, week: str, start: str, end: str, item_count: int) -> None:
+        self.db["editions"].upsert(
+            {"week": week, "start": start, "end": end, "built_at": _now(), "item_count": item_count}, pk="week"
+        )
+
+    def editions(self) -> list[dict[str, Any]]:
+        return list(self.db.query("select * from editions order by week desc"))
+
+
+def _iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return value.astimezone(utc_now().tzinfo).isoformat(timespec="seconds")
+
+
+def _now() -> str:
+    return _iso(utc_now())
