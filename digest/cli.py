@@ -58,7 +58,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     """Weekly digest and feeds of UK police and commissioner news about serious violence."""
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
+        format="%(levelname)s %(name)s: %(message)s", force=True,
     )
     ctx.obj = {"config_path": config_path_from(config_path)}
 
