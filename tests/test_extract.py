@@ -85,7 +85,7 @@ def test_dashed_front_matter_with_description() -> None:
 
 def test_broken_front_matter_warns_and_keeps_text() -> None:
     text = "```yaml\ntitle: [unclosed\n```\nCounty lines gang jailed\nFour men were jailed for running a drugs line into Bedford.\n"
-    got = extract(text_doc(text))
+    got = extract_text(text)
     assert any("front matter" in warning for warning in got.warnings)
     assert got.title == "County lines gang jailed"
     assert "Four men were jailed" in got.body
@@ -478,12 +478,9 @@ def test_is_furniture(line: str) -> None:
 
 
 @pytest.mark.parametrize("line", [
-    "",
-    "Officers searched a home in Luton and seized two knives.",
-    "The Commissioner’s blog – tackling serious violence",
+    "", "Officers searched a home in Luton and seized two knives.", "March 2023",
+    "The Commissioner’s blog – tackling serious violence", "News from the force this week includes three arrests.",
     "Police were called to reports of a man with a knife near the cookie factory on Dunstable Road.",
-    "March 2023",
-    "News from the force this week includes three arrests.",
 ])
 def test_is_not_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -511,21 +508,13 @@ def test_trim() -> None:
 
 
 @pytest.mark.parametrize("value,expected", [
-    ("5 Mar 2019", date(2019, 3, 5)),
-    ("12 April 2022", date(2022, 4, 12)),
-    ("Tuesday 12th April 2022", date(2022, 4, 12)),
-    ("April 12, 2022", date(2022, 4, 12)),
-    ("2022-04-12", date(2022, 4, 12)),
-    ("2024-05-14T09:30:00+01:00", date(2024, 5, 14)),
-    ("03/11/2021", date(2021, 11, 3)),
-    (date(2020, 2, 29), date(2020, 2, 29)),
+    ("5 Mar 2019", date(2019, 3, 5)), ("12 April 2022", date(2022, 4, 12)),
+    ("Tuesday 12th April 2022", date(2022, 4, 12)), ("April 12, 2022", date(2022, 4, 12)),
+    ("2022-04-12", date(2022, 4, 12)), ("2024-05-14T09:30:00+01:00", date(2024, 5, 14)),
+    ("03/11/2021", date(2021, 11, 3)), (date(2020, 2, 29), date(2020, 2, 29)),
     (datetime(2021, 1, 2, 3, 4), date(2021, 1, 2)),
-    ("March 2023", None),
-    ("31 February 2022", None),
-    ("last Tuesday", None),
-    ("", None),
-    (20220412, None),
-    (None, None),
+    ("March 2023", None), ("31 February 2022", None), ("last Tuesday", None), ("", None),
+    (20220412, None), (None, None),
 ])
 def test_parse_date(value, expected) -> None:
     assert parse_date(value) == expected

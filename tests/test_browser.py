@@ -1,0 +1,108 @@
+"""The pages people look at, opened in a real headless Chromium over HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+]
+TITLES = [
+    "Partnership approach needed to tackle serious violence",
+    "The Commissioner’s blog – tackling serious violence",
+    "Serious violence and knife crime to be tackled ‘as one’ across Northamptonshire",
+    "Since February, officers from across Bedfordshire Police",
+    "Police and Crime Commissioner Darryl Preston has welcomed",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def site(digest, tmp_path) -> Iterator[str]:
+    assert digest("run", "--once").exit_code == 0
+    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "out"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+def test_edition_shows_all_five_with_topics_and_links(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site + "index.html")
+    page.locator("a[href^='digests/']").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith(".html") and "/digests/" in page.url
+    body = page.locator("body")
+    for title in TITLES:
+        heading = page.get_by_text(title, exact=False).first
+        assert heading.is_visible(), title
+    text = body.inner_text()
+    for label in ("Knife crime", "Partnership"):
+        assert label in text
+    original = page.locator("a[href='https://www.bedfordshire.police.uk/news-and-appeals/partnership-tackle-violence-march2019']")
+    assert original.count() >= 1 and original.first.is_visible()
+    assert page.locator("script").count() == 0
+    feed_link = page.locator("link[rel='alternate'][type='application/rss+xml']")
+    assert feed_link.count() == 1
+
+
+def test_each_item_lists_its_topic_labels(site, browser):
+    page = browser.new_page()
+    page.goto(site + "index.html")
+    page.locator("a[href^='digests/']").first.click()
+    items = page.locator("article.item")
+    assert items.count() == 2  # the two without a stated date; the three older ones are listed compactly
+    for index in range(items.count()):
+        assert items.nth(index).locator(".topic").count() >= 1
+    older = page.locator("#older")
+    assert older.is_visible() and "Older items found this week (3)" in older.inner_text()
+
+
+def test_reads_on_a_phone_without_sideways_scrolling(site, browser):
+    page = browser.new_page(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    page.goto(site + "index.html")
+    page.locator("a[href^='digests/']").first.click()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0
+    font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('article.item p')).fontSize)")
+    assert font_size >= 14
+
+
+def test_prints_with_every_item_visible(site, browser, tmp_path: Path):
+    page = browser.new_page()
+    page.goto(site + "index.html")
+    page.locator("a[href^='digests/']").first.click()
+    page.emulate_media(media="print")
+    text = page.locator("body").inner_text()
+    for title in TITLES:
+        assert title in " ".join(text.split())
+    pdf = tmp_path / "edition.pdf"
+    page.pdf(path=str(pdf))
+    assert pdf.read_bytes().startswith(b"%PDF")
