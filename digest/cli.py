@@ -89,6 +89,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], strict: bool) -> None:
     from digest.pipeline import ingest as run_ingest
 
     config = _config(ctx)
+    for name in sources:
+        config.source(name)  # an unknown name is an error before the database is touched
     summaries = run_ingest(config, _store(ctx), sources)
     for summary in summaries:
         click.echo(summary.line())

@@ -19,7 +19,6 @@ from pydantic import (
     Field,
     ValidationError,
     field_validator,
-    model_validator,
 )
 
 from digest.errors import ConfigError
@@ -245,15 +244,6 @@ class Config(Strict):
             raise ValueError(f"unknown time zone {value!r} (e.g. Europe/London)") from None
         return value
 
-    @model_validator(mode="after")
-    def _unique_names(self) -> "Config":
-        seen: set[str] = set()
-        for source in self.sources:
-            if source.name in seen:
-                raise ValueError(f"duplicate source name {source.name!r}")
-            seen.add(source.name)
-        return self
-
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
@@ -295,6 +285,11 @@ def load_config(path: str | Path) -> Config:
 
 def _resolve_paths(config: Config, path: Path) -> Config:
     base = path.parent
+    seen: set[str] = set()
+    for index, source in enumerate(config.sources):
+        if source.name in seen:
+            raise ConfigError(f"{path}: sources[{index}].name: duplicate source name {source.name!r}")
+        seen.add(source.name)
     config.config_path = path
     config.database = (base / config.database).resolve()
     config.output_dir = (base / config.output_dir).resolve()

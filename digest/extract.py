@@ -74,16 +74,11 @@ def extract_text(text: str) -> Extracted:
         rest = match.group(2).strip()
         lines = ([rest] if rest else []) + lines[1:]
 
+    # Datelines above or right under the title: a stated date is used, a month alone is dropped.
+    published, published_time = _take_datelines(lines, published, published_time)
     if not title and len(lines) > 1 and _heading_like(lines[0]):
         title = lines.pop(0)
-    # Datelines right under the title: a stated date is used, a month alone is dropped.
-    while lines and (stamp := _dateline(lines[0])) is not None:
-        lines.pop(0)
-        if isinstance(stamp, datetime):
-            published_time = published_time or stamp
-            published = published or stamp.date()
-        elif isinstance(stamp, date):
-            published = published or stamp
+    published, published_time = _take_datelines(lines, published, published_time)
 
     paragraphs = lines
     if paragraphs and title and paragraphs[0] == title:
@@ -101,6 +96,19 @@ def extract_text(text: str) -> Extracted:
         area_hint=_meta_text(meta, "area"),
         warnings=warnings,
     )
+
+
+def _take_datelines(lines: list[str], published: date | None, published_time: datetime | None
+                    ) -> tuple[date | None, datetime | None]:
+    """Remove date-only lines from the top of `lines`, keeping the first date they state."""
+    while lines and (stamp := _dateline(lines[0])) is not None:
+        lines.pop(0)
+        if isinstance(stamp, datetime):
+            published_time = published_time or stamp
+            published = published or stamp.date()
+        elif isinstance(stamp, date):
+            published = published or stamp
+    return published, published_time
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
@@ -187,7 +195,10 @@ def extract_html(html: str, url: str | None) -> Extracted:
     lines = [line for line in lines if line and not is_furniture(line)]
     title = _html_title(soup)
     published_time = _html_published(soup, lines)
-    lines = [line for line in lines if _dateline(line) is None and line != title]
+    headlines = {title, *_headings(soup)}
+    lines = [line for line in lines if _dateline(line) is None]
+    while lines and lines[0] in headlines:
+        lines.pop(0)
     description = _meta_content(soup, "og:description", "description")
     return Extracted(
         title=trim(title or first_sentences(lines[:1], limit=10_000), TITLE_LIMIT if not title else 200),
@@ -215,6 +226,14 @@ def _html_title(soup: BeautifulSoup) -> str | None:
     if not title and soup.title and soup.title.string:
         title = re.split(r"\s+[|–—-]\s+", soup.title.string.strip())[0]
     return title or None
+
+
+def _headings(soup: BeautifulSoup) -> set[str]:
+    """The page's own headline texts, which trafilatura may repeat as the body's first line."""
+    found = {" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2"], limit=3)}
+    if soup.title and soup.title.string:
+        found.add(re.split(r"\s+[|–—-]\s+", soup.title.string.strip())[0])
+    return found
 
 
 def _canonical_link(soup: BeautifulSoup) -> str | None:

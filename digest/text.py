@@ -209,6 +209,8 @@ def parse_platform_timestamp(line: str) -> datetime | None:
 
 def parse_datetime(value: str) -> datetime | None:
     """An ISO 8601 timestamp with a time (metadata such as article:published_time)."""
+    if not re.match(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", value):
+        return None  # a date without a time: parse_date's job, never an invented midnight
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:

@@ -143,7 +143,6 @@ def test_duplicate_source_names_is_an_error(write_config: Callable[..., Path], d
     assert "duplicate" in message and "force-news" in message
 
 
-@pytest.mark.xfail(reason="the duplicate-name error does not name the key path (no 'sources[1]')", strict=True)
 def test_duplicate_source_names_names_key_path(write_config: Callable[..., Path], digest: Callable[..., Result]) -> None:
     path = write_config(sources=[feed(), feed(url="https://www.example.police.uk/other/rss")])
     message = error_message(digest("check", config=path), path)
@@ -188,8 +187,6 @@ def test_bad_config_stops_ingest_before_anything_runs(
     assert not list(tmp_path.rglob("*.db"))
 
 
-@pytest.mark.xfail(reason="`ingest --source nosuch` creates the database before reporting the unknown source",
-                   strict=True)
 def test_unknown_source_name_stops_ingest_before_anything_runs(digest: Callable[..., Result], tmp_path: Path) -> None:
     result = digest("ingest", "--source", "nosuch")
     assert result.exit_code == 1

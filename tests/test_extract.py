@@ -215,7 +215,6 @@ def test_no_title_uses_first_sentence_not_furniture() -> None:
     assert_clean(got)
 
 
-@pytest.mark.xfail(reason="a dateline above the text (no headline) is taken as the title and its date is lost", strict=True)
 @pytest.mark.parametrize("stamp,published", [
     ("12 April 2022", date(2022, 4, 12)), ("March 2023", None), ("08:17 03/11/2021", date(2021, 11, 3)),
 ])
@@ -307,7 +306,7 @@ def page(head: str = "", top: str = "") -> str:
 <title>Week of action against knife crime | Example Police</title>{head}</head><body>
 <div id="cookie-banner" class="cookie-banner"><p>{BANNER}. We’d like to set additional cookies to understand
 how you use the site.</p><button>Accept additional cookies</button><button>Reject additional cookies</button></div>
-<a class="exit" href="https://www.bbc.co.uk/weather">Quickly exit this site</a>
+<a class="exit" href="https://www.example.org/weather">Quickly exit this site</a>
 <nav><ul><li><a href="/">Home</a></li><li><a href="/news">News</a></li><li><a href="/report">Report a crime</a></li>
 <li><a href="/contact">Contact us</a></li></ul></nav>
 <main><article><h1>Week of action against knife crime</h1>{top}
@@ -344,8 +343,6 @@ def test_html_og_title_and_published_time() -> None:
     assert_article_body(got)
 
 
-@pytest.mark.xfail(reason="when og:title differs from the <h1>, the page headline is kept as the body's first "
-                          "line and becomes the summary", strict=True)
 def test_html_headline_not_in_body_when_og_title_differs() -> None:
     head = '<meta property="og:title" content="Knife crime week of action in Kempston">'
     got = extract(html_doc(page(head=head)))
@@ -354,7 +351,7 @@ def test_html_headline_not_in_body_when_og_title_differs() -> None:
 
 
 def test_html_json_ld_date_and_h1_title() -> None:
-    head = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+    head = ('<script type="application/ld+json">{"@context": "https://schema.example.org", "@type": "NewsArticle", '
             '"headline": "Week of action", "datePublished": "2024-05-14T09:30:00+01:00"}</script>')
     got = extract(html_doc(page(head=head)))
     assert got.title == "Week of action against knife crime"
@@ -372,7 +369,6 @@ def test_html_time_element() -> None:
     assert_article_body(got)
 
 
-@pytest.mark.xfail(reason="a date-only <time datetime> invents a midnight published_time", strict=True)
 def test_html_date_only_time_element_has_no_time() -> None:
     got = extract(html_doc(page(top='<p><time datetime="2024-05-14">14 May 2024</time></p>')))
     assert got.published == date(2024, 5, 14)
