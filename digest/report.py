@@ -142,14 +142,14 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
     tz = config.tz
     start, end = week_bounds(week, tz)
     cutoff = start.date() - timedelta(days=config.digest.backfill_days)
-    entries = [_entry(row, taxonomy) for row in store.items(relevant_only=True, since=start, until=end)]
+    entries = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=start, until=end)]
     fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time, reverse=True)
     older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time, reverse=True)
     prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
-    previous = [_entry(row, taxonomy) for row in store.items(relevant_only=True, since=prev_start, until=start)]
+    previous = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=prev_start, until=start)]
     return Edition(
         week=week, start=start.date(), end=(end - timedelta(days=1)).date(), timezone=config.timezone,
-        generated_at=utc_now(), group_by=config.digest.group_by,
+        generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
         groups=_group(fresh, config.digest.group_by, taxonomy),
         older=older,
         counts_by_area=_counts([e.area or "Area not known" for e in fresh],
@@ -162,13 +162,13 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
     )
 
 
-def _entry(row: dict[str, Any], taxonomy: Taxonomy) -> Entry:
+def _entry(row: dict[str, Any], taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
     topics = [{"id": t, "label": taxonomy.label(t)} for t in row["topics"]]
     why = "; ".join(f"{taxonomy.label(r['topic'])}: {', '.join(r['terms'][:5])}" for r in row["reasons"])
     return Entry(
         id=row["id"], title=row["title"], url=row["url"], org=row["org"], org_kind=row["org_kind"] or "other",
         area=row["area"], published=date.fromisoformat(row["published"]) if row["published"] else None,
-        first_seen=datetime.fromisoformat(row["first_seen"]), summary=row["summary"] or "", topics=topics,
+        first_seen=datetime.fromisoformat(row["first_seen"]).astimezone(tz), summary=row["summary"] or "", topics=topics,
         figures=[{"label": LABELS.get(f["kind"], f["kind"]), "display": format_value(f["kind"], f["value"]),
                   "text": f["text"], "kind": f["kind"], "value": f["value"]} for f in row["figures"]],
         why=f"Matched {why} (relevance {row['relevance']:.2f})" if why else f"Relevance {row['relevance']:.2f}",
