@@ -142,6 +142,9 @@ class Fetch(Strict):
     max_bytes: int = Field(default=5_000_000, gt=0)
     retries: int = Field(default=3, ge=0, le=10)
     respect_robots: bool = True
+    backoff: float = Field(default=1.0, ge=0)  # first retry waits this long, then doubles
+    max_retry_after: float = Field(default=120.0, ge=0)  # a longer Retry-After fails the request
+    max_redirects: int = Field(default=5, ge=0, le=20)
 
 
 class Dedupe(Strict):

@@ -41,6 +41,8 @@ def extract(document: Document) -> Extracted:
     text, warnings = decode(document.content)
     if document.media_type == "html":
         extracted = extract_html(text, document.url)
+    elif document.media_type == "fragment":
+        extracted = extract_fragment(text)
     else:
         extracted = extract_text(text)
     extracted.warnings[:0] = warnings
@@ -208,6 +210,17 @@ def extract_html(html: str, url: str | None) -> Extracted:
         published=published_time.date() if isinstance(published_time, datetime) else published_time,
         published_time=published_time if isinstance(published_time, datetime) else None,
     )
+
+
+def extract_fragment(html: str) -> Extracted:
+    """A feed entry's HTML: its paragraphs as the body; title and date come from the entry."""
+    soup = BeautifulSoup(html, "lxml")
+    blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "blockquote"])
+    texts = [" ".join(b.get_text(" ").split()) for b in blocks if not b.find(["p", "li"])] if blocks else []
+    if not any(texts):
+        texts = [" ".join(line.split()) for line in soup.get_text("\n").split("\n")]
+    lines = [t for t in texts if t and not is_furniture(t)]
+    return Extracted(title="", body="\n\n".join(lines), summary=first_sentences(lines))
 
 
 def _meta_content(soup: BeautifulSoup, *names: str) -> str | None:

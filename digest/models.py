@@ -32,6 +32,9 @@ class Document:
     # Folder bookkeeping so unchanged files are skipped cheaply next time.
     size: int | None = None
     mtime_ns: int | None = None
+    # Used instead when this document yields no article text (a feed entry's own content
+    # when its full-text page turns out empty).
+    fallback: Document | None = None
 
 
 @dataclass
@@ -77,13 +80,21 @@ class Classification:
 
 @dataclass
 class Unchanged:
-    """A document the source already delivered, byte for byte: nothing to do but note it."""
+    """A document the source already delivered: nothing to do but note it."""
 
     source: str
-    path: str
-    size: int
-    mtime_ns: int
+    where: str  # file path or URL
+    size: int | None = None  # folder files: the stat that was checked
+    mtime_ns: int | None = None
     sha256: str | None = None  # set when the bytes had to be read to find out
+
+
+@dataclass
+class NotModified:
+    """The source's page or feed answered 304 Not Modified: nothing new."""
+
+    source: str
+    url: str
 
 
 @dataclass

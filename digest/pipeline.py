@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TypeVar
 
@@ -17,7 +18,8 @@ from digest.config import Config
 from digest.dedupe import canonical_url, content_hash, text_fingerprint
 from digest.errors import DigestError, DocumentError
 from digest.extract import extract
-from digest.models import Document, Failed, Unchanged, utc_now
+from digest.fetch import Fetcher
+from digest.models import Document, Extracted, Failed, NotModified, Unchanged, utc_now
 from digest.sources import read_source
 from digest.store import FileState, Store
 
@@ -33,51 +35,73 @@ class SourceSummary:
     duplicate: int = 0
     unchanged: int = 0
     failed: int = 0
+    not_modified: int = 0
     missing: int = 0
     error: str | None = None
     problems: list[Failed] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         return {"new": self.new, "updated": self.updated, "duplicate": self.duplicate,
-                "unchanged": self.unchanged, "failed": self.failed}
+                "unchanged": self.unchanged, "failed": self.failed, "not_modified": self.not_modified}
 
     def line(self) -> str:
         if self.error:
             return f"{self.name}: FAILED: {self.error}"
         text = (f"{self.name}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "
                 f"{self.unchanged} unchanged, {self.failed} failed")
+        if self.not_modified:
+            text += " (not modified since the last run)"
         return text + (f", {self.missing} no longer present" if self.missing else "")
 
 
+MAX_PARALLEL_SOURCES = 8
+
+
 def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[SourceSummary]:
+    """Run the sources (all enabled ones, or those named), in parallel; one summary each, in config order."""
     wanted = list(names)
     for name in wanted:
         config.source(name)  # unknown names are a user error before anything runs
     sources = [s for s in config.sources if (s.name in wanted if wanted else s.enabled)]
     classifier = Classifier(config)
-    summaries = []
-    for source in sources:
-        summary = ingest_source(config, store, classifier, source)
+    fetcher = Fetcher(config) if any(s.kind != "folder" for s in sources) else None
+
+    def run(source: object) -> SourceSummary:
+        worker_store = Store(store.path)  # one SQLite connection per thread
+        try:
+            summary = ingest_source(config, worker_store, classifier, source, fetcher)
+        finally:
+            worker_store.close()
         log.info(summary.line())
-        summaries.append(summary)
-    return summaries
+        return summary
+
+    try:
+        if len(sources) <= 1:
+            return [run(source) for source in sources]
+        with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_SOURCES, len(sources)), thread_name_prefix="source") as pool:
+            return list(pool.map(run, sources))
+    finally:
+        if fetcher:
+            fetcher.close()
 
 
-def ingest_source(config: Config, store: Store, classifier: Classifier, source: object) -> SourceSummary:
+def ingest_source(config: Config, store: Store, classifier: Classifier, source: object,
+                  fetcher: Fetcher | None = None) -> SourceSummary:
     name, kind = source.name, source.kind  # type: ignore[attr-defined]
     summary = SourceSummary(name)
     started = utc_now()
-    known = store.file_states(name)
+    known = store.file_states(name) if kind == "folder" else {}
     present: set[str] = set()
     try:
-        for event in _progress(read_source(config, source, store), name):
-            if getattr(event, "path", None):
-                present.add(event.path)  # type: ignore[union-attr]
+        for event in _progress(read_source(config, source, store, fetcher), name):
+            if kind == "folder":
+                present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
             _handle(event, store, classifier, known, summary)
         if kind == "folder":
             summary.missing = store.mark_missing(name, present)
     except DigestError as exc:
         summary.error = str(exc)
+        log.warning("%s: source failed: %s", name, exc)
     except Exception as exc:  # a bug or an unexpected failure in one source must not stop the others
         log.exception("%s: unexpected error", name)
         summary.error = f"unexpected error: {exc!r}"
@@ -88,16 +112,25 @@ def ingest_source(config: Config, store: Store, classifier: Classifier, source: 
 def _handle(event: Document | Unchanged | Failed, store: Store, classifier: Classifier,
             known: dict[str, FileState], summary: SourceSummary) -> None:
     if isinstance(event, Unchanged):
-        if event.sha256:
-            store.touch_file(event.source, event.path, event.size, event.mtime_ns, event.sha256)
+        if event.sha256 and event.size is not None and event.mtime_ns is not None:
+            store.touch_file(event.source, event.where, event.size, event.mtime_ns, event.sha256)
         summary.unchanged += 1
         return
     if isinstance(event, Failed):
         _fail(summary, event)
         return
+    if isinstance(event, NotModified):
+        summary.not_modified += 1
+        return
     where = event.path or event.url or "?"
     try:
-        outcome = ingest_document(event, store, classifier, known)
+        try:
+            outcome = ingest_document(event, store, classifier, known)
+        except DocumentError as exc:
+            if event.fallback is None:
+                raise
+            log.warning("%s: %s: %s; using the feed entry's own text", event.source, where, exc)
+            outcome = ingest_document(event.fallback, store, classifier, known)
     except DocumentError as exc:
         _fail(summary, Failed(event.source, where, str(exc)))
         return
@@ -116,7 +149,7 @@ def _fail(summary: SourceSummary, failed: Failed) -> None:
 
 def ingest_document(document: Document, store: Store, classifier: Classifier,
                     known: dict[str, FileState]) -> str:
-    """Store one document; returns 'new', 'updated' or 'duplicate'."""
+    """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""
     extracted = extract(document)
     where = document.path or document.url
     for warning in extracted.warnings:
@@ -135,8 +168,11 @@ def ingest_document(document: Document, store: Store, classifier: Classifier,
         if existing_id is None:
             found = store.find_item(key=key, canonical_url=canonical)
             existing_id = found["id"] if found else None
+        if existing_id is not None and store.item_unchanged(existing_id, extracted, fingerprint):
+            _remember_file(store, document, sha, existing_id, is_alias=False)
+            return "unchanged"
         if existing_id is None and (twin := store.find_item(fingerprint=fingerprint)):
-            store.add_alias(twin["id"], document.source, extracted.url, document.path)
+            store.add_alias(twin["id"], document.source, canonical or extracted.url, document.path)
             _remember_file(store, document, sha, twin["id"], is_alias=True)
             log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin["id"])
             return "duplicate"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -76,6 +77,13 @@ def m001_initial(db: Database) -> None:
     db["items"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
 
 
+@migrations()
+def m002_http_cache(db: Database) -> None:
+    db["http_cache"].create({"url": str, "etag": str, "last_modified": str, "saved_at": str}, pk="url")
+    db["runs"].add_column("not_modified", int)
+    db["fetch_log"].create_index(["at"])
+
+
 @dataclass
 class FileState:
     size: int
@@ -102,9 +110,24 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def transaction(self):  # type: ignore[no-untyped-def]
-        """All writes inside commit together or not at all (nested blocks use savepoints)."""
-        return self.db.atomic()
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all; nested blocks use savepoints.
+
+        BEGIN IMMEDIATE takes the write lock up front, so connections in other threads
+        wait for it (busy timeout) instead of failing to upgrade a read to a write.
+        """
+        if self.db.conn.in_transaction:
+            with self.db.atomic():
+                yield
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.conn.rollback()
+            raise
+        self.db.execute("COMMIT")
 
     # --- folder bookkeeping ------------------------------------------------------------
 
@@ -167,7 +190,7 @@ class Store:
             "relevance": round(classification.relevance, 4), "relevant": int(classification.relevant),
             "why_not": classification.why_not,
         }
-        with self.db.atomic():
+        with self.transaction():
             if item_id is None:
                 row["first_seen"] = now
                 item_id = int(self.db["items"].insert(row).last_pk)
@@ -185,6 +208,14 @@ class Store:
                 for f in classification.figures
             )
         return item_id
+
+    def item_unchanged(self, item_id: int, extracted: Extracted, fingerprint: str) -> bool:
+        """The stored item already says exactly this (same text, title, date, URL and summary)."""
+        row = self.db.execute(
+            "select fingerprint, title, published, url, summary from items where id = ?", [item_id]
+        ).fetchone()
+        published = extracted.published.isoformat() if extracted.published else None
+        return row is not None and tuple(row) == (fingerprint, extracted.title, published, extracted.url, extracted.summary)
 
     def add_alias(self, item_id: int, source: str, url: str | None, path: str | None) -> None:
         exists = self.db.execute(
@@ -241,13 +272,37 @@ class Store:
         total, relevant = self.db.execute("select count(*), coalesce(sum(relevant), 0) from items").fetchone()
         return {"items": total, "relevant": relevant, "aliases": self.db["aliases"].count}
 
+    def known_url(self, canonical: str) -> bool:
+        """An article URL already stored, as an item or as an alias."""
+        return self.db.execute(
+            "select 1 from items where canonical_url = ? union all select 1 from aliases where url = ? limit 1",
+            [canonical, canonical],
+        ).fetchone() is not None
+
+    # --- HTTP bookkeeping ------------------------------------------------------------------
+
+    def http_validators(self, url: str) -> tuple[str | None, str | None] | None:
+        row = self.db.execute("select etag, last_modified from http_cache where url = ?", [url]).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def save_http_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        if etag or last_modified:
+            self.db["http_cache"].upsert(
+                {"url": url, "etag": etag, "last_modified": last_modified, "saved_at": _now()}, pk="url"
+            )
+
+    def log_fetch(self, source: str, url: str, status: int | None, size: int, duration_ms: int,
+                  error: str | None) -> None:
+        self.db["fetch_log"].insert({"source": source, "url": url, "status": status, "bytes": size,
+                                     "duration_ms": duration_ms, "error": error, "at": _now()})
+
     # --- sources, runs and editions --------------------------------------------------------
 
     def record_run(self, source: str, kind: str, started: datetime, counts: dict[str, int],
                    error: str | None) -> None:
         finished = _now()
         ok = error is None
-        with self.db.atomic():
+        with self.transaction():
             self.db["runs"].insert({"source": source, "started": _iso(started), "finished": finished,
                                     "error": error, **counts})
             previous = self.db["sources"].get(source) if self._has_source(source) else {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import pytest
 import yaml
@@ -65,3 +65,26 @@ def export(digest: Callable[..., Result]) -> Callable[..., list[dict[str, Any]]]
         return [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
 
     return run
+
+
+# Polite but quick: tests talk to 127.0.0.1 only, so no per-host delay and tiny backoffs.
+FAST_FETCH = {"per_host_delay": 0, "backoff": 0.01, "timeout": 5, "retries": 2, "contact": "https://digest.example.org/contact"}
+
+
+@pytest.fixture
+def web() -> Iterator[Any]:
+    from webfixture import FixtureServer
+
+    server = FixtureServer()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def web_config(write_config: Callable[..., Path]) -> Callable[..., Path]:
+    """A config whose sources are the given ones, with fast fetch settings (overridable)."""
+
+    def write(*sources: dict[str, Any], **fetch: Any) -> Path:
+        return write_config(sources=list(sources), fetch={**FAST_FETCH, **fetch})
+
+    return write

@@ -1,22 +1,32 @@
-"""Source adapters: each yields Documents (and Unchanged/Failed notes) for the pipeline."""
+"""Source adapters: each yields Documents (and Unchanged/NotModified/Failed notes) for the pipeline."""
 
 from __future__ import annotations
 
 from typing import Iterator
 
-from digest.config import Config, FolderSource
+from digest.config import Config, FeedSource, FolderSource, WebpageSource
 from digest.errors import SourceError
-from digest.models import Document, Failed, Unchanged
+from digest.fetch import Fetcher
+from digest.models import Document, Failed, NotModified, Unchanged
 from digest.store import Store
 
-SourceEvent = Document | Unchanged | Failed
+SourceEvent = Document | Unchanged | NotModified | Failed
 
 
-def read_source(config: Config, source: object, store: Store) -> Iterator[SourceEvent]:
+def read_source(config: Config, source: object, store: Store, fetcher: Fetcher | None) -> Iterator[SourceEvent]:
     """Run one configured source; raises SourceError when the source as a whole cannot be read."""
     if isinstance(source, FolderSource):
         from digest.sources.folder import read_folder
 
         return read_folder(source, store.file_states(source.name), default_max_bytes=config.fetch.max_bytes)
-    kind = getattr(source, "kind", "?")
-    raise SourceError(f"{kind} sources are not supported by this version yet")
+    if fetcher is None:
+        raise SourceError("web sources need a fetcher")
+    if isinstance(source, FeedSource):
+        from digest.sources.feed import read_feed
+
+        return read_feed(source, fetcher, store)
+    if isinstance(source, WebpageSource):
+        from digest.sources.webpage import read_webpage
+
+        return read_webpage(source, fetcher, store)
+    raise SourceError(f"unknown source kind {getattr(source, 'kind', '?')!r}")

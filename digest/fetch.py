@@ -1,0 +1,270 @@
+"""Polite HTTP: the one client every web source uses.
+
+- a User-Agent naming the service and a contact URL; robots.txt obeyed, cached per host;
+- one request at a time per host with `fetch.per_host_delay` between them, hosts in parallel;
+- conditional GET from stored ETag/Last-Modified; 429/503 `Retry-After` honoured;
+- retries with exponential backoff on timeouts, connection errors and 5xx;
+- connect/read timeouts, a response size cap read as a stream, http/https only,
+  redirects followed by hand within a limit, content types checked;
+- every request recorded in the fetch log.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from urllib.parse import urljoin, urlsplit
+from urllib.robotparser import RobotFileParser
+
+import httpx
+
+from digest.config import Config
+from digest.errors import DigestError
+from digest.store import Store
+
+log = logging.getLogger("digest.fetch")
+
+MEDIA_KINDS = {
+    "html": ("text/html", "application/xhtml+xml"),
+    "feed": ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+             "text/xml", "application/x-rss+xml", "application/feed+json"),
+    "text": ("text/plain",),
+}
+
+
+class FetchError(DigestError):
+    """One request failed; the message names the URL and the reason."""
+
+    def __init__(self, url: str, reason: str, status: int | None = None):
+        super().__init__(f"{url}: {reason}")
+        self.url, self.reason, self.status = url, reason, status
+
+
+@dataclass
+class Response:
+    url: str  # after redirects
+    status: int
+    headers: httpx.Headers
+    content: bytes
+    media_type: str  # e.g. "text/html", lower case, no parameters
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+class _Retry(Exception):
+    def __init__(self, reason: str, status: int | None = None, wait: float | None = None):
+        super().__init__(reason)
+        self.reason, self.status, self.wait = reason, status, wait
+
+
+class Fetcher:
+    """Thread-safe: sources running in parallel share one Fetcher."""
+
+    def __init__(self, config: Config):
+        self.settings = config.fetch
+        self.user_agent = f"{self.settings.user_agent} (+{self.settings.contact})"
+        self.robots_agent = self.settings.user_agent.split("/")[0].split()[0] or "digest"
+        timeout = self.settings.timeout
+        self.client = httpx.Client(
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+            follow_redirects=False,
+        )
+        self._lock = threading.Lock()
+        self._host_locks: dict[str, threading.Lock] = {}
+        self._next_request: dict[str, float] = {}
+        self._robots: dict[str, RobotFileParser] = {}
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- public -----------------------------------------------------------------------------
+
+    def get(self, url: str, *, source: str, store: Store, accept: tuple[str, ...] = ("html",),
+            conditional: bool = True, remember: bool = True) -> Response:
+        """GET a URL politely; raises FetchError with the reason when it cannot be had.
+
+        conditional: send the stored ETag/Last-Modified; remember: store the new ones now
+        (a source that must first process the page passes False and saves them itself).
+        """
+        seen: list[str] = []
+        current = url
+        while True:
+            _check_scheme(current)
+            if current in seen:
+                raise FetchError(url, f"redirect loop ({' -> '.join(seen + [current])})")
+            if len(seen) > self.settings.max_redirects:
+                raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
+            seen.append(current)
+            if self.settings.respect_robots and not self._allowed(current, source, store):
+                raise FetchError(current, "disallowed by robots.txt; not fetched")
+            validators = store.http_validators(current) if conditional else None
+            response = self._request(current, source, store, validators)
+            if response.status in (301, 302, 303, 307, 308):
+                location = response.headers.get("location")
+                if not location:
+                    raise FetchError(current, f"HTTP {response.status} redirect without a Location")
+                current = urljoin(current, location)
+                continue
+            break
+        if response.not_modified:
+            return response
+        if response.status >= 400:
+            raise FetchError(current, f"HTTP {response.status}", response.status)
+        allowed = [t for kind in accept for t in MEDIA_KINDS[kind]]
+        if response.media_type and response.media_type not in allowed:
+            raise FetchError(current, f"unexpected content type {response.media_type!r} (expected {', '.join(accept)})")
+        if conditional and remember:
+            store.save_http_validators(current, response.headers.get("etag"), response.headers.get("last-modified"))
+        return response
+
+    # --- one URL, with retries ---------------------------------------------------------------------
+
+    def _request(self, url: str, source: str, store: Store, validators: tuple[str | None, str | None] | None) -> Response:
+        host = urlsplit(url).netloc.lower()
+        headers = {}
+        if validators:
+            etag, modified = validators
+            if etag:
+                headers["If-None-Match"] = etag
+            if modified:
+                headers["If-Modified-Since"] = modified
+        attempts = self.settings.retries + 1
+        with self._host_lock(host):
+            for attempt in range(attempts):
+                self._wait_turn(host)
+                try:
+                    return self._attempt(url, source, store, headers)
+                except _Retry as retry:
+                    if attempt + 1 >= attempts:
+                        raise FetchError(url, f"{retry.reason} (gave up after {attempts} attempts)", retry.status) from None
+                    wait = retry.wait if retry.wait is not None else self.settings.backoff * (2 ** attempt)
+                    if wait > self.settings.max_retry_after:
+                        raise FetchError(url, f"{retry.reason}; asked to wait {wait:.0f} s, more than "
+                                              f"fetch.max_retry_after ({self.settings.max_retry_after:.0f} s)", retry.status) from None
+                    log.info("%s: %s: %s; retrying in %.1f s", source, url, retry.reason, wait)
+                    time.sleep(wait)
+        raise AssertionError("unreachable")
+
+    def _attempt(self, url: str, source: str, store: Store, headers: dict[str, str]) -> Response:
+        started = time.monotonic()
+        status: int | None = None
+        size = 0
+        error: str | None = None
+        try:
+            with self.client.stream("GET", url, headers=headers) as raw:
+                status = raw.status_code
+                if status in (429, 503) or status >= 500:
+                    wait = _retry_after(raw.headers.get("retry-after"))
+                    error = f"HTTP {status}"
+                    raise _Retry(error, status, wait)
+                content = self._read_capped(raw) if status == 200 else b""
+                size = len(content)
+                return Response(url, status, raw.headers, content, _media_type(raw.headers.get("content-type")))
+        except _Retry:
+            raise
+        except httpx.TimeoutException as exc:
+            error = f"timed out ({type(exc).__name__})"
+            raise _Retry(error) from None
+        except httpx.ConnectError as exc:
+            error = f"cannot connect ({exc})"
+            if "Name or service not known" in str(exc) or "nodename nor servname" in str(exc):
+                raise FetchError(url, error) from None  # an unknown host will not appear on retry
+            raise _Retry(error) from None
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            error = f"connection broken ({exc})"
+            raise _Retry(error) from None
+        except FetchError as exc:
+            error = exc.reason
+            raise
+        except httpx.HTTPError as exc:
+            error = f"request failed ({exc})"
+            raise FetchError(url, error) from None
+        finally:
+            store.log_fetch(source, url, status, size, int((time.monotonic() - started) * 1000), error)
+
+    def _read_capped(self, raw: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = raw.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > limit:
+            raise FetchError(str(raw.url), f"response of {int(declared):,} bytes is over fetch.max_bytes ({limit:,})")
+        chunks, total = [], 0
+        for chunk in raw.iter_bytes():
+            total += len(chunk)
+            if total > limit:
+                raise FetchError(str(raw.url), f"response is over fetch.max_bytes ({limit:,} bytes); stopped reading")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+    # --- politeness ------------------------------------------------------------------------------
+
+    def _host_lock(self, host: str) -> threading.Lock:
+        with self._lock:
+            return self._host_locks.setdefault(host, threading.Lock())
+
+    def _wait_turn(self, host: str) -> None:
+        """Called with the host's lock held: keep per_host_delay between requests to one host."""
+        delay = self._next_request.get(host, 0.0) - time.monotonic()
+        if delay > 0:
+            time.sleep(delay)
+        self._next_request[host] = time.monotonic() + self.settings.per_host_delay
+
+    def _allowed(self, url: str, source: str, store: Store) -> bool:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        with self._host_lock("robots:" + origin):
+            parser = self._robots.get(origin)
+            if parser is None:
+                parser = self._load_robots(origin, source, store)
+                self._robots[origin] = parser
+        return parser.can_fetch(self.robots_agent, url)
+
+    def _load_robots(self, origin: str, source: str, store: Store) -> RobotFileParser:
+        parser = RobotFileParser()
+        robots_url = origin + "/robots.txt"
+        try:
+            response = self._request(robots_url, source, store, None)
+        except FetchError as exc:
+            if exc.status and exc.status >= 500:
+                parser.disallow_all = True  # a server error on robots.txt means "not now"
+                return parser
+            raise FetchError(robots_url, f"cannot read robots.txt ({exc.reason})", exc.status) from None
+        if response.status in (401, 403):
+            parser.disallow_all = True
+        elif response.status == 200:
+            parser.parse(response.content.decode("utf-8", errors="replace").splitlines())
+        else:
+            parser.allow_all = True  # 404 and other client errors: no rules
+        return parser
+
+
+def _check_scheme(url: str) -> None:
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in ("http", "https"):
+        raise FetchError(url, f"only http and https URLs are fetched, not {scheme or 'a relative URL'}")
+
+
+def _media_type(header: str | None) -> str:
+    return (header or "").split(";")[0].strip().lower()
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: a number, or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())

@@ -1,0 +1,150 @@
+"""Feed source: RSS, Atom or RDF through feedparser, fetched by our own polite client.
+
+An HTML page given as a feed URL is searched for `<link rel="alternate">` feeds.
+With `full_text: true` each new entry's page is fetched for the whole article; if
+that page cannot be had, the entry's own content is used and the problem logged.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from datetime import datetime, timezone
+from typing import Any, Iterator
+from urllib.parse import urljoin
+
+import feedparser
+from bs4 import BeautifulSoup
+
+from digest.config import FeedSource
+from digest.dedupe import canonical_url
+from digest.errors import SourceError
+from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
+from digest.models import Document, Failed, NotModified, Unchanged
+from digest.store import Store
+
+log = logging.getLogger("digest.sources.feed")
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+
+
+def read_feed(source: FeedSource, fetcher: Fetcher, store: Store) -> Iterator[Document | Unchanged | NotModified | Failed]:
+    response = _get(fetcher, source, store, source.url)
+    if response.not_modified:
+        yield NotModified(source.name, source.url)
+        return
+    if _is_html(response):
+        feed_url = discover_feed(response.content, response.url)
+        if not feed_url:
+            raise SourceError(f"{response.url} is an HTML page with no feed link (<link rel=\"alternate\">)")
+        log.info("%s: %s is a web page; using its feed %s", source.name, response.url, feed_url)
+        response = _get(fetcher, source, store, feed_url)
+        if response.not_modified:
+            yield NotModified(source.name, feed_url)
+            return
+    parsed = parse_feed(response)
+    clean = True
+    for entry in parsed.entries:
+        for event in _entry_events(entry, source, fetcher, store):
+            clean = clean and not isinstance(event, Failed)
+            yield event
+    if clean:  # remember the feed's validators only once every entry was read
+        store.save_http_validators(response.url, response.headers.get("etag"), response.headers.get("last-modified"))
+
+
+def parse_feed(response: Response) -> Any:
+    """feedparser on the bytes and the full response headers; a feed with no usable entries is an error."""
+    headers = {key.lower(): value for key, value in response.headers.items()}
+    headers.setdefault("content-location", response.url)
+    parsed = feedparser.parse(response.content, response_headers=headers)
+    if parsed.bozo and not parsed.entries:
+        raise SourceError(f"malformed feed at {response.url}: {parsed.get('bozo_exception', 'not a feed')}")
+    if not parsed.get("version") and not parsed.entries:
+        raise SourceError(f"{response.url} is not an RSS, Atom or RDF feed")
+    if parsed.bozo:
+        log.warning("feed at %s has errors (%s); read %d entries anyway", response.url,
+                    parsed.get("bozo_exception"), len(parsed.entries))
+    return parsed
+
+
+def discover_feed(html: bytes, base: str) -> str | None:
+    soup = BeautifulSoup(html, "lxml")
+    for link in soup.find_all("link", href=True):
+        rel = [r.lower() for r in (link.get("rel") or [])]
+        kind = (link.get("type") or "").lower()
+        if "alternate" in rel and kind in FEED_TYPES:
+            return urljoin(base, link["href"])
+    return None
+
+
+def _get(fetcher: Fetcher, source: FeedSource, store: Store, url: str) -> Response:
+    try:
+        return fetcher.get(url, source=source.name, store=store, accept=("feed", "html"), remember=False)
+    except FetchError as exc:
+        raise SourceError(str(exc)) from None
+
+
+def _is_html(response: Response) -> bool:
+    if response.media_type in MEDIA_KINDS["html"]:
+        return True
+    return not response.media_type and response.content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
+
+
+def _entry_events(entry: Any, source: FeedSource, fetcher: Fetcher, store: Store
+                  ) -> Iterator[Document | Unchanged | Failed]:
+    link = entry.get("link") if str(entry.get("link", "")).startswith(("http://", "https://")) else None
+    where = link or entry.get("id") or entry.get("title") or "?"
+    try:
+        document = entry_document(entry, source.name, link)
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        yield Failed(source.name, where, f"unreadable feed entry ({exc})")
+        return
+    canonical = canonical_url(link)
+    if not source.full_text or not link:
+        yield document
+        return
+    if canonical and store.known_url(canonical):
+        yield Unchanged(source.name, link)
+        return
+    try:
+        page = fetcher.get(link, source=source.name, store=store, accept=("html",), conditional=False)
+    except FetchError as exc:
+        log.warning("%s: %s: full text not available (%s); using the feed's own text", source.name, link, exc.reason)
+        yield document
+        return
+    yield Document(
+        source=source.name, content=page.content, media_type="html", url=page.url,
+        title_hint=document.title_hint, published_hint=document.published_hint,
+        summary_hint=document.summary_hint, fallback=document,
+    )
+
+
+def entry_document(entry: Any, source: str, link: str | None) -> Document:
+    contents = entry.get("content") or []
+    html = contents[0].get("value") if contents else None
+    summary_html = entry.get("summary") or ""
+    title = _text(entry.get("title") or "")
+    body = html or summary_html or ""
+    if not body.strip():
+        if not title:
+            raise ValueError("entry has neither title nor text")
+        body = f"<p>{_escape(title)}</p>"
+    return Document(
+        source=source, content=body.encode("utf-8"), media_type="fragment",
+        url=link, title_hint=title or None, published_hint=_entry_date(entry),
+        summary_hint=_text(summary_html).removesuffix("[…]").removesuffix("[...]").strip() or None,
+    )
+
+
+def _entry_date(entry: Any) -> datetime | None:
+    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
+    if not stamp:
+        return None
+    return datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
+
+
+def _text(html: str) -> str:
+    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split()) if "<" in html or "&" in html else " ".join(html.split())
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
