@@ -105,7 +105,7 @@ class Fetcher:
             if self.settings.respect_robots and not self._allowed(current, source, store):
                 raise FetchError(current, "disallowed by robots.txt; not fetched")
             validators = store.http_validators(current) if conditional else None
-            response = self._request(current, source, store, validators)
+            response = self._request(current, source, store, validators, accept)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
@@ -117,16 +117,14 @@ class Fetcher:
             return response
         if response.status >= 400:
             raise FetchError(current, f"HTTP {response.status}", response.status)
-        allowed = [t for kind in accept for t in MEDIA_KINDS[kind]]
-        if response.media_type and response.media_type not in allowed:
-            raise FetchError(current, f"unexpected content type {response.media_type!r} (expected {', '.join(accept)})")
         if conditional and remember:
             store.save_http_validators(current, response.headers.get("etag"), response.headers.get("last-modified"))
         return response
 
     # --- one URL, with retries ---------------------------------------------------------------------
 
-    def _request(self, url: str, source: str, store: Store, validators: tuple[str | None, str | None] | None) -> Response:
+    def _request(self, url: str, source: str, store: Store, validators: tuple[str | None, str | None] | None,
+                 accept: tuple[str, ...]) -> Response:
         host = urlsplit(url).netloc.lower()
         headers = {}
         if validators:
@@ -140,7 +138,7 @@ class Fetcher:
             for attempt in range(attempts):
                 self._wait_turn(host)
                 try:
-                    return self._attempt(url, source, store, headers)
+                    return self._attempt(url, source, store, headers, accept)
                 except _Retry as retry:
                     if attempt + 1 >= attempts:
                         raise FetchError(url, f"{retry.reason} (gave up after {attempts} attempts)", retry.status) from None
@@ -152,7 +150,7 @@ class Fetcher:
                     time.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _attempt(self, url: str, source: str, store: Store, headers: dict[str, str]) -> Response:
+    def _attempt(self, url: str, source: str, store: Store, headers: dict[str, str], accept: tuple[str, ...]) -> Response:
         started = time.monotonic()
         status: int | None = None
         size = 0
@@ -164,9 +162,14 @@ class Fetcher:
                     wait = _retry_after(raw.headers.get("retry-after"))
                     error = f"HTTP {status}"
                     raise _Retry(error, status, wait)
+                media_type = _media_type(raw.headers.get("content-type"))
+                if status >= 400:
+                    error = f"HTTP {status}"
+                elif status == 200:
+                    _check_media_type(url, media_type, accept)  # before reading: a PDF is never downloaded
                 content = self._read_capped(raw) if status == 200 else b""
                 size = len(content)
-                return Response(url, status, raw.headers, content, _media_type(raw.headers.get("content-type")))
+                return Response(url, status, raw.headers, content, media_type)
         except _Retry:
             raise
         except httpx.TimeoutException as exc:
@@ -229,7 +232,7 @@ class Fetcher:
         parser = RobotFileParser()
         robots_url = origin + "/robots.txt"
         try:
-            response = self._request(robots_url, source, store, None)
+            response = self._request(robots_url, source, store, None, ("text", "html"))
         except FetchError as exc:
             if exc.status and exc.status >= 500:
                 parser.disallow_all = True  # a server error on robots.txt means "not now"
@@ -248,6 +251,12 @@ def _check_scheme(url: str) -> None:
     scheme = urlsplit(url).scheme.lower()
     if scheme not in ("http", "https"):
         raise FetchError(url, f"only http and https URLs are fetched, not {scheme or 'a relative URL'}")
+
+
+def _check_media_type(url: str, media_type: str, accept: tuple[str, ...]) -> None:
+    allowed = [t for kind in accept for t in MEDIA_KINDS[kind]]
+    if media_type and media_type not in allowed:
+        raise FetchError(url, f"unexpected content type {media_type!r} (expected {', '.join(accept)})")
 
 
 def _media_type(header: str | None) -> str:

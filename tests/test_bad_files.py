@@ -114,11 +114,11 @@ def test_a_file_nobody_may_read_is_reported(seed_dir, bad_config, tmp_path):
     assert "seeds: 5 new, 0 updated, 0 duplicate, 0 unchanged, 1 failed" in result.stdout
 
 
-def test_strict_ingest_fails_only_on_a_failed_source(digest, write_config, seed_dir):
-    config = write_config(sources=[
+def test_strict_ingest_fails_only_on_a_failed_source(digest, web_config, seed_dir):
+    config = web_config(
         {"name": "seeds", "kind": "folder", "path": "seeds"},
         {"name": "closed", "kind": "webpage", "url": "http://127.0.0.1:9/news/"},  # nothing listens on port 9
-    ])
+    )
     result = digest("ingest", config=config)
     assert result.exit_code == 0
     assert "seeds: 5 new" in result.stdout and "closed: FAILED:" in result.stdout

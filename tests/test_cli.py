@@ -65,11 +65,11 @@ def test_status_shows_health_counts_and_runs(digest):
     assert "Next ingest" in after and "mon 07:00 Europe/London" in after
 
 
-def test_status_reports_a_failing_source(digest, write_config, seed_dir):
-    config = write_config(sources=[
+def test_status_reports_a_failing_source(digest, web_config, seed_dir):
+    config = web_config(
         {"name": "seeds", "kind": "folder", "path": "seeds"},
         {"name": "force-news", "kind": "webpage", "url": "http://127.0.0.1:9/news/", "area": "Bedfordshire"},
-    ])
+    )
     digest("ingest", config=config)
     digest("ingest", config=config)
     out = digest("status", config=config).stdout

@@ -42,9 +42,12 @@ def read_feed(source: FeedSource, fetcher: Fetcher, store: Store) -> Iterator[Do
             yield NotModified(source.name, feed_url)
             return
     parsed = parse_feed(response)
-    clean = True
-    for entry in parsed.entries:
-        for event in _entry_events(entry, source, fetcher, store):
+    clean = not parsed.bozo
+    if parsed.bozo:  # feedparser salvaged entries from a broken feed: use them, and report the feed
+        yield Failed(source.name, response.url, f"malformed feed ({parsed.get('bozo_exception')}); "
+                                                f"read the {len(parsed.entries)} entries that could be recovered")
+    for index, entry in enumerate(parsed.entries, start=1):
+        for event in _entry_events(entry, f"{response.url} entry {index}", source, fetcher, store):
             clean = clean and not isinstance(event, Failed)
             yield event
     if clean:  # remember the feed's validators only once every entry was read
@@ -60,9 +63,6 @@ def parse_feed(response: Response) -> Any:
         raise SourceError(f"malformed feed at {response.url}: {parsed.get('bozo_exception', 'not a feed')}")
     if not parsed.get("version") and not parsed.entries:
         raise SourceError(f"{response.url} is not an RSS, Atom or RDF feed")
-    if parsed.bozo:
-        log.warning("feed at %s has errors (%s); read %d entries anyway", response.url,
-                    parsed.get("bozo_exception"), len(parsed.entries))
     return parsed
 
 
@@ -89,10 +89,10 @@ def _is_html(response: Response) -> bool:
     return not response.media_type and response.content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
 
 
-def _entry_events(entry: Any, source: FeedSource, fetcher: Fetcher, store: Store
+def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetcher, store: Store
                   ) -> Iterator[Document | Unchanged | Failed]:
     link = entry.get("link") if str(entry.get("link", "")).startswith(("http://", "https://")) else None
-    where = link or entry.get("id") or entry.get("title") or "?"
+    where = link or position
     try:
         document = entry_document(entry, source.name, link)
     except (ValueError, TypeError, KeyError, AttributeError) as exc:
