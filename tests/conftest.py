@@ -29,10 +29,12 @@ def seed_dir(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def write_config(tmp_path: Path) -> Callable[..., Path]:
-    """Write config.yaml in tmp_path: the shipped config with the given top-level keys replaced."""
+    """Write config.yaml in tmp_path: the shipped config (seed folder only) with the given keys replaced."""
 
     def write(**overrides: Any) -> Path:
         data = yaml.safe_load((REPO / "config.yaml").read_text(encoding="utf-8"))
+        # Tests never reach the internet: keep the shipped config's seed folder, not its web sources.
+        data["sources"] = [s for s in data["sources"] if s["kind"] == "folder"]
         data.update(overrides)
         path = tmp_path / "config.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True), encoding="utf-8")

@@ -121,3 +121,16 @@ def test_shipped_default_works_from_the_repo_layout(tmp_path):
 
     config = yaml.safe_load((Path(__file__).resolve().parent.parent / "config.yaml").read_text(encoding="utf-8"))
     assert {"name": "seeds", "kind": "folder", "path": "seeds"}.items() <= config["sources"][0].items()
+
+
+def test_shipped_config_watches_the_three_forces_and_their_commissioners(tmp_path):
+    """Validated without fetching anything: tests never reach the internet."""
+    from digest.config import load_config
+
+    config = load_config(Path(__file__).resolve().parent.parent / "config.yaml")
+    web = [s for s in config.sources if s.kind != "folder"]
+    areas = {(s.area, s.org_kind) for s in web}
+    for area in ("Bedfordshire", "Cambridgeshire", "Northamptonshire"):
+        assert (area, "police") in areas and (area, "pcc") in areas
+    assert all(s.url.startswith("https://") for s in web)
+    assert {s.kind for s in web} == {"webpage", "feed"}
