@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from datasketch import MinHash
+
+if TYPE_CHECKING:
+    from digest.store import Store
 
 _TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|ref_src|cmpid|ito|at_medium|at_campaign)$",
@@ -50,3 +59,71 @@ def text_fingerprint(body: str) -> str:
 
 def content_hash(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
+
+
+# --- near-duplicates (layer 3) ------------------------------------------------------------
+#
+# MinHash over word shingles, with LSH bands stored in SQLite (see store.near_duplicate_candidates):
+# a new document is compared only with items that share a band, so the cost per document does
+# not grow with the number of stored items. The banding is fixed (it must match what is stored);
+# the configured threshold is applied when candidates are verified.
+
+SHINGLE_WORDS = 3
+NUM_PERM = 128
+BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^ROWS)^BANDS: 0.87 at J=0.5, 0.9998 at J=0.7
+
+
+@dataclass
+class Signature:
+    hashvalues: "np.ndarray"
+
+    def to_bytes(self) -> bytes:
+        return self.hashvalues.astype("<u8").tobytes()
+
+    @classmethod
+    def from_bytes(cls, raw: bytes) -> "Signature":
+        return cls(np.frombuffer(raw, dtype="<u8"))
+
+    def bands(self) -> list[int]:
+        """One 63-bit hash per band (SQLite integers are signed 64-bit)."""
+        out = []
+        for band in range(BANDS):
+            chunk = self.hashvalues[band * ROWS:(band + 1) * ROWS].astype("<u8").tobytes()
+            out.append(int.from_bytes(hashlib.blake2b(chunk, digest_size=8).digest(), "little") >> 1)
+        return out
+
+    def similarity(self, other: "Signature") -> float:
+        """Estimated Jaccard similarity of the two shingle sets."""
+        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
+
+
+def shingles(text: str) -> set[bytes]:
+    words = normalised_words(text)
+    if len(words) < SHINGLE_WORDS:
+        return {" ".join(words).encode("utf-8")}
+    return {" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)}
+
+
+def signature(text: str) -> Signature:
+    minhash = MinHash(num_perm=NUM_PERM, seed=1)
+    minhash.update_batch(shingles(text))
+    return Signature(np.asarray(minhash.hashvalues, dtype=np.uint64))
+
+
+class NearDuplicates:
+    """Puts a new or changed item in the cluster of its most similar stored item, if similar enough."""
+
+    def __init__(self, threshold: float):
+        self.threshold = threshold
+
+    def assign(self, store: "Store", item_id: int, body: str) -> tuple[int, float]:
+        """Store the item's signature and set its cluster; returns (cluster, similarity)."""
+        sig = signature(body)
+        store.save_signature(item_id, sig)
+        best_cluster, best = item_id, 0.0
+        for _, cluster, raw in store.near_duplicate_candidates(sig.bands(), exclude=item_id):
+            similarity = sig.similarity(Signature.from_bytes(raw))
+            if similarity >= self.threshold and similarity > best:
+                best_cluster, best = cluster, similarity
+        store.set_cluster(item_id, best_cluster)
+        return best_cluster, best

@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, TypeVar
 
 from digest.classify import Classifier
 from digest.config import Config
-from digest.dedupe import canonical_url, content_hash, text_fingerprint
+from digest.dedupe import NearDuplicates, canonical_url, content_hash, text_fingerprint
 from digest.errors import DigestError, DocumentError
 from digest.extract import extract
 from digest.fetch import Fetcher
@@ -25,6 +25,18 @@ from digest.store import FileState, Store
 
 log = logging.getLogger("digest.ingest")
 T = TypeVar("T")
+
+
+@dataclass
+class Stages:
+    """The judging stages, built once per ingest and shared by the source threads (read-only)."""
+
+    classifier: Classifier
+    near_duplicates: NearDuplicates
+
+    @classmethod
+    def from_config(cls, config: Config) -> "Stages":
+        return cls(Classifier(config), NearDuplicates(config.dedupe.near_duplicate))
 
 
 @dataclass
@@ -63,13 +75,13 @@ def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[Sour
     for name in wanted:
         config.source(name)  # unknown names are a user error before anything runs
     sources = [s for s in config.sources if (s.name in wanted if wanted else s.enabled)]
-    classifier = Classifier(config)
+    stages = Stages.from_config(config)
     fetcher = Fetcher(config) if any(s.kind != "folder" for s in sources) else None
 
     def run(source: object) -> SourceSummary:
         worker_store = Store(store.path)  # one SQLite connection per thread
         try:
-            summary = ingest_source(config, worker_store, classifier, source, fetcher)
+            summary = ingest_source(config, worker_store, stages, source, fetcher)
         finally:
             worker_store.close()
         log.info(summary.line())
@@ -85,7 +97,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[Sour
             fetcher.close()
 
 
-def ingest_source(config: Config, store: Store, classifier: Classifier, source: object,
+def ingest_source(config: Config, store: Store, stages: Stages, source: object,
                   fetcher: Fetcher | None = None) -> SourceSummary:
     name, kind = source.name, source.kind  # type: ignore[attr-defined]
     summary = SourceSummary(name)
@@ -96,7 +108,7 @@ def ingest_source(config: Config, store: Store, classifier: Classifier, source: 
         for event in _progress(read_source(config, source, store, fetcher), name):
             if kind == "folder":
                 present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
-            _handle(event, store, classifier, known, summary)
+            _handle(event, store, stages, known, summary)
         if kind == "folder":
             summary.missing = store.mark_missing(name, present)
     except DigestError as exc:
@@ -109,7 +121,7 @@ def ingest_source(config: Config, store: Store, classifier: Classifier, source: 
     return summary
 
 
-def _handle(event: Document | Unchanged | Failed, store: Store, classifier: Classifier,
+def _handle(event: Document | Unchanged | NotModified | Failed, store: Store, stages: Stages,
             known: dict[str, FileState], summary: SourceSummary) -> None:
     if isinstance(event, Unchanged):
         if event.sha256 and event.size is not None and event.mtime_ns is not None:
@@ -125,12 +137,12 @@ def _handle(event: Document | Unchanged | Failed, store: Store, classifier: Clas
     where = event.path or event.url or "?"
     try:
         try:
-            outcome = ingest_document(event, store, classifier, known)
+            outcome = ingest_document(event, store, stages, known)
         except DocumentError as exc:
             if event.fallback is None:
                 raise
             log.warning("%s: %s: %s; using the feed entry's own text", event.source, where, exc)
-            outcome = ingest_document(event.fallback, store, classifier, known)
+            outcome = ingest_document(event.fallback, store, stages, known)
     except DocumentError as exc:
         _fail(summary, Failed(event.source, where, str(exc)))
         return
@@ -147,7 +159,7 @@ def _fail(summary: SourceSummary, failed: Failed) -> None:
     summary.problems.append(failed)
 
 
-def ingest_document(document: Document, store: Store, classifier: Classifier,
+def ingest_document(document: Document, store: Store, stages: Stages,
                     known: dict[str, FileState]) -> str:
     """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""
     extracted = extract(document)
@@ -176,11 +188,14 @@ def ingest_document(document: Document, store: Store, classifier: Classifier,
             _remember_file(store, document, sha, twin["id"], is_alias=True)
             log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin["id"])
             return "duplicate"
-        classification = classifier.classify(extracted, document.source)
+        classification = stages.classifier.classify(extracted, document.source)
         item_id = store.save_item(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=extracted,
             canonical=canonical, fingerprint=fingerprint, classification=classification,
         )
+        cluster, similarity = stages.near_duplicates.assign(store, item_id, extracted.body)
+        if cluster != item_id:
+            log.info("%s: %s retells item %s (similarity %.2f)", document.source, where, cluster, similarity)
         _remember_file(store, document, sha, item_id, is_alias=False)
     return "updated" if existing_id else "new"
 

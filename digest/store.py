@@ -84,6 +84,24 @@ def m002_http_cache(db: Database) -> None:
     db["fetch_log"].create_index(["at"])
 
 
+@migrations()
+def m003_near_duplicates(db: Database) -> None:
+    from digest.dedupe import signature
+
+    db["item_signatures"].create({"item_id": int, "minhash": bytes}, pk="item_id")
+    db["lsh_bands"].create({"hash": int, "band": int, "item_id": int})
+    db["lsh_bands"].create_index(["hash"])
+    db["lsh_bands"].create_index(["item_id"])
+    for item_id, body in db.execute("select id, body from items").fetchall():
+        _save_signature(db, item_id, signature(body))
+
+
+def _save_signature(db: Database, item_id: int, sig: Any) -> None:
+    db["item_signatures"].upsert({"item_id": item_id, "minhash": sig.to_bytes()}, pk="item_id")
+    db.execute("delete from lsh_bands where item_id = ?", [item_id])
+    db["lsh_bands"].insert_all({"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands()))
+
+
 @dataclass
 class FileState:
     size: int
@@ -216,6 +234,30 @@ class Store:
         ).fetchone()
         published = extracted.published.isoformat() if extracted.published else None
         return row is not None and tuple(row) == (fingerprint, extracted.title, published, extracted.url, extracted.summary)
+
+    def save_signature(self, item_id: int, sig: Any) -> None:
+        _save_signature(self.db, item_id, sig)
+
+    def near_duplicate_candidates(self, bands: list[int], exclude: int) -> list[tuple[int, int, bytes]]:
+        """(item id, cluster, signature) of items sharing at least one LSH band; an indexed lookup."""
+        if not bands:
+            return []
+        marks = ",".join("?" * len(bands))
+        rows = self.db.execute(
+            f"select b.item_id, b.band, b.hash, i.cluster, s.minhash from lsh_bands b "
+            f"join items i on i.id = b.item_id join item_signatures s on s.item_id = b.item_id "
+            f"where b.hash in ({marks}) and b.item_id != ?",
+            [*bands, exclude],
+        ).fetchall()
+        wanted = set(enumerate(bands))
+        found: dict[int, tuple[int, int, bytes]] = {}
+        for item_id, band, value, cluster, minhash in rows:
+            if (band, value) in wanted:
+                found[item_id] = (item_id, cluster, minhash)
+        return list(found.values())
+
+    def set_cluster(self, item_id: int, cluster: int) -> None:
+        self.db.execute("update items set cluster = ? where id = ?", [cluster, item_id])
 
     def add_alias(self, item_id: int, source: str, url: str | None, path: str | None) -> None:
         exists = self.db.execute(
