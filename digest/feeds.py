@@ -71,8 +71,24 @@ def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, 
     return fg
 
 
+def one_per_cluster(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+    """Newest stories first, each cluster once as its first-found member, the others noted in its summary."""
+    clusters: dict[int, list[dict[str, Any]]] = {}
+    for item in sorted(items, key=lambda i: (i["first_seen"], i["id"])):
+        clusters.setdefault(item["cluster"] or item["id"], []).append(item)
+    leads = []
+    for lead, *others in clusters.values():
+        if others:
+            names = ", ".join(dict.fromkeys(o["org"] or o["source"] for o in others))
+            lead = {**lead, "summary": f"{lead['summary']} (Also published by {names}.)"}
+        leads.append(lead)
+    leads.sort(key=lambda i: (i["first_seen"], i["id"]), reverse=True)
+    return leads[:limit]
+
+
 def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
-    items = list(store.items(relevant_only=True, newest_first=True, limit=config.feeds.items))
+    recent = list(store.items(relevant_only=True, newest_first=True, limit=config.feeds.items * 3))
+    items = one_per_cluster(recent, config.feeds.items)
     fg = build_feed(config, items, taxonomy, config.site.title, "feed.xml", "feed.atom")
     rss, atom = config.output_dir / "feed.xml", config.output_dir / "feed.atom"
     atomic_write(rss, fg.rss_str(pretty=True))

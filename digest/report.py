@@ -82,6 +82,8 @@ class Entry:
     also: list[dict[str, Any]]
     source: str
     path: str | None
+    cluster: int = 0
+    earlier_week: str | None = None  # for a follow-up: the week its story was first shown
 
     @property
     def sort_time(self) -> datetime:
@@ -122,6 +124,7 @@ class Edition:
     counts_by_topic: list[Count]
     figure_totals: list[dict[str, Any]]
     source_problems: list[dict[str, str]]
+    followups: list[Entry] = field(default_factory=list)
     previous_week: str | None = None
     next_week: str | None = None
     feed_url: str = "../feed.xml"
@@ -142,7 +145,11 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
     tz = config.tz
     start, end = week_bounds(week, tz)
     cutoff = start.date() - timedelta(days=config.digest.backfill_days)
-    entries = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=start, until=end)]
+    week_entries = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=start, until=end)]
+    shown_before = store.clusters_seen_before({e.cluster for e in week_entries}, start)
+    entries, followups = merge_clusters(week_entries, shown_before)
+    for entry in followups:
+        entry.earlier_week = week_label(shown_before[entry.cluster], tz)
     fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time, reverse=True)
     older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time, reverse=True)
     prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
@@ -158,8 +165,28 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
                                 [t["label"] for e in previous for t in e.topics]),
         figure_totals=_figure_totals(fresh),
         source_problems=_source_problems(config, store, start, end),
-        previous_week=previous_week, next_week=next_week, entries=fresh + older,
+        followups=followups, previous_week=previous_week, next_week=next_week, entries=fresh + older,
     )
+
+
+def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:
+    """One entry per cluster (its first-found member), the others as "also published by".
+
+    A cluster already shown in an earlier edition is not shown again: its new members
+    come back as follow-ups, listed compactly.
+    """
+    by_cluster: dict[int, list[Entry]] = {}
+    for entry in sorted(entries, key=lambda e: (e.first_seen, e.id)):
+        by_cluster.setdefault(entry.cluster, []).append(entry)
+    main, followups = [], []
+    for cluster, members in by_cluster.items():
+        if cluster in shown_before:
+            followups += members
+            continue
+        lead, *others = members
+        lead.also = [{"org": o.org or o.source, "url": o.url, "title": o.title} for o in others]
+        main.append(lead)
+    return main, followups
 
 
 def _entry(row: dict[str, Any], taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
@@ -172,7 +199,7 @@ def _entry(row: dict[str, Any], taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
         figures=[{"label": LABELS.get(f["kind"], f["kind"]), "display": format_value(f["kind"], f["value"]),
                   "text": f["text"], "kind": f["kind"], "value": f["value"]} for f in row["figures"]],
         why=f"Matched {why} (relevance {row['relevance']:.2f})" if why else f"Relevance {row['relevance']:.2f}",
-        also=[], source=row["source"], path=row["path"],
+        also=[], source=row["source"], path=row["path"], cluster=row["cluster"] or row["id"],
     )
 
 

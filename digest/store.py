@@ -256,6 +256,18 @@ class Store:
                 found[item_id] = (item_id, cluster, minhash)
         return list(found.values())
 
+    def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]:
+        """For each of these clusters with a relevant item found before `before`: when it was first found."""
+        if not clusters:
+            return {}
+        marks = ",".join("?" * len(clusters))
+        rows = self.db.execute(
+            f"select cluster, min(first_seen) from items where relevant = 1 and cluster in ({marks}) "
+            f"and first_seen < ? group by cluster",
+            [*clusters, _iso(before)],
+        ).fetchall()
+        return {cluster: datetime.fromisoformat(first) for cluster, first in rows}
+
     def set_cluster(self, item_id: int, cluster: int) -> None:
         self.db.execute("update items set cluster = ? where id = ?", [cluster, item_id])
 

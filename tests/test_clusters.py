@@ -1,0 +1,98 @@
+"""Near-duplicate clusters: a retold press release is one story; a shared template paragraph is not."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+import feedparser
+
+TEMPLATE = (
+    "Anyone with information about knife crime in their community is asked to contact Bedfordshire Police "
+    "online or by calling 101. Information can also be given anonymously to the independent charity "
+    "Crimestoppers, online or by calling 0800 555 111. The Violence and Exploitation Reduction Unit works with "
+    "schools, youth services and families across Bedford, Luton and Central Bedfordshire to steer young people "
+    "away from weapons, gangs and exploitation, and offers mentoring to anyone worried about a friend."
+)
+RELEASE = f""" date 2026-11-16 Teenager charged after Bedford stabbing
+A 17-year-old boy has been charged with wounding with intent after a man was stabbed in Bedford town centre on
+Friday evening. Officers were called to Silver Street at about 7.20pm to reports of a fight between two groups
+of young people. A 22-year-old man was taken to hospital with a stab wound to his leg and has since been discharged.
+The boy, who cannot be named for legal reasons, was arrested nearby and a kitchen knife was recovered from a
+garden in Harpur Street. He appeared at Luton Youth Court on Monday and was remanded into youth detention.
+Detective Sergeant Priya Nair said: "Carrying a knife puts lives at risk, including your own. We are grateful to
+the members of the public who helped officers on Friday night and we continue to ask for dashcam footage."
+{TEMPLATE}
+"""
+RETELLING = f"""Accessibility Options
+Boy, 17, charged after man stabbed in Bedford
+A 17-year-old boy has been charged with wounding with intent after a man was stabbed in Bedford town centre on
+Friday evening, police said. Officers were called to Silver Street at about 7.20pm to reports of a fight between
+two groups of young people. A 22-year-old man was taken to hospital with a stab wound to his leg and has since been
+discharged. The boy, who cannot be named for legal reasons, was arrested nearby and a kitchen knife was recovered
+from a garden in Harpur Street. He appeared at Luton Youth Court on Monday and was remanded into youth detention.
+Detective Sergeant Priya Nair said: "Carrying a knife puts lives at risk, including your own. We are grateful to
+the members of the public who helped officers on Friday night and we continue to ask for dashcam footage."
+{TEMPLATE}
+"""
+TRAP = f""" date 2026-11-17 Knife surrender bin unveiled in Luton
+A new knife surrender bin has been installed outside the community centre in Marsh Farm, Luton, so that anyone
+holding a blade can give it up safely and without questions. The bin was paid for by the Police and Crime
+Commissioner and will be emptied every fortnight by officers from the Luton community policing team.
+{TEMPLATE}
+"""
+
+
+def _write(seed_dir, **files: str) -> None:
+    for name, text in files.items():
+        (seed_dir / name).write_text(text, encoding="utf-8")
+
+
+def test_retelling_joins_the_release_and_a_shared_template_does_not(digest, export, seed_dir):
+    _write(seed_dir, **{"r1-release.txt": RELEASE, "r2-paper.txt": RETELLING, "r3-trap.txt": TRAP})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    release, paper, trap = items["r1-release.txt"], items["r2-paper.txt"], items["r3-trap.txt"]
+    assert paper["cluster"] == release["cluster"] == release["id"]
+    assert trap["cluster"] == trap["id"]
+    assert len({item["cluster"] for item in items.values()}) == 7  # five seeds, the story, the trap
+
+
+def test_a_cluster_is_shown_once_in_the_edition_and_feed(digest, seed_dir, tmp_path):
+    _write(seed_dir, **{"r1-release.txt": RELEASE, "r2-paper.txt": RETELLING, "r3-trap.txt": TRAP})
+    digest("run", "--once")
+    text = " ".join(next((tmp_path / "out" / "digests").glob("*.txt")).read_text(encoding="utf-8").split())
+    assert text.count("Teenager charged after Bedford stabbing") == 1
+    assert "Boy, 17, charged after man stabbed in Bedford" in text  # named among the other publishers
+    html = next((tmp_path / "out" / "digests").glob("*.html")).read_text(encoding="utf-8")
+    assert html.count('class="also"') == 1
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    titles = [entry.title for entry in feed.entries]
+    assert "Teenager charged after Bedford stabbing" in titles
+    assert "Boy, 17, charged after man stabbed in Bedford" not in titles
+    assert len(titles) == 7
+
+
+def test_a_later_retelling_is_a_follow_up_not_a_second_story(digest, seed_dir, tmp_path):
+    _write(seed_dir, **{"r1-release.txt": RELEASE})
+    digest("ingest")
+    last_week = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat(timespec="seconds")
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # the release was found a week ago
+        db.execute("update items set first_seen = ?", [last_week])
+    _write(seed_dir, **{"r2-paper.txt": RETELLING})
+    digest("run", "--once")
+    text = " ".join(next((tmp_path / "out" / "digests").glob("*.txt")).read_text(encoding="utf-8").split())
+    assert "More on stories from earlier editions (1)" in text
+    assert "Boy, 17, charged after man stabbed in Bedford" in text and "First reported in" in text
+    assert "Teenager charged after Bedford stabbing" not in text
+
+
+def test_lookup_uses_the_band_index(tmp_path, seed_dir, digest):
+    """Candidates come from an indexed band lookup, not a scan of every stored item."""
+    digest("ingest")
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
+        plan = " ".join(row[-1] for row in db.execute(
+            "explain query plan select item_id from lsh_bands where hash in (1, 2, 3) and item_id != 0"))
+        bands = db.execute("select count(*) from lsh_bands").fetchone()[0]
+    assert "USING INDEX" in plan.upper()
+    assert bands == 5 * 32
