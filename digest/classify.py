@@ -112,7 +112,9 @@ class Classifier:
                         key=lambda m: (self.taxonomy.topics[m.topic].kind != "subject", -m.score, m.topic))
         if relevant and not topics and matches:
             topics = [max(matches, key=lambda m: m.score)]
-        area, mentioned = self.gazetteer.detect(title, body, prior=source.area or extracted.area_hint)
+        host_area = area_for_host(urlsplit(extracted.url).hostname) if extracted.url else None
+        prior = source.area or _known_area(extracted.area_hint) or (host_area.name if host_area else None)
+        area, mentioned = self.gazetteer.detect(title, body, prior=prior)
         org_kind = source.org_kind or guess_org_kind(extracted)
         return Classification(
             topics=topics, relevance=relevance, relevant=relevant, area=area, mentioned_areas=mentioned,
@@ -135,6 +137,11 @@ class Classifier:
         text = f"{title}\n{body}"
         found = {group: _distinct(p.findall(text)) for group, p in self.taxonomy.routine.items()}
         return {group: terms for group, terms in found.items() if terms}
+
+
+def _known_area(name: str | None) -> str | None:
+    """A front-matter area, if it is one of the contract's area names."""
+    return name if area_by_name(name) else None
 
 
 def _distinct(hits: list[str]) -> list[str]:

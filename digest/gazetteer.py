@@ -19,13 +19,17 @@ import yaml
 NAME_WEIGHT = 2.0
 PLACE_WEIGHT = 1.0
 TITLE_FACTOR = 3.0
-# A one-word place after a capitalised word is often a surname ("Darryl Preston");
-# these words before a place are part of it or a direction, not a first name.
+# A one-word place after a capitalised word or a rank is often a surname ("Darryl Preston",
+# "PC Preston"); these words before a place are part of it or a direction, not a first name.
 _PLACE_PREFIXES = frozenset(
     "North South East West Central Greater Upper Lower Old New Great Little Market At Near From To Across "
     "Around And Of The In".split()
 )
-_PRECEDING_WORD = re.compile(r"([A-Z][a-z]+)\s+$")
+_PRECEDING_WORD = re.compile(r"\b([A-Z][a-z]+|PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|Supt|Cllr|Mr|Mrs|Ms|Dr)\.?\s+$")
+# Month names that are also places ("March"): read as the month when a date is near.
+_MONTH_CONTEXT_BEFORE = re.compile(r"(\b\d{1,2}(st|nd|rd|th)?|\b(last|next|early|late|mid|since|until|till|by|before|after|during|throughout|of|in early|in late|end of|start of|beginning of))[\s-]*$", re.I)
+_MONTH_CONTEXT_AFTER = re.compile(r"^\s*(\d{1,4}\b|,?\s*\d{4}\b|this year|last year|next year)", re.I)
+_MONTHS = frozenset({"March", "May", "June", "August"})
 
 
 @dataclass(frozen=True)
@@ -80,14 +84,24 @@ def area_for_host(host: str | None) -> Area | None:
     return None
 
 
+def _reads_as_month(text: str, match: re.Match[str]) -> bool:
+    before = text[max(0, match.start() - 20):match.start()]
+    after = text[match.end():match.end() + 12]
+    return bool(_MONTH_CONTEXT_BEFORE.search(before) or _MONTH_CONTEXT_AFTER.match(after))
+
+
 def _after_first_name(text: str, match: re.Match[str]) -> bool:
+    """A one-word place right after a rank or a capitalised word ("Darryl Preston") reads as a surname.
+
+    Real places written that way ("Boson Patrols Luton" in a Title Case headline) are still
+    counted when another mention of their area corroborates them.
+    """
     if " " in match.group(1):
         return False
     before = _PRECEDING_WORD.search(text[max(0, match.start() - 30):match.start()])
     if not before or before.group(1) in _PLACE_PREFIXES:
         return False
-    preceding = text[:match.start() - len(before.group(0))].rstrip()
-    return bool(preceding) and not preceding.endswith((".", "!", "?", "\n", ":"))
+    return True
 
 
 class Gazetteer:
@@ -105,13 +119,18 @@ class Gazetteer:
         """Area name -> weighted mentions, with ambiguous names only when corroborated."""
         sure: Counter[str] = Counter()
         doubtful: Counter[str] = Counter()
-        for text, factor in ((title, TITLE_FACTOR), (body, 1.0)):
-            for match in self._pattern.finditer(text):
-                area, weight, ambiguous = self._lookup[match.group(1)]
-                if ambiguous or _after_first_name(text, match):
-                    doubtful[area.name] += weight * factor * 0.5
-                else:
-                    sure[area.name] += weight * factor
+        matches = [(text, factor, m) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
+                   for m in self._pattern.finditer(text)]
+        surnames = {m.group(1) for text, _, m in matches if _after_first_name(text, m)}
+        for text, factor, match in matches:
+            name = match.group(1)
+            area, weight, ambiguous = self._lookup[name]
+            if name in _MONTHS and _reads_as_month(text, match):
+                continue
+            if ambiguous or name in surnames:
+                doubtful[area.name] += weight * factor * 0.5
+            else:
+                sure[area.name] += weight * factor
         for name, weight in doubtful.items():
             if sure[name]:
                 sure[name] += weight
