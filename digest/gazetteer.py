@@ -90,6 +90,19 @@ def _reads_as_month(text: str, match: re.Match[str]) -> bool:
     return bool(_MONTH_CONTEXT_BEFORE.search(before) or _MONTH_CONTEXT_AFTER.match(after))
 
 
+_RANK = re.compile(r"\b(PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|Supt|Cllr|Mr|Mrs|Ms|Dr|Inspector|Sergeant|Constable|"
+                   r"Superintendent|Councillor|Commissioner)\.?\s+(?:[A-Z][a-z]+\s+)?$")
+_SPEECH_AFTER = re.compile(r"^(’s|'s)?\s+(said|says|added|told|explained|commented|urged)\b")
+
+
+def _is_surname(text: str, match: re.Match[str]) -> bool:
+    """Certainly a person: after a rank ("PC Preston", "Insp Sam Preston") or speaking ("Preston said")."""
+    if " " in match.group(1):
+        return False
+    return bool(_RANK.search(text[max(0, match.start() - 40):match.start()])
+                or _SPEECH_AFTER.match(text[match.end():match.end() + 14]))
+
+
 def _after_first_name(text: str, match: re.Match[str]) -> bool:
     """A one-word place right after a rank or a capitalised word ("Darryl Preston") reads as a surname.
 
@@ -121,13 +134,13 @@ class Gazetteer:
         doubtful: Counter[str] = Counter()
         matches = [(text, factor, m) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
                    for m in self._pattern.finditer(text)]
-        surnames = {m.group(1) for text, _, m in matches if _after_first_name(text, m)}
+        surnames = {m.group(1) for text, _, m in matches if _is_surname(text, m)}
         for text, factor, match in matches:
             name = match.group(1)
             area, weight, ambiguous = self._lookup[name]
             if name in _MONTHS and _reads_as_month(text, match):
                 continue
-            if ambiguous or name in surnames:
+            if ambiguous or name in surnames or _after_first_name(text, match):
                 doubtful[area.name] += weight * factor * 0.5
             else:
                 sure[area.name] += weight * factor
