@@ -21,6 +21,7 @@ from digest.errors import ConfigError
 from digest.figures import extract_figures
 from digest.gazetteer import Gazetteer, area_by_name, area_for_host
 from digest.models import Classification, Extracted, TopicMatch
+from digest.terms import TermIndex
 
 TOPIC_IDS = (
     "knife_crime", "firearms", "homicide", "county_lines", "exploitation", "gangs", "street_violence",
@@ -29,18 +30,7 @@ TOPIC_IDS = (
 TITLE_WEIGHT = 3.0
 TOPIC_THRESHOLD = 2.0
 SIGNAL_SCALE = 3.0
-
-
-def term_pattern(term: str) -> str:
-    """A taxonomy term as a regex: words may be joined by space, hyphen or dash; `word*` is a stem."""
-    words = re.split(r"[\s\-–]+", term.strip().lower())
-    parts = []
-    for word in words:
-        stem = word.endswith("*")
-        word = word.rstrip("*")
-        escaped = re.escape(word).replace("'", "['’]?").replace("’", "['’]?")
-        parts.append(escaped + (r"\w*" if stem else ""))
-    return r"(?<![\w£])" + r"[\s\-–—]+".join(parts) + r"(?!\w)"
+ROUTINE = "routine:"
 
 
 @dataclass
@@ -49,12 +39,6 @@ class Topic:
     label: str
     kind: str  # "subject" or "facet"
     terms: list[str]
-    pattern: re.Pattern[str]
-
-
-def _compile(terms: list[str]) -> re.Pattern[str]:
-    ordered = sorted(set(terms), key=len, reverse=True)
-    return re.compile("|".join(f"(?:{term_pattern(t)})" for t in ordered) or r"(?!x)x", re.I)
 
 
 class Taxonomy:
@@ -62,12 +46,14 @@ class Taxonomy:
         raw = yaml.safe_load(resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
         self.topics: dict[str, Topic] = {}
         for topic_id, spec in raw["topics"].items():
-            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]), re.compile("x"))
+            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]))
         for topic_id, override in (overrides or {}).items():
             self._apply(topic_id, override)
-        for topic in self.topics.values():
-            topic.pattern = _compile(topic.terms)
-        self.routine = {group: _compile(terms) for group, terms in (raw.get("routine") or {}).items()}
+        self.routine_groups = list(raw.get("routine") or {})
+        self.index = TermIndex({
+            **{topic.id: topic.terms for topic in self.topics.values()},
+            **{ROUTINE + group: terms for group, terms in (raw.get("routine") or {}).items()},
+        })
 
     def _apply(self, topic_id: str, override: TopicOverride) -> None:
         topic = self.topics.get(topic_id)
@@ -75,7 +61,7 @@ class Taxonomy:
             if not override.terms:
                 raise ConfigError(f"classify.topics.{topic_id}: a new topic needs terms")
             topic = Topic(topic_id, override.label or topic_id.replace("_", " ").capitalize(),
-                          override.kind or "subject", [], re.compile("x"))
+                          override.kind or "subject", [])
             self.topics[topic_id] = topic
         if override.replace:
             topic.terms = []
@@ -97,10 +83,14 @@ class Classifier:
     def classify(self, extracted: Extracted, source_name: str) -> Classification:
         source = self.config.source(source_name)
         title, body = extracted.title, extracted.body
-        matches = [m for m in (self._match(t, title, body) for t in self.taxonomy.topics.values()) if m]
+        in_title, in_body = self.taxonomy.index.find(title), self.taxonomy.index.find(body)
+        matches = [m for m in (_match(t, in_title.get(t.id, []), in_body.get(t.id, []))
+                               for t in self.taxonomy.topics.values()) if m]
         subject = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "subject")
         facet = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "facet")
-        routine = self._routine(title, body)
+        routine = {group: _distinct(in_title.get(ROUTINE + group, []) + in_body.get(ROUTINE + group, []))
+                   for group in self.taxonomy.routine_groups}
+        routine = {group: terms for group, terms in routine.items() if terms}
         signal = subject + (0.25 * facet if subject else 0.0)
         relevance = 1 - math.exp(-signal / SIGNAL_SCALE)
         routine_weight = sum(len(terms) for terms in routine.values())
@@ -119,24 +109,20 @@ class Classifier:
         return Classification(
             topics=topics, relevance=relevance, relevant=relevant, area=area, mentioned_areas=mentioned,
             org=source.org or _org_name(area, org_kind), org_kind=org_kind,
-            figures=extract_figures(body), why_not=None if relevant else _why_not(subject, routine),
+            figures=extract_figures(body, title), why_not=None if relevant else _why_not(subject, routine),
         )
 
-    def _match(self, topic: Topic, title: str, body: str) -> TopicMatch | None:
-        in_title = _distinct(topic.pattern.findall(title))
-        body_hits = [h.lower() for h in topic.pattern.findall(body)]
-        in_body = _distinct(body_hits)
-        if not in_title and not in_body:
-            return None
-        extra = len(body_hits) - len(in_body)
-        score = TITLE_WEIGHT * len(in_title) + len(in_body) + 0.5 * min(extra, 4)
-        terms = in_title + [t for t in in_body if t not in in_title]
-        return TopicMatch(topic.id, round(score, 2), terms)
 
-    def _routine(self, title: str, body: str) -> dict[str, list[str]]:
-        text = f"{title}\n{body}"
-        found = {group: _distinct(p.findall(text)) for group, p in self.taxonomy.routine.items()}
-        return {group: terms for group, terms in found.items() if terms}
+
+def _match(topic: Topic, title_hits: list[str], body_hits: list[str]) -> TopicMatch | None:
+    """Title terms weigh TITLE_WEIGHT; each distinct body term 1; repeats a little, up to a cap."""
+    in_title, in_body = _distinct(title_hits), _distinct(body_hits)
+    if not in_title and not in_body:
+        return None
+    extra = len(body_hits) - len(in_body)
+    score = TITLE_WEIGHT * len(in_title) + len(in_body) + 0.5 * min(extra, 4)
+    terms = in_title + [t for t in in_body if t not in in_title]
+    return TopicMatch(topic.id, round(score, 2), terms)
 
 
 def _known_area(name: str | None) -> str | None:

@@ -111,7 +111,15 @@ def signature(text: str) -> Signature:
 
 
 class NearDuplicates:
-    """Puts a new or changed item in the cluster of its most similar stored item, if similar enough."""
+    """Puts a new or changed item in the cluster of its most similar stored item, if similar enough.
+
+    LSH bands propose candidates (those sharing most bands first, at most MAX_CANDIDATES);
+    the MinHash estimate discards clear misses; the exact Jaccard similarity of the word
+    shingles decides against the threshold.
+    """
+
+    MAX_CANDIDATES = 20
+    ESTIMATE_MARGIN = 0.15  # about three standard errors of a 128-permutation estimate
 
     def __init__(self, threshold: float):
         self.threshold = threshold
@@ -120,10 +128,18 @@ class NearDuplicates:
         """Store the item's signature and set its cluster; returns (cluster, similarity)."""
         sig = signature(body)
         store.save_signature(item_id, sig)
+        mine: set[bytes] | None = None
         best_cluster, best = item_id, 0.0
-        for _, cluster, raw in store.near_duplicate_candidates(sig.bands(), exclude=item_id):
-            similarity = sig.similarity(Signature.from_bytes(raw))
+        for other_id, cluster, raw in store.near_duplicate_candidates(sig.bands(), item_id, self.MAX_CANDIDATES):
+            if sig.similarity(Signature.from_bytes(raw)) < self.threshold - self.ESTIMATE_MARGIN:
+                continue
+            mine = mine if mine is not None else shingles(body)
+            similarity = jaccard(mine, shingles(store.item_body(other_id)))
             if similarity >= self.threshold and similarity > best:
                 best_cluster, best = cluster, similarity
         store.set_cluster(item_id, best_cluster)
         return best_cluster, best
+
+
+def jaccard(a: set[bytes], b: set[bytes]) -> float:
+    return len(a & b) / len(a | b) if a or b else 0.0

@@ -31,36 +31,44 @@ NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted((w for w in _WORDS if w n
 _QUALIFIER = r"(?:(?:more than|over|at least|around|about|almost|nearly|some|a total of|in total)\s+)?"
 _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?\b", re.I)
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
-_FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secured|bid|spend\w*|backed|financ\w*)\b", re.I)
+_FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*)\b", re.I)
+# Sums that are not funding even in a funding sentence.
+_NOT_FUNDING = re.compile(r"\b(worth|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|cash seized|raised)\b", re.I)
+_PEOPLE = r"(?:people|men|women|teenagers|boys|girls|suspects|males|females|others|youths|adults|children|individuals)"
+# A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested".
+_ASIDE = r"(?:,[^.;]{0,90}?,)?\s+(?:[\w-]+\s+){0,3}?"
 
 _WEAPON = r"(?:knives|knife|weapons|blades|machetes|firearms|guns|swords|bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))"
 
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "arrests": [
-        re.compile(_QUALIFIER + NUMBER + r"\s+(?:\w+\s+){0,2}arrests\b", re.I),
-        re.compile(_QUALIFIER + NUMBER + r"\s+(?:people|men|women|teenagers|boys|girls|suspects|males|females|others)\s+(?:have\s+been\s+|were\s+|had\s+been\s+)?arrested", re.I),
-        re.compile(r"arrested\s+" + _QUALIFIER + NUMBER + r"\s+(?:people|men|women|teenagers|suspects|individuals)", re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+(?!of\s)(?:[\w-]+\s+){0,2}arrests\b", re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _ASIDE + r"(?:have\s+been\s+|were\s+|had\s+been\s+|being\s+)?arrested", re.I),
+        re.compile(r"arrested\s+" + _QUALIFIER + NUMBER + r"\s+" + _PEOPLE, re.I),
     ],
     "weapons": [
-        re.compile(r"(?:seized|recovered|surrendered|found|removed|confiscated|collected)\s+" + _QUALIFIER + NUMBER + r"\s+(?:\w+\s+){0,2}" + _WEAPON, re.I),
-        re.compile(_QUALIFIER + NUMBER + r"\s+(?:\w+\s+){0,2}" + _WEAPON + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))", re.I),
+        re.compile(r"(?:seized|recovered|surrendered|found|removed|confiscated|collected)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON, re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))", re.I),
     ],
     "charged": [
-        re.compile(_QUALIFIER + NUMBER + r"\s+(?:people|men|women|teenagers|boys|girls|suspects|males|others)\s+(?:have\s+(?:now\s+)?been\s+|were\s+|had\s+been\s+)charged", re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+)?|" + _PEOPLE + _ASIDE
+                   + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)charged", re.I),
+        re.compile(r"charged\s+" + _QUALIFIER + NUMBER + r"\s+" + _PEOPLE, re.I),
     ],
     "sentence_years": [
-        re.compile(r"(?:jailed|sentenced|imprisoned|detained)\s+(?:\w+\s+){0,3}(?:for|to)\s+" + NUMBER + r"\s+years", re.I),
+        re.compile(r"(?:jailed|sentenced|imprisoned|detained)\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+" + NUMBER + r"(?:\s+and\s+a\s+half)?\s+years", re.I),
         re.compile(r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years", re.I),
     ],
     "patrol_hours": [
-        re.compile(_QUALIFIER + NUMBER + r"\s+hours\s+of\s+(?:\w+\s+){0,2}patrol", re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+hours\s+of\s+(?:[\w-]+\s+){0,2}patrol", re.I),
     ],
     "warrants": [
-        re.compile(_QUALIFIER + NUMBER + r"\s+(?:\w+\s+){0,2}warrants\s+(?:were\s+|have\s+been\s+)?(?:executed|carried out|served)", re.I),
-        re.compile(r"(?:executed|carried out)\s+" + _QUALIFIER + NUMBER + r"\s+(?:\w+\s+){0,2}warrants", re.I),
+        re.compile(_QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}warrants\b", re.I),
+        re.compile(r"(?:executed|carried out|served)\s+(?:[\w-]+\s+){0,2}warrants\s+at\s+" + NUMBER + r"\s+(?:addresses|properties|homes|premises)", re.I),
     ],
 }
-
+# Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
+_EVERY_MATCH = {"sentence_years"}
 
 def to_number(token: str) -> float | None:
     token = token.lower().replace(",", "")
@@ -69,32 +77,52 @@ def to_number(token: str) -> float | None:
     return float(_WORDS[token]) if token in _WORDS else None
 
 
-def extract_figures(text: str) -> list[Figure]:
+def extract_figures(text: str, title: str = "") -> list[Figure]:
+    """Figures stated in the body, then any the title adds; each fact once."""
     figures: list[Figure] = []
     seen: set[tuple[str, float, str]] = set()
-    for paragraph in text.split("\n"):
-        for sentence in sentences(paragraph):
-            for figure in _sentence_figures(sentence):
-                key = (figure.kind, figure.value, figure.text)
-                if key not in seen:
-                    seen.add(key)
-                    figures.append(figure)
-    return figures
+    for sentence in (s for paragraph in text.split("\n") for s in sentences(paragraph)):
+        for figure in _sentence_figures(sentence):
+            # A story restating a number restates one fact; only prison terms listed side by side
+            # in one sentence ("jailed for 6 and 8 years") are separate facts of equal value.
+            key = (figure.kind, figure.value, figure.text if figure.kind in _EVERY_MATCH else "")
+            if key not in seen:
+                seen.add(key)
+                figures.append(figure)
+    stated = {(f.kind, f.value) for f in figures}
+    return figures + [f for f in _sentence_figures(title) if (f.kind, f.value) not in stated]
 
 
 def _sentence_figures(sentence: str) -> list[Figure]:
+    if not _HAS_NUMBER.search(sentence):
+        return []
     found: list[Figure] = []
-    if _FUNDING_CONTEXT.search(sentence):
+    if "£" in sentence and _FUNDING_CONTEXT.search(sentence) and not _NOT_FUNDING.search(sentence):
         for match in _MONEY.finditer(sentence):
             amount = float(match.group(1).replace(",", "")) * _MONEY_SCALE.get((match.group(2) or "").lower(), 1)
             found.append(Figure("funding_gbp", round(amount), sentence))
+    lowered = sentence.lower()
     for kind, patterns in _PATTERNS.items():
+        if not any(cue in lowered for cue in _CUES[kind]):
+            continue
+        values: list[float] = []
         for pattern in patterns:
-            match = pattern.search(sentence)
-            if match and (value := to_number(match.group(1))) is not None and value > 0:
-                found.append(Figure(kind, value, sentence))
+            for match in pattern.finditer(sentence):
+                value = to_number(match.group(1))
+                if value and value > 0 and (kind in _EVERY_MATCH or not values):
+                    values.append(value + (0.5 if "and a half" in match.group(0).lower() else 0))
+            if values and kind not in _EVERY_MATCH:
                 break
+        found += [Figure(kind, value, sentence) for value in values]
     return found
+
+
+# Cheap checks before the regular expressions: a sentence without these cannot match.
+_CUES = {
+    "arrests": ("arrest",), "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "sword"),
+    "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",), "warrants": ("warrant",),
+}
+_HAS_NUMBER = re.compile(r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozens?)\b", re.I)
 
 
 def format_value(kind: str, value: float) -> str:

@@ -238,23 +238,25 @@ class Store:
     def save_signature(self, item_id: int, sig: Any) -> None:
         _save_signature(self.db, item_id, sig)
 
-    def near_duplicate_candidates(self, bands: list[int], exclude: int) -> list[tuple[int, int, bytes]]:
-        """(item id, cluster, signature) of items sharing at least one LSH band; an indexed lookup."""
+    def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int) -> list[tuple[int, int, bytes]]:
+        """(item id, cluster, signature) of the items sharing most LSH bands with these; an indexed lookup."""
         if not bands:
             return []
-        marks = ",".join("?" * len(bands))
+        pairs = ",".join("(?, ?)" for _ in bands)
         rows = self.db.execute(
-            f"select b.item_id, b.band, b.hash, i.cluster, s.minhash from lsh_bands b "
-            f"join items i on i.id = b.item_id join item_signatures s on s.item_id = b.item_id "
-            f"where b.hash in ({marks}) and b.item_id != ?",
-            [*bands, exclude],
+            f"with wanted(band, hash) as (values {pairs}), "
+            f"shared as (select b.item_id, count(*) as n from lsh_bands b join wanted w "
+            f"on b.hash = w.hash and b.band = w.band where b.item_id != ? group by b.item_id "
+            f"order by n desc, b.item_id limit ?) "
+            f"select s.item_id, i.cluster, g.minhash from shared s join items i on i.id = s.item_id "
+            f"join item_signatures g on g.item_id = s.item_id order by s.n desc, s.item_id",
+            [value for band, h in enumerate(bands) for value in (band, h)] + [exclude, limit],
         ).fetchall()
-        wanted = set(enumerate(bands))
-        found: dict[int, tuple[int, int, bytes]] = {}
-        for item_id, band, value, cluster, minhash in rows:
-            if (band, value) in wanted:
-                found[item_id] = (item_id, cluster, minhash)
-        return list(found.values())
+        return [(item_id, cluster or item_id, minhash) for item_id, cluster, minhash in rows]
+
+    def item_body(self, item_id: int) -> str:
+        row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
+        return row[0] if row else ""
 
     def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]:
         """For each of these clusters with a relevant item found before `before`: when it was first found."""

@@ -53,7 +53,7 @@ def test_check_fills_defaults_for_minimal_config(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     effective = yaml.safe_load(result.stdout)
     assert effective["sources"] == []
-    assert effective["dedupe"]["near_duplicate"] == 0.8
+    assert effective["dedupe"]["near_duplicate"] == 0.55
     assert effective["schedule"]["digest"] == "mon 07:00"
     assert effective["database"] == str(tmp_path / "data" / "digest.db")
 
