@@ -11,7 +11,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
@@ -41,9 +43,18 @@ class Topic:
     terms: list[str]
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    return yaml.safe_load(resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
+
+
+def shipped_topic_ids() -> frozenset[str]:
+    return frozenset(_shipped()["topics"])
+
+
 class Taxonomy:
     def __init__(self, overrides: dict[str, TopicOverride] | None = None):
-        raw = yaml.safe_load(resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
+        raw = _shipped()
         self.topics: dict[str, Topic] = {}
         for topic_id, spec in raw["topics"].items():
             self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]))

@@ -43,6 +43,9 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except DigestError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # an output folder that is a file, a full disk, a read-only path...
+            where = exc.filename or "?"
+            raise click.ClickException(f"{where}: {exc.strerror or exc}") from None
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__

@@ -135,7 +135,7 @@ class Site(Strict):
 
 
 class Fetch(Strict):
-    user_agent: str = "digest/0.1 (serious violence news digest)"
+    user_agent: str = Field(default="digest/0.1 (serious violence news digest)", min_length=1, pattern=r"^\S")
     contact: str = "https://github.com/digest-news/digest"
     timeout: float = Field(default=20.0, gt=0)
     per_host_delay: float = Field(default=1.0, ge=0)
@@ -163,6 +163,20 @@ class TopicOverride(Strict):
 class Classify(Strict):
     min_relevance: float = Field(default=0.5, ge=0, le=1)
     topics: dict[str, TopicOverride] = {}
+
+    @field_validator("topics")
+    @classmethod
+    def _new_topics_have_terms(cls, topics: dict[str, TopicOverride]) -> dict[str, TopicOverride]:
+        if not topics:
+            return topics
+        from digest.classify import shipped_topic_ids  # here, not at the top: classify imports config
+
+        for topic_id, override in topics.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", topic_id):
+                raise ValueError(f"topic id {topic_id!r}: use lower-case letters, digits and _")
+            if topic_id not in shipped_topic_ids() and not override.terms:
+                raise ValueError(f"{topic_id}: a new topic needs terms")
+        return topics
 
 
 class DigestSettings(Strict):

@@ -12,6 +12,7 @@ import json
 import re
 from datetime import date, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -20,12 +21,14 @@ from digest.errors import DocumentError
 from digest.models import Document, Extracted
 from digest.text import (
     MONTH_ONLY,
+    LONDON,
     decode,
     first_sentences,
     is_furniture,
     parse_date,
     parse_datetime,
     parse_platform_timestamp,
+    strip_controls,
     trim,
 )
 
@@ -52,12 +55,23 @@ def extract(document: Document) -> Extracted:
         extracted.title = trim(document.title_hint, 200)
     if document.published_hint and extracted.published is None:
         extracted.published_time = document.published_hint
-        extracted.published = document.published_hint.date()
+        extracted.published = document.published_hint.astimezone(LONDON).date()
     if document.summary_hint and not extracted.summary:
         extracted.summary = trim(document.summary_hint, 300)
+    extracted.title, extracted.body, extracted.summary = (
+        strip_controls(extracted.title), strip_controls(extracted.body), strip_controls(extracted.summary))
+    extracted.url = web_url(extracted.url)
     if not extracted.title or not extracted.body:
         raise DocumentError("no article text found")
     return extracted
+
+
+def web_url(url: str | None) -> str | None:
+    """Only http(s) URLs are kept: anything else (javascript:, file:, data:) never reaches a link."""
+    if not url:
+        return None
+    url = url.strip()
+    return url if re.match(r"^https?://[^\s/]+", url, re.I) else None
 
 
 # --- text documents ----------------------------------------------------------------------
@@ -74,7 +88,7 @@ def extract_text(text: str) -> Extracted:
     if lines and (match := _DATE_LINE.match(lines[0])):
         published = published or parse_date(match.group(1))
         rest = match.group(2).strip()
-        lines = ([rest] if rest else []) + lines[1:]
+        lines = ([rest] if rest and not is_furniture(rest) else []) + lines[1:]
 
     # Datelines above or right under the title: a stated date is used, a month alone is dropped.
     published, published_time = _take_datelines(lines, published, published_time)
@@ -121,10 +135,10 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     rest = text[match.end():]
     try:
         meta = yaml.safe_load(match.group(1))
-    except yaml.YAMLError as exc:
+    except Exception as exc:  # noqa: BLE001 - YAMLError, or ValueError/RecursionError from odd values
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+        problem = getattr(exc, "problem", None) or str(exc)[:80] or type(exc).__name__
         return {}, rest, [f"broken YAML front matter{where} ({problem}); read the text without it"]
     if not isinstance(meta, dict):
         return {}, rest, ["YAML front matter is not a mapping; read the text without it"]
@@ -185,9 +199,15 @@ def _dateline(line: str) -> date | datetime | str | None:
 # --- HTML documents ----------------------------------------------------------------------
 
 
+# Numeric entities for C0 control characters (not tab, newline or carriage return): parsers
+# either choke on them or pass them on into titles, where they break XML feeds.
+_CONTROL_ENTITY = re.compile(r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|x0*(?:[0-8bcef]|1[0-9a-f]));", re.I)
+
+
 def extract_html(html: str, url: str | None) -> Extracted:
     import trafilatura  # imported lazily: it is the slowest import of the stack
 
+    html = _CONTROL_ENTITY.sub("", html)
     soup = BeautifulSoup(html, "lxml")
     result = trafilatura.bare_extraction(
         html, url=url, include_comments=False, include_tables=False, favor_precision=True, with_metadata=False,
@@ -206,7 +226,7 @@ def extract_html(html: str, url: str | None) -> Extracted:
         title=trim(title or first_sentences(lines[:1], limit=10_000), TITLE_LIMIT if not title else 200),
         body="\n\n".join(lines),
         summary=trim(description or first_sentences(lines), 300),
-        url=_canonical_link(soup) or url,
+        url=_canonical_link(soup, url) or url,
         published=published_time.date() if isinstance(published_time, datetime) else published_time,
         published_time=published_time if isinstance(published_time, datetime) else None,
     )
@@ -249,10 +269,19 @@ def _headings(soup: BeautifulSoup) -> set[str]:
     return found
 
 
-def _canonical_link(soup: BeautifulSoup) -> str | None:
+def _canonical_link(soup: BeautifulSoup, fetched: str | None) -> str | None:
+    """The page's rel=canonical, trusted only on the same site as the page it came from."""
     link = soup.find("link", rel="canonical")
     href = link.get("href") if link else None
-    return href if isinstance(href, str) and href.startswith(("http://", "https://")) else None
+    if not isinstance(href, str) or not href.startswith(("http://", "https://")):
+        return None
+    if fetched and _site(href) != _site(fetched):
+        return None
+    return href
+
+
+def _site(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _html_published(soup: BeautifulSoup, lines: list[str]) -> datetime | date | None:
@@ -263,15 +292,23 @@ def _html_published(soup: BeautifulSoup, lines: list[str]) -> datetime | date | 
     ):
         if value and (stamp := parse_datetime(value) or parse_date(value)):
             return stamp
-    for tag in soup.find_all("time"):
-        value = tag.get("datetime") or tag.get_text(" ")
-        if isinstance(value, str) and (stamp := parse_datetime(value) or parse_date(value)):
-            return stamp
+    article = soup.find("article") or soup.find("main")
+    if article is not None and (stamp := _first_time(article)):
+        return stamp
     for line in lines[:8]:
         if stamp := parse_platform_timestamp(line):
             return stamp
     for text in soup.find_all(string=re.compile(r"^\s*\d{1,2}:\d{2}\s+\d{1,2}/\d{1,2}/\d{4}\s*$")):
         if stamp := parse_platform_timestamp(str(text)):
+            return stamp
+    return _first_time(soup)
+
+
+def _first_time(scope: Any) -> datetime | date | None:
+    """The first <time> in this part of the page that states a date."""
+    for tag in scope.find_all("time"):
+        value = tag.get("datetime") or tag.get_text(" ")
+        if isinstance(value, str) and (stamp := parse_datetime(value) or parse_date(value)):
             return stamp
     return None
 

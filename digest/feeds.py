@@ -11,10 +11,12 @@ from feedgen.feed import FeedGenerator
 
 from digest.classify import Taxonomy
 from digest.config import Config
+from digest.extract import web_url
 from digest.models import utc_now
 from digest.render import atomic_write
 from digest.report import week_label
 from digest.store import Store
+from digest.text import strip_controls
 
 
 def item_guid(item: dict[str, Any]) -> tuple[str, bool]:
@@ -26,7 +28,7 @@ def item_guid(item: dict[str, Any]) -> tuple[str, bool]:
 
 def item_link(config: Config, item: dict[str, Any]) -> str:
     """The original article, or the item's place in its weekly edition when there is no URL."""
-    if item.get("url"):
+    if web_url(item.get("url")):
         return item["url"]
     week = week_label(datetime.fromisoformat(item["first_seen"]), config.tz)
     return f"{config.site.base_url}digests/{week}.html#item-{item['id']}"
@@ -50,6 +52,7 @@ def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, 
     fg.language("en-GB")
     fg.updated(utc_now())
     fg.generator("digest")
+    fg.author({"name": config.site.title})
     fg.link(href=base + atom_path, rel="self", type="application/atom+xml")
     fg.link(href=base, rel="alternate")  # RSS <link> comes from the last link() call
     for item in items:
@@ -57,9 +60,9 @@ def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, 
         guid, permalink = item_guid(item)
         entry.id(guid)
         entry.guid(guid, permalink=permalink)
-        entry.title(item["title"])
+        entry.title(strip_controls(item["title"]))
         entry.link(href=item_link(config, item))
-        entry.description(item["summary"] or item["title"])
+        entry.description(strip_controls(item["summary"] or item["title"]))
         entry.published(item_date(config, item))
         entry.updated(datetime.fromisoformat(item["updated_at"]))
         if item.get("org"):

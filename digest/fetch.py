@@ -110,7 +110,10 @@ class Fetcher:
                 location = response.headers.get("location")
                 if not location:
                     raise FetchError(current, f"HTTP {response.status} redirect without a Location")
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError:
+                    raise FetchError(current, f"redirect to a malformed URL {location[:100]!r}") from None
                 continue
             break
         if response.not_modified:
@@ -186,6 +189,9 @@ class Fetcher:
         except FetchError as exc:
             error = exc.reason
             raise
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol, ValueError) as exc:
+            error = f"not a usable URL ({exc})"
+            raise FetchError(url, error) from None
         except httpx.HTTPError as exc:
             error = f"request failed ({exc})"
             raise FetchError(url, error) from None
@@ -193,7 +199,9 @@ class Fetcher:
             store.log_fetch(source, url, status, size, int((time.monotonic() - started) * 1000), error)
 
     def _read_capped(self, raw: httpx.Response) -> bytes:
+        """The body, stopped at max_bytes, and at a deadline so a server dripping bytes cannot hold us."""
         limit = self.settings.max_bytes
+        deadline = time.monotonic() + self.settings.timeout * 3
         declared = raw.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(str(raw.url), f"response of {int(declared):,} bytes is over fetch.max_bytes ({limit:,})")
@@ -202,6 +210,9 @@ class Fetcher:
             total += len(chunk)
             if total > limit:
                 raise FetchError(str(raw.url), f"response is over fetch.max_bytes ({limit:,} bytes); stopped reading")
+            if time.monotonic() > deadline:
+                raise FetchError(str(raw.url), f"response took longer than {self.settings.timeout * 3:.0f} s "
+                                               "(3 x fetch.timeout); stopped reading")
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -233,13 +244,20 @@ class Fetcher:
         robots_url = origin + "/robots.txt"
         try:
             response = self._request(robots_url, source, store, None, ("text", "html"))
+            for _ in range(5):  # robots.txt may redirect (http to https, to www): follow it (RFC 9309)
+                location = response.headers.get("location")
+                if response.status not in (301, 302, 303, 307, 308) or not location:
+                    break
+                robots_url = urljoin(robots_url, location)
+                _check_scheme(robots_url)
+                response = self._request(robots_url, source, store, None, ("text", "html"))
         except FetchError as exc:
             if exc.status and exc.status >= 500:
                 parser.disallow_all = True  # a server error on robots.txt means "not now"
                 return parser
             raise FetchError(robots_url, f"cannot read robots.txt ({exc.reason})", exc.status) from None
-        if response.status in (401, 403):
-            parser.disallow_all = True
+        if response.status in (401, 403) or 300 <= response.status < 400:
+            parser.disallow_all = True  # forbidden, or still redirecting after five hops
         elif response.status == 200:
             parser.parse(response.content.decode("utf-8", errors="replace").splitlines())
         else:
@@ -248,7 +266,12 @@ class Fetcher:
 
 
 def _check_scheme(url: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a malformed host or port
+    except ValueError as exc:
+        raise FetchError(url, f"not a usable URL ({exc})") from None
+    scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise FetchError(url, f"only http and https URLs are fetched, not {scheme or 'a relative URL'}")
 

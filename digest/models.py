@@ -26,6 +26,7 @@ class Document:
     url: str | None = None  # the article's URL, when known
     path: str | None = None  # folder documents: path relative to the source folder
     # Hints from the source (a feed entry's title and date, say); extraction may use them.
+    guid: str | None = None  # a feed entry's id, for entries without a link
     title_hint: str | None = None
     published_hint: datetime | None = None
     summary_hint: str | None = None

@@ -7,7 +7,6 @@ others carry on. Each document is stored in one transaction.
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -146,7 +145,7 @@ def _handle(event: Document | Unchanged | NotModified | Failed, store: Store, st
     except DocumentError as exc:
         _fail(summary, Failed(event.source, where, str(exc)))
         return
-    except (sqlite3.DatabaseError, ValueError, KeyError, TypeError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one odd document (deep YAML, a bug) must not stop its source
         log.exception("%s: %s: unexpected error", event.source, where)
         _fail(summary, Failed(event.source, where, f"unexpected error: {exc!r}"))
         return
@@ -169,7 +168,7 @@ def ingest_document(document: Document, store: Store, stages: Stages,
     canonical = canonical_url(extracted.url)
     fingerprint = text_fingerprint(extracted.body)
     sha = content_hash(document.content)
-    key = canonical or f"{document.source}:{where}"
+    key = canonical or f"{document.source}:{document.guid or where}"
     state = known.get(document.path or "")
     with store.transaction():
         existing_id: int | None = None
@@ -193,6 +192,9 @@ def ingest_document(document: Document, store: Store, stages: Stages,
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=extracted,
             canonical=canonical, fingerprint=fingerprint, classification=classification,
         )
+        fetched = canonical_url(document.url)
+        if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known
+            store.add_alias(item_id, document.source, fetched, None)
         cluster, similarity = stages.near_duplicates.assign(store, item_id, extracted.body)
         if cluster != item_id:
             log.info("%s: %s retells item %s (similarity %.2f)", document.source, where, cluster, similarity)

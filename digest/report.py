@@ -144,16 +144,9 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
                   previous_week: str | None = None, next_week: str | None = None) -> Edition:
     tz = config.tz
     start, end = week_bounds(week, tz)
-    cutoff = start.date() - timedelta(days=config.digest.backfill_days)
-    week_entries = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=start, until=end)]
-    shown_before = store.clusters_seen_before({e.cluster for e in week_entries}, start)
-    entries, followups = merge_clusters(week_entries, shown_before)
-    for entry in followups:
-        entry.earlier_week = week_label(shown_before[entry.cluster], tz)
-    fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time, reverse=True)
-    older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time, reverse=True)
+    fresh, older, followups = _week_entries(store, taxonomy, tz, start, end, config.digest.backfill_days)
     prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
-    previous = [_entry(row, taxonomy, tz) for row in store.items(relevant_only=True, since=prev_start, until=start)]
+    previous, _, _ = _week_entries(store, taxonomy, tz, prev_start, start, config.digest.backfill_days)
     return Edition(
         week=week, start=start.date(), end=(end - timedelta(days=1)).date(), timezone=config.timezone,
         generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
@@ -167,6 +160,21 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
         source_problems=_source_problems(config, store, start, end),
         followups=followups, previous_week=previous_week, next_week=next_week, entries=fresh + older,
     )
+
+
+def _week_entries(store: Store, taxonomy: Taxonomy, tz: ZoneInfo, start: datetime, end: datetime,
+                  backfill_days: int) -> tuple[list[Entry], list[Entry], list[Entry]]:
+    """(this week's stories, older items found this week, follow-ups to earlier stories)."""
+    rows = store.items(relevant_only=True, since=start, until=end)
+    week_entries = [_entry(row, taxonomy, tz) for row in rows]
+    shown_before = store.clusters_seen_before({e.cluster for e in week_entries}, start)
+    entries, followups = merge_clusters(week_entries, shown_before)
+    for entry in followups:
+        entry.earlier_week = week_label(shown_before[entry.cluster], tz)
+    cutoff = start.date() - timedelta(days=backfill_days)
+    fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time, reverse=True)
+    older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time, reverse=True)
+    return fresh, older, followups
 
 
 def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:

@@ -60,6 +60,11 @@ def _finish(text: str, warnings: list[str]) -> tuple[str, list[str]]:
     return text, warnings
 
 
+def strip_controls(text: str) -> str:
+    """Remove control characters (also those that HTML entities such as &#8; decode to)."""
+    return _CONTROL_TEXT.sub("", text)
+
+
 def fix_text(text: str) -> str:
     """Mojibake (`Â£` -> `£`) and odd characters fixed; curly quotes stay curly."""
     text = ftfy.fix_text(text, uncurl_quotes=False)
@@ -110,7 +115,7 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        before = text[start:match.start()]
+        before = text[max(start, match.start() - 24):match.start()]  # a bounded look back: linear time
         last_word = re.findall(r"([A-Za-z]+)$", before)
         if match.group(1) == "." and last_word:
             word = last_word[0]

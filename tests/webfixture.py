@@ -24,6 +24,7 @@ class Reply:
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds to wait before answering (to make a client time out)
+    drip: float = 0.0  # seconds between 9-byte pieces of the body (a server that never quite stops)
 
 
 @dataclass
@@ -145,7 +146,13 @@ def _handler(fixture: FixtureServer) -> type[BaseHTTPRequestHandler]:
                     self.send_header(key, value)
                 self.send_header("Content-Length", str(len(reply.body)))
                 self.end_headers()
-                self.wfile.write(reply.body)
+                if reply.drip:
+                    for start in range(0, len(reply.body), 9):
+                        self.wfile.write(reply.body[start:start + 9])
+                        self.wfile.flush()
+                        time.sleep(reply.drip)
+                else:
+                    self.wfile.write(reply.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass
 

@@ -8,6 +8,8 @@ that page cannot be had, the entry's own content is used and the problem logged.
 from __future__ import annotations
 
 import calendar
+import email.utils
+import hashlib
 import logging
 from datetime import datetime, timezone
 from typing import Any, Iterator
@@ -22,6 +24,7 @@ from digest.errors import SourceError
 from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
 from digest.models import Document, Failed, NotModified, Unchanged
 from digest.store import Store
+from digest.text import parse_datetime
 
 log = logging.getLogger("digest.sources.feed")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
@@ -114,7 +117,7 @@ def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetche
     yield Document(
         source=source.name, content=page.content, media_type="html", url=page.url,
         title_hint=document.title_hint, published_hint=document.published_hint,
-        summary_hint=document.summary_hint, fallback=document,
+        summary_hint=document.summary_hint, guid=document.guid, fallback=document,
     )
 
 
@@ -128,18 +131,30 @@ def entry_document(entry: Any, source: str, link: str | None) -> Document:
         if not title:
             raise ValueError("entry has neither title nor text")
         body = f"<p>{_escape(title)}</p>"
+    published = _entry_date(entry)
+    guid = entry.get("id") or hashlib.sha1(f"{title}|{published}".encode("utf-8")).hexdigest()
     return Document(
-        source=source, content=body.encode("utf-8"), media_type="fragment",
-        url=link, title_hint=title or None, published_hint=_entry_date(entry),
+        source=source, content=body.encode("utf-8"), media_type="fragment", guid=str(guid),
+        url=link, title_hint=title or None, published_hint=published,
         summary_hint=_text(summary_html).removesuffix("[…]").removesuffix("[...]").strip() or None,
     )
 
 
 def _entry_date(entry: Any) -> datetime | None:
-    stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    if not stamp:
-        return None
-    return datetime.fromtimestamp(calendar.timegm(stamp), tz=timezone.utc)
+    """The entry's date with its own offset where the feed gives one (so the local date is right)."""
+    for key in ("published", "updated"):
+        raw = entry.get(key)
+        if isinstance(raw, str):
+            try:
+                stamp = email.utils.parsedate_to_datetime(raw)
+            except (TypeError, ValueError, IndexError):
+                stamp = parse_datetime(raw)
+            if stamp is not None and stamp.tzinfo is not None:
+                return stamp
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+    return None
 
 
 def _text(html: str) -> str:

@@ -89,15 +89,18 @@ def article_links(soup: BeautifulSoup, base: str, source: WebpageSource) -> list
         href = anchor.get("href")
         if not isinstance(href, str) or not href.strip():
             continue
-        url = urldefrag(urljoin(base, href.strip()))[0]
-        if urlsplit(url).scheme not in ("http", "https") or url in links:
+        try:
+            url = urldefrag(urljoin(base, href.strip()))[0]
+            if urlsplit(url).scheme not in ("http", "https") or url in links:
+                continue
+            if pattern is not None:
+                keep = bool(pattern.search(url))
+            else:
+                keep = bool(source.link_selector) or looks_like_article(url, base)
+            if keep and not _NOT_ARTICLES.search(urlsplit(url).path):
+                links.append(url)
+        except ValueError:  # a malformed href ("http://[2001:db8::1/..."): skip that link only
             continue
-        if pattern is not None:
-            keep = bool(pattern.search(url))
-        else:
-            keep = bool(source.link_selector) or looks_like_article(url, base)
-        if keep and not _NOT_ARTICLES.search(urlsplit(url).path):
-            links.append(url)
     return links
 
 
