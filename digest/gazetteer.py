@@ -84,9 +84,9 @@ def area_for_host(host: str | None) -> Area | None:
     return None
 
 
-def _reads_as_month(text: str, match: re.Match[str]) -> bool:
-    before = text[max(0, match.start() - 20):match.start()]
-    after = text[match.end():match.end() + 12]
+def _reads_as_month(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 20):start]
+    after = text[end:end + 12]
     return bool(_MONTH_CONTEXT_BEFORE.search(before) or _MONTH_CONTEXT_AFTER.match(after))
 
 
@@ -95,52 +95,84 @@ _RANK = re.compile(r"\b(PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|Supt|Cllr|Mr|Mrs|Ms|Dr
 _SPEECH_AFTER = re.compile(r"^(’s|'s)?\s+(said|says|added|told|explained|commented|urged)\b")
 
 
-def _is_surname(text: str, match: re.Match[str]) -> bool:
+def _is_surname(text: str, name: str, start: int, end: int) -> bool:
     """Certainly a person: after a rank ("PC Preston", "Insp Sam Preston") or speaking ("Preston said")."""
-    if " " in match.group(1):
+    if " " in name:
         return False
-    return bool(_RANK.search(text[max(0, match.start() - 40):match.start()])
-                or _SPEECH_AFTER.match(text[match.end():match.end() + 14]))
+    return bool(_RANK.search(text[max(0, start - 40):start]) or _SPEECH_AFTER.match(text[end:end + 14]))
 
 
-def _after_first_name(text: str, match: re.Match[str]) -> bool:
+def _after_first_name(text: str, name: str, start: int) -> bool:
     """A one-word place right after a rank or a capitalised word ("Darryl Preston") reads as a surname.
 
     Real places written that way ("Boson Patrols Luton" in a Title Case headline) are still
     counted when another mention of their area corroborates them.
     """
-    if " " in match.group(1):
+    if " " in name:
         return False
-    before = _PRECEDING_WORD.search(text[max(0, match.start() - 30):match.start()])
+    before = _PRECEDING_WORD.search(text[max(0, start - 30):start])
     if not before or before.group(1) in _PLACE_PREFIXES:
         return False
     return True
 
 
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
+_GAP = re.compile(r",?\s+|-")  # what may stand between the words of a name in a text
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(w.replace("’", "'") for w in _WORD.findall(name))
+
+
 class Gazetteer:
+    """Finds place and area names by looking up runs of words, longest name first.
+
+    One pass over the words of a text with a dictionary, rather than a regular
+    expression of 1,700 alternatives (measured: about ten times faster).
+    """
+
     def __init__(self) -> None:
-        self._lookup: dict[str, tuple[Area, float, bool]] = {}
+        self._lookup: dict[tuple[str, ...], tuple[str, Area, float, bool]] = {}
         for area in load_areas():
             for name in area.names:
-                self._lookup[name] = (area, NAME_WEIGHT, False)
+                self._lookup[_words(name)] = (name, area, NAME_WEIGHT, False)
             for place in area.places:
-                self._lookup.setdefault(place, (area, PLACE_WEIGHT, place in area.ambiguous))
-        alternatives = sorted(self._lookup, key=len, reverse=True)
-        self._pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, alternatives)) + r")(?![\w-])")
+                self._lookup.setdefault(_words(place), (place, area, PLACE_WEIGHT, place in area.ambiguous))
+        self._first_words = {key[0] for key in self._lookup}
+        self._longest = max(len(key) for key in self._lookup)
+
+    def find(self, text: str) -> list[tuple[str, int, int]]:
+        """(name as listed, start, end) of each mention, longest first, not overlapping."""
+        words = [(m.group().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+        found: list[tuple[str, int, int]] = []
+        i = 0
+        while i < len(words):
+            if words[i][0] not in self._first_words:
+                i += 1
+                continue
+            for size in range(min(self._longest, len(words) - i), 0, -1):
+                key = tuple(w for w, _, _ in words[i:i + size])
+                entry = self._lookup.get(key)
+                if entry and all(_GAP.fullmatch(text, words[j][2], words[j + 1][1]) for j in range(i, i + size - 1)):
+                    found.append((entry[0], words[i][1], words[i + size - 1][2]))
+                    i += size
+                    break
+            else:
+                i += 1
+        return found
 
     def scores(self, title: str, body: str) -> Counter[str]:
         """Area name -> weighted mentions, with ambiguous names only when corroborated."""
         sure: Counter[str] = Counter()
         doubtful: Counter[str] = Counter()
-        matches = [(text, factor, m) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
-                   for m in self._pattern.finditer(text)]
-        surnames = {m.group(1) for text, _, m in matches if _is_surname(text, m)}
-        for text, factor, match in matches:
-            name = match.group(1)
-            area, weight, ambiguous = self._lookup[name]
-            if name in _MONTHS and _reads_as_month(text, match):
+        mentions = [(text, factor, name, start, end) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
+                    for name, start, end in self.find(text)]
+        surnames = {name for text, _, name, start, end in mentions if _is_surname(text, name, start, end)}
+        for text, factor, name, start, end in mentions:
+            _, area, weight, ambiguous = self._lookup[_words(name)]
+            if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
-            if ambiguous or name in surnames or _after_first_name(text, match):
+            if ambiguous or name in surnames or _after_first_name(text, name, start):
                 doubtful[area.name] += weight * factor * 0.5
             else:
                 sure[area.name] += weight * factor
@@ -156,3 +188,4 @@ class Gazetteer:
         if prior:
             return prior, mentioned
         return (mentioned[0] if mentioned else None), mentioned
+
