@@ -159,16 +159,26 @@ def _why_not(subject: float, routine: dict[str, list[str]]) -> str:
     return "no serious-violence signal"
 
 
-_ORG_CUES = {
-    "pcc": re.compile(r"commissioner[’']s blog|police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b|\bmy office\b|\bdeputy mayor for policing\b", re.I),
-    "vru": re.compile(r"violence (?:and exploitation )?reduction (?:unit|partnership|network)|\bVE?RU\b|\bVRP\b|violence prevention (?:unit|partnership)", re.I),
-    "news": re.compile(r"local democracy reporting|\btold the\b|\bour reporter\b|\bcontacted by\b|\bnewspaper\b", re.I),
-    "police": re.compile(r"\b(?:officers|detective|inspector|sergeant|superintendent|chief constable|constabulary|arrested)\b", re.I),
-}
+# (publisher kind, cue, weight): cues a release, a blog or a news story gives of who wrote it.
+_ORG_CUES = [
+    ("news", r"\btold (?:the )?(?:[A-Z][\w’']+ ){0,3}(?:Gazette|Echo|Standard|Chronicle|Post|Times|Mail|Telegraph|"
+             r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Star|Citizen|Independent|Observer|Press|Live)\b", 4),
+    ("news", r"\blocal democracy reporting\b|\bour reporter\b|\bcontacted by (?:the|this) (?:newspaper|paper|website)\b", 4),
+    ("news", r"\b(?:police|officers|detectives|the force|a (?:police )?spokes(?:wo)?man|a spokesperson) (?:said|say|have said|confirmed)\b", 2),
+    ("council", r"\b(?:Cllr|Councillor|cabinet member|council leader|leader of the council)\b", 2),
+    ("council", r"\b(?:the council|(?:city|county|borough|district) council)\b", 1),
+    ("pcc", r"\bcommissioner[’']s blog\b|\bmy office\b|\bas (?:your )?commissioner\b|\bdeputy mayor for policing\b", 4),
+    ("pcc", r"\b(?:police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b)", 2),
+    ("vru", r"\b(?:violence (?:and exploitation )?reduction (?:unit|partnership|network)|VE?RU|VRP|CURV|violence prevention (?:unit|partnership))\b", 2),
+    ("police", r"\b(?:DC|DS|PC|DI|DCI|PCSO|Sgt|Insp|Detective|Inspector|Sergeant|Superintendent|Chief Constable)\b[^.]{0,60}\bsaid\b", 2),
+    ("police", r"\bquoting (?:crime reference|incident|reference|operation)\b|\bcall(?:ing)? 101\b|\bcontact us\b", 2),
+    ("police", r"\b(?:officers|arrested|constabulary)\b", 1),
+]
+_ORG_PATTERNS = [(kind, re.compile(cue, re.I if kind not in ("council", "police") else 0), weight) for kind, cue, weight in _ORG_CUES]
 
 
 def guess_org_kind(extracted: Extracted) -> str:
-    """Who published it, from the URL's host, else from cues in the title and opening."""
+    """Who published it, from the URL's host, else from what the text says of itself."""
     host = urlsplit(extracted.url).hostname if extracted.url else None
     if host:
         if re.search(r"pcc|pfcc|commissioner|mopac", host):
@@ -177,9 +187,13 @@ def guess_org_kind(extracted: Extracted) -> str:
             return "vru"
         if area_for_host(host) or host.endswith("police.uk"):
             return "police"
-    opening = extracted.title + "\n" + "\n".join(extracted.body.split("\n\n")[:5])
-    scores = {kind: len(cue.findall(opening)) for kind, cue in _ORG_CUES.items()}
-    scores["pcc"] *= 2  # a commissioner named in the opening usually means their own office wrote it
+    paragraphs = extracted.body.split("\n\n")
+    opening = extracted.title + "\n" + "\n".join(paragraphs[:3])
+    rest = "\n".join(paragraphs[3:])
+    scores: dict[str, float] = {}
+    for kind, pattern, weight in _ORG_PATTERNS:
+        hits = 2 * len(pattern.findall(opening)) + len(pattern.findall(rest))
+        scores[kind] = scores.get(kind, 0.0) + weight * min(hits, 4)
     best = max(scores, key=lambda kind: scores[kind])
     return best if scores[best] else "other"
 
