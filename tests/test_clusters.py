@@ -96,3 +96,18 @@ def test_lookup_uses_the_band_index(tmp_path, seed_dir, digest):
         bands = db.execute("select count(*) from lsh_bands").fetchone()[0]
     assert "USING INDEX" in plan.upper()
     assert bands == 5 * 32
+
+
+def test_topics_can_be_extended_and_added_in_config(write_config, digest, export, seed_dir):
+    (seed_dir / "bins.txt").write_text(
+        " date 2026-11-18 Blade bank opens in Kempston\nA new blade bank has opened outside Kempston library so that "
+        "people can hand in knives safely. Officers said the blade bank would be emptied every week.\n", encoding="utf-8")
+    config = write_config(classify={"min_relevance": 0.5, "topics": {
+        "knife_crime": {"terms": ["blade bank*"]},
+        "knife_bins": {"label": "Knife surrender bins", "kind": "facet", "terms": ["blade bank*", "surrender bin*"]},
+    }})
+    digest("ingest", config=config)
+    item = next(i for i in export() if i["path"] == "bins.txt")
+    assert "knife_crime" in item["topics"] and "knife_bins" in item["topics"]
+    reasons = {r["topic"]: r["terms"] for r in item["reasons"]}
+    assert "blade bank" in reasons["knife_bins"]
