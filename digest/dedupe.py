@@ -114,8 +114,8 @@ class NearDuplicates:
     """Puts a new or changed item in the cluster of its most similar stored item, if similar enough.
 
     LSH bands propose candidates (those sharing most bands first, at most MAX_CANDIDATES);
-    the MinHash estimate discards clear misses; the exact Jaccard similarity of the word
-    shingles decides against the threshold.
+    the MinHash estimate decides clear cases; the exact Jaccard similarity of the word
+    shingles decides those within ESTIMATE_MARGIN of the threshold.
     """
 
     MAX_CANDIDATES = 20
@@ -128,18 +128,28 @@ class NearDuplicates:
         """Store the item's signature and set its cluster; returns (cluster, similarity)."""
         sig = signature(body)
         store.save_signature(item_id, sig)
-        mine: set[bytes] | None = None
+        mine: set[tuple[str, ...]] | None = None
         best_cluster, best = item_id, 0.0
         for other_id, cluster, raw in store.near_duplicate_candidates(sig.bands(), item_id, self.MAX_CANDIDATES):
-            if sig.similarity(Signature.from_bytes(raw)) < self.threshold - self.ESTIMATE_MARGIN:
+            similarity = sig.similarity(Signature.from_bytes(raw))
+            if similarity < self.threshold - self.ESTIMATE_MARGIN:
                 continue
-            mine = mine if mine is not None else shingles(body)
-            similarity = jaccard(mine, shingles(store.item_body(other_id)))
+            if similarity < self.threshold + self.ESTIMATE_MARGIN:  # too close to call on the estimate
+                mine = mine if mine is not None else word_shingles(body)
+                similarity = jaccard(mine, word_shingles(store.item_body(other_id)))
             if similarity >= self.threshold and similarity > best:
                 best_cluster, best = cluster, similarity
         store.set_cluster(item_id, best_cluster)
         return best_cluster, best
 
 
-def jaccard(a: set[bytes], b: set[bytes]) -> float:
+def word_shingles(text: str) -> set[tuple[str, ...]]:
+    """The same shingles as `shingles`, as word tuples: cheaper to build for an exact comparison."""
+    words = normalised_words(text)
+    if len(words) < SHINGLE_WORDS:
+        return {tuple(words)}
+    return set(zip(*(words[i:] for i in range(SHINGLE_WORDS))))
+
+
+def jaccard(a: set, b: set) -> float:  # type: ignore[type-arg]
     return len(a & b) / len(a | b) if a or b else 0.0
