@@ -90,7 +90,7 @@ def m003_near_duplicates(db: Database) -> None:
 
     db["item_signatures"].create({"item_id": int, "minhash": bytes}, pk="item_id")
     db["lsh_bands"].create({"hash": int, "band": int, "item_id": int})
-    db["lsh_bands"].create_index(["hash"])
+    db["lsh_bands"].create_index(["hash", "band", "item_id"])
     db["lsh_bands"].create_index(["item_id"])
     for item_id, body in db.execute("select id, body from items").fetchall():
         _save_signature(db, item_id, signature(body))
@@ -238,21 +238,28 @@ class Store:
     def save_signature(self, item_id: int, sig: Any) -> None:
         _save_signature(self.db, item_id, sig)
 
-    def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int) -> list[tuple[int, int, bytes]]:
-        """(item id, cluster, signature) of the items sharing most LSH bands with these; an indexed lookup."""
-        if not bands:
+    def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int,
+                                  per_band: int = 50) -> list[tuple[int, int, bytes]]:
+        """(item id, cluster, signature) of the items sharing most LSH bands with these.
+
+        One indexed lookup per band, each capped at the `per_band` most recent items, so a
+        band that boilerplate makes common cannot make the lookup grow with the store.
+        """
+        shared: dict[int, int] = {}
+        for band, value in enumerate(bands):
+            for (item_id,) in self.db.execute(
+                "select item_id from lsh_bands where hash = ? and band = ? and item_id != ? "
+                "order by item_id desc limit ?", [value, band, exclude, per_band]
+            ):
+                shared[item_id] = shared.get(item_id, 0) + 1
+        best = sorted(shared, key=lambda item_id: (-shared[item_id], -item_id))[:limit]
+        if not best:
             return []
-        pairs = ",".join("(?, ?)" for _ in bands)
-        rows = self.db.execute(
-            f"with wanted(band, hash) as (values {pairs}), "
-            f"shared as (select b.item_id, count(*) as n from lsh_bands b join wanted w "
-            f"on b.hash = w.hash and b.band = w.band where b.item_id != ? group by b.item_id "
-            f"order by n desc, b.item_id limit ?) "
-            f"select s.item_id, i.cluster, g.minhash from shared s join items i on i.id = s.item_id "
-            f"join item_signatures g on g.item_id = s.item_id order by s.n desc, s.item_id",
-            [value for band, h in enumerate(bands) for value in (band, h)] + [exclude, limit],
-        ).fetchall()
-        return [(item_id, cluster or item_id, minhash) for item_id, cluster, minhash in rows]
+        marks = ",".join("?" * len(best))
+        rows = {row[0]: row for row in self.db.execute(
+            f"select i.id, i.cluster, g.minhash from items i join item_signatures g on g.item_id = i.id "
+            f"where i.id in ({marks})", best)}
+        return [(item_id, rows[item_id][1] or item_id, rows[item_id][2]) for item_id in best if item_id in rows]
 
     def item_body(self, item_id: int) -> str:
         row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
