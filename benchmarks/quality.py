@@ -116,7 +116,7 @@ def evaluate(docs: Path = EVAL / "docs", labels_path: Path = EVAL / "labels.yaml
         sum(1 for name in with_kind if got.get(name, {}).get("org_kind") == labels[name]["org_kind"]), len(with_kind))
 
     # Near-duplicate pairs
-    same, apart, merged, false_merges = 0, 0, 0, []
+    same, merged, false_merges = 0, 0, []
     for a, b in itertools.combinations(sorted(labels), 2):
         together = a in got and b in got and got[a]["cluster"] == got[b]["cluster"]
         if labels[a]["cluster"] == labels[b]["cluster"]:

@@ -18,7 +18,7 @@ from digest.dedupe import NearDuplicates, canonical_url, content_hash, text_fing
 from digest.errors import DigestError, DocumentError
 from digest.extract import extract
 from digest.fetch import Fetcher
-from digest.models import Document, Extracted, Failed, NotModified, Unchanged, utc_now
+from digest.models import Document, Failed, NotModified, Unchanged, utc_now
 from digest.sources import read_source
 from digest.store import FileState, Store
 
