@@ -190,6 +190,22 @@ def status(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--host", default=None, help="Address to bind (default: server.host, 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (default: server.port, 8080).")
+@click.pass_context
+@_user_errors
+def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
+    """Serve the output folder (editions, feeds) over HTTP, with /healthz.
+
+    Example: digest serve --port 8080
+    """
+    from digest.server import serve as run_server
+
+    config = _config(ctx)
+    run_server(config, host or config.server.host, port or config.server.port)
+
+
+@cli.command()
 @click.option("--once", is_flag=True, help="Ingest, build the current week and feeds, then exit.")
 @click.pass_context
 @_user_errors

@@ -102,6 +102,19 @@ def _save_signature(db: Database, item_id: int, sig: Any) -> None:
     db["lsh_bands"].insert_all({"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands()))
 
 
+@migrations()
+def m004_delivery(db: Database) -> None:
+    db["item_topics"].create_index(["topic", "item_id"])  # per-topic feeds
+    db["deliveries"].create(
+        {"id": int, "week": str, "recipient": str, "status": str, "attempts": int, "message_id": str,
+         "item_count": int, "error": str, "first_attempt": str, "last_attempt": str, "sent_at": str},
+        pk="id",
+    )
+    db["deliveries"].create_index(["week", "recipient"], unique=True)
+    db["delivered_items"].create({"recipient": str, "item_id": int, "week": str, "sent_at": str},
+                                 pk=("recipient", "item_id"))
+
+
 @dataclass
 class FileState:
     size: int
@@ -294,9 +307,9 @@ class Store:
         self.db.execute("delete from aliases where item_id = ? and source = ? and path = ?", [item_id, source, path])
 
     def items(self, *, relevant_only: bool = False, since: datetime | None = None,
-              until: datetime | None = None, limit: int | None = None,
-              newest_first: bool = False) -> Iterator[dict[str, Any]]:
-        """Items with their topics, reasons, figures and aliases, as plain dicts."""
+              until: datetime | None = None, limit: int | None = None, newest_first: bool = False,
+              topic: str | None = None, area: str | None = None) -> Iterator[dict[str, Any]]:
+        """Items with their topics, reasons, figures and aliases, as plain dicts (loaded in batches)."""
         where, params = ["1 = 1"], []
         if relevant_only:
             where.append("relevant = 1")
@@ -306,30 +319,48 @@ class Store:
         if until:
             where.append("first_seen < ?")
             params.append(_iso(until))
+        if topic:
+            where.append("id in (select item_id from item_topics where topic = ?)")
+            params.append(topic)
+        if area:
+            where.append("area = ?")
+            params.append(area)
         order = "first_seen desc, id desc" if newest_first else "id"
         sql = f"select * from items where {' and '.join(where)} order by {order}"
         if limit:
             sql += f" limit {int(limit)}"
+        batch: list[dict[str, Any]] = []
         for row in self.db.query(sql, params):
-            yield self._complete(row)
+            batch.append(row)
+            if len(batch) == 500:
+                yield from self._complete(batch)
+                batch = []
+        yield from self._complete(batch)
 
-    def _complete(self, row: dict[str, Any]) -> dict[str, Any]:
-        item_id = row["id"]
-        row["mentioned_areas"] = json.loads(row["mentioned_areas"] or "[]")
-        topics = list(self.db.query(
-            "select topic, terms from item_topics where item_id = ? order by rank", [item_id]
-        ))
-        row["topics"] = [t["topic"] for t in topics]
-        row["reasons"] = [{"topic": t["topic"], "terms": json.loads(t["terms"])} for t in topics]
-        row["figures"] = [
-            {"kind": f["kind"], "value": f["value"], "text": f["text"]}
-            for f in self.db.query("select kind, value, text from figures where item_id = ? order by id", [item_id])
-        ]
-        row["aliases"] = [
-            a["url"] or a["path"]
-            for a in self.db.query("select url, path from aliases where item_id = ? order by id", [item_id])
-        ]
-        return row
+    def _complete(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Add topics, reasons, figures and aliases to a batch of item rows, four queries in all."""
+        if not rows:
+            return rows
+        ids = [row["id"] for row in rows]
+        marks = ",".join("?" * len(ids))
+        topics: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for t in self.db.query(f"select item_id, topic, terms from item_topics where item_id in ({marks}) "
+                               f"order by item_id, rank", ids):
+            topics[t["item_id"]].append(t)
+        figures: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for f in self.db.query(f"select item_id, kind, value, text from figures where item_id in ({marks}) order by id", ids):
+            figures[f["item_id"]].append({"kind": f["kind"], "value": f["value"], "text": f["text"]})
+        aliases: dict[int, list[str]] = {i: [] for i in ids}
+        for a in self.db.query(f"select item_id, url, path from aliases where item_id in ({marks}) order by id", ids):
+            aliases[a["item_id"]].append(a["url"] or a["path"])
+        for row in rows:
+            item_id = row["id"]
+            row["mentioned_areas"] = json.loads(row["mentioned_areas"] or "[]")
+            row["topics"] = [t["topic"] for t in topics[item_id]]
+            row["reasons"] = [{"topic": t["topic"], "terms": json.loads(t["terms"])} for t in topics[item_id]]
+            row["figures"] = figures[item_id]
+            row["aliases"] = aliases[item_id]
+        return rows
 
     def count_items(self) -> dict[str, int]:
         total, relevant = self.db.execute("select count(*), coalesce(sum(relevant), 0) from items").fetchone()
