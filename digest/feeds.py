@@ -1,22 +1,31 @@
-"""RSS 2.0 and Atom feeds of the latest relevant items, through feedgen."""
+"""RSS 2.0 and Atom feeds, through feedgen: the latest relevant items (`feed.xml`, `feed.atom`),
+one RSS feed per topic and per area (`feeds/topics/`, `feeds/areas/`) and the weekly
+editions (`feeds/editions.xml`)."""
 
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, time
+import re
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from feedgen.feed import FeedGenerator
 
 from digest.classify import Taxonomy
 from digest.config import Config
 from digest.extract import web_url
+from digest.gazetteer import area_slug
 from digest.models import utc_now
 from digest.render import atomic_write
 from digest.report import week_label
 from digest.store import Store
 from digest.text import strip_controls
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # topic ids and area slugs that make safe file names
+_SUBFOLDERS = ("topics", "areas")
 
 
 def item_guid(item: dict[str, Any]) -> tuple[str, bool]:
@@ -42,35 +51,52 @@ def item_date(config: Config, item: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(item["first_seen"])
 
 
-def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, title: str,
-               rss_path: str, atom_path: str) -> FeedGenerator:
-    base = config.site.base_url
+def set_links(fg: FeedGenerator, base: str, self_path: str) -> None:
+    """The feed's own URL as rel="self", then the site: RSS <link> comes from the last link() call."""
+    kind = "application/atom+xml" if self_path.endswith(".atom") else "application/rss+xml"
+    fg.link(href=base + self_path, rel="self", type=kind, replace=True)
+    fg.link(href=base, rel="alternate")
+
+
+def new_feed(config: Config, title: str, self_path: str, atom_path: str | None = None) -> FeedGenerator:
+    base, title = config.site.base_url, strip_controls(title)
     fg = FeedGenerator()
-    fg.id(base + atom_path)
+    fg.id(base + (atom_path or self_path))
     fg.title(title)
     fg.description(f"{title}: UK police and commissioner news about serious violence")
     fg.language("en-GB")
     fg.updated(utc_now())
     fg.generator("digest")
-    fg.author({"name": config.site.title})
-    fg.link(href=base + atom_path, rel="self", type="application/atom+xml")
-    fg.link(href=base, rel="alternate")  # RSS <link> comes from the last link() call
+    fg.author({"name": strip_controls(config.site.title)})
+    set_links(fg, base, self_path)
+    return fg
+
+
+def add_item(fg: FeedGenerator, config: Config, item: dict[str, Any], taxonomy: Taxonomy) -> None:
+    base = config.site.base_url
+    entry = fg.add_entry(order="append")
+    guid, permalink = item_guid(item)
+    entry.id(guid)
+    entry.guid(guid, permalink=permalink)
+    entry.title(strip_controls(item["title"]))
+    entry.link(href=item_link(config, item))
+    entry.description(strip_controls(item["summary"] or item["title"]))
+    entry.published(item_date(config, item))
+    entry.updated(datetime.fromisoformat(item["updated_at"]))
+    if item.get("org"):
+        entry.author({"name": strip_controls(item["org"])})
+    for topic in item["topics"]:
+        entry.category(term=topic, label=strip_controls(taxonomy.label(topic)), scheme=base + "topics")
+    if item.get("area"):
+        entry.category(term=item["area"], label=item["area"], scheme=base + "areas")
+
+
+def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, title: str,
+               rss_path: str, atom_path: str | None = None) -> FeedGenerator:
+    """A feed of these items whose self link is `rss_path` (call `set_links` before writing Atom)."""
+    fg = new_feed(config, title, rss_path, atom_path)
     for item in items:
-        entry = fg.add_entry(order="append")
-        guid, permalink = item_guid(item)
-        entry.id(guid)
-        entry.guid(guid, permalink=permalink)
-        entry.title(strip_controls(item["title"]))
-        entry.link(href=item_link(config, item))
-        entry.description(strip_controls(item["summary"] or item["title"]))
-        entry.published(item_date(config, item))
-        entry.updated(datetime.fromisoformat(item["updated_at"]))
-        if item.get("org"):
-            entry.author({"name": item["org"]})
-        for topic in item["topics"]:
-            entry.category(term=topic, label=taxonomy.label(topic), scheme=base + "topics")
-        if item.get("area"):
-            entry.category(term=item["area"], label=item["area"], scheme=base + "areas")
+        add_item(fg, config, item, taxonomy)
     return fg
 
 
@@ -89,11 +115,101 @@ def one_per_cluster(items: list[dict[str, Any]], limit: int) -> list[dict[str, A
     return leads[:limit]
 
 
-def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
-    recent = list(store.items(relevant_only=True, newest_first=True, limit=config.feeds.items * 3))
-    items = one_per_cluster(recent, config.feeds.items)
-    fg = build_feed(config, items, taxonomy, config.site.title, "feed.xml", "feed.atom")
-    rss, atom = config.output_dir / "feed.xml", config.output_dir / "feed.atom"
-    atomic_write(rss, fg.rss_str(pretty=True))
+def latest(config: Config, store: Store, **where: str) -> list[dict[str, Any]]:
+    """The latest `feeds.items` relevant stories (optionally of one topic or area), one per cluster."""
+    recent = store.items(relevant_only=True, newest_first=True, limit=config.feeds.items * 3, **where)
+    return one_per_cluster(list(recent), config.feeds.items)
+
+
+def relevant_areas(store: Store) -> list[str]:
+    # Read-only; belongs in Store (e.g. Store.relevant_areas()) once store.py can take it.
+    rows = store.db.execute("select distinct area from items where relevant = 1 and area is not null and area != ''")
+    return sorted(row[0] for row in rows)
+
+
+def edition_span(edition: dict[str, Any]) -> str:
+    """"16–22 November 2026", "30 November – 6 December 2026", "29 December 2025 – 4 January 2026"."""
+    start, end = date.fromisoformat(edition["start"][:10]), date.fromisoformat(edition["end"][:10])
+    last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    first = f"{start.day} {MONTHS[start.month - 1]}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first} – {last}"
+
+
+def edition_title(edition: dict[str, Any]) -> str:
+    """"Week 2026-W47: 16–22 November 2026 (12 items)"."""
+    count = edition["item_count"] or 0
+    return f"Week {edition['week']}: {edition_span(edition)} ({count} item{'' if count == 1 else 's'})"
+
+
+def build_editions_feed(config: Config, editions: Iterable[dict[str, Any]]) -> FeedGenerator:
+    fg = new_feed(config, f"{config.site.title} – weekly editions", "feeds/editions.xml")
+    for edition in editions:  # store.editions() is newest first
+        entry = fg.add_entry(order="append")
+        guid = f"urn:digest:edition:{edition['week']}"
+        entry.id(guid)
+        entry.guid(guid, permalink=False)
+        entry.title(edition_title(edition))
+        entry.link(href=f"{config.site.base_url}digests/{edition['week']}.html")
+        entry.description(f"The weekly digest of serious violence news for {edition_span(edition)}.")
+        built = datetime.fromisoformat(edition["built_at"])
+        entry.published(built)
+        entry.updated(built)
+    return fg
+
+
+def write_rss(config: Config, fg: FeedGenerator, path: str) -> Path:
+    target = config.output_dir / path
+    atomic_write(target, fg.rss_str(pretty=True))
+    return target
+
+
+def write_main(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
+    fg = build_feed(config, latest(config, store), taxonomy, config.site.title, "feed.xml", "feed.atom")
+    rss = write_rss(config, fg, "feed.xml")
+    set_links(fg, config.site.base_url, "feed.atom")
+    atom = config.output_dir / "feed.atom"
     atomic_write(atom, fg.atom_str(pretty=True))
     return [rss, atom]
+
+
+def write_topic(config: Config, store: Store, taxonomy: Taxonomy, topic: str) -> Path:
+    path = f"feeds/topics/{topic}.xml"
+    fg = build_feed(config, latest(config, store, topic=topic), taxonomy,
+                    f"{config.site.title} – {taxonomy.label(topic)}", path)
+    fg.category(term=topic, label=taxonomy.label(topic), scheme=config.site.base_url + "topics")
+    return write_rss(config, fg, path)
+
+
+def write_area(config: Config, store: Store, taxonomy: Taxonomy, area: str) -> Path:
+    path = f"feeds/areas/{area_slug(area)}.xml"
+    fg = build_feed(config, latest(config, store, area=area), taxonomy, f"{config.site.title} – {area}", path)
+    fg.category(term=area, label=area, scheme=config.site.base_url + "areas")
+    return write_rss(config, fg, path)
+
+
+def remove_stale(config: Config, keep: list[Path]) -> None:
+    """Delete topic and area feeds this build did not write; never anything outside output_dir/feeds/."""
+    if (config.output_dir / "feeds").is_symlink():
+        return
+    feeds = (config.output_dir / "feeds").resolve()
+    kept = {path.resolve() for path in keep}
+    for sub in _SUBFOLDERS:
+        folder = config.output_dir / "feeds" / sub
+        if folder.is_symlink() or not folder.is_dir() or folder.resolve().parent != feeds:
+            continue
+        for path in folder.glob("*.xml"):
+            if path.is_file() and not path.is_symlink() and path.resolve() not in kept:
+                path.unlink()
+
+
+def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
+    """Write every feed; return the paths written."""
+    written = write_main(config, store, taxonomy)
+    written += [write_topic(config, store, taxonomy, t) for t in taxonomy.topics if _FEED_NAME.fullmatch(t)]
+    written += [write_area(config, store, taxonomy, a) for a in relevant_areas(store)
+                if _FEED_NAME.fullmatch(area_slug(a))]
+    written.append(write_rss(config, build_editions_feed(config, store.editions()), "feeds/editions.xml"))
+    remove_stale(config, written)
+    return written

@@ -129,6 +129,8 @@ class Edition:
     next_week: str | None = None
     feed_url: str = "../feed.xml"
     index_url: str = "../index.html"
+    page_base: str = ""  # prefix for links to other editions ("" on the site; absolute in email)
+    email: bool = False
     entries: list[Entry] = field(default_factory=list)
 
     @property

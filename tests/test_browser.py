@@ -60,6 +60,8 @@ def test_edition_shows_all_five_with_topics_and_links(site, browser):
     page.wait_for_load_state()
     assert page.url.endswith(".html") and "/digests/" in page.url
     body = page.locator("body")
+    assert not page.get_by_text(TITLES[0]).first.is_visible()  # older items start collapsed
+    page.get_by_text("Older items found this week (3)").first.click()
     for title in TITLES:
         heading = page.get_by_text(title, exact=False).first
         assert heading.is_visible(), title

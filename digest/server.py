@@ -1,0 +1,199 @@
+"""Serve output_dir over HTTP (WSGI on waitress): static files with conditional GET, plus /healthz.
+
+Only files inside output_dir are served: the path is percent-decoded once (by the WSGI
+server), `..`, dot-names, backslashes, NUL and absolute paths are refused, and the resolved
+path (symlinks followed) must still lie inside output_dir.resolve().
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import sys
+from email.utils import formatdate, parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from digest.config import Config
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+Headers = list[tuple[str, str]]
+
+RSS = "application/rss+xml; charset=utf-8"
+TYPES = {
+    ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".eml": "message/rfc822",
+    ".atom": "application/atom+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".json": "application/json", ".png": "image/png",
+}
+COMMON: Headers = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache")]
+HTML_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+            "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
+
+
+def content_type(relative: Path) -> str:
+    """The Content-Type for a file, from its path relative to output_dir."""
+    suffix = relative.suffix.lower()
+    if suffix == ".xml":
+        is_feed = relative.parts[0] == "feeds" or relative.as_posix() == "feed.xml"
+        return RSS if is_feed else "application/xml; charset=utf-8"
+    return TYPES.get(suffix, "application/octet-stream")
+
+
+def safe_path(root: Path, path_info: str) -> Path | None:
+    """The file under `root` that `path_info` (already percent-decoded once) names, or None."""
+    try:
+        path = path_info.encode("latin-1").decode("utf-8")  # WSGI carries the raw bytes as latin-1
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return None
+    if not path.startswith("/") or "\x00" in path or "\\" in path:
+        return None
+    parts = path[1:].split("/")
+    if parts[-1] == "":
+        parts.pop()  # a trailing slash
+    if any(part == "" or part.startswith(".") for part in parts):  # `//abs`, `a//b`, `..`, dotfiles
+        return None
+    try:
+        target = root.joinpath(*parts).resolve()
+        if target.is_dir():
+            target = (target / "index.html").resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    if not target.is_relative_to(root) or target == root:
+        return None
+    if any(part.startswith(".") for part in target.relative_to(root).parts):
+        return None  # a symlink to a hidden or temporary file
+    return target if target.is_file() else None
+
+
+def _etag(stat: os.stat_result) -> str:
+    return f'"{stat.st_size:x}-{stat.st_mtime_ns:x}"'
+
+
+def not_modified(environ: dict[str, Any], etag: str, mtime: float) -> bool:
+    """True when the request's validators match (If-None-Match wins over If-Modified-Since)."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match is not None:
+        tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
+        return "*" in tags or etag in tags
+    since = environ.get("HTTP_IF_MODIFIED_SINCE")
+    if not since:
+        return False
+    try:
+        return int(mtime) <= parsedate_to_datetime(since).timestamp()
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return False
+
+
+def _text(start_response: StartResponse, status: str, message: str) -> list[bytes]:
+    body = (message + "\n").encode("utf-8")
+    start_response(status, [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", str(len(body))),
+                            *COMMON])
+    return [body]
+
+
+def serve_file(environ: dict[str, Any], start_response: StartResponse, root: Path) -> Iterable[bytes]:
+    path_info = environ.get("PATH_INFO") or "/"
+    target = safe_path(root, path_info)
+    if target is None:
+        return _text(start_response, "404 Not Found", "Not found.")
+    if not path_info.endswith("/") and target.name == "index.html" and not path_info.endswith("index.html"):
+        location = quote(path_info.encode("latin-1").decode("utf-8")) + "/"  # a folder: keep relative links working
+        start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0"), *COMMON])
+        return [b""]
+    try:
+        handle = open(target, "rb")
+    except OSError:
+        return _text(start_response, "404 Not Found", "Not found.")
+    stat = os.fstat(handle.fileno())  # of the file we opened, even if it is replaced meanwhile
+    headers: Headers = [("ETag", _etag(stat)), ("Last-Modified", formatdate(stat.st_mtime, usegmt=True)), *COMMON]
+    if not_modified(environ, _etag(stat), stat.st_mtime):
+        handle.close()
+        start_response("304 Not Modified", headers)
+        return [b""]
+    kind = content_type(target.relative_to(root))
+    headers += [("Content-Type", kind), ("Content-Length", str(stat.st_size))]
+    if kind.startswith("text/html"):
+        headers.append(("Content-Security-Policy", HTML_CSP))
+    start_response("200 OK", headers)
+    if environ["REQUEST_METHOD"] == "HEAD":
+        handle.close()
+        return [b""]
+    wrapper = environ.get("wsgi.file_wrapper")
+    return wrapper(handle, 64 * 1024) if wrapper else _chunks(handle)
+
+
+def _chunks(handle: Any) -> Iterable[bytes]:
+    with handle:
+        while chunk := handle.read(64 * 1024):
+            yield chunk
+
+
+def health(config: Config) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) for /healthz, reading the database without creating or migrating it."""
+    report: dict[str, Any] = {"status": "ok", "database": "ok", "last_ingest": None, "last_edition": None,
+                              "failing_sources": [], "items": 0}
+    path = Path(config.database)
+    if not path.is_file():
+        return 200, {**report, "database": "missing"}
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            _read_health(conn, config, report)
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return 503, {**report, "status": "error", "database": f"error: {exc}"}
+    return 200, report
+
+
+def _read_health(conn: sqlite3.Connection, config: Config, report: dict[str, Any]) -> None:
+    conn.row_factory = sqlite3.Row
+    run = conn.execute("select finished from runs order by id desc limit 1").fetchone()
+    report["last_ingest"] = run["finished"] if run else None
+    edition = conn.execute("select week, built_at from editions order by week desc limit 1").fetchone()
+    report["last_edition"] = dict(edition) if edition else None
+    report["items"] = conn.execute("select count(*) from items").fetchone()[0]
+    enabled = {source.name for source in config.sources if source.enabled}
+    rows = conn.execute("select name, consecutive_failures, last_error, last_success from sources "
+                        "where consecutive_failures > 0 order by name").fetchall()
+    report["failing_sources"] = [dict(row) for row in rows if row["name"] in enabled]
+    if report["failing_sources"]:
+        report["status"] = "degraded"
+
+
+def healthz(environ: dict[str, Any], start_response: StartResponse, config: Config) -> list[bytes]:
+    code, report = health(config)
+    body = json.dumps(report, ensure_ascii=False).encode("utf-8")
+    status = "200 OK" if code == 200 else "503 Service Unavailable"
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
+                            ("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-store")])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
+def make_app(config: Config) -> WSGIApp:
+    """A WSGI app serving config.output_dir (GET and HEAD only) and /healthz."""
+    root = Path(config.output_dir).resolve()
+
+    def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
+            body = b"Method not allowed.\n"
+            start_response("405 Method Not Allowed", [("Allow", "GET, HEAD"), ("Content-Length", str(len(body))),
+                                                      ("Content-Type", "text/plain; charset=utf-8"), *COMMON])
+            return [body]
+        if environ.get("PATH_INFO") == "/healthz":
+            return healthz(environ, start_response, config)
+        return serve_file(environ, start_response, root)
+
+    return app
+
+
+def serve(config: Config, host: str, port: int) -> None:
+    """Serve until interrupted (127.0.0.1 by default: put a reverse proxy in front to publish it)."""
+    import waitress
+
+    shown = f"[{host}]" if ":" in host else host
+    print(f"serving {config.output_dir} on http://{shown}:{port}/", file=sys.stderr, flush=True)
+    waitress.serve(make_app(config), host=host, port=port, threads=8, ident="digest")
