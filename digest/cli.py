@@ -127,14 +127,26 @@ def _print_build(result: Any) -> None:
 
 
 @cli.command()
-@click.option("--week", default=None, metavar="YYYY-Www|current|last")
+@click.option("--week", default=None, metavar="YYYY-Www|current|last", help="Default: the last complete week.")
 @click.option("--dry-run", is_flag=True, help="Write .eml files to out/outbox/ instead of sending.")
 @click.pass_context
 @_user_errors
 def send(ctx: click.Context, week: str | None, dry_run: bool) -> None:
-    """Email the edition to the configured recipients (not available in this version yet)."""
-    _config(ctx)
-    raise DigestError("send: email delivery is not available in this version yet")
+    """Email the edition to each recipient, per the delivery ledger (exit 1 on a permanent failure).
+
+    Example: digest send --week current --dry-run
+    """
+    from digest.service import send as run_send
+
+    config = _config(ctx)
+    outcomes = run_send(config, _store(ctx), week, dry_run)
+    if not outcomes:
+        click.echo("No recipients configured (email.recipients).")
+    for outcome in outcomes:
+        click.echo(outcome.line())
+    failed = [o.recipient for o in outcomes if o.status == "failed"]
+    if failed:
+        raise click.ClickException(f"permanent delivery failure for {', '.join(failed)}")
 
 
 @cli.command()
@@ -219,10 +231,12 @@ def run(ctx: click.Context, once: bool) -> None:
     config = _config(ctx)
     if not once:
         raise DigestError("run: the long-running service is not available in this version yet; use run --once")
-    summaries, result = run_once(config, _store(ctx))
+    summaries, result, outcomes = run_once(config, _store(ctx))
     for summary in summaries:
         click.echo(summary.line())
     _print_build(result)
+    for outcome in outcomes:
+        click.echo(outcome.line())
 
 
 def main() -> None:

@@ -124,7 +124,7 @@ Source = Annotated[Union[FolderSource, FeedSource, WebpageSource], Field(discrim
 
 
 class Site(Strict):
-    title: str = "Serious violence news digest"
+    title: str = Field(default="Serious violence news digest", min_length=1, pattern=r"^[^\x00-\x1f]+$")
     base_url: str = "http://127.0.0.1:8080/"
 
     @field_validator("base_url")
@@ -216,14 +216,24 @@ class Smtp(Strict):
 
 
 class Recipient(Strict):
-    address: str = Field(pattern=r"^[^@\s]+@[^@\s]+$")
+    address: str = Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$")
     areas: list[str] = []
     topics: list[str] = []
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, areas: list[str]) -> list[str]:
+        from digest.gazetteer import area_names
+
+        unknown = [a for a in areas if a not in area_names()]
+        if unknown:
+            raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
+        return areas
 
 
 class Email(Strict):
     enabled: bool = False
-    from_: str = Field(default="digest@localhost", alias="from")
+    from_: str = Field(default="digest@localhost", alias="from", pattern=r"^[^\x00-\x1f]*@[^\x00-\x1f]+$")
     unsubscribe: str | None = None
     smtp: Smtp = Smtp()
     recipients: list[Recipient] = []
@@ -262,6 +272,19 @@ class Config(Strict):
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown time zone {value!r} (e.g. Europe/London)") from None
         return value
+
+    @field_validator("email")
+    @classmethod
+    def _recipient_topics(cls, email: "Email", info: Any) -> "Email":
+        wanted = {t for r in email.recipients for t in r.topics}
+        if wanted:
+            from digest.classify import shipped_topic_ids
+
+            known = set(shipped_topic_ids()) | set(info.data.get("classify", Classify()).topics)
+            unknown = sorted(wanted - known)
+            if unknown:
+                raise ValueError(f"recipients: unknown topic {unknown[0]!r} (see digest/data/taxonomy.yaml)")
+        return email
 
     @property
     def tz(self) -> ZoneInfo:

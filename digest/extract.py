@@ -12,7 +12,7 @@ import json
 import re
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -71,7 +71,9 @@ def web_url(url: str | None) -> str | None:
     if not url:
         return None
     url = url.strip()
-    return url if re.match(r"^https?://[^\s/]+", url, re.I) else None
+    if not re.match(r"^https?://[^\s/]+", url, re.I):
+        return None
+    return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")  # <, >, quotes and spaces percent-encoded
 
 
 # --- text documents ----------------------------------------------------------------------

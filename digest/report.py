@@ -158,7 +158,7 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
                                [e.area or "Area not known" for e in previous]),
         counts_by_topic=_counts([t["label"] for e in fresh for t in e.topics],
                                 [t["label"] for e in previous for t in e.topics]),
-        figure_totals=_figure_totals(fresh),
+        figure_totals=figure_totals(fresh),
         source_problems=_source_problems(config, store, start, end),
         followups=followups, previous_week=previous_week, next_week=next_week, entries=fresh + older,
     )
@@ -232,7 +232,7 @@ def _counts(current: list[str], previous: list[str]) -> list[Count]:
     return [Count(label, now[label], before[label]) for label in labels]
 
 
-def _figure_totals(entries: list[Entry]) -> list[dict[str, Any]]:
+def figure_totals(entries: list[Entry]) -> list[dict[str, Any]]:
     totals: dict[str, float] = {}
     for entry in entries:
         for figure in entry.figures:

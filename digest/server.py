@@ -42,8 +42,8 @@ def content_type(relative: Path) -> str:
     return TYPES.get(suffix, "application/octet-stream")
 
 
-def safe_path(root: Path, path_info: str) -> Path | None:
-    """The file under `root` that `path_info` (already percent-decoded once) names, or None."""
+def safe_path(root: Path, path_info: str) -> tuple[Path, bool] | None:
+    """(file, named a folder) under `root` for `path_info` (already percent-decoded once), or None."""
     try:
         path = path_info.encode("latin-1").decode("utf-8")  # WSGI carries the raw bytes as latin-1
     except (UnicodeEncodeError, UnicodeDecodeError):
@@ -57,7 +57,8 @@ def safe_path(root: Path, path_info: str) -> Path | None:
         return None
     try:
         target = root.joinpath(*parts).resolve()
-        if target.is_dir():
+        folder = target.is_dir()
+        if folder:
             target = (target / "index.html").resolve()
     except (OSError, RuntimeError, ValueError):
         return None
@@ -65,7 +66,7 @@ def safe_path(root: Path, path_info: str) -> Path | None:
         return None
     if any(part.startswith(".") for part in target.relative_to(root).parts):
         return None  # a symlink to a hidden or temporary file
-    return target if target.is_file() else None
+    return (target, folder) if target.is_file() else None
 
 
 def _etag(stat: os.stat_result) -> str:
@@ -96,10 +97,11 @@ def _text(start_response: StartResponse, status: str, message: str) -> list[byte
 
 def serve_file(environ: dict[str, Any], start_response: StartResponse, root: Path) -> Iterable[bytes]:
     path_info = environ.get("PATH_INFO") or "/"
-    target = safe_path(root, path_info)
-    if target is None:
+    found = safe_path(root, path_info)
+    if found is None:
         return _text(start_response, "404 Not Found", "Not found.")
-    if not path_info.endswith("/") and target.name == "index.html" and not path_info.endswith("index.html"):
+    target, folder = found
+    if folder and not path_info.endswith("/"):
         location = quote(path_info.encode("latin-1").decode("utf-8")) + "/"  # a folder: keep relative links working
         start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0"), *COMMON])
         return [b""]

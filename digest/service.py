@@ -9,9 +9,10 @@ from pathlib import Path
 from digest.classify import Taxonomy
 from digest.config import Config
 from digest.feeds import write_feeds
+from digest.mailer import Outcome, send_edition
 from digest.pipeline import SourceSummary, ingest
 from digest.render import environment, write_edition, write_index
-from digest.report import build_edition, resolve_week, shift_week
+from digest.report import Edition, build_edition, resolve_week, shift_week
 from digest.store import Store
 
 log = logging.getLogger("digest.service")
@@ -49,7 +50,20 @@ def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
     return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds)
 
 
-def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult]:
-    """Ingest every enabled source, then build the current week's edition and the feeds."""
+def edition_for(config: Config, store: Store, week: str | None) -> Edition:
+    """The edition model of a week (what `build` renders), for sending."""
+    label = resolve_week(week, config.tz)
+    return build_edition(config, store, Taxonomy(config.classify.topics), label)
+
+
+def send(config: Config, store: Store, week: str | None = None, dry_run: bool = False) -> list[Outcome]:
+    """Email the week's edition (default: the last complete week) per the delivery ledger."""
+    return send_edition(config, store, edition_for(config, store, week), dry_run=dry_run)
+
+
+def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult, list[Outcome]]:
+    """Ingest every enabled source, build the current week's edition and the feeds, send if enabled."""
     summaries = ingest(config, store)
-    return summaries, build(config, store, "current")
+    result = build(config, store, "current")
+    outcomes = send(config, store, "current") if config.email.enabled else []
+    return summaries, result, outcomes

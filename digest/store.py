@@ -429,6 +429,44 @@ class Store:
             {"week": week, "start": start, "end": end, "built_at": _now(), "item_count": item_count}, pk="week"
         )
 
+    # --- the delivery ledger -----------------------------------------------------------------
+
+    def delivery(self, week: str, recipient: str) -> dict[str, Any] | None:
+        rows = list(self.db.query("select * from deliveries where week = ? and recipient = ?", [week, recipient]))
+        return rows[0] if rows else None
+
+    def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]:
+        if not item_ids:
+            return set()
+        marks = ",".join("?" * len(item_ids))
+        return {row[0] for row in self.db.execute(
+            f"select item_id from delivered_items where recipient = ? and item_id in ({marks})", [recipient, *item_ids])}
+
+    def record_delivery(self, week: str, recipient: str, status: str, message_id: str | None, item_count: int,
+                        error: str | None, item_ids: list[int]) -> None:
+        """One attempt for (week, recipient): `status` is its outcome; a success also records its items."""
+        now = _now()
+        with self.transaction():
+            previous = self.delivery(week, recipient)
+            row = {"status": status, "message_id": message_id, "item_count": item_count, "error": error,
+                   "last_attempt": now}
+            if status == "sent":
+                row["sent_at"] = now
+            if previous is None:
+                self.db["deliveries"].insert({"week": week, "recipient": recipient, "attempts": 1,
+                                              "first_attempt": now, "sent_at": None, **row})
+            else:
+                self.db["deliveries"].update(previous["id"], {"attempts": previous["attempts"] + 1, **row})
+            self.db["delivered_items"].insert_all(
+                ({"recipient": recipient, "item_id": item_id, "week": week, "sent_at": now} for item_id in item_ids),
+                pk=("recipient", "item_id"), ignore=True,
+            )
+
+    def failed_deliveries(self, week: str | None = None) -> list[dict[str, Any]]:
+        sql = "select * from deliveries where status in ('retry', 'failed')"
+        return list(self.db.query(sql + (" and week = ?" if week else "") + " order by week, recipient",
+                                  [week] if week else []))
+
     def editions(self) -> list[dict[str, Any]]:
         return list(self.db.query("select * from editions order by week desc"))
 

@@ -1,0 +1,256 @@
+"""Email delivery: one multipart/alternative message per recipient per edition, through a ledger.
+
+The ledger (store: deliveries, delivered_items) makes `send` idempotent per item: a
+recipient gets each item once; the first send of an edition always goes out (a quiet week
+says so); a later send with nothing new sends nothing. Temporary failures (4xx, refused
+connections, timeouts) are retried on the next send; permanent ones (5xx) are recorded and
+reported. With email disabled or --dry-run, messages are written to out/outbox/ instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+import smtplib
+import ssl
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+import css_inline
+
+from digest.config import Config, Recipient
+from digest.errors import DigestError
+from digest.models import utc_now
+from digest.render import atomic_write, environment
+from digest.report import Count, Edition, Entry, Group, figure_totals
+from digest.store import Store
+
+log = logging.getLogger("digest.mailer")
+_INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=False, load_remote_stylesheets=False)
+
+
+@dataclass
+class Outcome:
+    recipient: str
+    status: str  # sent, written, nothing-new, retry, failed, skipped
+    items: int = 0
+    detail: str = ""
+
+    def line(self) -> str:
+        text = {
+            "sent": f"sent {self.items} item(s)", "written": f"written to {self.detail} ({self.items} item(s))",
+            "nothing-new": "nothing new since the last send; not sent",
+            "retry": f"temporary failure ({self.detail}); will retry on the next send",
+            "failed": f"permanent failure ({self.detail}); not retried",
+            "skipped": f"not sent: {self.detail}",
+        }[self.status]
+        return f"{self.recipient}: {text}"
+
+
+class Delivery(Exception):
+    """An SMTP failure for one recipient: temporary or permanent."""
+
+    def __init__(self, permanent: bool, detail: str):
+        super().__init__(detail)
+        self.permanent, self.detail = permanent, detail
+
+
+def send_edition(config: Config, store: Store, edition: Edition, dry_run: bool = False) -> list[Outcome]:
+    """Email (or write to the outbox) the edition for every recipient, per the ledger."""
+    recipients = config.email.recipients
+    if not recipients:
+        return []
+    to_outbox = dry_run or not config.email.enabled
+    smtp = None if to_outbox else SmtpSession(config)
+    outcomes = []
+    try:
+        for recipient in recipients:
+            outcomes.append(_deliver(config, store, edition, recipient, smtp))
+    finally:
+        if smtp:
+            smtp.close()
+    for outcome in outcomes:
+        (log.warning if outcome.status in ("retry", "failed") else log.info)(outcome.line())
+    return outcomes
+
+
+def _deliver(config: Config, store: Store, edition: Edition, recipient: Recipient, smtp: SmtpSession | None) -> Outcome:
+    address = recipient.address
+    mine = for_recipient(edition, recipient)
+    previous = store.delivery(edition.week, address)
+    if smtp and previous and previous["status"] == "failed":
+        return Outcome(address, "skipped", detail=f"an earlier attempt failed permanently ({previous['error']})")
+    entries = _all_entries(mine)
+    delivered = store.delivered_items(address, [e.id for e in entries])
+    fresh = [e for e in entries if e.id not in delivered]
+    already_sent = bool(previous and previous["sent_at"])
+    if already_sent and not fresh:
+        return Outcome(address, "nothing-new")
+    mine = _only(mine, {e.id for e in fresh})
+    message = build_message(config, mine, address)
+    if smtp is None:
+        path = config.output_dir / "outbox" / f"{edition.week}-{_safe(address)}.eml"
+        atomic_write(path, message.as_bytes())
+        return Outcome(address, "written", len(fresh), str(path))
+    try:
+        smtp.send(message, address)
+    except Delivery as failure:
+        store.record_delivery(edition.week, address, "failed" if failure.permanent else "retry",
+                              message["Message-ID"], len(fresh), failure.detail, item_ids=[])
+        return Outcome(address, "failed" if failure.permanent else "retry", detail=failure.detail)
+    store.record_delivery(edition.week, address, "sent", message["Message-ID"], len(fresh), None,
+                          item_ids=[e.id for e in fresh])
+    return Outcome(address, "sent", len(fresh))
+
+
+# --- what each recipient gets ------------------------------------------------------------------
+
+
+def _wanted(entry: Entry, recipient: Recipient) -> bool:
+    if recipient.areas and entry.area not in recipient.areas:
+        return False
+    return not recipient.topics or any(t["id"] in recipient.topics for t in entry.topics)
+
+
+def _all_entries(edition: Edition) -> list[Entry]:
+    return [e for g in edition.groups for e in g.entries] + edition.older + edition.followups
+
+
+def for_recipient(edition: Edition, recipient: Recipient) -> Edition:
+    """The edition with only the items this recipient's area and topic filters let through."""
+    return _filtered(edition, lambda entry: _wanted(entry, recipient))
+
+
+def _only(edition: Edition, ids: set[int]) -> Edition:
+    return _filtered(edition, lambda entry: entry.id in ids)
+
+
+def _filtered(edition: Edition, keep) -> Edition:  # type: ignore[no-untyped-def]
+    groups = [Group(g.key, g.label, [e for e in g.entries if keep(e)]) for g in edition.groups]
+    groups = [g for g in groups if g.entries]
+    fresh = [e for g in groups for e in g.entries]
+    area_counts = {c.label: c.previous for c in edition.counts_by_area}
+    topic_counts = {c.label: c.previous for c in edition.counts_by_topic}
+    by_area: dict[str, int] = {}
+    by_topic: dict[str, int] = {}
+    for entry in fresh:
+        by_area[entry.area or "Area not known"] = by_area.get(entry.area or "Area not known", 0) + 1
+        for topic in entry.topics:
+            by_topic[topic["label"]] = by_topic.get(topic["label"], 0) + 1
+    return dataclasses.replace(
+        edition, groups=groups, older=[e for e in edition.older if keep(e)],
+        followups=[e for e in edition.followups if keep(e)],
+        counts_by_area=[Count(label, n, area_counts.get(label, 0)) for label, n in sorted(by_area.items(), key=lambda kv: -kv[1])],
+        counts_by_topic=[Count(label, n, topic_counts.get(label, 0)) for label, n in sorted(by_topic.items(), key=lambda kv: -kv[1])],
+        figure_totals=figure_totals(fresh),
+    )
+
+
+# --- the message -------------------------------------------------------------------------------
+
+
+def build_message(config: Config, edition: Edition, address: str) -> EmailMessage:
+    base = config.site.base_url
+    mail_edition = dataclasses.replace(
+        edition, email=True, page_base=f"{base}digests/", index_url=f"{base}index.html", feed_url=f"{base}feed.xml",
+    )
+    env = environment()
+    context = {"site": config.site, "edition": mail_edition, "email": True}
+    text = env.get_template("edition.txt.j2").render(context)
+    html = _INLINER.inline(env.get_template("edition.html.j2").render(context))
+    message = EmailMessage()
+    message["From"] = config.email.from_
+    message["To"] = address
+    message["Date"] = format_datetime(utc_now())
+    message["Message-ID"] = make_msgid(idstring=edition.week, domain=_domain(config.email.from_))
+    message["Subject"] = _one_line(f"{config.site.title}: week {edition.week} ({_date_range(edition)})")
+    if config.email.unsubscribe:
+        target = config.email.unsubscribe
+        if target.startswith(("http://", "https://")):
+            message["List-Unsubscribe"] = f"<{target}>"
+            message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        else:
+            message["List-Unsubscribe"] = f"<mailto:{target.removeprefix('mailto:')}?subject=unsubscribe>"
+    message.set_content(text)
+    message.add_alternative(html, subtype="html")
+    return message
+
+
+def _date_range(edition: Edition) -> str:
+    start, end = edition.start, edition.end
+    if start.month == end.month:
+        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
+    return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
+
+
+def _one_line(value: str) -> str:
+    """Header values never carry line breaks (no header injection)."""
+    return " ".join(re.sub(r"[\r\n\x00-\x1f]", " ", value).split())
+
+
+def _domain(address: str) -> str:
+    return address.rsplit("@", 1)[-1].strip("> ") or "localhost"
+
+
+def _safe(address: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", address)
+
+
+# --- SMTP --------------------------------------------------------------------------------------
+
+
+class SmtpSession:
+    """One connection for a send run, opened lazily and reopened after a dropped connection."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self.settings = config.email.smtp
+        self.connection: smtplib.SMTP | None = None
+
+    def _connect(self) -> smtplib.SMTP:
+        s = self.settings
+        context = ssl.create_default_context()
+        if s.security == "ssl":
+            connection: smtplib.SMTP = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
+        else:
+            connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
+            if s.security == "starttls":
+                connection.starttls(context=context)
+        if s.username:
+            password = os.environ.get(s.password_env)
+            if password is None:
+                connection.close()
+                raise DigestError(f"email.smtp.password_env: ${s.password_env} is not set (needed for {s.username})")
+            connection.login(s.username, password)
+        return connection
+
+    def send(self, message: EmailMessage, address: str) -> None:
+        try:
+            if self.connection is None:
+                self.connection = self._connect()
+            self.connection.send_message(message, self.config.email.from_, [address])
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, reply = next(iter(exc.recipients.values()))
+            raise Delivery(code >= 500, f"{code} {_reply(reply)}") from None
+        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError, smtplib.SMTPAuthenticationError) as exc:
+            self.close()
+            raise Delivery(exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPAuthenticationError),
+                           f"{exc.smtp_code} {_reply(exc.smtp_error)}") from None
+        except (smtplib.SMTPException, OSError) as exc:  # refused, dropped, timed out, TLS failure
+            self.close()
+            raise Delivery(False, f"{type(exc).__name__}: {exc}") from None
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                pass
+            self.connection = None
+
+
+def _reply(value: bytes | str) -> str:
+    return (value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)).strip()
