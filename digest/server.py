@@ -11,9 +11,10 @@ import json
 import os
 import sqlite3
 import sys
+from collections.abc import Callable, Iterable
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 from urllib.parse import quote
 
 from digest.config import Config
@@ -106,7 +107,7 @@ def serve_file(environ: dict[str, Any], start_response: StartResponse, root: Pat
         start_response("301 Moved Permanently", [("Location", location), ("Content-Length", "0"), *COMMON])
         return [b""]
     try:
-        handle = open(target, "rb")
+        handle = open(target, "rb")  # noqa: SIM115 (closed by the WSGI server via file_wrapper)
     except OSError:
         return _text(start_response, "404 Not Found", "Not found.")
     stat = os.fstat(handle.fileno())  # of the file we opened, even if it is replaced meanwhile

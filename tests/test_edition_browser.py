@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 import threading
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urljoin
 
 import pytest

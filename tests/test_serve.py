@@ -10,9 +10,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from email.utils import formatdate
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import pytest
 import waitress
@@ -70,7 +71,7 @@ def site(digest, config_path: Path, start_server) -> int:
 
 
 def _week(tmp_path: Path) -> str:
-    return sorted(p.stem for p in (tmp_path / "out" / "digests").glob("*.html"))[-1]
+    return max(p.stem for p in (tmp_path / "out" / "digests").glob("*.html"))
 
 
 def test_outputs_are_served_with_their_content_types(site: int, tmp_path: Path) -> None:
