@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, Iterable
 
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
 from digest.classify import Taxonomy
@@ -72,9 +74,9 @@ def new_feed(config: Config, title: str, self_path: str, atom_path: str | None =
     return fg
 
 
-def add_item(fg: FeedGenerator, config: Config, item: dict[str, Any], taxonomy: Taxonomy) -> None:
+def item_entry(config: Config, item: dict[str, Any], taxonomy: Taxonomy) -> FeedEntry:
     base = config.site.base_url
-    entry = fg.add_entry(order="append")
+    entry = FeedEntry()
     guid, permalink = item_guid(item)
     entry.id(guid)
     entry.guid(guid, permalink=permalink)
@@ -89,14 +91,22 @@ def add_item(fg: FeedGenerator, config: Config, item: dict[str, Any], taxonomy: 
         entry.category(term=topic, label=strip_controls(taxonomy.label(topic)), scheme=base + "topics")
     if item.get("area"):
         entry.category(term=item["area"], label=item["area"], scheme=base + "areas")
+    return entry
 
 
-def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, title: str,
-               rss_path: str, atom_path: str | None = None) -> FeedGenerator:
-    """A feed of these items whose self link is `rss_path` (call `set_links` before writing Atom)."""
+def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, title: str, rss_path: str,
+               atom_path: str | None = None, cache: dict[tuple, FeedEntry] | None = None) -> FeedGenerator:
+    """A feed of these items whose self link is `rss_path` (call `set_links` before writing Atom).
+
+    `cache` shares entries between the feeds of one build: an item is in several of them.
+    """
     fg = new_feed(config, title, rss_path, atom_path)
+    cache = {} if cache is None else cache
     for item in items:
-        add_item(fg, config, item, taxonomy)
+        key = (item["id"], item["summary"])  # a cluster lead's summary names the other publishers
+        if key not in cache:
+            cache[key] = item_entry(config, item, taxonomy)
+        fg.add_entry(cache[key], order="append")
     return fg
 
 
@@ -115,14 +125,37 @@ def one_per_cluster(items: list[dict[str, Any]], limit: int) -> list[dict[str, A
     return leads[:limit]
 
 
-def latest(config: Config, store: Store, **where: str) -> list[dict[str, Any]]:
-    """The latest `feeds.items` relevant stories (optionally of one topic or area), one per cluster."""
-    recent = store.items(relevant_only=True, newest_first=True, limit=config.feeds.items * 3, **where)
-    return one_per_cluster(list(recent), config.feeds.items)
+@dataclass
+class Recent:
+    """The latest relevant items in one query; topic and area feeds are cut from them when they hold enough."""
+    items: list[dict[str, Any]]
+    complete: bool  # every relevant item in the store
+    entries: dict[tuple, FeedEntry] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, config: Config, store: Store) -> Recent:
+        size = config.feeds.items * 30
+        items = list(store.items(relevant_only=True, newest_first=True, limit=size))
+        return cls(items, len(items) < size)
 
 
-def relevant_areas(store: Store) -> list[str]:
-    # Read-only; belongs in Store (e.g. Store.relevant_areas()) once store.py can take it.
+def latest(config: Config, store: Store, recent: Recent, topic: str | None = None,
+           area: str | None = None) -> list[dict[str, Any]]:
+    """The latest `feeds.items` relevant stories (optionally of one topic or area), one per cluster.
+
+    The same items as `store.items(..., limit=need)`: the recent items are a prefix of that order.
+    """
+    need = config.feeds.items * 3
+    rows = [i for i in recent.items if (topic is None or topic in i["topics"]) and (area is None or i["area"] == area)]
+    if len(rows) < need and not recent.complete:
+        rows = list(store.items(relevant_only=True, newest_first=True, limit=need, topic=topic, area=area))
+    return one_per_cluster(rows[:need], config.feeds.items)
+
+
+def relevant_areas(store: Store, recent: Recent) -> list[str]:
+    if recent.complete:
+        return sorted({item["area"] for item in recent.items if item["area"]})
+    # Read-only; belongs in Store (e.g. Store.relevant_areas()).
     rows = store.db.execute("select distinct area from items where relevant = 1 and area is not null and area != ''")
     return sorted(row[0] for row in rows)
 
@@ -165,8 +198,9 @@ def write_rss(config: Config, fg: FeedGenerator, path: str) -> Path:
     return target
 
 
-def write_main(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
-    fg = build_feed(config, latest(config, store), taxonomy, config.site.title, "feed.xml", "feed.atom")
+def write_main(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent) -> list[Path]:
+    fg = build_feed(config, latest(config, store, recent), taxonomy, config.site.title, "feed.xml", "feed.atom",
+                    recent.entries)
     rss = write_rss(config, fg, "feed.xml")
     set_links(fg, config.site.base_url, "feed.atom")
     atom = config.output_dir / "feed.atom"
@@ -174,17 +208,18 @@ def write_main(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
     return [rss, atom]
 
 
-def write_topic(config: Config, store: Store, taxonomy: Taxonomy, topic: str) -> Path:
-    path = f"feeds/topics/{topic}.xml"
-    fg = build_feed(config, latest(config, store, topic=topic), taxonomy,
-                    f"{config.site.title} – {taxonomy.label(topic)}", path)
-    fg.category(term=topic, label=taxonomy.label(topic), scheme=config.site.base_url + "topics")
+def write_topic(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, topic: str) -> Path:
+    path, label = f"feeds/topics/{topic}.xml", taxonomy.label(topic)
+    items = latest(config, store, recent, topic=topic)
+    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {label}", path, cache=recent.entries)
+    fg.category(term=topic, label=strip_controls(label), scheme=config.site.base_url + "topics")
     return write_rss(config, fg, path)
 
 
-def write_area(config: Config, store: Store, taxonomy: Taxonomy, area: str) -> Path:
+def write_area(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, area: str) -> Path:
     path = f"feeds/areas/{area_slug(area)}.xml"
-    fg = build_feed(config, latest(config, store, area=area), taxonomy, f"{config.site.title} – {area}", path)
+    items = latest(config, store, recent, area=area)
+    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {area}", path, cache=recent.entries)
     fg.category(term=area, label=area, scheme=config.site.base_url + "areas")
     return write_rss(config, fg, path)
 
@@ -206,9 +241,10 @@ def remove_stale(config: Config, keep: list[Path]) -> None:
 
 def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
     """Write every feed; return the paths written."""
-    written = write_main(config, store, taxonomy)
-    written += [write_topic(config, store, taxonomy, t) for t in taxonomy.topics if _FEED_NAME.fullmatch(t)]
-    written += [write_area(config, store, taxonomy, a) for a in relevant_areas(store)
+    recent = Recent.load(config, store)
+    written = write_main(config, store, taxonomy, recent)
+    written += [write_topic(config, store, taxonomy, recent, t) for t in taxonomy.topics if _FEED_NAME.fullmatch(t)]
+    written += [write_area(config, store, taxonomy, recent, a) for a in relevant_areas(store, recent)
                 if _FEED_NAME.fullmatch(area_slug(a))]
     written.append(write_rss(config, build_editions_feed(config, store.editions()), "feeds/editions.xml"))
     remove_stale(config, written)
