@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
@@ -131,6 +132,15 @@ class Recent:
     items: list[dict[str, Any]]
     complete: bool  # every relevant item in the store
     entries: dict[tuple, FeedEntry] = field(default_factory=dict)
+    groups: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for item in self.items:  # newest first in every group too
+            self.groups.setdefault((None, None), []).append(item)
+            for topic in item["topics"]:
+                self.groups.setdefault((topic, None), []).append(item)
+            if item.get("area"):
+                self.groups.setdefault((None, item["area"]), []).append(item)
 
     @classmethod
     def load(cls, config: Config, store: Store) -> Recent:
@@ -146,7 +156,7 @@ def latest(config: Config, store: Store, recent: Recent, topic: str | None = Non
     The same items as `store.items(..., limit=need)`: the recent items are a prefix of that order.
     """
     need = config.feeds.items * 3
-    rows = [i for i in recent.items if (topic is None or topic in i["topics"]) and (area is None or i["area"] == area)]
+    rows = recent.groups.get((topic, area), [])
     if len(rows) < need and not recent.complete:
         rows = list(store.items(relevant_only=True, newest_first=True, limit=need, topic=topic, area=area))
     return one_per_cluster(rows[:need], config.feeds.items)
@@ -155,9 +165,7 @@ def latest(config: Config, store: Store, recent: Recent, topic: str | None = Non
 def relevant_areas(store: Store, recent: Recent) -> list[str]:
     if recent.complete:
         return sorted({item["area"] for item in recent.items if item["area"]})
-    # Read-only; belongs in Store (e.g. Store.relevant_areas()).
-    rows = store.db.execute("select distinct area from items where relevant = 1 and area is not null and area != ''")
-    return sorted(row[0] for row in rows)
+    return store.relevant_areas()
 
 
 def edition_span(edition: dict[str, Any]) -> str:
@@ -208,31 +216,21 @@ def write_main(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent)
     return [rss, atom]
 
 
-def write_topic(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, topic: str) -> Path:
-    path, label = f"feeds/topics/{topic}.xml", taxonomy.label(topic)
-    items = latest(config, store, recent, topic=topic)
-    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {label}", path, cache=recent.entries)
-    fg.category(term=topic, label=strip_controls(label), scheme=config.site.base_url + "topics")
-    return write_rss(config, fg, path)
-
-
-def write_area(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, area: str) -> Path:
-    path = f"feeds/areas/{area_slug(area)}.xml"
-    items = latest(config, store, recent, area=area)
-    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {area}", path, cache=recent.entries)
-    fg.category(term=area, label=area, scheme=config.site.base_url + "areas")
+def write_selection(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, path: str, name: str,
+                    scheme: str, term: str, **where: str) -> Path:
+    """A topic's or an area's feed: its latest stories, the channel titled and categorised by it."""
+    items = latest(config, store, recent, **where)
+    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {name}", path, cache=recent.entries)
+    fg.category(term=term, label=strip_controls(name), scheme=config.site.base_url + scheme)
     return write_rss(config, fg, path)
 
 
 def remove_stale(config: Config, keep: list[Path]) -> None:
     """Delete topic and area feeds this build did not write; never anything outside output_dir/feeds/."""
-    if (config.output_dir / "feeds").is_symlink():
-        return
-    feeds = (config.output_dir / "feeds").resolve()
+    feeds = config.output_dir / "feeds"
     kept = {path.resolve() for path in keep}
-    for sub in _SUBFOLDERS:
-        folder = config.output_dir / "feeds" / sub
-        if folder.is_symlink() or not folder.is_dir() or folder.resolve().parent != feeds:
+    for folder in (feeds / sub for sub in _SUBFOLDERS):
+        if feeds.is_symlink() or folder.is_symlink() or not folder.is_dir():
             continue
         for path in folder.glob("*.xml"):
             if path.is_file() and not path.is_symlink() and path.resolve() not in kept:
@@ -240,12 +238,16 @@ def remove_stale(config: Config, keep: list[Path]) -> None:
 
 
 def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
-    """Write every feed; return the paths written."""
+    """Write every feed; remove topic and area feeds no longer written; return the paths written."""
     recent = Recent.load(config, store)
     written = write_main(config, store, taxonomy, recent)
-    written += [write_topic(config, store, taxonomy, recent, t) for t in taxonomy.topics if _FEED_NAME.fullmatch(t)]
-    written += [write_area(config, store, taxonomy, recent, a) for a in relevant_areas(store, recent)
-                if _FEED_NAME.fullmatch(area_slug(a))]
+    for topic in filter(_FEED_NAME.fullmatch, taxonomy.topics):
+        written.append(write_selection(config, store, taxonomy, recent, f"feeds/topics/{topic}.xml",
+                                       taxonomy.label(topic), "topics", topic, topic=topic))
+    for area in relevant_areas(store, recent):
+        if _FEED_NAME.fullmatch(area_slug(area)):
+            written.append(write_selection(config, store, taxonomy, recent, f"feeds/areas/{area_slug(area)}.xml",
+                                           area, "areas", area, area=area))
     written.append(write_rss(config, build_editions_feed(config, store.editions()), "feeds/editions.xml"))
     remove_stale(config, written)
     return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 from datetime import date
 from typing import Any
@@ -21,7 +22,9 @@ def template_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 
+@lru_cache(maxsize=1)
 def environment() -> Environment:
+    """Compiled once per process; templates are only read from the package."""
     return Environment(
         loader=FileSystemLoader(str(template_dir())),
         autoescape=select_autoescape(["html.j2"]),

@@ -115,6 +115,14 @@ def m004_delivery(db: Database) -> None:
                                  pk=("recipient", "item_id"))
 
 
+@migrations()
+def m005_output_indexes(db: Database) -> None:
+    """Per-area feeds and cluster look-ups without scanning every item."""
+    db["items"].create_index(["area", "relevant", "first_seen"])
+    db["items"].create_index(["cluster"])
+    db["items"].create_index(["relevant", "first_seen"])
+
+
 @dataclass
 class FileState:
     size: int
@@ -361,6 +369,10 @@ class Store:
             row["figures"] = figures[item_id]
             row["aliases"] = aliases[item_id]
         return rows
+
+    def relevant_areas(self) -> list[str]:
+        rows = self.db.execute("select distinct area from items where relevant = 1 and area is not null and area != ''")
+        return sorted(row[0] for row in rows)
 
     def count_items(self) -> dict[str, int]:
         total, relevant = self.db.execute("select count(*), coalesce(sum(relevant), 0) from items").fetchone()

@@ -12,8 +12,9 @@ import pytest
 
 from digest.classify import Taxonomy
 from digest.config import load_config
-from digest.feeds import build_feed
+from digest.feeds import Recent, build_feed, latest, one_per_cluster
 from digest.gazetteer import area_slug
+from digest.store import Store
 
 BASE = "http://127.0.0.1:8080/"
 ATOM_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "atom.rnc"
@@ -189,5 +190,30 @@ def test_atom_feed_validates_against_the_schema(out):
     if not shutil.which("jing"):
         pytest.skip("jing is not installed (apt-get install jing default-jre-headless)")
     result = subprocess.run(["jing", "-c", str(ATOM_SCHEMA), str(out / "feed.atom")],
-                            capture_output=True, text=True, timeout=120)
+                            check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_feeds_cut_from_recent_items_equal_the_stores_own_selection(out, write_config):
+    config = load_config(write_config(feeds={"items": 2}))  # 6 items per selection: fewer than the 7 relevant
+    store = Store(config.database)
+    try:
+        everything = list(store.items(relevant_only=True, newest_first=True))
+        assert len(everything) == 7
+        selections = [{}] + [{"topic": t} for t in Taxonomy().topics] + [{"area": a} for a in AREAS]
+        for size in (0, 3, 6, 7):  # a prefix of the relevant items, as Recent.load reads it
+            recent = Recent(everything[:size], complete=size == len(everything))
+            for where in selections:
+                expected = one_per_cluster(list(store.items(relevant_only=True, newest_first=True, limit=6, **where)), 2)
+                assert latest(config, store, recent, **where) == expected, (size, where)
+    finally:
+        store.close()
+
+
+def test_an_item_without_an_area_is_in_the_main_feed_once(config_path):
+    config = load_config(config_path)
+    item = {"id": 1, "cluster": 1, "first_seen": "2026-11-19T10:00:00+00:00", "topics": ["knife_crime"],
+            "area": None, "summary": "S", "org": None, "source": "seeds"}
+    recent = Recent([item], complete=True)
+    assert latest(config, None, recent) == [item]
+    assert latest(config, None, recent, topic="knife_crime") == [item]
