@@ -89,12 +89,12 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], strict: bool) -> None:
 
     Example: digest ingest --source seeds
     """
-    from digest.pipeline import ingest as run_ingest
+    from digest.service import ingest_step
 
     config = _config(ctx)
     for name in sources:
         config.source(name)  # an unknown name is an error before the database is touched
-    summaries = run_ingest(config, _store(ctx), sources)
+    summaries = ingest_step(config, _store(ctx), sources)
     for summary in summaries:
         click.echo(summary.line())
     failed = [s.name for s in summaries if s.error]
@@ -196,9 +196,15 @@ def status(ctx: click.Context) -> None:
     click.echo(f"Last edition: {editions[0]['week']} built {editions[0]['built_at']}" if editions else "Last edition: none built yet")
     last = store.last_run()
     click.echo(f"Last ingest: {last['finished']}" if last else "Last ingest: never")
-    next_ingest = datetime.fromisoformat(last["finished"]) + timedelta(seconds=config.schedule.ingest_every) if last else utc_now()
+    from digest.scheduler import weekly_trigger
+
+    now = utc_now()
+    next_ingest = max(now, datetime.fromisoformat(last["finished"]) + timedelta(seconds=config.schedule.ingest_every)) if last else now
+    next_weekly = weekly_trigger(config).get_next_fire_time(None, now)
     click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
-    click.echo(f"Weekly edition: {config.schedule.digest} {config.timezone}")
+    click.echo(f"Next weekly edition: {next_weekly.isoformat(timespec='minutes')} ({config.schedule.digest} {config.timezone})")
+    for delivery in store.failed_deliveries():
+        click.echo(f"Delivery {delivery['week']} to {delivery['recipient']}: {delivery['status']} ({delivery['error']})")
 
 
 @cli.command()
@@ -222,7 +228,7 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
 @click.pass_context
 @_user_errors
 def run(ctx: click.Context, once: bool) -> None:
-    """Run the service; with --once, one pass of ingest and build.
+    """Run the service (scheduler, catch-up, HTTP server); --once: one pass of ingest, build and send.
 
     Example: digest run --once
     """
@@ -230,7 +236,11 @@ def run(ctx: click.Context, once: bool) -> None:
 
     config = _config(ctx)
     if not once:
-        raise DigestError("run: the long-running service is not available in this version yet; use run --once")
+        from digest.scheduler import run_service
+
+        logging.getLogger().setLevel(logging.INFO)  # the service logs each job and source (journald)
+        run_service(config)
+        return
     summaries, result, outcomes = run_once(config, _store(ctx))
     for summary in summaries:
         click.echo(summary.line())

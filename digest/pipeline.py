@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TypeVar
@@ -48,6 +49,7 @@ class SourceSummary:
     failed: int = 0
     not_modified: int = 0
     missing: int = 0
+    stopped: bool = False
     error: str | None = None
     problems: list[Failed] = field(default_factory=list)
 
@@ -62,14 +64,21 @@ class SourceSummary:
                 f"{self.unchanged} unchanged, {self.failed} failed")
         if self.not_modified:
             text += " (not modified since the last run)"
+        if self.stopped:
+            text += " (stopped early: shutting down)"
         return text + (f", {self.missing} no longer present" if self.missing else "")
 
 
 MAX_PARALLEL_SOURCES = 8
 
 
-def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[SourceSummary]:
-    """Run the sources (all enabled ones, or those named), in parallel; one summary each, in config order."""
+def ingest(config: Config, store: Store, names: Iterable[str] = (),
+           stop: threading.Event | None = None) -> list[SourceSummary]:
+    """Run the sources (all enabled ones, or those named), in parallel; one summary each, in config order.
+
+    When `stop` is set, each source finishes the document in hand and stops; sources not
+    yet started are not run.
+    """
     wanted = list(names)
     for name in wanted:
         config.source(name)  # unknown names are a user error before anything runs
@@ -80,7 +89,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[Sour
     def run(source: object) -> SourceSummary:
         worker_store = Store(store.path)  # one SQLite connection per thread
         try:
-            summary = ingest_source(config, worker_store, stages, source, fetcher)
+            summary = ingest_source(config, worker_store, stages, source, fetcher, stop)
         finally:
             worker_store.close()
         log.info(summary.line())
@@ -97,9 +106,12 @@ def ingest(config: Config, store: Store, names: Iterable[str] = ()) -> list[Sour
 
 
 def ingest_source(config: Config, store: Store, stages: Stages, source: object,
-                  fetcher: Fetcher | None = None) -> SourceSummary:
+                  fetcher: Fetcher | None = None, stop: threading.Event | None = None) -> SourceSummary:
     name, kind = source.name, source.kind  # type: ignore[attr-defined]
     summary = SourceSummary(name)
+    if stop is not None and stop.is_set():
+        summary.stopped = True
+        return summary
     started = utc_now()
     known = store.file_states(name) if kind == "folder" else {}
     present: set[str] = set()
@@ -108,7 +120,10 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
             if kind == "folder":
                 present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
             _handle(event, store, stages, known, summary)
-        if kind == "folder":
+            if stop is not None and stop.is_set():
+                summary.stopped = True
+                break
+        if kind == "folder" and not summary.stopped:  # a partial pass cannot tell which files went
             summary.missing = store.mark_missing(name, present)
     except DigestError as exc:
         summary.error = str(exc)
@@ -176,10 +191,16 @@ def ingest_document(document: Document, store: Store, stages: Stages,
             store.remove_alias(state.item_id, document.source, document.path or "")
         elif state and state.item_id:
             existing_id = state.item_id
+        by_url = False
         if existing_id is None:
             found = store.find_item(key=key, canonical_url=canonical)
             existing_id = found["id"] if found else None
+            by_url = found is not None and document.path is not None
         if existing_id is not None and store.item_unchanged(existing_id, extracted, fingerprint):
+            if by_url:  # another file stating the same URL and text: a copy, recorded as an alias
+                store.add_alias(existing_id, document.source, None, document.path)
+                _remember_file(store, document, sha, existing_id, is_alias=True)
+                return "duplicate"
             _remember_file(store, document, sha, existing_id, is_alias=False)
             return "unchanged"
         if existing_id is None and (twin := store.find_item(fingerprint=fingerprint)):

@@ -11,6 +11,7 @@ import json
 import os
 import sqlite3
 import sys
+import threading
 from collections.abc import Callable, Iterable
 from email.utils import formatdate, parsedate_to_datetime
 from pathlib import Path
@@ -200,3 +201,23 @@ def serve(config: Config, host: str, port: int) -> None:
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {config.output_dir} on http://{shown}:{port}/", file=sys.stderr, flush=True)
     waitress.serve(make_app(config), host=host, port=port, threads=8, ident="digest")
+
+
+class BackgroundServer:
+    """The HTTP server in a thread of the service (`run` with server.enabled)."""
+
+    def __init__(self, config: Config, host: str, port: int):
+        import waitress
+        from waitress import wasyncore
+
+        self._close_all = wasyncore.close_all
+        self.server = waitress.create_server(make_app(config), host=host, port=port, threads=4, ident="digest")
+        self.thread = threading.Thread(target=self.server.run, name="http", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        """Close from the server's own loop thread, so its select() never sees a closed socket."""
+        self.server.trigger.pull_trigger(lambda: self._close_all(self.server._map, ignore_all=True))
+        self.thread.join(timeout=5)

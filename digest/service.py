@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from digest.classify import Taxonomy
 from digest.config import Config
 from digest.feeds import write_feeds
+from digest.lock import holding
 from digest.mailer import Outcome, send_edition
 from digest.pipeline import SourceSummary, ingest
 from digest.render import environment, write_edition, write_index
@@ -29,8 +32,20 @@ class BuildResult:
     feeds: list[Path] = field(default_factory=list)
 
 
+def ingest_step(config: Config, store: Store, names: Iterable[str] = (),
+                stop: threading.Event | None = None) -> list[SourceSummary]:
+    """Ingest under the ingest lock (another process ingesting the same database is an error)."""
+    with holding(config.database, "ingest"):
+        return ingest(config, store, names, stop)
+
+
 def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
     """Write one week's edition (HTML and text), the archive index and all feeds."""
+    with holding(config.database, "build"):
+        return _build(config, store, week)
+
+
+def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     label = resolve_week(week, config.tz)
     taxonomy = Taxonomy(config.classify.topics)
     built = {e["week"] for e in store.editions()}
@@ -58,12 +73,13 @@ def edition_for(config: Config, store: Store, week: str | None) -> Edition:
 
 def send(config: Config, store: Store, week: str | None = None, dry_run: bool = False) -> list[Outcome]:
     """Email the week's edition (default: the last complete week) per the delivery ledger."""
-    return send_edition(config, store, edition_for(config, store, week), dry_run=dry_run)
+    with holding(config.database, "send"):
+        return send_edition(config, store, edition_for(config, store, week), dry_run=dry_run)
 
 
 def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult, list[Outcome]]:
     """Ingest every enabled source, build the current week's edition and the feeds, send if enabled."""
-    summaries = ingest(config, store)
+    summaries = ingest_step(config, store)
     result = build(config, store, "current")
     outcomes = send(config, store, "current") if config.email.enabled else []
     return summaries, result, outcomes

@@ -370,6 +370,10 @@ class Store:
             row["aliases"] = aliases[item_id]
         return rows
 
+    def first_seen(self) -> datetime | None:
+        row = self.db.execute("select min(first_seen) from items").fetchone()
+        return datetime.fromisoformat(row[0]) if row and row[0] else None
+
     def relevant_areas(self) -> list[str]:
         rows = self.db.execute("select distinct area from items where relevant = 1 and area is not null and area != ''")
         return sorted(row[0] for row in rows)

@@ -62,7 +62,8 @@ def test_status_shows_health_counts_and_runs(digest):
     assert "Items: 5 (5 relevant), aliases: 0" in after
     assert re.search(r"seeds \(folder\): OK; last attempt \S+, last success \S+, 5 documents", after)
     assert re.search(r"Last edition: \d{4}-W\d{2} built", after)
-    assert "Next ingest" in after and "mon 07:00 Europe/London" in after
+    assert "Next ingest" in after and "(mon 07:00 Europe/London)" in after
+    assert re.search(r"Next weekly edition: \d{4}-\d{2}-\d{2}T07:00[+]0[01]:00", after)
 
 
 def test_status_reports_a_failing_source(digest, web_config, seed_dir):

@@ -77,18 +77,20 @@ def test_added_file_becomes_a_new_item(digest, export, seed_dir):
 def test_copy_under_another_name_is_an_alias(digest, export, seed_dir):
     _ingest(digest)
     shutil.copy(seed_dir / "001_1fa40bf0c9897c04.txt", seed_dir / "commissioner-blog-copy.txt")
+    shutil.copy(seed_dir / "000_b20f7c643c2cc7b4.txt", seed_dir / "with-url-copy.txt")  # states a URL
     # A text-identical copy: same words, different line endings and spacing.
     original = (seed_dir / "002_1e75195c5c38274b.txt").read_text(encoding="utf-8")
     (seed_dir / "sub").mkdir()
     (seed_dir / "sub" / "northants.md").write_text(original.replace("\n", "  \r\n"), encoding="utf-8")
     out = _ingest(digest)
-    assert "0 new, 0 updated, 2 duplicate, 5 unchanged" in out
+    assert "0 new, 0 updated, 3 duplicate, 5 unchanged" in out
     items = export()
     assert len(items) == 5
     by_path = {item["path"]: item for item in items}
+    assert by_path["000_b20f7c643c2cc7b4.txt"]["aliases"] == ["with-url-copy.txt"]
     assert by_path["001_1fa40bf0c9897c04.txt"]["aliases"] == ["commissioner-blog-copy.txt"]
     assert by_path["002_1e75195c5c38274b.txt"]["aliases"] == ["sub/northants.md"]
-    assert "2 duplicate" not in _ingest(digest)  # the aliases are unchanged files now
+    assert "duplicate" in _ingest(digest) and "0 duplicate, 8 unchanged" in _ingest(digest)
 
 
 def test_deleted_file_keeps_its_item(digest, export, seed_dir, tmp_path):

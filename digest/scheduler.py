@@ -1,0 +1,183 @@
+"""`digest run`: the service, with APScheduler 3 in the foreground.
+
+- ingest every `schedule.ingest_every` (sources with their own `every` in their own job),
+  with a little jitter, then rebuild the current week so pages and feeds stay fresh;
+- the weekly edition at `schedule.digest` in `timezone` (default Monday 07:00 London time,
+  right across clock changes): every completed week not yet built is built, its feeds
+  written and its email sent per the ledger, and temporary delivery failures are retried;
+- on start the same catch-up runs from our own tables (not from scheduler memory), so
+  downtime loses nothing;
+- one service per database (a lock); SIGTERM or SIGINT finishes the current step,
+  releases the lock and exits 0.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from digest.config import Config
+from digest.lock import holding
+from digest.models import utc_now
+from digest.report import resolve_week, shift_week, week_bounds, week_label
+from digest.service import build, ingest_step, send
+from digest.store import Store
+
+log = logging.getLogger("digest.service")
+MAX_CATCH_UP_WEEKS = 104
+
+
+def weekly_trigger(config: Config) -> CronTrigger:
+    day, clock = config.schedule.digest.split()
+    hour, minute = (int(part) for part in clock.split(":"))
+    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=config.tz)
+
+
+def ingest_groups(config: Config) -> dict[float, list[str]]:
+    """Interval in seconds -> the enabled sources ingested at that interval."""
+    groups: dict[float, list[str]] = {}
+    for source in config.sources:
+        if source.enabled:
+            groups.setdefault(source.every or config.schedule.ingest_every, []).append(source.name)
+    return groups
+
+
+def ingest_trigger(seconds: float) -> IntervalTrigger:
+    return IntervalTrigger(seconds=seconds, jitter=min(60.0, seconds * 0.05))
+
+
+def missed_weeks(config: Config, store: Store, now: datetime | None = None) -> list[str]:
+    """Completed weeks whose edition was never built after the week ended, oldest first."""
+    tz = config.tz
+    last = resolve_week("last", tz, now)
+    complete = {e["week"] for e in store.editions()
+                if datetime.fromisoformat(e["built_at"]) >= week_bounds(e["week"], tz)[1]}
+    start = shift_week(max(complete), 1, tz) if complete else _first_week(store, tz)
+    if start is None:
+        return []
+    weeks, week = [], start
+    while week <= last and len(weeks) < MAX_CATCH_UP_WEEKS:
+        if week not in complete:
+            weeks.append(week)
+        week = shift_week(week, 1, tz)
+    return weeks
+
+
+def _first_week(store: Store, tz: Any) -> str | None:
+    first = store.first_seen()
+    return week_label(first, tz) if first else None
+
+
+class Service:
+    def __init__(self, config: Config):
+        self.config = config
+        self.stopping = threading.Event()
+
+    # --- jobs: each opens its own connection and never lets an error reach the scheduler -------
+
+    def _job(self, name: str, work: Callable[[Store], None]) -> None:
+        if self.stopping.is_set():
+            return
+        log.info("%s: started", name)
+        store = Store(self.config.database)
+        try:
+            work(store)
+            log.info("%s: finished", name)
+        except Exception:  # noqa: BLE001 - one failed run must not stop the service
+            log.exception("%s: failed; the next run will try again", name)
+        finally:
+            store.close()
+
+    def ingest_job(self, names: list[str]) -> None:
+        def work(store: Store) -> None:
+            for summary in ingest_step(self.config, store, names, stop=self.stopping):
+                log.info("ingest: %s", summary.line())
+            if not self.stopping.is_set():
+                result = build(self.config, store, "current")
+                log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)
+        self._job(f"ingest ({', '.join(names)})", work)
+
+    def weekly_job(self) -> None:
+        self._job("weekly edition", self.catch_up)
+
+    def catch_up(self, store: Store) -> None:
+        """Build and send every completed week not yet built; retry temporary delivery failures."""
+        for week in missed_weeks(self.config, store):
+            if self.stopping.is_set():
+                return
+            result = build(self.config, store, week)
+            log.info("weekly edition: built %s (%d items, %d older)", week, result.item_count, result.older_count)
+            self._send(store, week)
+        for week in sorted({d["week"] for d in store.failed_deliveries() if d["status"] == "retry"}):
+            if not self.stopping.is_set():
+                self._send(store, week)
+
+    def _send(self, store: Store, week: str) -> None:
+        for outcome in send(self.config, store, week):
+            (log.warning if outcome.status in ("retry", "failed") else log.info)("send %s: %s", week, outcome.line())
+
+    # --- the process -----------------------------------------------------------------------
+
+    def run(self) -> None:
+        with holding(self.config.database, "service"):
+            self._install_signal_handlers()
+            log.info("digest service starting (PID %d, database %s)", os.getpid(), self.config.database)
+            server = self._start_server()
+            scheduler = self._scheduler()
+            try:
+                self._job("catch-up", self.catch_up)
+                if not self.stopping.is_set():
+                    scheduler.start()
+                    for job in scheduler.get_jobs():
+                        log.info("scheduled %s: next run %s", job.name, job.next_run_time.isoformat(timespec="seconds"))
+                    self.stopping.wait()
+                log.info("stopping: finishing the current step")
+            finally:
+                if scheduler.running:
+                    scheduler.shutdown(wait=True)
+                if server:
+                    server.stop()
+            log.info("digest service stopped")
+
+    def _scheduler(self) -> BackgroundScheduler:
+        scheduler = BackgroundScheduler(
+            timezone=self.config.tz,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600},
+        )
+        now = utc_now()
+        for seconds, names in ingest_groups(self.config).items():
+            scheduler.add_job(self.ingest_job, ingest_trigger(seconds), args=[names], name=f"ingest every {seconds:g} s",
+                              id=f"ingest-{seconds:g}", next_run_time=now + timedelta(seconds=1))
+        scheduler.add_job(self.weekly_job, weekly_trigger(self.config), name="weekly edition", id="weekly")
+        return scheduler
+
+    def _start_server(self) -> Any:
+        settings = self.config.server
+        if not settings.enabled:
+            return None
+        from digest.server import BackgroundServer
+
+        server = BackgroundServer(self.config, settings.host, settings.port)
+        server.start()
+        log.info("serving %s on http://%s:%d/", self.config.output_dir, settings.host, settings.port)
+        return server
+
+    def _install_signal_handlers(self) -> None:
+        def request_stop(signum: int, frame: object) -> None:
+            log.info("received %s", signal.Signals(signum).name)
+            self.stopping.set()
+
+        signal.signal(signal.SIGTERM, request_stop)
+        signal.signal(signal.SIGINT, request_stop)
+
+
+def run_service(config: Config) -> None:
+    Service(config).run()
