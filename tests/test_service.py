@@ -1,0 +1,202 @@
+"""`digest run` as a real process: scheduling, catch-up, the lock, signals, crashes."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.config import load_config
+from digest.report import week_bounds, week_label
+from digest.scheduler import weekly_trigger
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+NEW_STORY = (" date 2026-11-20 Two arrested after stabbing in Dunstable\nTwo men have been arrested after a man was "
+             "stabbed in Dunstable town centre, Bedfordshire Police said. A knife was recovered nearby.\n")
+
+
+def _start(config: Path, *args: str, log: Path) -> subprocess.Popen:
+    handle = open(log, "wb")
+    return subprocess.Popen([sys.executable, "-m", "digest", "--config", str(config), *args],
+                            stdout=handle, stderr=subprocess.STDOUT, cwd=config.parent)
+
+
+def _cli(config: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "digest", "--config", str(config), *args],
+                          capture_output=True, text=True, timeout=60, cwd=config.parent)
+
+
+def _wait_for(condition, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.25)
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+
+
+def _count(db: Path, sql: str) -> int:
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
+            return conn.execute(sql).fetchone()[0]
+    except sqlite3.OperationalError:  # the tables may not exist yet
+        return 0
+
+
+def _stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> tuple[int, float]:
+    started = time.monotonic()
+    process.send_signal(sig)
+    code = process.wait(timeout=15)
+    return code, time.monotonic() - started
+
+
+@pytest.fixture
+def service_config(write_config, seed_dir):
+    def write(**overrides):
+        return write_config(schedule={"ingest_every": "2s", "digest": "mon 07:00"}, server={"enabled": False},
+                            **overrides)
+    return write
+
+
+def test_service_ingests_on_schedule_holds_the_lock_and_stops_on_sigterm(service_config, seed_dir, tmp_path):
+    config = service_config()
+    db = tmp_path / "data" / "digest.db"
+    service = _start(config, "run", log=tmp_path / "run.log")
+    try:
+        _wait_for(lambda: _count(db, "select count(*) from items") == 5, 30, "the seeds to be ingested")
+        second = _cli(config, "run")
+        assert second.returncode == 1
+        assert second.stderr.strip() == (f"Error: another digest process (PID {service.pid}) is already running the "
+                                         f"service with this database ({db}.service.lock)")
+        (seed_dir / "dunstable.txt").write_text(NEW_STORY, encoding="utf-8")
+        dropped = time.monotonic()
+        _wait_for(lambda: "Two arrested after stabbing in Dunstable" in _cli(config, "export").stdout, 15,
+                  "the dropped file to appear in export")
+        assert time.monotonic() - dropped < 10  # within the next 2 s interval, allowing for a slow machine
+    finally:
+        code, took = _stop(service)
+    log = (tmp_path / "run.log").read_text()
+    assert code == 0 and took < 10, log
+    assert "digest service stopped" in log and "seeds: 1 new" in log
+    assert _cli(config, "ingest").returncode == 0  # the locks were released
+
+
+def test_sigterm_during_a_long_ingest_stops_cleanly(service_config, seed_dir, tmp_path):
+    from synth import write_folder
+
+    write_folder(seed_dir / "bulk", 1500, seed=5)
+    config = service_config()
+    db = tmp_path / "data" / "digest.db"
+    service = _start(config, "run", log=tmp_path / "run.log")
+    _wait_for(lambda: _count(db, "select count(*) from items") > 20, 60, "the ingest to get going")
+    code, took = _stop(service)
+    log = (tmp_path / "run.log").read_text()
+    assert code == 0 and took < 10, log
+    assert "stopped early: shutting down" in log
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+
+
+def test_sigkill_mid_ingest_loses_nothing_and_duplicates_nothing(write_config, seed_dir, tmp_path):
+    from synth import write_folder
+
+    docs = write_folder(seed_dir / "bulk", 600, seed=9)
+    config = write_config()
+    db = tmp_path / "data" / "digest.db"
+    ingest = _start(config, "ingest", log=tmp_path / "ingest.log")
+    _wait_for(lambda: _count(db, "select count(*) from items") > 30, 60, "the ingest to get going")
+    ingest.kill()
+    ingest.wait(timeout=10)
+    stored_at_kill = _count(db, "select count(*) from items")
+    assert 0 < stored_at_kill < 605, "the kill came too late to test anything"
+    finished = _cli(config, "ingest")
+    assert finished.returncode == 0, finished.stderr
+    with sqlite3.connect(db) as conn:
+        assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+        paths = {row[0] for row in conn.execute("select path from files")}
+        items, keys, fingerprints = conn.execute(
+            "select count(*), count(distinct key), count(distinct fingerprint) from items").fetchone()
+    assert paths == {f"bulk/{d.name}" for d in docs} | {p.name for p in seed_dir.glob("*.txt")}
+    assert items == keys == fingerprints  # no item stored twice
+    # Every document is stored: each file points to an item (copies that state the same URL share one).
+    assert _count(db, "select count(*) from files where item_id is null or item_id not in (select id from items)") == 0
+
+
+def test_missed_editions_are_built_and_emailed_once(write_config, seed_dir, tmp_path):
+    from test_mail import Recorder, _free_port
+    from aiosmtpd.controller import Controller
+
+    handler = Recorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    try:
+        config = write_config(schedule={"ingest_every": "1h", "digest": "mon 07:00"}, server={"enabled": False},
+                              email={"enabled": True, "from": "digest@digest.example.org",
+                                     "smtp": {"host": "127.0.0.1", "port": controller.port, "timeout": 5},
+                                     "recipients": [{"address": "analyst@example.org"}]})
+        db = tmp_path / "data" / "digest.db"
+        assert _cli(config, "ingest").returncode == 0
+        tz = ZoneInfo("Europe/London")
+        now = datetime.now(timezone.utc)
+        weeks = [week_label(now - timedelta(days=7 * n), tz) for n in (4, 3, 2, 1)]
+        with sqlite3.connect(db) as conn:  # found over the past weeks; the last edition built was 4 weeks ago
+            for offset, item_id in ((3, 1), (3, 2), (2, 3), (2, 4), (3, 5)):
+                stamp = (now - timedelta(days=7 * offset)).isoformat(timespec="seconds")
+                conn.execute("update items set first_seen = ? where id = ?", [stamp, item_id])
+            start, end = week_bounds(weeks[0], tz)
+            conn.execute("insert into editions (week, start, end, built_at, item_count) values (?, ?, ?, ?, 0)",
+                         [weeks[0], start.date().isoformat(), end.date().isoformat(), end.isoformat()])
+        missed = weeks[1:]
+
+        service = _start(config, "run", log=tmp_path / "run.log")
+        try:
+            _wait_for(lambda: len(handler.messages) >= 3, 60, "three missed editions to be emailed")
+            time.sleep(1)
+        finally:
+            assert _stop(service)[0] == 0
+        subjects = sorted(message["Subject"] for _, message in handler.messages)
+        assert len(subjects) == 3 and all(any(f"week {week}" in s for s in subjects) for week in missed)
+        for week in missed:
+            assert (tmp_path / "out" / "digests" / f"{week}.html").is_file()
+
+        again = _start(config, "run", log=tmp_path / "run2.log")
+        try:
+            _wait_for(lambda: "catch-up: finished" in (tmp_path / "run2.log").read_text(), 30, "the second catch-up")
+            time.sleep(1)
+        finally:
+            assert _stop(again)[0] == 0
+        assert len(handler.messages) == 3
+    finally:
+        controller.stop()
+
+
+@pytest.mark.parametrize("start, change", [
+    (datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 10, 25, 1, tzinfo=timezone.utc)),  # BST ends
+    (datetime(2027, 3, 1, tzinfo=timezone.utc), datetime(2027, 3, 28, 1, tzinfo=timezone.utc)),    # BST starts
+])
+def test_weekly_edition_fires_at_seven_local_time_across_clock_changes(write_config, seed_dir, start, change):
+    trigger = weekly_trigger(load_config(write_config()))
+    london = ZoneInfo("Europe/London")
+    fires, previous, now = [], None, start
+    for _ in range(8):
+        fire = trigger.get_next_fire_time(previous, now)
+        fires.append(fire)
+        previous, now = fire, fire + timedelta(seconds=1)
+    local = [f.astimezone(london) for f in fires]
+    assert all(t.weekday() == 0 and (t.hour, t.minute) == (7, 0) for t in local)
+    assert all(later - earlier in (timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1))
+               for earlier, later in zip(fires, fires[1:]))
+    utc_hours = {f.astimezone(timezone.utc).hour for f in fires}
+    assert utc_hours == {6, 7}  # 07:00 BST is 06:00 UTC, 07:00 GMT is 07:00 UTC
+    assert any(f < change for f in fires) and any(f > change for f in fires)
