@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -123,6 +124,21 @@ class NearDuplicates:
 
     def __init__(self, threshold: float):
         self.threshold = threshold
+        self._recent: dict[tuple[int, str], set[tuple[str, ...]]] = {}  # candidates recur: keep their shingles
+        self._lock = threading.Lock()
+
+    def _shingles_of(self, store: "Store", item_id: int) -> set[tuple[str, ...]]:
+        body = store.item_body(item_id)
+        key = (item_id, hashlib.blake2b(body.encode("utf-8"), digest_size=8).hexdigest())
+        with self._lock:  # shared by the source threads
+            cached = self._recent.get(key)
+        if cached is None:
+            cached = word_shingles(body)
+            with self._lock:
+                if len(self._recent) >= 2000:
+                    self._recent.pop(next(iter(self._recent)))
+                self._recent[key] = cached
+        return cached
 
     def assign(self, store: "Store", item_id: int, body: str) -> tuple[int, float]:
         """Store the item's signature and set its cluster; returns (cluster, similarity)."""
@@ -136,7 +152,7 @@ class NearDuplicates:
                 continue
             if similarity < self.threshold + self.ESTIMATE_MARGIN:  # too close to call on the estimate
                 mine = mine if mine is not None else word_shingles(body)
-                similarity = jaccard(mine, word_shingles(store.item_body(other_id)))
+                similarity = jaccard(mine, self._shingles_of(store, other_id))
             if similarity >= self.threshold and similarity > best:
                 best_cluster, best = cluster, similarity
         store.set_cluster(item_id, best_cluster)

@@ -97,9 +97,10 @@ def m003_near_duplicates(db: Database) -> None:
 
 
 def _save_signature(db: Database, item_id: int, sig: Any) -> None:
-    db["item_signatures"].upsert({"item_id": item_id, "minhash": sig.to_bytes()}, pk="item_id")
+    db.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
     db.execute("delete from lsh_bands where item_id = ?", [item_id])
-    db["lsh_bands"].insert_all({"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands()))
+    db.conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
+                        [(h, band, item_id) for band, h in enumerate(sig.bands())])
 
 
 @migrations()
@@ -266,13 +267,12 @@ class Store:
         One indexed lookup per band, each capped at the `per_band` most recent items, so a
         band that boilerplate makes common cannot make the lookup grow with the store.
         """
+        one_band = ("select * from (select item_id from lsh_bands where hash = ? and band = ? and item_id != ? "
+                    "order by item_id desc limit ?)")
+        params = [value for band, h in enumerate(bands) for value in (h, band, exclude, per_band)]
         shared: dict[int, int] = {}
-        for band, value in enumerate(bands):
-            for (item_id,) in self.db.execute(
-                "select item_id from lsh_bands where hash = ? and band = ? and item_id != ? "
-                "order by item_id desc limit ?", [value, band, exclude, per_band]
-            ):
-                shared[item_id] = shared.get(item_id, 0) + 1
+        for (item_id,) in self.db.execute(" union all ".join([one_band] * len(bands)), params):
+            shared[item_id] = shared.get(item_id, 0) + 1
         best = sorted(shared, key=lambda item_id: (-shared[item_id], -item_id))[:limit]
         if not best:
             return []

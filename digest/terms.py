@@ -49,6 +49,7 @@ class TermIndex:
                 first, stem = words[0]
                 (self._stems if stem else self._exact)[first].append(term)
         self._stem_lengths = sorted({len(prefix) for prefix in self._stems})
+        self._cache: dict[str, tuple[Term, ...]] = {}
 
     def find(self, text: str) -> dict[str, list[str]]:
         """Group -> matched phrases as they appear in the text (lower-cased), in order, repeats kept."""
@@ -68,13 +69,19 @@ class TermIndex:
                 found[group].append(" ".join(text[tokens[i][1]:tokens[end - 1][2]].lower().split()))
         return found
 
-    def _candidates(self, word: str) -> list[Term]:
-        candidates = list(self._exact.get(word, ()))
-        for length in self._stem_lengths:
-            if length > len(word):
-                break
-            candidates += self._stems.get(word[:length], ())
-        return candidates
+    def _candidates(self, word: str) -> tuple[Term, ...]:
+        """Terms that can start at this word (cached: documents share most of their words)."""
+        cached = self._cache.get(word)
+        if cached is None:
+            found = list(self._exact.get(word, ()))
+            for length in self._stem_lengths:
+                if length > len(word):
+                    break
+                found += self._stems.get(word[:length], ())
+            cached = self._cache[word] = tuple(found)
+            if len(self._cache) > 200_000:
+                self._cache.clear()
+        return cached
 
 
 _JOIN = re.compile(r"['’]?[\s\-–—]+")

@@ -65,9 +65,14 @@ def strip_controls(text: str) -> str:
     return _CONTROL_TEXT.sub("", text)
 
 
+# Characters that mojibake or stray control codes leave behind; text without them needs no ftfy pass.
+_SUSPECT = re.compile("[\u00c2\u00c3\u00e2\u00d0\u00f0\u00c5\u00ce\u0080-\u009f\ufffd&]")
+
+
 def fix_text(text: str) -> str:
     """Mojibake (`Â£` -> `£`) and odd characters fixed; curly quotes stay curly."""
-    text = ftfy.fix_text(text, uncurl_quotes=False)
+    if _SUSPECT.search(text):
+        text = ftfy.fix_text(text, uncurl_quotes=False)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     return _CONTROL_TEXT.sub("", text)
 
@@ -115,11 +120,10 @@ def sentences(text: str) -> list[str]:
     out: list[str] = []
     start = 0
     for match in _SENTENCE_BREAK.finditer(text):
-        before = text[max(start, match.start() - 24):match.start()]  # a bounded look back: linear time
-        last_word = re.findall(r"([A-Za-z]+)$", before)
-        if match.group(1) == "." and last_word:
-            word = last_word[0]
-            if word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper()):
+        if match.group(1) == ".":
+            before = text[max(start, match.start() - 24):match.start()]  # a bounded look back: linear time
+            word = before.rsplit(None, 1)[-1] if before.strip() else ""
+            if word.isalpha() and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
         end = match.end(2)
         out.append(text[start:end].strip())
