@@ -36,16 +36,16 @@ class Seen:
 
 
 class FixtureServer:
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
         self.scripts: dict[str, list[Reply]] = {}
         self.sites: list[tuple[str, Path, dict[str, str], dict[str, str]]] = []
         self.requests: list[Seen] = []
         self._lock = threading.Lock()
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        server = ThreadingHTTPServer((host, 0), _handler(self))
         server.daemon_threads = True
         server.block_on_close = False
         self._server = server
-        self.host = f"127.0.0.1:{server.server_address[1]}"
+        self.host = f"{host}:{server.server_address[1]}"
         self.base = f"http://{self.host}"
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()

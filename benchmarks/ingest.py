@@ -1,0 +1,132 @@
+"""Folder ingest: end-to-end speed, peak memory, unchanged re-ingest, and cost per stage.
+
+1. Ingest N synthetic documents (benchmarks/synth.py: 3-6 KB, 10 % near-duplicates, 20 %
+   relevant) into an empty database: documents per second and the peak RSS of the process.
+2. Ingest the same unchanged folder again: documents per second (only stat checks run).
+3. One profiled ingest of a smaller folder, its time split by stage (read, fix text,
+   extract, classify, dedupe, store).
+
+Each measurement runs in a fresh child process so peak RSS is its own; medians of --runs.
+Usage: python benchmarks/ingest.py [--docs 10000] [--runs 3] [--profile-docs 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import json
+import pstats
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+
+STAGES = {  # stage -> functions whose cumulative time is the stage's (the first match wins)
+    "read": ["read_folder", "list_files"],
+    "fix text": ["decode"],
+    "extract": ["extract_text", "extract_html", "extract_fragment"],
+    "classify": ["classify"],
+    "dedupe": ["assign", "text_fingerprint", "canonical_url"],
+    "store": ["save_item", "record_file", "add_alias", "record_run", "item_unchanged", "find_item"],
+}
+
+
+def child(folder: str, database: str, passes: int) -> None:
+    """Run in a child process: ingest `passes` times; print timings and peak RSS as JSON."""
+    import yaml
+
+    from digest.config import load_config
+    from digest.pipeline import ingest
+    from digest.store import Store
+
+    config_path = Path(database).parent / "config.yaml"
+    config_path.write_text(yaml.safe_dump({"database": database, "sources": [
+        {"name": "bench", "kind": "folder", "path": folder}]}), encoding="utf-8")
+    config = load_config(config_path)
+    store = Store(config.database)
+    timings = []
+    for _ in range(passes):
+        started = time.perf_counter()
+        ingest(config, store)
+        timings.append(time.perf_counter() - started)
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024}))
+
+
+def run_child(folder: Path, workdir: Path, passes: int) -> dict:
+    database = workdir / f"bench-{time.monotonic_ns()}.db"
+    out = subprocess.run([sys.executable, __file__, "--child", str(folder), str(database), str(passes)],
+                         capture_output=True, text=True, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
+    import yaml
+
+    from digest.config import load_config
+    from digest.pipeline import ingest
+    from digest.store import Store
+
+    config_path = workdir / "profile.yaml"
+    config_path.write_text(yaml.safe_dump({"database": str(workdir / "profile.db"), "sources": [
+        {"name": "bench", "kind": "folder", "path": str(folder)}]}), encoding="utf-8")
+    config = load_config(config_path)
+    store = Store(config.database)
+    profile = cProfile.Profile()
+    started = time.perf_counter()
+    profile.runcall(ingest, config, store)
+    total = time.perf_counter() - started
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
+    split = {}
+    for stage, names in STAGES.items():
+        split[stage] = sum(entry[3] for (_, _, name), entry in stats.items() if name in names)
+    split["other"] = max(0.0, total - sum(split.values()))
+    return split
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--profile-docs", type=int, default=1000)
+    args = parser.parse_args()
+    from synth import write_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        folder = workdir / "docs"
+        docs = write_folder(folder, args.docs, seed=11)
+        size = sum(len(d.text.encode("utf-8")) for d in docs)
+        print(f"{len(docs):,} documents, {size / len(docs) / 1024:.1f} KB on average, "
+              f"{sum(d.relevant for d in docs) / len(docs):.0%} relevant, "
+              f"{sum(1 for d in docs if d.duplicate_of) / len(docs):.0%} near-duplicates")
+        first, again, peaks = [], [], []
+        for _ in range(args.runs):
+            result = run_child(folder, workdir, passes=2)
+            first.append(len(docs) / result["timings"][0])
+            again.append(len(docs) / result["timings"][1])
+            peaks.append(result["peak_mb"])
+        print(f"1. first ingest:      median {statistics.median(first):8.0f} docs/s "
+              f"(runs: {', '.join(f'{v:.0f}' for v in first)}); peak RSS median {statistics.median(peaks):.0f} MB")
+        print(f"2. unchanged again:   median {statistics.median(again):8.0f} docs/s; "
+              f"{statistics.median(again) / statistics.median(first):.0f}x the first ingest")
+        small = workdir / "profile-docs"
+        write_folder(small, args.profile_docs, seed=12)
+        split = stage_split(small, workdir)
+        total = sum(split.values())
+        print(f"3. cost per document by stage ({args.profile_docs:,} documents, profiled, so slower than 1.):")
+        for stage, seconds in sorted(split.items(), key=lambda kv: -kv[1]):
+            print(f"   {stage:10} {seconds / args.profile_docs * 1000:7.2f} ms  {seconds / total:5.0%}")
+
+
+if __name__ == "__main__":
+    main()
