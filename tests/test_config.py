@@ -92,7 +92,7 @@ def test_check_says_when_password_is_not_set(digest: Callable[..., Result], monk
 # --- errors naming the key path ------------------------------------------------------------
 
 def feed(**keys: Any) -> dict[str, Any]:
-    return {"name": "force-news", "kind": "feed", "url": "https://www.example.police.uk/news/rss", **keys}
+    return {"name": "force-news", "kind": "feed", "url": "https://www.police.example.org/news/rss", **keys}
 
 
 CONFIG_ERRORS: list[tuple[str, dict[str, Any], str]] = [
@@ -138,13 +138,13 @@ def test_unknown_source_kind_lists_the_kinds(write_config: Callable[..., Path], 
 
 
 def test_duplicate_source_names_is_an_error(write_config: Callable[..., Path], digest: Callable[..., Result]) -> None:
-    path = write_config(sources=[feed(), feed(url="https://www.example.police.uk/other/rss")])
+    path = write_config(sources=[feed(), feed(url="https://www.police.example.org/other/rss")])
     message = error_message(digest("check", config=path), path)
     assert "duplicate" in message and "force-news" in message
 
 
 def test_duplicate_source_names_names_key_path(write_config: Callable[..., Path], digest: Callable[..., Result]) -> None:
-    path = write_config(sources=[feed(), feed(url="https://www.example.police.uk/other/rss")])
+    path = write_config(sources=[feed(), feed(url="https://www.police.example.org/other/rss")])
     message = error_message(digest("check", config=path), path)
     assert message.startswith("sources[1]"), message
 

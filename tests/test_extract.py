@@ -30,7 +30,7 @@ def assert_clean(extracted) -> None:
 
 FENCED = """```yaml
 title: Knife arch checks at Luton station find two blades
-url: https://www.example.police.uk/news/knife-arch-luton
+url: https://www.police.example.org/news/knife-arch-luton
 area: Bedfordshire
 publish:
   date: 5 Mar 2019
@@ -40,14 +40,14 @@ publish:
 
 Two blades were found during the checks and a 19-year-old man was arrested. Sergeant Priya Nair said: “Most people were glad to see us there.”
 
-Read more about [Operation Sceptre](https://www.example.police.uk/sceptre) on our website.
+Read more about [Operation Sceptre](https://www.police.example.org/sceptre) on our website.
 """
 
 
 def test_fenced_yaml_front_matter() -> None:
     got = extract(text_doc(FENCED))
     assert got.title == "Knife arch checks at Luton station find two blades"
-    assert got.url == "https://www.example.police.uk/news/knife-arch-luton"
+    assert got.url == "https://www.police.example.org/news/knife-arch-luton"
     assert got.area_hint == "Bedfordshire"
     assert got.published == date(2019, 3, 5)
     assert "```" not in got.body and "publish:" not in got.body
@@ -63,7 +63,7 @@ def test_dashed_front_matter_with_description() -> None:
     text = (
         "---\n"
         "title: Teenager charged after stabbing near Bedford bus station\n"
-        "url: https://www.example.police.uk/news/bedford-stabbing-charge\n"
+        "url: https://www.police.example.org/news/bedford-stabbing-charge\n"
         "area: Bedfordshire\n"
         "published: 2021-06-02\n"
         "description: A 17-year-old has been charged with wounding.\n"
@@ -74,7 +74,7 @@ def test_dashed_front_matter_with_description() -> None:
     got = extract(text_doc(text))
     assert got.title == "Teenager charged after stabbing near Bedford bus station"
     assert got.published == date(2021, 6, 2)
-    assert got.url == "https://www.example.police.uk/news/bedford-stabbing-charge"
+    assert got.url == "https://www.police.example.org/news/bedford-stabbing-charge"
     assert got.summary == "A 17-year-old has been charged with wounding."
     assert got.body.split("\n\n") == [
         "A 17-year-old boy has been charged with wounding after a man was stabbed near the bus station.",
@@ -317,7 +317,7 @@ how you use the site.</p><button>Accept additional cookies</button><button>Rejec
 </body></html>"""
 
 
-URL = "https://www.example.police.uk/news/kempston-week-of-action"
+URL = "https://www.police.example.org/news/kempston-week-of-action"
 
 
 def html_doc(html: str) -> Document:
@@ -392,9 +392,9 @@ def test_html_without_date() -> None:
 
 
 def test_extract_html_direct_canonical_link() -> None:
-    html = page(head='<link rel="canonical" href="https://www.example.police.uk/news/canonical">')
+    html = page(head='<link rel="canonical" href="https://www.police.example.org/news/canonical">')
     got = extract_html(html, URL)
-    assert got.url == "https://www.example.police.uk/news/canonical"
+    assert got.url == "https://www.police.example.org/news/canonical"
     assert PARAGRAPHS[1] in got.body
 
 
