@@ -19,6 +19,8 @@ from typing import Any
 from urllib.parse import quote
 
 from digest.config import Config
+from digest.errors import DigestError
+from digest.store import Store
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -139,31 +141,30 @@ def health(config: Config) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for /healthz, reading the database without creating or migrating it."""
     report: dict[str, Any] = {"status": "ok", "database": "ok", "last_ingest": None, "last_edition": None,
                               "failing_sources": [], "items": 0}
-    path = Path(config.database)
-    if not path.is_file():
+    if not Path(config.database).is_file():
         return 200, {**report, "database": "missing"}
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        store = Store(config.database, read_only=True)
         try:
-            _read_health(conn, config, report)
+            _read_health(store, config, report)
         finally:
-            conn.close()
-    except sqlite3.Error as exc:
+            store.close()
+    except (DigestError, sqlite3.Error) as exc:
         return 503, {**report, "status": "error", "database": f"error: {exc}"}
     return 200, report
 
 
-def _read_health(conn: sqlite3.Connection, config: Config, report: dict[str, Any]) -> None:
-    conn.row_factory = sqlite3.Row
-    run = conn.execute("select finished from runs order by id desc limit 1").fetchone()
+def _read_health(store: Store, config: Config, report: dict[str, Any]) -> None:
+    run = store.last_run()
     report["last_ingest"] = run["finished"] if run else None
-    edition = conn.execute("select week, built_at from editions order by week desc limit 1").fetchone()
-    report["last_edition"] = dict(edition) if edition else None
-    report["items"] = conn.execute("select count(*) from items").fetchone()[0]
+    editions = store.editions()
+    report["last_edition"] = {"week": editions[0]["week"], "built_at": editions[0]["built_at"]} if editions else None
+    report["items"] = store.count_items()["items"]
     enabled = {source.name for source in config.sources if source.enabled}
-    rows = conn.execute("select name, consecutive_failures, last_error, last_success from sources "
-                        "where consecutive_failures > 0 order by name").fetchall()
-    report["failing_sources"] = [dict(row) for row in rows if row["name"] in enabled]
+    report["failing_sources"] = [
+        {key: row[key] for key in ("name", "consecutive_failures", "last_error", "last_success")}
+        for row in store.sources() if row["name"] in enabled and row["consecutive_failures"]
+    ]
     if report["failing_sources"]:
         report["status"] = "degraded"
 

@@ -31,8 +31,17 @@ class FileState:
 
 
 class Store:
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """Open (creating and migrating) the database; read_only opens an existing one as it is."""
         self.path = Path(path)
+        if read_only:
+            try:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+                conn.execute("select 1 from sqlite_master limit 1")
+            except sqlite3.DatabaseError as exc:
+                raise DigestError(f"{self.path}: cannot open database ({exc})") from None
+            self.db = Database(conn)
+            return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
