@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import signal
 import sqlite3
 import subprocess
@@ -200,3 +201,39 @@ def test_weekly_edition_fires_at_seven_local_time_across_clock_changes(write_con
     utc_hours = {f.astimezone(timezone.utc).hour for f in fires}
     assert utc_hours == {6, 7}  # 07:00 BST is 06:00 UTC, 07:00 GMT is 07:00 UTC
     assert any(f < change for f in fires) and any(f > change for f in fires)
+
+
+@pytest.mark.parametrize("step, command", [("ingest", ["ingest"]), ("send", ["send"]), ("build", ["build"])])
+def test_a_manual_step_while_another_process_holds_it_names_the_holder(write_config, seed_dir, tmp_path, step, command):
+    from digest.lock import Lock
+
+    config = write_config()
+    assert _cli(config, "ingest").returncode == 0
+    db = tmp_path / "data" / "digest.db"
+    lock = Lock(db, step)
+    lock.acquire()  # this test process plays the service, in the middle of that step
+    try:
+        result = _cli(config, *command)
+    finally:
+        lock.release()
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"Error: another digest process (PID {os.getpid()}) is already")
+    assert _cli(config, *command).returncode == 0  # free again once released
+
+
+def test_a_week_built_mid_week_is_built_again_once_it_has_ended(write_config, seed_dir, tmp_path):
+    from digest.scheduler import missed_weeks
+    from digest.store import Store
+
+    config = load_config(write_config())
+    store = Store(config.database)
+    now = datetime.now(timezone.utc)
+    tz = config.tz
+    last, before = week_label(now - timedelta(days=7), tz), week_label(now - timedelta(days=14), tz)
+    for week, built in ((before, week_bounds(before, tz)[1] + timedelta(hours=1)),  # built after it ended
+                        (last, week_bounds(last, tz)[0] + timedelta(days=2))):       # built mid-week only
+        start, end = week_bounds(week, tz)
+        store.db["editions"].insert({"week": week, "start": start.date().isoformat(), "end": end.date().isoformat(),
+                                     "built_at": built.astimezone(timezone.utc).isoformat(), "item_count": 0})
+    assert missed_weeks(config, store, now) == [last]
+    store.close()
