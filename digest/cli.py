@@ -122,8 +122,10 @@ def _print_build(result: Any) -> None:
     click.echo(f"  HTML:  {result.html}")
     click.echo(f"  text:  {result.text}")
     click.echo(f"  index: {result.index}")
-    for feed in result.feeds:
+    for feed in result.feeds[:2]:
         click.echo(f"  feed:  {feed}")
+    if len(result.feeds) > 2:
+        click.echo(f"  and {len(result.feeds) - 2} topic, area and edition feeds under {result.feeds[2].parent.parent}")
 
 
 @cli.command()

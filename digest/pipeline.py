@@ -92,8 +92,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
             summary = ingest_source(config, worker_store, stages, source, fetcher, stop)
         finally:
             worker_store.close()
-        log.info(summary.line())
-        return summary
+        return summary  # the caller reports it: printed by the CLI, logged by the service
 
     try:
         if len(sources) <= 1:
@@ -127,7 +126,6 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
             summary.missing = store.mark_missing(name, present)
     except DigestError as exc:
         summary.error = str(exc)
-        log.warning("%s: source failed: %s", name, exc)
     except Exception as exc:  # a bug or an unexpected failure in one source must not stop the others
         log.exception("%s: unexpected error", name)
         summary.error = f"unexpected error: {exc!r}"

@@ -99,7 +99,7 @@ class Service:
     def ingest_job(self, names: list[str]) -> None:
         def work(store: Store) -> None:
             for summary in ingest_step(self.config, store, names, stop=self.stopping):
-                log.info("ingest: %s", summary.line())
+                (log.warning if summary.error or summary.failed else log.info)("ingest: %s", summary.line())
             if not self.stopping.is_set():
                 result = build(self.config, store, "current")
                 log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)
