@@ -25,7 +25,7 @@ from digest.config import Config, Recipient
 from digest.errors import DigestError
 from digest.models import utc_now
 from digest.render import atomic_write, environment
-from digest.report import Count, Edition, Entry, Group, figure_totals
+from digest.report import Edition, Entry, Group, counts, figure_totals
 from digest.store import Store
 
 log = logging.getLogger("digest.mailer")
@@ -129,22 +129,16 @@ def _only(edition: Edition, ids: set[int]) -> Edition:
 
 
 def _filtered(edition: Edition, keep) -> Edition:  # type: ignore[no-untyped-def]
+    """The edition with only the entries `keep` accepts; counts and totals recomputed from them."""
     groups = [Group(g.key, g.label, [e for e in g.entries if keep(e)]) for g in edition.groups]
     groups = [g for g in groups if g.entries]
     fresh = [e for g in groups for e in g.entries]
-    area_counts = {c.label: c.previous for c in edition.counts_by_area}
-    topic_counts = {c.label: c.previous for c in edition.counts_by_topic}
-    by_area: dict[str, int] = {}
-    by_topic: dict[str, int] = {}
-    for entry in fresh:
-        by_area[entry.area or "Area not known"] = by_area.get(entry.area or "Area not known", 0) + 1
-        for topic in entry.topics:
-            by_topic[topic["label"]] = by_topic.get(topic["label"], 0) + 1
+    previous = [e for e in edition.previous_entries if keep(e)]
     return dataclasses.replace(
         edition, groups=groups, older=[e for e in edition.older if keep(e)],
-        followups=[e for e in edition.followups if keep(e)],
-        counts_by_area=[Count(label, n, area_counts.get(label, 0)) for label, n in sorted(by_area.items(), key=lambda kv: -kv[1])],
-        counts_by_topic=[Count(label, n, topic_counts.get(label, 0)) for label, n in sorted(by_topic.items(), key=lambda kv: -kv[1])],
+        followups=[e for e in edition.followups if keep(e)], previous_entries=previous,
+        counts_by_area=counts([e.area or "Area not known" for e in fresh], [e.area or "Area not known" for e in previous]),
+        counts_by_topic=counts([t["label"] for e in fresh for t in e.topics], [t["label"] for e in previous for t in e.topics]),
         figure_totals=figure_totals(fresh),
     )
 

@@ -125,6 +125,7 @@ class Edition:
     figure_totals: list[dict[str, Any]]
     source_problems: list[dict[str, str]]
     followups: list[Entry] = field(default_factory=list)
+    previous_entries: list[Entry] = field(default_factory=list)  # last week's stories, to recount under a filter
     previous_week: str | None = None
     next_week: str | None = None
     feed_url: str = "../feed.xml"
@@ -154,13 +155,14 @@ def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
         generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
         groups=_group(fresh, config.digest.group_by, taxonomy),
         older=older,
-        counts_by_area=_counts([e.area or "Area not known" for e in fresh],
+        counts_by_area=counts([e.area or "Area not known" for e in fresh],
                                [e.area or "Area not known" for e in previous]),
-        counts_by_topic=_counts([t["label"] for e in fresh for t in e.topics],
+        counts_by_topic=counts([t["label"] for e in fresh for t in e.topics],
                                 [t["label"] for e in previous for t in e.topics]),
         figure_totals=figure_totals(fresh),
         source_problems=_source_problems(config, store, start, end),
-        followups=followups, previous_week=previous_week, next_week=next_week, entries=fresh + older,
+        followups=followups, previous_entries=previous, previous_week=previous_week, next_week=next_week,
+        entries=fresh + older,
     )
 
 
@@ -226,7 +228,7 @@ def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Grou
     return sorted(groups.values(), key=lambda g: order.index(g.key) if g.key in order else len(order))
 
 
-def _counts(current: list[str], previous: list[str]) -> list[Count]:
+def counts(current: list[str], previous: list[str]) -> list[Count]:
     now, before = Counter(current), Counter(previous)
     labels = sorted(set(now) | set(before), key=lambda label: (-now[label], label))
     return [Count(label, now[label], before[label]) for label in labels]
