@@ -168,7 +168,7 @@ def test_stale_topic_and_area_feeds_are_removed_and_nothing_else(out, digest, wr
 def test_control_characters_are_stripped_from_feed_text(config_path):
     config = load_config(config_path)
     item = {
-        "id": 1, "key": "test:one", "canonical_url": None, "url": "https://www.beds.police.uk/news/1/",
+        "id": 1, "key": "test:one", "canonical_url": None, "url": "https://www.police.example.org/news/1/",
         "title": "Knife\x0b crime\x08 week", "summary": "Weapons\x1b surrendered\x0c in Luton.",
         "published": "2026-11-19", "published_time": None, "first_seen": "2026-11-19T10:00:00+00:00",
         "updated_at": "2026-11-19T10:00:00+00:00", "org": "Bedfordshire\x07 Police",
