@@ -15,30 +15,71 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-STAGES = {  # stage -> functions whose cumulative time is the stage's (the first match wins)
-    "read": ["read_folder", "list_files"],
-    "fix text": ["decode"],
-    "extract": ["extract_text", "extract_html", "extract_fragment"],
-    "classify": ["classify"],
-    "dedupe": ["assign", "text_fingerprint", "canonical_url"],
-    "store": ["save_item", "record_file", "add_alias", "record_run", "item_unchanged", "find_item"],
+STAGES = {  # stage -> (module, function) pairs whose cumulative time is the stage's (none nested in another)
+    "read": [("folder.py", "read_folder")],
+    "fix text": [("text.py", "decode")],
+    "extract": [("extract.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
+    "classify": [("classify.py", "classify")],
+    "dedupe": [("dedupe.py", "assign"), ("dedupe.py", "__init__"), ("dedupe.py", "canonical_url")],
+    "store": [("store.py", name) for name in ("save_item", "record_file", "add_alias", "record_run",
+                                              "item_unchanged", "find_item", "begin", "done_one")],
 }
 
 
-def child(folder: str, database: str, passes: int) -> None:
-    """Run in a child process: ingest `passes` times; print timings and peak RSS as JSON."""
+class MemorySampler(threading.Thread):
+    """Peak memory of this process and its worker processes together, sampled every 50 ms:
+    the sum of their RSS (shared pages counted in each: an upper bound) and of their PSS."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_rss = self.peak_pss = 0.0
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.05):
+            rss = pss = 0.0
+            for pid in [os.getpid(), *_children(os.getpid())]:
+                fields = _rollup(pid)
+                rss += fields.get("Rss", 0.0)
+                pss += fields.get("Pss", 0.0)
+            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found += [int(p) for p in (task / "children").read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _rollup(pid: int) -> dict[str, float]:
+    """Memory figures of one process in MB (from /proc/PID/smaps_rollup)."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return {}
+    return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in lines[1:] if line.endswith("kB")}
+
+
+def child(folder: str, database: str, passes: int, workers: str) -> None:
+    """Run in a child process: ingest `passes` times; print timings and peak memory as JSON."""
     import yaml
 
     from digest.config import load_config
@@ -46,22 +87,33 @@ def child(folder: str, database: str, passes: int) -> None:
     from digest.store import Store
 
     config_path = Path(database).parent / "config.yaml"
-    config_path.write_text(yaml.safe_dump({"database": database, "sources": [
-        {"name": "bench", "kind": "folder", "path": folder}]}), encoding="utf-8")
+    config_path.write_text(yaml.safe_dump({"database": database, "ingest": {"workers": _workers(workers)},
+                                           "sources": [{"name": "bench", "kind": "folder", "path": folder}]}),
+                           encoding="utf-8")
     config = load_config(config_path)
     store = Store(config.database)
+    sampler = MemorySampler()
+    sampler.start()
     timings = []
     for _ in range(passes):
         started = time.perf_counter()
         ingest(config, store)
         timings.append(time.perf_counter() - started)
+    sampler.stopped.set()
+    sampler.join()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024}))
+    worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024,
+                      "total_rss_mb": sampler.peak_rss, "total_pss_mb": sampler.peak_pss}))
 
 
-def run_child(folder: Path, workdir: Path, passes: int) -> dict:
+def _workers(value: str) -> int | str:
+    return value if value == "auto" else int(value)
+
+
+def run_child(folder: Path, workdir: Path, passes: int, workers: str) -> dict:
     database = workdir / f"bench-{time.monotonic_ns()}.db"
-    out = subprocess.run([sys.executable, __file__, "--child", str(folder), str(database), str(passes)],
+    out = subprocess.run([sys.executable, __file__, "--child", str(folder), str(database), str(passes), workers],
                          capture_output=True, text=True, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -74,8 +126,9 @@ def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
     from digest.store import Store
 
     config_path = workdir / "profile.yaml"
-    config_path.write_text(yaml.safe_dump({"database": str(workdir / "profile.db"), "sources": [
-        {"name": "bench", "kind": "folder", "path": str(folder)}]}), encoding="utf-8")
+    config_path.write_text(yaml.safe_dump({"database": str(workdir / "profile.db"), "ingest": {"workers": 0},
+                                           "sources": [{"name": "bench", "kind": "folder", "path": str(folder)}]}),
+                           encoding="utf-8")
     config = load_config(config_path)
     store = Store(config.database)
     profile = cProfile.Profile()
@@ -85,19 +138,20 @@ def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
     split = {}
     for stage, names in STAGES.items():
-        split[stage] = sum(entry[3] for (_, _, name), entry in stats.items() if name in names)
+        split[stage] = sum(entry[3] for (path, _, name), entry in stats.items() if (Path(path).name, name) in names)
     split["other"] = max(0.0, total - sum(split.values()))
     return split
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile-docs", type=int, default=1000)
+    parser.add_argument("--workers", default="auto", help="ingest.workers for 1. and 2. ('auto', 0, 2, ...)")
     args = parser.parse_args()
     from synth import write_folder
 
@@ -109,21 +163,26 @@ def main() -> None:
         print(f"{len(docs):,} documents, {size / len(docs) / 1024:.1f} KB on average, "
               f"{sum(d.relevant for d in docs) / len(docs):.0%} relevant, "
               f"{sum(1 for d in docs if d.duplicate_of) / len(docs):.0%} near-duplicates")
-        first, again, peaks = [], [], []
+        first, again, results = [], [], []
         for _ in range(args.runs):
-            result = run_child(folder, workdir, passes=2)
+            result = run_child(folder, workdir, passes=2, workers=args.workers)
             first.append(len(docs) / result["timings"][0])
             again.append(len(docs) / result["timings"][1])
-            peaks.append(result["peak_mb"])
-        print(f"1. first ingest:      median {statistics.median(first):8.0f} docs/s "
-              f"(runs: {', '.join(f'{v:.0f}' for v in first)}); peak RSS median {statistics.median(peaks):.0f} MB")
+            results.append(result)
+        memory = {key: statistics.median(r[key] for r in results)
+                  for key in ("peak_mb", "worker_peak_mb", "total_rss_mb", "total_pss_mb")}
+        print(f"1. first ingest (workers: {args.workers}): median {statistics.median(first):6.0f} docs/s "
+              f"(runs: {', '.join(f'{v:.0f}' for v in first)})")
+        print(f"   peak memory, medians: main process {memory['peak_mb']:.0f} MB RSS, largest worker "
+              f"{memory['worker_peak_mb']:.0f} MB RSS; all processes together {memory['total_rss_mb']:.0f} MB RSS "
+              f"(shared pages counted in each), {memory['total_pss_mb']:.0f} MB PSS")
         print(f"2. unchanged again:   median {statistics.median(again):8.0f} docs/s; "
               f"{statistics.median(again) / statistics.median(first):.0f}x the first ingest")
         small = workdir / "profile-docs"
         write_folder(small, args.profile_docs, seed=12)
         split = stage_split(small, workdir)
         total = sum(split.values())
-        print(f"3. cost per document by stage ({args.profile_docs:,} documents, profiled, so slower than 1.):")
+        print(f"3. cost per document by stage ({args.profile_docs:,} documents, in one process, profiled, so slower than 1.):")
         for stage, seconds in sorted(split.items(), key=lambda kv: -kv[1]):
             print(f"   {stage:10} {seconds / args.profile_docs * 1000:7.2f} ms  {seconds / total:5.0%}")
 

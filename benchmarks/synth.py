@@ -71,15 +71,86 @@ ROUTINE = [
      ["Four new police dogs have completed their training and joined the force's dog unit.",
       "The puppies were named by pupils from schools across {area}."]),
 ]
-FILLER = [
-    "Anyone with information is asked to contact police online or by calling 101, quoting the incident number.",
-    "Information can also be given anonymously to the independent charity Crimestoppers.",
-    "Enquiries are continuing and officers would like to hear from anyone with dashcam or doorbell footage.",
-    "Residents can expect to see extra patrols in the area over the coming days as the investigation continues.",
-    "The force works closely with councils, schools, health services and charities as part of its response.",
-    "Officers will be holding a community meeting next week to answer questions from local people.",
-    "The investigation is being led by the major crime team, supported by neighbourhood officers.",
+# Background sentences: templates with many slots, so that two unrelated documents share
+# about as many word triples as two unrelated real releases do (a fixed pool of padding
+# sentences made every pair look 30-60 % alike, which no real pair of stories is).
+DETAIL = [
+    "{name}, {age}, of {street}, {town}, was {verb} on {day} and {outcome}.",
+    "Officers were called to {street} in {town} at about {time} on {day} after reports of {event}.",
+    "A {colour} {vehicle} was seen leaving {street} shortly afterwards, heading towards {town2}.",
+    "A cordon remained in place around {street} until {time} while {team} carried out enquiries.",
+    "{rank} {name} from the {team} said {event} on {street} had left people in {town} {feeling}.",
+    "House-to-house enquiries are being carried out on {street} and {street2}, and CCTV from {place} is being reviewed.",
+    "The {age}-year-old was treated by paramedics at the scene and taken to {hospital}, where {condition}.",
+    "Neighbours on {street2} described hearing {noise} at around {time} before seeing {count} people run towards {place}.",
+    "{name} appeared before {court} on {day} and was {remand} until a further hearing on {date}.",
+    "The {team} has made {count} arrests in {town} since {month} as part of Operation {op}.",
+    "Residents in {town2} told officers at a {meeting} that {concern} was their biggest worry this year.",
+    "The {partner} and {partner2} are working with the force to {aim} in {town}.",
+    "Figures for {month} show {count} reports of {event} in {town}, compared with {count2} in the same month last year.",
+    "A {age}-year-old {person} from {town2} has been {verb} in connection with {event} on {street}.",
+    "Patrols by the {team} will continue around {place} and {place2} over the {period}.",
+    "{rank} {name} thanked staff at {place} and members of the public who had {helped}.",
+    "The incident happened between {time} and {time2}, and anyone who was on {street} then is asked to get in touch.",
+    "Under Operation {op}, officers visited {count} addresses in {town} and {town2} during {month}.",
+    "The {partner} said {count} young people in {area} had been referred for support through its {programme} since {month}.",
+    "A {vehicle} belonging to the victim was later found abandoned near {place} in {town2}.",
 ]
+APPEAL = "Anyone with information is asked to contact police online or by calling 101, quoting crime reference {ref}."
+VALUES = {
+    "verb": ["arrested", "charged", "interviewed under caution", "released on bail", "summonsed", "cautioned"],
+    "outcome": ["remains in custody", "has been released on bail", "will appear at court next month",
+                "has been released under investigation", "was later charged"],
+    "colour": ["black", "silver", "white", "dark blue", "red", "grey"],
+    "vehicle": ["hatchback", "Audi A3", "moped", "Transit van", "Ford Fiesta", "electric bike", "BMW saloon"],
+    "team": ["neighbourhood policing team", "major crime unit", "serious organised crime team", "roads policing unit",
+             "community safety team", "proactive crime team", "rural crime team", "child exploitation team"],
+    "event": ["a fight", "a disturbance", "a robbery", "an assault", "a break-in", "anti-social behaviour",
+              "a burglary", "drug dealing", "a stabbing", "criminal damage", "a car being set alight"],
+    "feeling": ["shaken", "worried", "angry", "concerned for their safety", "upset"],
+    "hospital": ["Bedford Hospital", "Luton and Dunstable Hospital", "Addenbrooke's Hospital", "Northampton General Hospital",
+                 "Peterborough City Hospital", "the Queen Elizabeth Hospital", "Kettering General Hospital"],
+    "condition": ["his condition is stable", "she remains in a serious condition", "he was later discharged",
+                  "his injuries are not thought to be life-threatening", "she is recovering"],
+    "noise": ["shouting", "a loud bang", "glass breaking", "an argument", "screaming", "car doors slamming"],
+    "court": ["Luton Magistrates' Court", "Bedford Crown Court", "Northampton Crown Court", "Cambridge Magistrates' Court",
+              "Peterborough Crown Court", "Huntingdon Magistrates' Court"],
+    "remand": ["remanded in custody", "granted conditional bail", "bailed", "remanded"],
+    "meeting": ["community meeting", "ward surgery", "street briefing", "parish council meeting", "drop-in session"],
+    "concern": ["speeding", "drug dealing", "youths gathering", "burglary", "fly-tipping", "knife crime", "e-scooters"],
+    "partner": ["council", "Violence Reduction Unit", "youth service", "fire service", "NHS trust", "housing association"],
+    "aim": ["reduce violence", "support young people", "close drug houses", "improve street lighting",
+            "divert children from crime", "protect vulnerable tenants"],
+    "person": ["man", "woman", "boy", "girl", "teenager"],
+    "helped": ["called 999", "given first aid", "come forward with footage", "shared the appeal", "stayed with the victim"],
+    "place": ["the railway station", "the bus station", "the retail park", "the town centre", "the leisure centre",
+              "the community centre", "the library", "the park", "the shopping centre", "the recreation ground"],
+    "period": ["weekend", "coming weeks", "half-term holiday", "Christmas period", "summer"],
+    "programme": ["mentoring scheme", "sports programme", "hospital navigator service", "school outreach work",
+                  "detached youth work"],
+}
+OPERATIONS = ["Sceptre", "Guardian", "Viper", "Tornado", "Fortress", "Orochi", "Harbour", "Lantern", "Meridian", "Falcon"]
+
+
+def _detail_slots(rng: random.Random, slots: dict[str, str]) -> dict[str, str]:
+    area = slots["area"]
+    hour, minute = rng.randint(0, 23), rng.choice(["00", "10", "15", "20", "30", "40", "45", "50"])
+    picked = {key: rng.choice(values) for key, values in VALUES.items()}
+    return {
+        **slots, **picked,
+        "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}", "rank": rng.choice(RANKS),
+        "street2": rng.choice(STREETS), "town2": rng.choice(PLACES[area]),
+        "time": f"{hour:02d}:{minute}", "time2": f"{(hour + 1) % 24:02d}:{minute}",
+        "date": f"{rng.randint(1, 28)} {rng.choice(['January', 'February', 'April', 'July', 'October', 'December'])}",
+        "count": str(rng.randint(2, 60)), "count2": str(rng.randint(2, 60)),
+        "op": rng.choice(OPERATIONS), "partner2": rng.choice(VALUES["partner"]), "place2": rng.choice(VALUES["place"]),
+    }
+
+
+def _detail_paragraph(rng: random.Random, slots: dict[str, str]) -> str:
+    return " ".join(rng.choice(DETAIL).format(**_detail_slots(rng, slots)) for _ in range(rng.randint(2, 4)))
+
+
 FURNITURE = [
     "Accessibility Options",
     "We use some essential cookies to make our website work.",
@@ -127,8 +198,11 @@ def make_document(index: int, rng: random.Random, relevant: bool) -> tuple[str, 
     paragraphs = [_fill(line, rng, slots) for line in lines_t]
     if relevant:
         paragraphs.insert(2, _quote(rng, slots))
-    while sum(len(p) for p in paragraphs) < rng.randint(2600, 5200):
-        paragraphs.append(" ".join(rng.sample(FILLER, 3)) + f" Reference {index}-{rng.randint(1000, 9999)}.")
+    target = rng.randint(2600, 5200)
+    while sum(len(p) for p in paragraphs) < target:
+        paragraphs.append(_detail_paragraph(rng, slots))
+    if rng.random() < 0.7:  # most releases close with the same appeal
+        paragraphs.append(APPEAL.format(ref=f"{rng.randint(10, 99)}/{index:06d}/26"))
     published = date(2026, 11, 16) - timedelta(days=rng.randint(0, 20))
     shape = index % 3
     if shape == 0:

@@ -153,6 +153,26 @@ class Dedupe(Strict):
     near_duplicate: float = Field(default=0.55, gt=0, le=1)
 
 
+class Ingest(Strict):
+    # Worker processes that extract and classify a big folder's documents in parallel
+    # ("auto": one per CPU; 0 or 1: all in this process). They start only once a folder
+    # source has more than `parallel_after` documents to read in one run.
+    workers: int | Literal["auto"] = Field(default="auto")
+    parallel_after: int = Field(default=64, ge=0)
+
+    @field_validator("workers")
+    @classmethod
+    def _workers(cls, value: int | str) -> int | str:
+        if isinstance(value, int) and not 0 <= value <= 64:
+            raise ValueError("must be 'auto' or a number from 0 to 64")
+        return value
+
+    def worker_count(self) -> int:
+        if self.workers == "auto":
+            return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+        return int(self.workers)
+
+
 class TopicOverride(Strict):
     label: str | None = None
     kind: Literal["subject", "facet"] | None = None
@@ -255,6 +275,7 @@ class Config(Strict):
     fetch: Fetch = Fetch()
     sources: list[Source] = []
     dedupe: Dedupe = Dedupe()
+    ingest: Ingest = Ingest()
     classify: Classify = Classify()
     digest: DigestSettings = DigestSettings()
     feeds: Feeds = Feeds()

@@ -40,11 +40,30 @@ class Lock:
         os.ftruncate(handle, 0)
         os.write(handle, f"{os.getpid()}\n".encode("ascii"))
         self._handle = handle
+        _HELD.add(handle)
 
     def release(self) -> None:
         if self._handle is not None:
+            _HELD.discard(self._handle)
             os.close(self._handle)  # closing drops the flock; the file stays for the next holder
             self._handle = None
+
+
+# A forked child (an ingest worker process) shares the lock's open file, so the lock would
+# outlive a killed parent while the child lives: children close their copies at once.
+_HELD: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for handle in list(_HELD):
+        try:
+            os.close(handle)
+        except OSError:
+            pass
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 _THREAD_LOCKS: dict[str, threading.Lock] = {}

@@ -112,3 +112,25 @@ def m005_output_indexes(db: Database) -> None:
     db["items"].create_index(["area", "relevant", "first_seen"])
     db["items"].create_index(["cluster"])
     db["items"].create_index(["relevant", "first_seen"])
+
+
+@migrations()
+def m006_faster_ingest(db: Database) -> None:
+    """Full-text index kept in step only when the title or body change (not on every cluster or
+    relevance update); LSH bands keyed by themselves (one B-tree fewer to write); signatures and
+    bands recomputed with the numpy shingle hashes."""
+    from digest.dedupe import signature
+
+    db.execute("drop table lsh_bands")
+    db.execute("create table lsh_bands (hash integer, band integer, item_id integer, "
+               "primary key (hash, band, item_id)) without rowid")
+    db["lsh_bands"].create_index(["item_id"])
+
+    db.execute("drop trigger if exists items_au")
+    db.execute(
+        'create trigger items_au after update of title, body on items begin '
+        "insert into items_fts (items_fts, rowid, title, body) values('delete', old.rowid, old.title, old.body); "
+        "insert into items_fts (rowid, title, body) values (new.rowid, new.title, new.body); end"
+    )
+    for item_id, body in db.execute("select id, body from items").fetchall():
+        save_signature_rows(db, item_id, signature(body))

@@ -6,20 +6,27 @@ others carry on. Each document is stored in one transaction.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
+import multiprocessing
+import os
+import signal
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator, TypeVar
 
 from digest.classify import Classifier
 from digest.config import Config
-from digest.dedupe import NearDuplicates, canonical_url, content_hash, text_fingerprint
+from digest.dedupe import NearDuplicates, TextKeys, canonical_url, content_hash
 from digest.errors import DigestError, DocumentError
 from digest.extract import extract
 from digest.fetch import Fetcher
-from digest.models import Document, Failed, NotModified, Unchanged, utc_now
+from digest.models import Classification, Document, Extracted, Failed, NotModified, Unchanged, utc_now
 from digest.sources import read_source
 from digest.store import FileState, Store
 
@@ -114,14 +121,17 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
     started = utc_now()
     known = store.file_states(name) if kind == "folder" else {}
     present: set[str] = set()
+    workers = config.ingest.worker_count() if kind == "folder" else 0
     try:
-        for event in _progress(read_source(config, source, store, fetcher), name):
-            if kind == "folder":
-                present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
-            _handle(event, store, stages, known, summary)
-            if stop is not None and stop.is_set():
-                summary.stopped = True
-                break
+        with store.batch():  # each document is still its own transaction (a savepoint)
+            events = _progress(read_source(config, source, store, fetcher), name)
+            for event, prepared in prepare_ahead(events, config, stages, workers):
+                if kind == "folder":
+                    present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
+                _handle(event, store, stages, known, summary, prepared)
+                if stop is not None and stop.is_set():
+                    summary.stopped = True
+                    break
         if kind == "folder" and not summary.stopped:  # a partial pass cannot tell which files went
             summary.missing = store.mark_missing(name, present)
     except DigestError as exc:
@@ -134,7 +144,7 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
 
 
 def _handle(event: Document | Unchanged | NotModified | Failed, store: Store, stages: Stages,
-            known: dict[str, FileState], summary: SourceSummary) -> None:
+            known: dict[str, FileState], summary: SourceSummary, prepared: Prepared | Exception | None = None) -> None:
     if isinstance(event, Unchanged):
         if event.sha256 and event.size is not None and event.mtime_ns is not None:
             store.touch_file(event.source, event.where, event.size, event.mtime_ns, event.sha256)
@@ -149,7 +159,9 @@ def _handle(event: Document | Unchanged | NotModified | Failed, store: Store, st
     where = event.path or event.url or "?"
     try:
         try:
-            outcome = ingest_document(event, store, stages, known)
+            if isinstance(prepared, Exception):  # raised in a worker process
+                raise prepared
+            outcome = ingest_document(event, store, stages, known, prepared)
         except DocumentError as exc:
             if event.fallback is None:
                 raise
@@ -171,15 +183,31 @@ def _fail(summary: SourceSummary, failed: Failed) -> None:
     summary.problems.append(failed)
 
 
-def ingest_document(document: Document, store: Store, stages: Stages,
-                    known: dict[str, FileState]) -> str:
-    """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""
+@dataclass
+class Prepared:
+    """A document judged on its own, without the store (so worker processes can do it)."""
+
+    extracted: Extracted
+    keys: TextKeys
+    classification: Classification
+
+
+def prepare(document: Document, stages: Stages) -> Prepared:
+    """Extract, fingerprint and classify; raises DocumentError when there is no article in it."""
     extracted = extract(document)
+    return Prepared(extracted, TextKeys(extracted.body), stages.classifier.classify(extracted, document.source))
+
+
+def ingest_document(document: Document, store: Store, stages: Stages,
+                    known: dict[str, FileState], prepared: Prepared | None = None) -> str:
+    """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""
+    prepared = prepared or prepare(document, stages)
+    extracted, keys = prepared.extracted, prepared.keys
     where = document.path or document.url
     for warning in extracted.warnings:
         log.warning("%s: %s: %s", document.source, where, warning)
     canonical = canonical_url(extracted.url)
-    fingerprint = text_fingerprint(extracted.body)
+    fingerprint = keys.fingerprint
     sha = content_hash(document.content)
     key = canonical or f"{document.source}:{document.guid or where}"
     state = known.get(document.path or "")
@@ -206,19 +234,144 @@ def ingest_document(document: Document, store: Store, stages: Stages,
             _remember_file(store, document, sha, twin["id"], is_alias=True)
             log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin["id"])
             return "duplicate"
-        classification = stages.classifier.classify(extracted, document.source)
         item_id = store.save_item(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=extracted,
-            canonical=canonical, fingerprint=fingerprint, classification=classification,
+            canonical=canonical, fingerprint=fingerprint, classification=prepared.classification,
         )
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known
             store.add_alias(item_id, document.source, fetched, None)
-        cluster, similarity = stages.near_duplicates.assign(store, item_id, extracted.body)
+        cluster, similarity = stages.near_duplicates.assign(store, item_id, keys)
         if cluster != item_id:
             log.info("%s: %s retells item %s (similarity %.2f)", document.source, where, cluster, similarity)
         _remember_file(store, document, sha, item_id, is_alias=False)
     return "updated" if existing_id else "new"
+
+
+# --- worker processes ----------------------------------------------------------------------
+#
+# Extraction, fingerprints and classification need no store, and are most of the cost of a
+# document: for a big folder they run in worker processes, a bounded window ahead, while
+# this process makes the store decisions and writes in document order.
+
+_worker_stages: Stages | None = None
+CHUNK = 8  # documents per task: fewer, larger messages between processes
+WINDOW_PER_WORKER = 4  # tasks in flight per worker
+
+
+def prepare_ahead(events: Iterable[T], config: Config, stages: Stages, workers: int
+                  ) -> Iterator[tuple[T, Prepared | Exception | None]]:
+    """Each event with its documents prepared in advance (None: prepare it in this process).
+
+    The first `ingest.parallel_after` documents are left to this process: starting the
+    workers costs more than a small folder takes.
+    """
+    events = iter(events)
+    if workers < 2:
+        yield from ((event, None) for event in events)
+        return
+    seen = 0
+    for event in events:
+        yield event, None
+        seen += isinstance(event, Document)
+        if seen >= config.ingest.parallel_after:
+            break
+    else:
+        return
+    pool = _start_pool(config, stages, workers)
+    window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
+    try:
+        for chunk in _chunks(events, CHUNK):
+            documents = [event for event in chunk if isinstance(event, Document)]
+            future = None
+            if documents and pool is not None:
+                try:
+                    future = pool.submit(_prepare_in_worker, documents)
+                except BrokenProcessPool:
+                    pool = _broken(pool)
+            window.append((chunk, future))
+            if len(window) >= workers * WINDOW_PER_WORKER:
+                yield from _settle(*window.popleft())
+        while window:
+            yield from _settle(*window.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(events: Iterator[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for event in events:
+        chunk.append(event)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _start_pool(config: Config, stages: Stages, workers: int) -> ProcessPoolExecutor:
+    global _worker_stages
+    # Forked workers inherit the compiled stages; with other threads running (the service),
+    # fork is unsafe, so a fork server builds them afresh.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    _worker_stages = stages if method == "fork" else None
+    log.info("preparing documents in %d worker processes (%s)", workers, method)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(config, os.getpid() if method == "fork" else None))
+
+
+def _start_worker(config: Config, parent: int | None) -> None:
+    global _worker_stages
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop, and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(parent)
+    if _worker_stages is None:
+        _worker_stages = Stages.from_config(config)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Linux: the kernel kills this worker when its parent (us, or the fork server) dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere a worker ends when it next reads from the parent's closed pipe
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:
+    assert _worker_stages is not None
+    results: list[Prepared | Exception] = []
+    for document in documents:
+        try:
+            results.append(prepare(document, _worker_stages))
+        except Exception as exc:  # noqa: BLE001 - reported against its document by _handle
+            results.append(exc)
+    return results
+
+
+def _settle(chunk: list[T], future: Future[list[Prepared | Exception]] | None
+            ) -> Iterator[tuple[T, Prepared | Exception | None]]:
+    results: list[Prepared | Exception] = []
+    if future is not None:
+        try:
+            results = future.result()
+        except Exception as exc:  # noqa: BLE001 - a dead worker, or a result that cannot be sent back
+            log.warning("worker process failed (%r); preparing its documents in this process", exc)
+    prepared = iter(results)
+    for event in chunk:
+        yield event, (next(prepared, None) if isinstance(event, Document) else None)
+
+
+def _broken(pool: ProcessPoolExecutor) -> None:
+    log.warning("the worker processes stopped; going on in this process")
+    pool.shutdown(wait=False, cancel_futures=True)
+    return None
 
 
 def _remember_file(store: Store, document: Document, sha: str, item_id: int, is_alias: bool) -> None:
@@ -232,4 +385,5 @@ def _progress(events: Iterator[T], name: str) -> Iterator[T]:
         return events
     from tqdm import tqdm
 
+    tqdm.monitor_interval = 0  # no monitor thread: a single-threaded ingest may fork its workers
     return iter(tqdm(events, desc=name, unit="doc", leave=False))

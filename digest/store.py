@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +36,8 @@ class Store:
     def __init__(self, path: Path, read_only: bool = False):
         """Open (creating and migrating) the database; read_only opens an existing one as it is."""
         self.path = Path(path)
+        self._gate = _WriteGate.for_path(self.path)
+        self._batch: _Batch | None = None
         if read_only:
             try:
                 conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
@@ -48,6 +52,7 @@ class Store:
             self.db = Database(conn)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the LSH band index is read and written at random
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
         except (OSError, sqlite3.DatabaseError) as exc:
@@ -62,18 +67,47 @@ class Store:
 
         BEGIN IMMEDIATE takes the write lock up front, so connections in other threads
         wait for it (busy timeout) instead of failing to upgrade a read to a write.
+        Inside `batch()`, each transaction is a savepoint of the batch's transaction.
         """
+        batch = self._batch
+        if batch is not None:
+            batch.begin()
+            batch.depth += 1
+            try:
+                with self.db.atomic():
+                    yield
+            finally:
+                batch.depth -= 1
+            if batch.depth == 0:
+                batch.done_one()
+            return
         if self.db.conn.in_transaction:
             with self.db.atomic():
                 yield
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        with self._gate.turn():
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.db.conn.rollback()
+                raise
+            self.db.execute("COMMIT")
+
+    @contextmanager
+    def batch(self, max_writes: int = 500, max_seconds: float = 0.5) -> Iterator[None]:
+        """Commit the transactions inside together, every `max_writes` or `max_seconds`.
+
+        Each transaction stays atomic (a savepoint): one that fails is undone alone. A crash
+        loses at most the last uncommitted batch, whose files are then read again on the next
+        run. Another thread of this process waiting to write gets its turn at the next commit.
+        """
+        self._batch = _Batch(self, max_writes, max_seconds)
         try:
             yield
-        except BaseException:
-            self.db.conn.rollback()
-            raise
-        self.db.execute("COMMIT")
+        finally:
+            batch, self._batch = self._batch, None
+            batch.commit()
 
     # --- folder bookkeeping ------------------------------------------------------------
 
@@ -84,27 +118,31 @@ class Store:
         return {r[0]: FileState(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
 
     def touch_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str) -> None:
-        self.db.execute(
-            "update files set size = ?, mtime_ns = ?, sha256 = ?, missing_since = null where source = ? and path = ?",
-            [size, mtime_ns, sha256, source, path],
-        )
+        with self.transaction():
+            self.db.execute(
+                "update files set size = ?, mtime_ns = ?, sha256 = ?, missing_since = null where source = ? and path = ?",
+                [size, mtime_ns, sha256, source, path],
+            )
 
     def record_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str,
                     item_id: int | None, is_alias: bool) -> None:
-        self.db["files"].upsert(
-            {"source": source, "path": path, "size": size, "mtime_ns": mtime_ns, "sha256": sha256,
-             "item_id": item_id, "is_alias": int(is_alias), "seen_at": _now(), "missing_since": None},
-            pk=("source", "path"),
+        self.db.execute(
+            "insert into files (source, path, size, mtime_ns, sha256, item_id, is_alias, seen_at, missing_since) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, null) on conflict (source, path) do update set size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, item_id = excluded.item_id, "
+            "is_alias = excluded.is_alias, seen_at = excluded.seen_at, missing_since = null",
+            [source, path, size, mtime_ns, sha256, item_id, int(is_alias), _now()],
         )
 
     def mark_missing(self, source: str, present: set[str]) -> int:
         """Files no longer in the folder: their items are kept, the file rows remember when they went."""
         gone = [p for p in self.file_states(source) if p not in present]
-        for path in gone:
-            self.db.execute(
-                "update files set missing_since = coalesce(missing_since, ?) where source = ? and path = ?",
-                [_now(), source, path],
-            )
+        with self.transaction():
+            for path in gone:
+                self.db.execute(
+                    "update files set missing_since = coalesce(missing_since, ?) where source = ? and path = ?",
+                    [_now(), source, path],
+                )
         return len(gone)
 
     # --- items ---------------------------------------------------------------------------
@@ -139,19 +177,20 @@ class Store:
         with self.transaction():
             if item_id is None:
                 row["first_seen"] = now
-                item_id = int(self.db["items"].insert(row).last_pk)
-                self.db["items"].update(item_id, {"cluster": item_id})
+                item_id = self._insert("items", row)
+                self.db.execute("update items set cluster = ? where id = ?", [item_id, item_id])
             else:
-                self.db["items"].update(item_id, row)
+                assignments = ", ".join(f"{column} = ?" for column in row)
+                self.db.execute(f"update items set {assignments} where id = ?", [*row.values(), item_id])
             self.db.execute("delete from item_topics where item_id = ?", [item_id])
             self.db.execute("delete from figures where item_id = ?", [item_id])
-            self.db["item_topics"].insert_all(
-                {"item_id": item_id, "topic": t.topic, "rank": rank, "score": t.score, "terms": json.dumps(t.terms)}
-                for rank, t in enumerate(classification.topics)
+            self.db.conn.executemany(
+                "insert into item_topics (item_id, topic, rank, score, terms) values (?, ?, ?, ?, ?)",
+                [(item_id, t.topic, rank, t.score, json.dumps(t.terms)) for rank, t in enumerate(classification.topics)],
             )
-            self.db["figures"].insert_all(
-                {"item_id": item_id, "kind": f.kind, "value": f.value, "text": f.text}
-                for f in classification.figures
+            self.db.conn.executemany(
+                "insert into figures (item_id, kind, value, text) values (?, ?, ?, ?)",
+                [(item_id, f.kind, f.value, f.text) for f in classification.figures],
             )
         return item_id
 
@@ -163,12 +202,18 @@ class Store:
         published = extracted.published.isoformat() if extracted.published else None
         return row is not None and tuple(row) == (fingerprint, extracted.title, published, extracted.url, extracted.summary)
 
+    def _insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row (plain SQL: this is the hot path of an ingest); returns its rowid."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        return int(self.db.execute(f"insert into {table} ({columns}) values ({marks})", list(row.values())).lastrowid)
+
     def save_signature(self, item_id: int, sig: Any) -> None:
         save_signature_rows(self.db, item_id, sig)
 
     def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int,
-                                  per_band: int = 50) -> list[tuple[int, int, bytes]]:
-        """(item id, cluster, signature) of the items sharing most LSH bands with these.
+                                  per_band: int = 50) -> list[tuple[int, int, bytes, str]]:
+        """(item id, cluster, signature, fingerprint) of the items sharing most LSH bands with these.
 
         One indexed lookup per band, each capped at the `per_band` most recent items, so a
         band that boilerplate makes common cannot make the lookup grow with the store.
@@ -176,17 +221,13 @@ class Store:
         one_band = ("select * from (select item_id from lsh_bands where hash = ? and band = ? and item_id != ? "
                     "order by item_id desc limit ?)")
         params = [value for band, h in enumerate(bands) for value in (h, band, exclude, per_band)]
-        shared: dict[int, int] = {}
-        for (item_id,) in self.db.execute(" union all ".join([one_band] * len(bands)), params):
-            shared[item_id] = shared.get(item_id, 0) + 1
-        best = sorted(shared, key=lambda item_id: (-shared[item_id], -item_id))[:limit]
-        if not best:
-            return []
-        marks = ",".join("?" * len(best))
-        rows = {row[0]: row for row in self.db.execute(
-            f"select i.id, i.cluster, g.minhash from items i join item_signatures g on g.item_id = i.id "
-            f"where i.id in ({marks})", best)}
-        return [(item_id, rows[item_id][1] or item_id, rows[item_id][2]) for item_id in best if item_id in rows]
+        sql = (f"with hits (item_id) as ({' union all '.join([one_band] * len(bands))}), "
+               "best as (select item_id, count(*) as shared from hits group by item_id "
+               "order by shared desc, item_id desc limit ?) "
+               "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint from best "
+               "join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
+               "order by best.shared desc, best.item_id desc")
+        return [tuple(row) for row in self.db.execute(sql, [*params, limit])]  # type: ignore[misc]
 
     def item_body(self, item_id: int) -> str:
         row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
@@ -213,9 +254,7 @@ class Store:
             [item_id, source, url, path],
         ).fetchone()
         if not exists:
-            self.db["aliases"].insert(
-                {"item_id": item_id, "source": source, "url": url, "path": path, "added_at": _now()}
-            )
+            self._insert("aliases", {"item_id": item_id, "source": source, "url": url, "path": path, "added_at": _now()})
 
     def remove_alias(self, item_id: int, source: str, path: str) -> None:
         self.db.execute("delete from aliases where item_id = ? and source = ? and path = ?", [item_id, source, path])
@@ -303,14 +342,16 @@ class Store:
 
     def save_http_validators(self, url: str, etag: str | None, last_modified: str | None) -> None:
         if etag or last_modified:
-            self.db["http_cache"].upsert(
-                {"url": url, "etag": etag, "last_modified": last_modified, "saved_at": _now()}, pk="url"
-            )
+            with self.transaction():
+                self.db["http_cache"].upsert(
+                    {"url": url, "etag": etag, "last_modified": last_modified, "saved_at": _now()}, pk="url"
+                )
 
     def log_fetch(self, source: str, url: str, status: int | None, size: int, duration_ms: int,
                   error: str | None) -> None:
-        self.db["fetch_log"].insert({"source": source, "url": url, "status": status, "bytes": size,
-                                     "duration_ms": duration_ms, "error": error, "at": _now()})
+        with self.transaction():
+            self._insert("fetch_log", {"source": source, "url": url, "status": status, "bytes": size,
+                                       "duration_ms": duration_ms, "error": error, "at": _now()})
 
     # --- sources, runs and editions --------------------------------------------------------
 
@@ -347,9 +388,10 @@ class Store:
         return rows[0] if rows else None
 
     def record_edition(self, week: str, start: str, end: str, item_count: int) -> None:
-        self.db["editions"].upsert(
-            {"week": week, "start": start, "end": end, "built_at": _now(), "item_count": item_count}, pk="week"
-        )
+        with self.transaction():
+            self.db["editions"].upsert(
+                {"week": week, "start": start, "end": end, "built_at": _now(), "item_count": item_count}, pk="week"
+            )
 
     # --- the delivery ledger -----------------------------------------------------------------
 
@@ -401,3 +443,76 @@ def _iso(value: datetime) -> str:
 
 def _now() -> str:
     return _iso(utc_now())
+
+
+class _WriteGate:
+    """Write transactions of this process's connections to one database take turns here.
+
+    SQLite's busy handler sleeps and retries, so a connection that commits and begins
+    again at once could starve the others: a batch commits as soon as someone waits.
+    """
+
+    _gates: dict[Path, "_WriteGate"] = {}
+    _gates_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._counter = threading.Lock()
+        self.waiting = 0
+
+    @classmethod
+    def for_path(cls, path: Path) -> "_WriteGate":
+        key = path.resolve()
+        with cls._gates_lock:
+            return cls._gates.setdefault(key, cls())
+
+    def acquire(self) -> None:
+        with self._counter:
+            self.waiting += 1
+        self._lock.acquire()
+        with self._counter:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        self._lock.release()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+class _Batch:
+    def __init__(self, store: Store, max_writes: int, max_seconds: float):
+        self.store, self.max_writes, self.max_seconds = store, max_writes, max_seconds
+        self.open_since: float | None = None
+        self.writes = self.depth = 0
+
+    def begin(self) -> None:
+        if self.open_since is None:
+            self.store._gate.acquire()
+            try:
+                self.store.db.execute("BEGIN IMMEDIATE")
+            except BaseException:
+                self.store._gate.release()
+                raise
+            self.open_since, self.writes = time.monotonic(), 0
+
+    def done_one(self) -> None:
+        self.writes += 1
+        if (self.writes >= self.max_writes or self.store._gate.waiting
+                or time.monotonic() - (self.open_since or 0) >= self.max_seconds):
+            self.commit()
+
+    def commit(self) -> None:
+        if self.open_since is None:
+            return
+        try:
+            if self.store.db.conn.in_transaction:  # an I/O error may have rolled it back already
+                self.store.db.execute("COMMIT")
+        finally:
+            self.open_since = None
+            self.store._gate.release()
