@@ -16,6 +16,8 @@ from importlib import resources
 
 import yaml
 
+from digest.phrases import OTHER_WHITESPACE, PhraseFinder, Positions, Words, replace_chars, shorten
+
 NAME_WEIGHT = 2.0
 PLACE_WEIGHT = 1.0
 TITLE_FACTOR = 3.0
@@ -116,19 +118,31 @@ def _after_first_name(text: str, name: str, start: int) -> bool:
     return True
 
 
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*|&")
-_GAP = re.compile(r",?\s+|-")  # what may stand between the words of a name in a text
+_WORDS = Words(joiners="'’", symbol="&")
+# What may stand between the words of a name in a text is ",?\s+|-"; once every whitespace
+# character is a space, these are the ones that get shorter.
+_SHORTENED = (
+    (re.compile(r", +"), " "),
+    (re.compile(r"  (?<![ ,]  ) *"), " "),  # more than one space (not after a comma)
+)
+
+
+def _rewrite(text: str) -> tuple[str, Positions]:
+    """The text as names are compared with it: each allowed gap between words one space, apostrophes "'"."""
+    text, positions = shorten(replace_chars(text.replace("’", "'"), OTHER_WHITESPACE), _SHORTENED)
+    return text.replace("-", " "), positions  # only now: "- " is two gaps, not one
 
 
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(w.replace("’", "'") for w in _WORD.findall(name))
+    return tuple(w.replace("’", "'") for w in _WORDS.pattern.findall(name))
 
 
 class Gazetteer:
-    """Finds place and area names by looking up runs of words, longest name first.
+    """Finds place and area names in one pass for all of them (digest.phrases), longest name first.
 
-    One pass over the words of a text with a dictionary, rather than a regular
-    expression of 1,700 alternatives (measured: about ten times faster).
+    Measured on 4 KB documents: a regular expression of 1,700 alternatives was about ten
+    times slower than walking the words with a dictionary (1-2 ms), and that about eight
+    times slower than the automaton.
     """
 
     def __init__(self) -> None:
@@ -138,27 +152,22 @@ class Gazetteer:
                 self._lookup[_words(name)] = (name, area, NAME_WEIGHT, False)
             for place in area.places:
                 self._lookup.setdefault(_words(place), (place, area, PLACE_WEIGHT, place in area.ambiguous))
-        self._first_words = {key[0] for key in self._lookup}
-        self._longest = max(len(key) for key in self._lookup)
+        self._finder = PhraseFinder(((" ".join(key), (len(key), entry[0])) for key, entry in self._lookup.items()),
+                                    _WORDS)
 
     def find(self, text: str) -> list[tuple[str, int, int]]:
         """(name as listed, start, end) of each mention, longest first, not overlapping."""
-        words = [(m.group().replace("’", "'"), m.start(), m.end()) for m in _WORD.finditer(text)]
+        rewritten, positions = _rewrite(text)
+        mentions = sorted(
+            (start, -words, end, name) for start, end, (words, name) in self._finder.occurrences(rewritten)
+            if _WORDS.ends_at(rewritten, end)
+        )
         found: list[tuple[str, int, int]] = []
-        i = 0
-        while i < len(words):
-            if words[i][0] not in self._first_words:
-                i += 1
-                continue
-            for size in range(min(self._longest, len(words) - i), 0, -1):
-                key = tuple(w for w, _, _ in words[i:i + size])
-                entry = self._lookup.get(key)
-                if entry and all(_GAP.fullmatch(text, words[j][2], words[j + 1][1]) for j in range(i, i + size - 1)):
-                    found.append((entry[0], words[i][1], words[i + size - 1][2]))
-                    i += size
-                    break
-            else:
-                i += 1
+        free_from = 0
+        for start, _, end, name in mentions:
+            if start >= free_from:
+                found.append((name, positions.original(start), positions.original(end)))
+                free_from = end
         return found
 
     def scores(self, title: str, body: str) -> Counter[str]:
