@@ -87,8 +87,14 @@ def m003_near_duplicates(db: Database) -> None:
 
 
 def save_signature_rows(db: Database, item_id: int, sig: Any) -> None:
+    """The item's signature and its LSH band rows (those of its previous signature removed)."""
+    from digest.dedupe import Signature
+
+    old = db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
+    if old:  # found by their own key: no index on item_id to keep up to date on every insert
+        db.conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
+                            [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
     db.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
-    db.execute("delete from lsh_bands where item_id = ?", [item_id])
     db.conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
                         [(h, band, item_id) for band, h in enumerate(sig.bands())])
 
@@ -117,14 +123,13 @@ def m005_output_indexes(db: Database) -> None:
 @migrations()
 def m006_faster_ingest(db: Database) -> None:
     """Full-text index kept in step only when the title or body change (not on every cluster or
-    relevance update); LSH bands keyed by themselves (one B-tree fewer to write); signatures and
-    bands recomputed with the numpy shingle hashes."""
+    relevance update); LSH bands in one B-tree keyed by themselves (an item's old bands are
+    found from its old signature); signatures and bands recomputed with the numpy shingles."""
     from digest.dedupe import signature
 
     db.execute("drop table lsh_bands")
     db.execute("create table lsh_bands (hash integer, band integer, item_id integer, "
                "primary key (hash, band, item_id)) without rowid")
-    db["lsh_bands"].create_index(["item_id"])
 
     db.execute("drop trigger if exists items_au")
     db.execute(

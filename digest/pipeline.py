@@ -6,6 +6,7 @@ others carry on. Each document is stored in one transaction.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import logging
@@ -122,8 +123,11 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
     known = store.file_states(name) if kind == "folder" else {}
     present: set[str] = set()
     workers = config.ingest.worker_count() if kind == "folder" else 0
+    # A folder's documents are committed in batches (each still its own savepoint). Web sources
+    # commit each document: a batch would hold the write lock while they wait on the network.
+    batch = store.batch() if kind == "folder" else contextlib.nullcontext()
     try:
-        with store.batch():  # each document is still its own transaction (a savepoint)
+        with batch:
             events = _progress(read_source(config, source, store, fetcher), name)
             for event, prepared in prepare_ahead(events, config, stages, workers):
                 if kind == "folder":

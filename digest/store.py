@@ -53,6 +53,7 @@ class Store:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the LSH band index is read and written at random
+            self.db.execute("PRAGMA wal_autocheckpoint=10000")  # pages; index pages rewritten often are copied back once
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
         except (OSError, sqlite3.DatabaseError) as exc:
@@ -95,7 +96,7 @@ class Store:
             self.db.execute("COMMIT")
 
     @contextmanager
-    def batch(self, max_writes: int = 500, max_seconds: float = 0.5) -> Iterator[None]:
+    def batch(self, max_writes: int = 1000, max_seconds: float = 1.0) -> Iterator[None]:
         """Commit the transactions inside together, every `max_writes` or `max_seconds`.
 
         Each transaction stays atomic (a savepoint): one that fails is undone alone. A crash
