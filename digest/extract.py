@@ -36,6 +36,7 @@ TITLE_LIMIT = 110
 _FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)
 _DASHED_YAML = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+)\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
@@ -136,7 +137,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
         return {}, text, []
     rest = text[match.end():]
     try:
-        meta = yaml.safe_load(match.group(1))
+        meta = _load_yaml(match.group(1))
     except Exception as exc:  # noqa: BLE001 - YAMLError, or ValueError/RecursionError from odd values
         mark = getattr(exc, "problem_mark", None)
         where = f" at line {mark.line + 2}" if mark else ""
@@ -145,6 +146,26 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
     if not isinstance(meta, dict):
         return {}, rest, ["YAML front matter is not a mapping; read the text without it"]
     return meta, rest, []
+
+
+# libyaml's loader (when installed) is many times faster than PyYAML's own, but the two read
+# some text differently, and libyaml nests in C, about 340 bytes of stack a level, so deep
+# nesting kills the process. Only short front matter without the differing text goes to it, and
+# anything it fails on is read again by PyYAML: the values and error messages are PyYAML's.
+_FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_YAML_LIMIT = 1000  # characters, so at most 1,000 levels deep
+# Read differently: tabs, "!" tags, a byte-order mark, "#" right after a block scalar's "|" or
+# ">", and "?" after a "[" or "{" (PyYAML ends a plain scalar at "?" inside brackets).
+_FAST_YAML_DIFFERS = re.compile(r"[\t!\ufeff]|[|>][-+0-9]*#|[\[{][\s\S]*\?")
+
+
+def _load_yaml(source: str) -> Any:
+    if _FAST_YAML_LOADER and len(source) <= _FAST_YAML_LIMIT and not _FAST_YAML_DIFFERS.search(source):
+        try:
+            return yaml.load(source, Loader=_FAST_YAML_LOADER)
+        except Exception:  # noqa: BLE001 - read again below for PyYAML's own error
+            pass
+    return yaml.safe_load(source)
 
 
 def _meta_text(meta: dict[str, Any], key: str) -> str | None:
@@ -176,9 +197,13 @@ def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
 
 def _clean_markdown(line: str) -> str:
     line = line.strip()
-    line = re.sub(r"^#{1,6}\s+", "", line)
-    line = _MD_LINK.sub(lambda m: m.group(1), line)
-    line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
+    # Each substitution only when the line has the text its pattern needs: most lines have none.
+    if line.startswith("#"):
+        line = _MD_HEADING.sub("", line)
+    if "](" in line:
+        line = _MD_LINK.sub(lambda m: m.group(1), line)
+    if "**" in line or "__" in line:
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
     return " ".join(line.split())
 
 

@@ -4,6 +4,7 @@ sentences and dates stated in text."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ _BOMS = (
     (b"\xfe\xff", "utf-16-be"),
     (b"\xef\xbb\xbf", "utf-8"),
 )
-_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f]")
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x20)])
 
 
 def decode(content: bytes) -> tuple[str, list[str]]:
@@ -40,7 +41,8 @@ def decode(content: bytes) -> tuple[str, list[str]]:
                 warnings.append(f"read as {encoding.upper()} (byte-order mark)")
             return _finish(text, warnings)
     sample = content[:8192]
-    if len(_CONTROL.findall(sample)) > len(sample) * 0.05:
+    control_bytes = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if control_bytes > len(sample) * 0.05:
         raise DocumentError("binary file (too many control characters)")
     if b"\x00" in content:
         warnings.append(f"removed {content.count(0)} NUL bytes")
@@ -71,13 +73,57 @@ _SUSPECT = re.compile("[\u00c2\u00c3\u00e2\u00d0\u00f0\u00c5\u00ce\u0080-\u009f\
 
 def fix_text(text: str) -> str:
     """Mojibake (`Â£` -> `£`) and odd characters fixed; curly quotes stay curly."""
-    if _SUSPECT.search(text):
+    if _looks_suspect(text):
         text = ftfy.fix_text(text, uncurl_quotes=False)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     return _CONTROL_TEXT.sub("", text)
 
 
+def _looks_suspect(text: str) -> bool:
+    if text.isascii():
+        return "&" in text  # _SUSPECT's only ASCII character: `in` finds it far faster
+    return _SUSPECT.search(text) is not None
+
+
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+
+
+# Non-ASCII letters that re.IGNORECASE matches to ASCII ones, beyond what str.lower() gives:
+# "ſ" matches "s", "ı" and "İ" match "i" ("K", the kelvin sign, already lowers to "k").
+_ODD_CASE_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+def fold_case(text: str) -> str:
+    """Lower-cased text, one character for each of `text`'s, in which every character that
+    re.IGNORECASE would match to an ASCII letter is that letter. So a lower-case literal that a
+    case-insensitive match must contain is found in fold_case(text), at the same position."""
+    if "\u0130" in text or "\u0131" in text or "\u017f" in text:  # three scans beat one regex search
+        text = text.translate(_ODD_CASE_TO_ASCII)
+    return text.lower()
+
+
+def positions_of(text: str, parts: Iterable[str]) -> list[int]:
+    """Every position in `text` where one of `parts` begins, in order."""
+    found: set[int] = set()
+    for part in parts:
+        at = text.find(part)
+        while at != -1:
+            found.add(at)
+            at = text.find(part, at + 1)
+    return sorted(found)
+
+
+def matches_at(pattern: re.Pattern[str], text: str, positions: Iterable[int]) -> Iterator[re.Match[str]]:
+    """What pattern.finditer(text) yields, trying the pattern only at `positions`: every place,
+    in order, where a match can begin (the pattern must not match an empty string). Much faster
+    than finditer for patterns the regex engine cannot scan for quickly: those opening with a
+    word boundary or an alternation, or ignoring case."""
+    end = 0
+    for position in positions:
+        if position >= end and (match := pattern.match(text, position)):
+            yield match
+            end = match.end()
+
 
 # Whole lines that are site furniture, never article text (matched on the stripped line).
 _FURNITURE = [
@@ -99,11 +145,23 @@ _FURNITURE = [
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
 ]
 _FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE) + r")$", re.IGNORECASE)
+# Every pattern above begins with one of these words or mentions cookies: lines without them
+# skip the slow regular expression. Keep this in step with _FURNITURE.
+_FURNITURE_OPENINGS = (
+    "accessibility", "skip", "quickly", "exit", "leave", "hide", "sorry", "this", "beta", "alpha", "back", "print",
+    "share", "menu", "search", "close", "home", "open", "main", "cookie", "report", "contact", "sign", "log", "news",
+    "tweet", "email", "facebook", "twitter", "linkedin", "whatsapp", "was", "is",
+)
 
 
 def is_furniture(line: str) -> bool:
     stripped = line.strip().strip("*_#>").strip()
-    return bool(stripped) and len(stripped) < 400 and bool(_FURNITURE_RE.match(stripped))
+    if not stripped or len(stripped) >= 400:
+        return False
+    folded = fold_case(stripped)
+    if "cookie" not in folded and not folded.startswith(_FURNITURE_OPENINGS):
+        return False
+    return bool(_FURNITURE_RE.match(stripped))
 
 
 # --- sentences -----------------------------------------------------------------------

@@ -1,0 +1,183 @@
+"""Edge cases the fast paths rely on: each cheap pre-check must never change a result (no mocks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from digest.classify import _ORG_PATTERNS, guess_org_kind
+from digest.errors import DocumentError
+from digest.extract import extract_text, split_front_matter
+from digest.figures import extract_figures
+from digest.models import Extracted, Figure
+from digest.text import decode, fold_case, is_furniture
+
+
+def org_of(body: str) -> str:
+    return guess_org_kind(Extracted(title="Knife arch", body=body, summary=""))
+
+
+# --- who published it -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("body", "kind"), [
+    ("A POLICE SPOKESMAN SAID THE ARCH WORKED.", "news"),  # a case-insensitive cue in upper case
+    ("A police ſpokeſman ſaid the arch worked.", "news"),  # "ſ" matches "s" when case is ignored
+    ("The OPFCC funds it.", "pcc"),
+    ("Our reporter was there. The council said no.", "news"),
+    ("DC Smith said officers arrested a man.", "police"),
+    ("dc smith said it.", "other"),  # police cues are case-sensitive
+])
+def test_org_kind_from_text(body: str, kind: str) -> None:
+    assert org_of(body) == kind
+
+
+TRICKY = [
+    "a police spokesman said police said officers said",  # overlapping starts, adjacent matches
+    "xofficers said, Xpolice said; police,said",  # no word boundary before a start
+    "A Spokeswoman confirmed. Detectives say. The Force have said. a spokesperson said",
+    "told the Luton News told THE GAZETTE told The Bedford Borough Star",
+    "Local Democracy Reporting; our reporter; contacted by this website",
+    "Cllr Ali, Councillor Shah, the cabinet member, council leader and leader of the council met",
+    "the council, city council, county council, borough council, district council",
+    "commissioner’s blog, Commissioner's Blog, my office, as your commissioner, Deputy Mayor for Policing",
+    "POLICE, FIRE AND CRIME COMMISSIONER PFCC OPCC opfcc PCC's",
+    "Violence and Exploitation Reduction Unit, VERU, VRU-funded, VRP, CURV, violence prevention unit",
+    "DC Ali said. DS Jo said. PC Li said. DI Ng said. PCSO Ray said. Sgt Tod said. Insp Kaur said.",
+    "İnspector Smith said. Inspector Jones said. DCI Jones has said nothing. Detective Sergeant Ali said",
+    "Sergeant Bo said. Superintendent Mo said. Chief Constable Jo Farrell said.",
+    "calling 101 or call 101, Quoting incident, quoting crime reference 12, contact us",
+    "officers arrested a man; the Constabulary said constabulary officers",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_each_cue_counts_what_findall_counts(text: str) -> None:
+    for cue in _ORG_PATTERNS:
+        assert cue.count(text, fold_case(text)) == len(cue.pattern.findall(text)), cue.pattern.pattern
+
+
+def test_fold_case_keeps_positions() -> None:
+    assert fold_case("İſıKA") == "isika"
+    assert len(fold_case("İnspector")) == len("İnspector")
+
+
+# --- figures ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("sentence", "kind", "value"), [
+    ("Officers arrested twelve people.", "arrests", 12),  # the only number is a word
+    ("TWELVE PEOPLE WERE ARRESTED.", "arrests", 12),
+    ("OFFICERS SEIZED FOURTEEN KNIVES.", "weapons", 14),
+    ("The Commissioner has awarded £250,000 of funding.", "funding_gbp", 250_000),
+    ("Officers arrested ١٢ people.", "arrests", 12),  # any Unicode digit is a digit
+    ("A dozen people were arrested.", "arrests", 12),  # a number of two words
+    ("More than 20 people were arrested.", "arrests", 20),
+    # "one" inside "someone" counts only because a real number word ("ſix" is "six") is present.
+    ("ſix people saw someone arrests.", "arrests", 1),
+])
+def test_figure_stated(sentence: str, kind: str, value: float) -> None:
+    assert extract_figures(sentence) == [Figure(kind, value, sentence)]
+
+
+def test_number_inside_a_word_is_no_number() -> None:
+    assert extract_figures("Police said someone arrests them.") == []
+
+
+def test_figures_of_two_kinds_in_one_sentence() -> None:
+    sentence = "In total 14 knives were seized and 9 arrests were made."
+    assert extract_figures(sentence) == [Figure("arrests", 9, sentence), Figure("weapons", 14, sentence)]
+
+
+def test_title_adds_a_figure_the_body_lacks() -> None:
+    assert extract_figures("No numbers here.", "Five arrests made in Luton") == [
+        Figure("arrests", 5, "Five arrests made in Luton")]
+
+
+# --- site furniture ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("line", "furniture"), [
+    ("ACCESSIBILITY OPTIONS", True),
+    ("ſhare", True),
+    ("İs this page useful?", True),
+    ("  **Skip to main content**  ", True),
+    ("Our Cookie Policy has changed", True),
+    ("Home > News > Luton", True),
+    ("This is a story", False),
+    ("Officers said", False),
+    ("x" * 400 + " cookies", False),
+])
+def test_furniture(line: str, furniture: bool) -> None:
+    assert is_furniture(line) is furniture
+
+
+# --- front matter -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("front", "warning"), [
+    # libyaml would read these three; PyYAML does not, and its verdict is the one kept.
+    ("title:\tKnife arch", "broken YAML front matter at line 2 (found character '\\t' that cannot start any "
+                           "token); read the text without it"),
+    ("tags: [what next?]\ntitle: X", "broken YAML front matter at line 2 (expected ',' or ']', but got '?'); "
+                                     "read the text without it"),
+    ("description: >#\n  x", "broken YAML front matter at line 2 (expected chomping or indentation indicators, "
+                             "but found '#'); read the text without it"),
+    ("title: [unclosed", "broken YAML front matter at line 2 (expected ',' or ']', but got '<stream end>'); "
+                         "read the text without it"),
+], ids=["tab", "question mark in brackets", "comment after block indicator", "unclosed"])
+def test_broken_front_matter_reported_as_pyyaml_reports_it(front: str, warning: str) -> None:
+    assert split_front_matter(f"```yaml\n{front}\n```\nBody text.\n") == ({}, "Body text.\n", [warning])
+
+
+def test_deep_front_matter_is_reported_not_fatal() -> None:
+    # Nesting this deep overflows libyaml's C stack and kills the process; PyYAML reports it.
+    meta, rest, warnings = split_front_matter("```yaml\n" + "[" * 100_000 + "\n```\nBody text.\n")
+    assert (meta, rest) == ({}, "Body text.\n")
+    assert warnings[0].startswith("broken YAML front matter (maximum recursion depth exceeded")
+
+
+@pytest.mark.parametrize(("front", "meta"), [
+    ("publish:\n  date: 2019-03-05\ntitle: Knife arch", {"publish": {"date": date(2019, 3, 5)}, "title": "Knife arch"}),
+    ("title: !\nurl: https://a.example/x", {"title": None, "url": "https://a.example/x"}),  # libyaml says ""
+    ("title: " + "x" * 1200, {"title": "x" * 1200}),  # too long for libyaml: PyYAML reads it
+], ids=["nested date", "bare tag", "long"])
+def test_front_matter_values(front: str, meta: dict) -> None:
+    assert split_front_matter(f"```yaml\n{front}\n```\nBody.") == (meta, "Body.", [])
+
+
+def test_broken_front_matter_is_reported_with_the_file_named(digest, seed_dir, write_config) -> None:
+    (seed_dir / "tabbed.md").write_text("```yaml\ntitle:\tKnife arch at Luton station\n```\n"
+                                        "Officers set up a knife arch at Luton station and seized two knives.\n",
+                                        encoding="utf-8")
+    result = digest("ingest", config=write_config())
+    assert result.exit_code == 0, result.output
+    assert "tabbed.md: broken YAML front matter at line 2" in result.stderr
+
+
+def test_markdown_cleaned_only_where_marked() -> None:
+    got = extract_text("## Luton knife arch\n__Officers__ ran checks at [Luton](https://x.org/a) station. "
+                       "**Two** blades were found.\n####### Not a heading\n")
+    assert (got.title, got.body) == (
+        "Luton knife arch", "Officers ran checks at Luton station. Two blades were found.\n\n####### Not a heading")
+
+
+# --- decoding ---------------------------------------------------------------------------
+
+
+def test_control_bytes_up_to_five_percent_are_text() -> None:
+    assert decode(b"\x01" * 5 + b"a" * 95) == ("a" * 95, [])
+
+
+@pytest.mark.parametrize("byte", [0x00, 0x08, 0x0B, 0x0E, 0x1F])
+def test_control_bytes_over_five_percent_are_binary(byte: int) -> None:
+    with pytest.raises(DocumentError, match="too many control characters"):
+        decode(bytes([byte]) * 6 + b"a" * 94)
+
+
+@pytest.mark.parametrize(("byte", "text"), [
+    (0x09, "\t" * 6 + "a" * 94), (0x0C, "a" * 94), (0x0D, "\n" * 6 + "a" * 94), (0x7F, "a" * 94),
+])
+def test_some_control_bytes_are_not_counted(byte: int, text: str) -> None:
+    assert decode(bytes([byte]) * 6 + b"a" * 94) == (text, [])
