@@ -113,3 +113,22 @@ def test_topics_can_be_extended_and_added_in_config(write_config, digest, export
     assert "knife_crime" in item["topics"] and "knife_bins" in item["topics"]
     reasons = {r["topic"]: r["terms"] for r in item["reasons"]}
     assert "blade bank" in reasons["knife_bins"]
+
+
+def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
+    """The one-step numpy MinHash equals datasketch's own, and a document's keys cross processes intact."""
+    import pickle
+
+    import numpy as np
+    from datasketch import MinHash
+
+    from digest.dedupe import NUM_PERM, Signature, TextKeys
+
+    keys = TextKeys("Officers seized 12 knives in Luton on Friday after a week of action against knife crime. " * 3
+                    + "The café owner said the Straße sign was stolen.")
+    reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
+    reference.update_batch((keys.shingles & np.uint64(0xFFFFFFFF)).tolist())
+    assert (keys.signature.hashvalues == reference.hashvalues.astype(np.uint64)).all()
+    copy = pickle.loads(pickle.dumps(keys))
+    assert copy.fingerprint == keys.fingerprint and (copy.shingles == keys.shingles).all()
+    assert copy.signature.bands() == keys.signature.bands() == Signature(keys.signature.hashvalues).bands()
