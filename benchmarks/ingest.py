@@ -15,14 +15,12 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
-import os
 import pstats
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -40,32 +38,25 @@ STAGES = {  # stage -> (module, function) pairs whose cumulative time is the sta
 }
 
 
-class MemorySampler(threading.Thread):
-    """Peak memory of this process and its worker processes together, sampled every 50 ms:
-    the sum of their RSS (shared pages counted in each: an upper bound) and of their PSS."""
-
-    def __init__(self) -> None:
-        super().__init__(daemon=True)
-        self.peak_rss = self.peak_pss = 0.0
-        self.stopped = threading.Event()
-
-    def run(self) -> None:
-        while not self.stopped.wait(0.05):
-            rss = pss = 0.0
-            for pid in [os.getpid(), *_children(os.getpid())]:
-                fields = _rollup(pid)
-                rss += fields.get("Rss", 0.0)
-                pss += fields.get("Pss", 0.0)
-            self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+def tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) in MB of a process and all its descendants (worker processes, a fork server)."""
+    rss = pss = 0.0
+    for member in [pid, *_descendants(pid)]:
+        fields = _rollup(member)
+        rss += fields.get("Rss", 0.0)
+        pss += fields.get("Pss", 0.0)
+    return rss, pss
 
 
-def _children(pid: int) -> list[int]:
+def _descendants(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         try:
-            found += [int(p) for p in (task / "children").read_text().split()]
+            children = [int(p) for p in (task / "children").read_text().split()]
         except OSError:
-            pass
+            continue
+        for child_pid in children:
+            found += [child_pid, *_descendants(child_pid)]
     return found
 
 
@@ -92,19 +83,14 @@ def child(folder: str, database: str, passes: int, workers: str) -> None:
                            encoding="utf-8")
     config = load_config(config_path)
     store = Store(config.database)
-    sampler = MemorySampler()
-    sampler.start()
     timings = []
     for _ in range(passes):
         started = time.perf_counter()
         ingest(config, store)
         timings.append(time.perf_counter() - started)
-    sampler.stopped.set()
-    sampler.join()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024,
-                      "total_rss_mb": sampler.peak_rss, "total_pss_mb": sampler.peak_pss}))
+    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024}))
 
 
 def _workers(value: str) -> int | str:
@@ -112,10 +98,19 @@ def _workers(value: str) -> int | str:
 
 
 def run_child(folder: Path, workdir: Path, passes: int, workers: str) -> dict:
+    """Run one measuring child (single-threaded, as `digest ingest` is) and sample its memory from here."""
     database = workdir / f"bench-{time.monotonic_ns()}.db"
-    out = subprocess.run([sys.executable, __file__, "--child", str(folder), str(database), str(passes), workers],
-                         capture_output=True, text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    child_process = subprocess.Popen([sys.executable, __file__, "--child", str(folder), str(database), str(passes),
+                                      workers], stdout=subprocess.PIPE, text=True)
+    peak_rss = peak_pss = 0.0
+    while child_process.poll() is None:
+        rss, pss = tree_memory(child_process.pid)
+        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        time.sleep(0.05)
+    out = child_process.stdout.read() if child_process.stdout else ""
+    if child_process.returncode:
+        raise SystemExit(f"benchmark child failed ({child_process.returncode})")
+    return {**json.loads(out.strip().splitlines()[-1]), "total_rss_mb": peak_rss, "total_pss_mb": peak_pss}
 
 
 def stage_split(folder: Path, workdir: Path) -> dict[str, float]:

@@ -22,7 +22,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 import yaml  # noqa: E402
 
 from digest.config import load_config  # noqa: E402
-from digest.dedupe import signature, text_fingerprint  # noqa: E402
+from digest.dedupe import TextKeys, signature, text_fingerprint  # noqa: E402
 from digest.extract import extract  # noqa: E402
 from digest.models import Document  # noqa: E402
 from digest.pipeline import Stages  # noqa: E402
@@ -62,7 +62,7 @@ def judge_round(store: Store, stages: Stages, docs: list) -> list[float]:
             started = time.perf_counter()
             extracted = extract(Document("bench", doc.text.encode("utf-8"), "text", path=doc.name))
             stages.classifier.classify(extracted, "bench")
-            stages.near_duplicates.assign(store, 10_000_000, extracted.body)
+            stages.near_duplicates.assign(store, 10_000_000, TextKeys(extracted.body))
             timings.append(time.perf_counter() - started)
         finally:
             store.db.conn.rollback()
