@@ -109,6 +109,16 @@ def test_sigterm_during_a_long_ingest_stops_cleanly(service_config, seed_dir, tm
         assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
 
 
+def _processes_running(marker: str) -> bool:
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if marker in cmdline.read_bytes().decode("utf-8", "replace"):
+                return True
+        except OSError:
+            continue
+    return False
+
+
 def test_sigkill_mid_ingest_loses_nothing_and_duplicates_nothing(write_config, seed_dir, tmp_path):
     from synth import write_folder
 
@@ -119,6 +129,8 @@ def test_sigkill_mid_ingest_loses_nothing_and_duplicates_nothing(write_config, s
     _wait_for(lambda: _count(db, "select count(*) from items") > 30, 60, "the ingest to get going")
     ingest.kill()
     ingest.wait(timeout=10)
+    # Its worker processes die with it (they share its command line) and hold no lock.
+    _wait_for(lambda: not _processes_running(str(config)), 10, "the ingest's worker processes to end")
     stored_at_kill = _count(db, "select count(*) from items")
     assert 0 < stored_at_kill < 605, "the kill came too late to test anything"
     finished = _cli(config, "ingest")
