@@ -157,7 +157,7 @@ def test_broken_front_matter_is_reported_with_the_file_named(digest, seed_dir, w
 
 
 def test_markdown_cleaned_only_where_marked() -> None:
-    got = extract_text("## Luton knife arch\n__Officers__ ran checks at [Luton](https://x.org/a) station. "
+    got = extract_text("## Luton knife arch\n__Officers__ ran checks at [Luton](https://x.example/a) station. "
                        "**Two** blades were found.\n####### Not a heading\n")
     assert (got.title, got.body) == (
         "Luton knife arch", "Officers ran checks at Luton station. Two blades were found.\n\n####### Not a heading")
