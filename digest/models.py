@@ -33,6 +33,7 @@ class Document:
     # Folder bookkeeping so unchanged files are skipped cheaply next time.
     size: int | None = None
     mtime_ns: int | None = None
+    sha256: str | None = None  # of `content`, when the source has already computed it
     # Used instead when this document yields no article text (a feed entry's own content
     # when its full-text page turns out empty).
     fallback: Document | None = None

@@ -128,7 +128,7 @@ def ingest_source(config: Config, store: Store, stages: Stages, source: object,
     batch = store.batch() if kind == "folder" else contextlib.nullcontext()
     try:
         with batch:
-            events = _progress(read_source(config, source, store, fetcher), name)
+            events = _progress(read_source(config, source, store, fetcher, known if kind == "folder" else None), name)
             for event, prepared in prepare_ahead(events, config, stages, workers):
                 if kind == "folder":
                     present.add(event.path or "" if isinstance(event, Document) else getattr(event, "where", ""))
@@ -212,7 +212,7 @@ def ingest_document(document: Document, store: Store, stages: Stages,
         log.warning("%s: %s: %s", document.source, where, warning)
     canonical = canonical_url(extracted.url)
     fingerprint = keys.fingerprint
-    sha = content_hash(document.content)
+    sha = document.sha256 or content_hash(document.content)
     key = canonical or f"{document.source}:{document.guid or where}"
     state = known.get(document.path or "")
     with store.transaction():

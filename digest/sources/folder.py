@@ -69,5 +69,5 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
             continue
         yield Document(
             source=source.name, content=content, media_type=MEDIA_TYPES[full_path.suffix.lower()],
-            path=relative, size=stat.st_size, mtime_ns=stat.st_mtime_ns,
+            path=relative, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha,
         )
