@@ -32,7 +32,7 @@ STAGES = {  # stage -> (module, function) pairs whose cumulative time is the sta
     "fix text": [("text.py", "decode")],
     "extract": [("extract.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
     "classify": [("classify.py", "classify")],
-    "dedupe": [("dedupe.py", "assign"), ("dedupe.py", "__init__"), ("dedupe.py", "canonical_url")],
+    "dedupe": [("dedupe.py", "judge"), ("dedupe.py", "record"), ("dedupe.py", "__init__"), ("dedupe.py", "canonical_url")],
     "store": [("store.py", name) for name in ("save_item", "record_file", "add_alias", "record_run",
                                               "item_unchanged", "find_item", "begin", "done_one")],
 }

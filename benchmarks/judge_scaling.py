@@ -62,7 +62,9 @@ def judge_round(store: Store, stages: Stages, docs: list) -> list[float]:
             started = time.perf_counter()
             extracted = extract(Document("bench", doc.text.encode("utf-8"), "text", path=doc.name))
             stages.classifier.classify(extracted, "bench")
-            stages.near_duplicates.assign(store, 10_000_000, TextKeys(extracted.body))
+            keys = TextKeys(extracted.body)
+            stages.near_duplicates.judge(store, keys)
+            stages.near_duplicates.record(store, 10_000_000, keys)
             timings.append(time.perf_counter() - started)
         finally:
             store.db.conn.rollback()

@@ -231,12 +231,13 @@ class NearDuplicates:
                 self._recent.pop(next(iter(self._recent)))
             self._recent[(item_id, fingerprint)] = shingles
 
-    def assign(self, store: "Store", item_id: int, keys: TextKeys) -> tuple[int, float]:
-        """Store the item's signature and set its cluster; returns (cluster, similarity)."""
+    def judge(self, store: "Store", keys: TextKeys, exclude: int | None = None) -> tuple[int | None, float]:
+        """(cluster, similarity) of the most similar stored item (other than `exclude`) at or above
+        the threshold; (None, 0.0) when there is none."""
         sig = keys.signature
-        store.save_signature(item_id, sig)
-        best_cluster, best = item_id, 0.0
-        for other_id, cluster, raw, fingerprint in store.near_duplicate_candidates(sig.bands(), item_id, self.MAX_CANDIDATES):
+        best_cluster, best = None, 0.0
+        for other_id, cluster, raw, fingerprint in store.near_duplicate_candidates(sig.bands(), exclude or 0,
+                                                                                   self.MAX_CANDIDATES):
             similarity = sig.similarity(Signature.from_bytes(raw))
             if similarity < self.threshold - self.ESTIMATE_MARGIN:
                 continue
@@ -244,9 +245,12 @@ class NearDuplicates:
                 similarity = jaccard(keys.shingles, self._shingles_of(store, other_id, fingerprint))
             if similarity >= self.threshold and similarity > best:
                 best_cluster, best = cluster, similarity
-        store.set_cluster(item_id, best_cluster)
-        self._remember(item_id, keys.fingerprint, keys.shingles)  # retellings tend to follow soon
         return best_cluster, best
+
+    def record(self, store: "Store", item_id: int, keys: TextKeys) -> None:
+        """Store the item's signature and bands, so later items can find it."""
+        store.save_signature(item_id, keys.signature)
+        self._remember(item_id, keys.fingerprint, keys.shingles)  # retellings tend to follow soon
 
 
 def jaccard(a: "np.ndarray", b: "np.ndarray") -> float:

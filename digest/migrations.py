@@ -139,3 +139,9 @@ def m006_faster_ingest(db: Database) -> None:
     )
     for item_id, body in db.execute("select id, body from items").fetchall():
         save_signature_rows(db, item_id, signature(body))
+
+
+@migrations()
+def m007_index_new_text_in_store(db: Database) -> None:
+    """New items enter the full-text index from the store (in bulk inside a batch), not by trigger."""
+    db.execute("drop trigger if exists items_ai")

@@ -238,15 +238,16 @@ def ingest_document(document: Document, store: Store, stages: Stages,
             _remember_file(store, document, sha, twin["id"], is_alias=True)
             log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin["id"])
             return "duplicate"
+        cluster, similarity = stages.near_duplicates.judge(store, keys, exclude=existing_id)
         item_id = store.save_item(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=extracted,
-            canonical=canonical, fingerprint=fingerprint, classification=prepared.classification,
+            canonical=canonical, fingerprint=fingerprint, classification=prepared.classification, cluster=cluster,
         )
+        stages.near_duplicates.record(store, item_id, keys)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known
             store.add_alias(item_id, document.source, fetched, None)
-        cluster, similarity = stages.near_duplicates.assign(store, item_id, keys)
-        if cluster != item_id:
+        if cluster is not None and cluster != item_id:
             log.info("%s: %s retells item %s (similarity %.2f)", document.source, where, cluster, similarity)
         _remember_file(store, document, sha, item_id, is_alias=False)
     return "updated" if existing_id else "new"

@@ -161,8 +161,10 @@ class Store:
 
     def save_item(self, *, item_id: int | None, key: str, source: str, path: str | None,
                   extracted: Extracted, canonical: str | None, fingerprint: str,
-                  classification: Classification) -> int:
-        """Insert or update one item with its topics and figures, in one transaction."""
+                  classification: Classification, cluster: int | None = None) -> int:
+        """Insert or update one item with its topics and figures, in one transaction.
+
+        `cluster`: the cluster of the item it retells; None puts it in a cluster of its own."""
         now = _now()
         row = {
             "key": key, "source": source, "url": extracted.url, "canonical_url": canonical, "path": path,
@@ -177,14 +179,18 @@ class Store:
         }
         with self.transaction():
             if item_id is None:
-                row["first_seen"] = now
-                item_id = self._insert("items", row)
-                self.db.execute("update items set cluster = ? where id = ?", [item_id, item_id])
+                # The id is chosen here (as SQLite would: one past the largest), so the row is
+                # written once, with its cluster; the write lock is held, so no one else inserts.
+                item_id = self.db.execute("select coalesce(max(id), 0) + 1 from items").fetchone()[0]
+                self._insert("items", {"id": item_id, **row, "first_seen": now, "cluster": cluster or item_id})
+                self._index_text(item_id)
             else:
+                self._indexed_before_update(item_id)
                 assignments = ", ".join(f"{column} = ?" for column in row)
-                self.db.execute(f"update items set {assignments} where id = ?", [*row.values(), item_id])
-            self.db.execute("delete from item_topics where item_id = ?", [item_id])
-            self.db.execute("delete from figures where item_id = ?", [item_id])
+                self.db.execute(f"update items set {assignments}, cluster = ? where id = ?",
+                                [*row.values(), cluster or item_id, item_id])
+                self.db.execute("delete from item_topics where item_id = ?", [item_id])
+                self.db.execute("delete from figures where item_id = ?", [item_id])
             self.db.conn.executemany(
                 "insert into item_topics (item_id, topic, rank, score, terms) values (?, ?, ?, ?, ?)",
                 [(item_id, t.topic, rank, t.score, json.dumps(t.terms)) for rank, t in enumerate(classification.topics)],
@@ -194,6 +200,29 @@ class Store:
                 [(item_id, f.kind, f.value, f.text) for f in classification.figures],
             )
         return item_id
+
+    # Full-text rows of new items are written by the store, not by a trigger: inside a batch,
+    # together when it commits. FTS5 writes its pending terms out at every savepoint, so
+    # indexing each document inside its own savepoint made a tiny index segment per
+    # document (and merging them cost more than the indexing).
+
+    def _index_text(self, item_id: int) -> None:
+        if self._batch is not None:
+            self._batch.unindexed.add(item_id)
+        else:
+            self._index_items([item_id])
+
+    def _index_items(self, item_ids: list[int]) -> None:
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            self.db.execute(f"insert into items_fts (rowid, title, body) select id, title, body from items "
+                            f"where id in ({','.join('?' * len(chunk))})", chunk)
+
+    def _indexed_before_update(self, item_id: int) -> None:
+        """The update trigger takes the old text out of the index: it must be in it."""
+        if self._batch is not None and item_id in self._batch.unindexed:
+            self._batch.unindexed.discard(item_id)
+            self._index_items([item_id])
 
     def item_unchanged(self, item_id: int, extracted: Extracted, fingerprint: str) -> bool:
         """The stored item already says exactly this (same text, title, date, URL and summary)."""
@@ -245,9 +274,6 @@ class Store:
             [*clusters, _iso(before)],
         ).fetchall()
         return {cluster: datetime.fromisoformat(first) for cluster, first in rows}
-
-    def set_cluster(self, item_id: int, cluster: int) -> None:
-        self.db.execute("update items set cluster = ? where id = ?", [cluster, item_id])
 
     def add_alias(self, item_id: int, source: str, url: str | None, path: str | None) -> None:
         exists = self.db.execute(
@@ -491,6 +517,7 @@ class _Batch:
         self.store, self.max_writes, self.max_seconds = store, max_writes, max_seconds
         self.open_since: float | None = None
         self.writes = self.depth = 0
+        self.unindexed: set[int] = set()  # new items not yet in the full-text index
 
     def begin(self) -> None:
         if self.open_since is None:
@@ -513,7 +540,10 @@ class _Batch:
             return
         try:
             if self.store.db.conn.in_transaction:  # an I/O error may have rolled it back already
+                # Items whose savepoint was rolled back are not found; a reused id is in the set once.
+                self.store._index_items(sorted(self.unindexed))
                 self.store.db.execute("COMMIT")
         finally:
             self.open_since = None
+            self.unindexed.clear()
             self.store._gate.release()

@@ -1,0 +1,83 @@
+"""The full-text index (FTS5 over title and body) follows every way an item is written.
+
+New items of a folder enter the index together when their batch commits; web items one by
+one; edited items through the update trigger, which needs the old text to be indexed.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from test_web_sources import _police
+
+RELEASE = """```yaml
+title: Two arrested after stabbing in {town}
+url: https://news.example/{slug}
+published: 2026-11-18
+```
+Two men have been arrested after a teenager was stabbed in {town} on Saturday evening.
+
+Officers were called to the high street at about 9.40pm to reports of a fight. A 17-year-old boy
+was taken to hospital with stab wounds that are not thought to be life-threatening.
+
+Detective Inspector Sam Okafor said: "Knife crime devastates families and we will not tolerate it
+on our streets. Anyone with information should contact us."
+"""
+
+
+def _search(db_path: Path, query: str) -> list[str]:
+    with sqlite3.connect(db_path) as db:
+        db.execute("insert into items_fts (items_fts) values ('integrity-check')")  # raises if inconsistent
+        return [row[0] for row in db.execute(
+            "select items.title from items_fts join items on items.id = items_fts.rowid "
+            "where items_fts match ? order by items.id", [query])]
+
+
+def _ingest(digest, config: Path | None = None) -> str:
+    result = digest("ingest", config=config)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_folder_items_are_searchable_with_stems(digest, seed_dir, tmp_path):
+    (seed_dir / "kempston.txt").write_text(RELEASE.format(town="Kempston", slug="kempston"), encoding="utf-8")
+    _ingest(digest)
+    db_path = tmp_path / "data" / "digest.db"
+    assert _search(db_path, "kempston") == ["Two arrested after stabbing in Kempston"]
+    # porter stems: "stab", "stabbed" and "stabbing" are one term
+    assert "Two arrested after stabbing in Kempston" in _search(db_path, "stab")
+    with sqlite3.connect(db_path) as db:
+        items, indexed = db.execute("select (select count(*) from items), (select count(*) from items_fts)").fetchone()
+    assert items == indexed == 6
+
+
+def test_item_rewritten_within_one_batch_keeps_the_index_consistent(digest, seed_dir, tmp_path):
+    """Two files stating one URL: the second rewrites the item the first created, before the batch commits."""
+    (seed_dir / "a-kempston.txt").write_text(RELEASE.format(town="Kempston", slug="one"), encoding="utf-8")
+    (seed_dir / "b-biggleswade.txt").write_text(RELEASE.format(town="Biggleswade", slug="one"), encoding="utf-8")
+    assert "6 new, 1 updated" in _ingest(digest)
+    db_path = tmp_path / "data" / "digest.db"
+    assert _search(db_path, "kempston") == []
+    assert _search(db_path, "biggleswade") == ["Two arrested after stabbing in Biggleswade"]
+
+
+def test_edited_file_is_searched_by_its_new_text(digest, seed_dir, tmp_path):
+    path = seed_dir / "kempston.txt"
+    path.write_text(RELEASE.format(town="Kempston", slug="kempston"), encoding="utf-8")
+    _ingest(digest)
+    path.write_text(RELEASE.format(town="Sandy", slug="kempston"), encoding="utf-8")
+    assert "0 new, 1 updated" in _ingest(digest)
+    db_path = tmp_path / "data" / "digest.db"
+    assert _search(db_path, "kempston") == []
+    assert _search(db_path, "sandy") == ["Two arrested after stabbing in Sandy"]
+
+
+def test_web_items_are_searchable(web, web_config, digest, tmp_path):
+    config = web_config(_police(web))
+    assert "6 new" in _ingest(digest, config)
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
+        titles = [row[0] for row in db.execute("select title from items order by id")]
+    word = titles[0].split()[-1]
+    assert titles[0] in _search(tmp_path / "data" / "digest.db", f'"{word}"')
+    assert len(_search(tmp_path / "data" / "digest.db", "police OR the")) == len(titles)
