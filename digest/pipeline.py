@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import ctypes.util
+import gc
 import logging
 import multiprocessing
 import os
@@ -333,6 +334,7 @@ def _start_worker(config: Config, parent: int | None) -> None:
     _die_with_parent(parent)
     if _worker_stages is None:
         _worker_stages = Stages.from_config(config)
+    gc.freeze()  # what the worker starts with lives as long as it: the collector need not scan it
 
 
 def _die_with_parent(parent: int | None) -> None:

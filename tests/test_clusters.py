@@ -132,3 +132,30 @@ def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
     copy = pickle.loads(pickle.dumps(keys))
     assert copy.fingerprint == keys.fingerprint and (copy.shingles == keys.shingles).all()
     assert copy.signature.bands() == keys.signature.bands() == Signature(keys.signature.hashvalues).bands()
+
+
+def test_sorted_distinct_is_numpy_unique():
+    import numpy as np
+
+    from digest.dedupe import sorted_distinct
+
+    rng = np.random.default_rng(7)
+    for size in (0, 1, 2, 3, 50, 900):
+        for _ in range(50):
+            values = rng.integers(0, 40 if size > 3 else 2, size=size, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+            assert np.array_equal(sorted_distinct(values), np.unique(values))
+
+
+def test_similarities_in_one_step_equal_one_by_one():
+    from digest.dedupe import Signature, TextKeys
+
+    texts = ["Officers seized knives in Luton after a week of action against knife crime.",
+             "Officers seized knives in Luton after a month of action against knife crime.",
+             "The commissioner opened a youth centre in Bedford with funding from the violence reduction unit.",
+             "Short."]
+    sigs = [TextKeys(text).signature for text in texts]
+    for index, sig in enumerate(sigs):
+        expected = [sig.similarity(other) for other in sigs]
+        assert sig.similarities([other.to_bytes() for other in sigs]) == expected
+        assert expected[index] == 1.0
+    assert sigs[0].similarities([]) == []
