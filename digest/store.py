@@ -54,6 +54,9 @@ class Store:
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA cache_size=-65536")  # 64 MiB: the LSH band index is read and written at random
             self.db.execute("PRAGMA wal_autocheckpoint=10000")  # pages; index pages rewritten often are copied back once
+            # Each document's savepoint journals the pages it changes (about 50 of them): kept in
+            # memory, not spilled to a temporary file with a system call per page.
+            self.db.execute("PRAGMA temp_store=MEMORY")
             self.db.execute("PRAGMA foreign_keys=ON")
             migrations.apply(self.db)
         except (OSError, sqlite3.DatabaseError) as exc:
