@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
 
 if TYPE_CHECKING:
     from digest.store import Store
@@ -147,6 +146,8 @@ def _fmix32(values: "np.ndarray") -> "np.ndarray":
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple["np.ndarray", "np.ndarray"]:
+    from datasketch import MinHash  # imported when first needed: it loads scipy (0.6 s), which only its LSH uses
+
     return MinHash(num_perm=NUM_PERM, seed=1).permutations  # drawing them costs more than a signature
 
 
