@@ -19,15 +19,23 @@ from digest.store import FileState
 MEDIA_TYPES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
 
 
-def list_files(root: Path) -> Iterator[Path]:
-    """Document files under root in a stable order; hidden entries and README files are skipped."""
-    for directory, subdirs, files in os.walk(root, onerror=_raise_walk_error):
+def list_files(root: Path) -> Iterator[tuple[str, str]]:
+    """(full path, path relative to root with "/") of the document files under root, in a stable
+    order; hidden entries and README files are skipped. Plain strings: a big folder is read
+    faster without a Path object per file."""
+    top = os.fspath(root)
+    for directory, subdirs, files in os.walk(top, onerror=_raise_walk_error):
         subdirs[:] = sorted(d for d in subdirs if not d.startswith("."))
+        prefix = os.path.relpath(directory, top).replace(os.sep, "/") + "/" if directory != top else ""
         for name in sorted(files):
             if name.startswith(".") or name.lower().startswith("readme"):
                 continue
-            if Path(name).suffix.lower() in MEDIA_TYPES:
-                yield Path(directory) / name
+            if _suffix(name) in MEDIA_TYPES:
+                yield os.path.join(directory, name), prefix + name
+
+
+def _suffix(name: str) -> str:
+    return os.path.splitext(name)[1].lower()
 
 
 def _raise_walk_error(error: OSError) -> None:
@@ -40,10 +48,9 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
     if not root.is_dir():
         raise SourceError(f"folder not found: {root}")
     max_bytes = source.max_bytes or default_max_bytes
-    for full_path in list_files(root):
-        relative = full_path.relative_to(root).as_posix()
+    for full_path, relative in list_files(root):
         try:
-            stat = full_path.stat()
+            stat = os.stat(full_path)
         except OSError as exc:
             yield Failed(source.name, relative, f"cannot read file ({exc.strerror or exc})")
             continue
@@ -55,8 +62,7 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
             yield Failed(source.name, relative, f"file is over the size limit ({stat.st_size:,} bytes > {max_bytes:,})")
             continue
         try:
-            with open(full_path, "rb") as handle:
-                content = handle.read(max_bytes + 1)
+            content = _read(full_path, max_bytes + 1)
         except OSError as exc:
             yield Failed(source.name, relative, f"cannot read file ({exc.strerror or exc})")
             continue
@@ -68,6 +74,16 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
             yield Unchanged(source.name, relative, stat.st_size, stat.st_mtime_ns, sha)
             continue
         yield Document(
-            source=source.name, content=content, media_type=MEDIA_TYPES[full_path.suffix.lower()],
+            source=source.name, content=content, media_type=MEDIA_TYPES[_suffix(relative)],
             path=relative, size=stat.st_size, mtime_ns=stat.st_mtime_ns, sha256=sha,
         )
+
+
+def _read(path: str, limit: int) -> bytes:
+    """Up to `limit` bytes of a file (unbuffered: one read for a whole small file)."""
+    with open(path, "rb", buffering=0) as handle:
+        chunks = []
+        while limit > 0 and (chunk := handle.read(min(limit, 1 << 20))):
+            chunks.append(chunk)
+            limit -= len(chunk)
+    return b"".join(chunks)
