@@ -138,7 +138,6 @@ _CUES = {
     "arrests": ("arrest",), "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "sword"),
     "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",), "warrants": ("warrant",),
 }
-_CUE_KINDS = [(cue, kind) for kind, cues in _CUES.items() for cue in cues]
 _NUMBER_WORDS = (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
     "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
@@ -149,10 +148,15 @@ _DIGIT = re.compile(r"\d")
 
 
 def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
-    """Those of `kinds`, in order, whose cues the text contains."""
+    """Those of `kinds`, in order, whose cues the text contains (only their cues are looked for)."""
     lowered = text.lower()
-    cued = {kind for cue, kind in _CUE_KINDS if cue in lowered}
-    return [kind for kind in kinds if kind in cued]
+    cued = []
+    for kind in kinds:
+        for cue in _CUES[kind]:
+            if cue in lowered:
+                cued.append(kind)
+                break
+    return cued
 
 
 def _number_openings(sentence: str) -> list[int]:

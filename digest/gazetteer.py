@@ -75,15 +75,26 @@ def area_slug(name: str) -> str:
     return area.slug if area else re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+@lru_cache(maxsize=1)
+def _areas_by_domain() -> dict[str, tuple[int, Area]]:
+    """Domain -> (place in load_areas(), area) of the first area listing it."""
+    by_domain: dict[str, tuple[int, Area]] = {}
+    for index, area in enumerate(load_areas()):
+        for domain in area.domains:
+            by_domain.setdefault(domain, (index, area))
+    return by_domain
+
+
 def area_for_host(host: str | None) -> Area | None:
-    """The area whose force, commissioner or VRU site this host belongs to."""
+    """The area whose force, commissioner or VRU site this host belongs to: the first area
+    listing the host itself or a domain the host is under (ends with "." + domain)."""
     if not host:
         return None
     host = host.lower().removeprefix("www.")
-    for area in load_areas():
-        if any(host == d or host.endswith("." + d) for d in area.domains):
-            return area
-    return None
+    by_domain = _areas_by_domain()
+    domains = [host] + [host[index + 1:] for index, char in enumerate(host) if char == "."]
+    listed = [by_domain[domain] for domain in domains if domain in by_domain]
+    return min(listed, key=lambda entry: entry[0])[1] if listed else None
 
 
 def _reads_as_month(text: str, start: int, end: int) -> bool:
@@ -97,11 +108,24 @@ _RANK = re.compile(r"\b(PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|Supt|Cllr|Mr|Mrs|Ms|Dr
 _SPEECH_AFTER = re.compile(r"^(’s|'s)?\s+(said|says|added|told|explained|commented|urged)\b")
 
 
+def _may_follow_rank_or_name(text: str, start: int) -> bool:
+    """False where neither _RANK nor _PRECEDING_WORD can match before text[start] (most mentions
+    follow "in", "of" or a comma), a cheap test before the regular expressions. Both need whitespace
+    right before it, and before that a word that is not all lower case and ends with a letter or a
+    full stop (the last word of the 40 characters _RANK looks at, or its end in _PRECEDING_WORD's 30)."""
+    if start == 0 or not text[start - 1].isspace():
+        return False
+    last = text[max(0, start - 40):start].rsplit(None, 1)[-1:]
+    return bool(last) and not last[0].islower() and (last[0][-1].isalpha() or last[0][-1] == ".")
+
+
 def _is_surname(text: str, name: str, start: int, end: int) -> bool:
     """Certainly a person: after a rank ("PC Preston", "Insp Sam Preston") or speaking ("Preston said")."""
     if " " in name:
         return False
-    return bool(_RANK.search(text[max(0, start - 40):start]) or _SPEECH_AFTER.match(text[end:end + 14]))
+    after_rank = _may_follow_rank_or_name(text, start) and _RANK.search(text[max(0, start - 40):start])
+    may_speak = end < len(text) and (text[end].isspace() or text[end] in "’'")  # as _SPEECH_AFTER begins
+    return bool(after_rank or (may_speak and _SPEECH_AFTER.match(text[end:end + 14])))
 
 
 def _after_first_name(text: str, name: str, start: int) -> bool:
@@ -110,7 +134,7 @@ def _after_first_name(text: str, name: str, start: int) -> bool:
     Real places written that way ("Boson Patrols Luton" in a Title Case headline) are still
     counted when another mention of their area corroborates them.
     """
-    if " " in name:
+    if " " in name or not _may_follow_rank_or_name(text, start):
         return False
     before = _PRECEDING_WORD.search(text[max(0, start - 30):start])
     if not before or before.group(1) in _PLACE_PREFIXES:
@@ -152,6 +176,7 @@ class Gazetteer:
                 self._lookup[_words(name)] = (name, area, NAME_WEIGHT, False)
             for place in area.places:
                 self._lookup.setdefault(_words(place), (place, area, PLACE_WEIGHT, place in area.ambiguous))
+        self._by_name = {entry[0]: entry for entry in self._lookup.values()}
         self._finder = PhraseFinder(((" ".join(key), (len(key), entry[0])) for key, entry in self._lookup.items()),
                                     _WORDS)
 
@@ -178,7 +203,7 @@ class Gazetteer:
                     for name, start, end in self.find(text)]
         surnames = {name for text, _, name, start, end in mentions if _is_surname(text, name, start, end)}
         for text, factor, name, start, end in mentions:
-            _, area, weight, ambiguous = self._lookup[_words(name)]
+            _, area, weight, ambiguous = self._by_name[name]
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
             if ambiguous or name in surnames or _after_first_name(text, name, start):

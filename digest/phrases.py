@@ -127,6 +127,6 @@ class PhraseFinder:
             return []
         starts_at = self._words.starts_at
         return [
-            (last + 1 - length, last + 1, value)
-            for last, (length, value) in self._automaton.iter(text) if starts_at(text, last + 1 - length)
+            (start, last + 1, value)
+            for last, (length, value) in self._automaton.iter(text) if starts_at(text, start := last + 1 - length)
         ]

@@ -72,6 +72,11 @@ class Term:
         return " ".join(word for word, _ in self.words[:stem + 1])
 
 
+# What the automaton finds at a term's key: (rank, group, number of words, words, exact) of each term with it.
+_Candidate = tuple[int, str, int, tuple[tuple[str, bool], ...], bool]
+_NO_TERM = (0, 0)  # (end, number of words) before a group has a term at a position
+
+
 def normalise_word(word: str) -> str:
     return lower_as_in_text(word).replace("'", "").replace("’", "")
 
@@ -84,9 +89,9 @@ class TermIndex:
         ]
         # Groups found at the same position enter the result in this order of their terms
         # (the order in which the word-by-word matcher this replaced tried them).
-        by_key: dict[str, list[tuple[int, Term, bool]]] = defaultdict(list)
+        by_key: dict[str, list[_Candidate]] = defaultdict(list)
         for rank, term in enumerate(sorted(terms, key=_first_word_order)):
-            by_key[term.key].append((rank, term, term.exact))
+            by_key[term.key].append((rank, term.group, len(term.words), term.words, term.exact))
         self._finder = PhraseFinder(((key, tuple(terms)) for key, terms in by_key.items()), _WORDS)
 
     def find(self, text: str) -> dict[str, list[str]]:
@@ -95,29 +100,27 @@ class TermIndex:
         found: dict[str, list[str]] = defaultdict(list)
         free_from: dict[str, int] = {}
         for start, matches in groupby(sorted(self._matches(rewritten)), key=itemgetter(0)):
-            longest: dict[str, tuple[int, Term]] = {}
-            for _, _, end, term in matches:
-                if free_from.get(term.group, 0) <= start:
-                    current = longest.get(term.group)
-                    if current is None or len(term.words) > len(current[1].words):
-                        longest[term.group] = (end, term)
+            longest: dict[str, tuple[int, int]] = {}  # group -> (end, number of words) of its longest term here
+            for _, _, end, group, size in matches:
+                if free_from.get(group, 0) <= start and size > longest.get(group, _NO_TERM)[1]:
+                    longest[group] = (end, size)
             for group, (end, _) in longest.items():
                 free_from[group] = end
                 phrase = text[positions.original(start):positions.original(end)]
                 found[group].append(" ".join(phrase.lower().split()))
         return found
 
-    def _matches(self, text: str) -> list[tuple[int, int, int, Term]]:
-        """(start, rank, end, term) of every term in the rewritten text."""
+    def _matches(self, text: str) -> list[tuple[int, int, int, str, int]]:
+        """(start, rank, end, group, number of words) of every term in the rewritten text."""
         matches = []
         ends_at = _WORDS.ends_at
-        for start, key_end, terms in self._finder.occurrences(text):
-            for rank, term, exact in terms:
+        for start, key_end, candidates in self._finder.occurrences(text):
+            for rank, group, size, words, exact in candidates:
                 if exact:
                     if ends_at(text, key_end):
-                        matches.append((start, rank, key_end, term))
-                elif (end := _end_of_words(term.words, text, start)) is not None:
-                    matches.append((start, rank, end, term))
+                        matches.append((start, rank, key_end, group, size))
+                elif (end := _end_of_words(words, text, start)) is not None:
+                    matches.append((start, rank, end, group, size))
         return matches
 
 

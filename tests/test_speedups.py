@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 
 import pytest
 
-from digest.classify import _ORG_PATTERNS, guess_org_kind
+from digest import gazetteer
+from digest.classify import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
 from digest.errors import DocumentError
 from digest.extract import extract_text, split_front_matter
-from digest.figures import extract_figures
+from digest.figures import _CUES, _PATTERNS, _kinds_cued, extract_figures
 from digest.models import Extracted, Figure
-from digest.text import decode, fold_case, is_furniture
+from digest.text import decode, fold_case, is_furniture, positions_of
 
 
 def org_of(body: str) -> str:
@@ -52,10 +54,21 @@ TRICKY = [
 ]
 
 
+ODD = ["", "İ", "İnspector DC", "ſaid officers", "DCIPCSO", "police,police ", "a police spokesa spokes", "ΣPCC ς",
+       "Officers\nofficers", "KONSTABULARY constabulary"]
+
+
 @pytest.mark.parametrize("text", TRICKY)
 def test_each_cue_counts_what_findall_counts(text: str) -> None:
-    for cue in _ORG_PATTERNS:
-        assert cue.count(text, fold_case(text)) == len(cue.pattern.findall(text)), cue.pattern.pattern
+    for cue, starts in zip(_ORG_PATTERNS, _CUE_STARTS.find(text, fold_case(text))):
+        assert cue.count(text, starts) == len(cue.pattern.findall(text)), cue.pattern.pattern
+
+
+@pytest.mark.parametrize("text", TRICKY + ODD + [text.upper() for text in TRICKY] + [text.lower() for text in TRICKY])
+def test_cue_starts_found_in_one_pass_are_those_a_search_per_start_finds(text: str) -> None:
+    folded = fold_case(text)
+    expected = [positions_of(folded if cue.ignore_case else text, cue.starts) for cue in _ORG_PATTERNS]
+    assert _CUE_STARTS.find(text, folded) == expected
 
 
 def test_fold_case_keeps_positions() -> None:
@@ -88,6 +101,14 @@ def test_number_inside_a_word_is_no_number() -> None:
 def test_figures_of_two_kinds_in_one_sentence() -> None:
     sentence = "In total 14 knives were seized and 9 arrests were made."
     assert extract_figures(sentence) == [Figure("arrests", 9, sentence), Figure("weapons", 14, sentence)]
+
+
+@pytest.mark.parametrize("text", ["", "ARRESTED with KNIVES", "one warrant", "Patrol years; sword", "gun", "ſword",
+                                  "İ arrest", "nothing here"])
+def test_kinds_cued_as_a_set_of_every_cue_finds_them(text: str) -> None:
+    every_cue = {kind for kind, cues in _CUES.items() for cue in cues if cue in text.lower()}
+    assert _kinds_cued(text, _PATTERNS) == [kind for kind in _PATTERNS if kind in every_cue]
+    assert _kinds_cued(text, ["warrants", "arrests"]) == [kind for kind in ["warrants", "arrests"] if kind in every_cue]
 
 
 def test_title_adds_a_figure_the_body_lacks() -> None:
@@ -181,3 +202,54 @@ def test_control_bytes_over_five_percent_are_binary(byte: int) -> None:
 ])
 def test_some_control_bytes_are_not_counted(byte: int, text: str) -> None:
     assert decode(bytes([byte]) * 6 + b"a" * 94) == (text, [])
+
+
+# --- classification helpers -------------------------------------------------------------
+
+
+def test_terms_found_need_no_second_normalising() -> None:
+    """classify._distinct keeps found terms as they are: lowering and re-spacing one again changes nothing."""
+    for char in map(chr, range(sys.maxunicode + 1)):
+        once = " ".join(char.lower().split())
+        assert " ".join(once.lower().split()) == once, hex(ord(char))
+
+
+_RANK_OR_NAME_BEFORE = [
+    "PC Preston", "PC. Preston", "Insp Sam Preston", "Mr  Preston", "Darryl Preston", "Darryl\u00a0Preston",
+    "Darryl\nPreston", "O'Brien Preston", "d'Arcy Preston", "x-Ray Preston", "in Preston", "of Preston",
+    "Street, Preston", "North Preston", "The Preston", "(Preston", "Preston", " Preston", "İnspector Preston",
+    "Mcdonald Preston", "MR Preston", "Mr. Preston", "Superintendent " + "x" * 40 + " Preston",
+    "Councillor Jo Ann Preston", "12th Preston", "DCI. \n\t Preston", "Sgt Preston’s said", "Dr Preston's",
+]
+
+
+@pytest.mark.parametrize("text", _RANK_OR_NAME_BEFORE)
+def test_person_checks_agree_with_their_regular_expressions(text: str) -> None:
+    start = text.rfind("Preston")
+    end = start + len("Preston")
+    before40, before30 = text[max(0, start - 40):start], text[max(0, start - 30):start]
+    surname = bool(gazetteer._RANK.search(before40) or gazetteer._SPEECH_AFTER.match(text[end:end + 14]))
+    preceding = gazetteer._PRECEDING_WORD.search(before30)
+    after_first_name = bool(preceding) and preceding.group(1) not in gazetteer._PLACE_PREFIXES
+    assert gazetteer._is_surname(text, "Preston", start, end) is surname
+    assert gazetteer._after_first_name(text, "Preston", start) is after_first_name
+    if gazetteer._RANK.search(before40) or preceding:
+        assert gazetteer._may_follow_rank_or_name(text, start)
+
+
+@pytest.mark.parametrize("host", [
+    "bedfordshire.police.uk", "www.bedfordshire.police.uk", "WWW.Bedfordshire.Police.UK", "news.bedfordshire.police.uk",
+    "xbedfordshire.police.uk", "police.uk", "example.org", "bedfordshire.police.uk.example.org", "", None, "www.",
+])
+def test_area_for_host_is_the_first_area_listing_a_domain_of_it(host: str | None) -> None:
+    def straightforward(host: str | None) -> gazetteer.Area | None:
+        if not host:
+            return None
+        host = host.lower().removeprefix("www.")
+        return next((area for area in gazetteer.load_areas()
+                     if any(host == d or host.endswith("." + d) for d in area.domains)), None)
+
+    assert gazetteer.area_for_host(host) == straightforward(host)
+    for area in gazetteer.load_areas():
+        for domain in area.domains:
+            assert gazetteer.area_for_host("news." + domain) == straightforward("news." + domain)
