@@ -261,7 +261,7 @@ def ingest_document(document: Document, store: Store, stages: Stages,
 # this process makes the store decisions and writes in document order.
 
 _worker_stages: Stages | None = None
-CHUNK = 8  # documents per task: fewer, larger messages between processes
+CHUNK = 32  # documents per task: fewer, larger messages (and thread wake-ups) between processes
 WINDOW_PER_WORKER = 4  # tasks in flight per worker
 
 
