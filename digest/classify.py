@@ -17,7 +17,6 @@ from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
-import ahocorasick
 import yaml
 
 from digest.config import Config, TopicOverride
@@ -25,6 +24,7 @@ from digest.errors import ConfigError
 from digest.figures import extract_figures
 from digest.gazetteer import Gazetteer, area_by_name, area_for_host
 from digest.models import Classification, Extracted, TopicMatch
+from digest.phrases import Automaton
 from digest.terms import TermIndex
 from digest.text import fold_case, matches_at
 
@@ -227,16 +227,12 @@ class _CueStarts:
             for start in cue.starts:
                 # An ASCII start's lower case is where fold_case puts it, at the same position.
                 by_key[start if cue.ignore_case else start.lower()].append((index, start, cue.ignore_case))
-        self._automaton = ahocorasick.Automaton()
-        for key, entries in by_key.items():
-            self._automaton.add_word(key, (len(key), tuple(entries)))
-        self._automaton.make_automaton()
+        self._automaton = Automaton((key, tuple(entries)) for key, entries in by_key.items())
 
     def find(self, text: str, folded: str) -> list[list[int]]:
         """For each cue, in order: the positions where one of its starts begins. `folded` is fold_case(text)."""
         found: list[set[int]] = [set() for _ in range(self._cue_count)]
-        for last, (length, entries) in self._automaton.iter(folded):
-            at = last + 1 - length
+        for at, _, entries in self._automaton.find(folded):
             for index, start, ignore_case in entries:
                 if ignore_case or text.startswith(start, at):
                     found[index].add(at)

@@ -78,3 +78,20 @@ def test_place_offsets_are_in_the_original_text(gazetteer):
 def test_detect(gazetteer):
     assert gazetteer.detect("Man stabbed in Luton", "Bury St Edmunds police said a man from Luton was hurt.") == (
         "Bedfordshire", ["Bedfordshire", "Suffolk"])
+
+
+def test_automaton_finds_every_occurrence_in_order_of_ends():
+    """Overlapping occurrences too, at one end the longest first; positions count characters."""
+    import random
+
+    from digest.phrases import Automaton
+
+    rng = random.Random(3)
+    alphabet = "ab é😀-’"
+    for _ in range(300):
+        keys = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(rng.randint(1, 6))}
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        expected = sorted(((start, start + len(key), key) for key in keys for start in range(len(text))
+                           if text.startswith(key, start)), key=lambda found: (found[1], found[0]))
+        assert Automaton((key, key) for key in keys).find(text) == expected
+    assert Automaton([]).find("anything") == []
