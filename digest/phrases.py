@@ -4,7 +4,7 @@ A phrase is a run of words, and a text may join its words with more than a plain
 space ("knife-crime", "High Town, Luton", "Ronan’s Law"). Instead of walking the
 text word by word in Python, a copy of the text is rewritten so that each allowed
 way of joining two words becomes one space, and an Aho-Corasick automaton of all
-the phrases finds every occurrence in one pass in C. An occurrence counts only
+the phrases finds every occurrence in one pass (ahocorasick_rs). An occurrence counts only
 where it starts and ends on word boundaries, checked by looking at the neighbouring
 characters. `Positions.original` maps positions in the copy back to the text, so
 callers report spans as the text has them.

@@ -147,7 +147,7 @@ def test_sorted_distinct_is_numpy_unique():
 
 
 def test_similarities_in_one_step_equal_one_by_one():
-    from digest.dedupe import Signature, TextKeys
+    from digest.dedupe import TextKeys
 
     texts = ["Officers seized knives in Luton after a week of action against knife crime.",
              "Officers seized knives in Luton after a month of action against knife crime.",
