@@ -99,14 +99,18 @@ def child(folder: str, database: str, passes: int, workers: str) -> None:
                            encoding="utf-8")
     config = load_config(config_path)
     store = Store(config.database)
-    timings = []
+    timings, cpu = [], []
     for _ in range(passes):
-        started = time.perf_counter()
-        ingest(config, store)
+        started, before = time.perf_counter(), os.times()
+        ingest(config, store)  # the workers have ended when it returns, so their CPU time is counted
         timings.append(time.perf_counter() - started)
+        after = os.times()
+        cpu.append({"main": after.user + after.system - before.user - before.system,
+                    "workers": after.children_user + after.children_system
+                    - before.children_user - before.children_system})
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"timings": timings, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024}))
+    print(json.dumps({"timings": timings, "cpu": cpu, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024}))
 
 
 def _workers(value: str) -> int | str:
@@ -189,6 +193,14 @@ def main() -> None:
                   for key in ("peak_mb", "worker_peak_mb", "total_rss_mb", "total_pss_mb")}
         print(f"1. first ingest (workers: {args.workers}): median {statistics.median(first):6.0f} docs/s "
               f"(runs: {', '.join(f'{v:.0f}' for v in first)})")
+        main_ms = statistics.median(r["cpu"][0]["main"] for r in results) / len(docs) * 1000
+        workers_ms = statistics.median(r["cpu"][0]["workers"] for r in results) / len(docs) * 1000
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        busy = statistics.median((r["cpu"][0]["main"] + r["cpu"][0]["workers"]) / (r["timings"][0] * cores)
+                                 for r in results)
+        print(f"   CPU a document, medians: main process {main_ms:.2f} ms, workers {workers_ms:.2f} ms; "
+              f"{busy:.0%} of {cores} cores busy (at this CPU cost, all cores give at most "
+              f"{cores * 1000 / (main_ms + workers_ms):.0f} docs/s)")
         print(f"   peak memory, medians: main process {memory['peak_mb']:.0f} MB RSS, largest worker "
               f"{memory['worker_peak_mb']:.0f} MB RSS; all processes together {memory['total_rss_mb']:.0f} MB RSS "
               f"(shared pages counted in each), {memory['total_pss_mb']:.0f} MB PSS")

@@ -81,3 +81,31 @@ def test_web_items_are_searchable(web, web_config, digest, tmp_path):
     word = titles[0].split()[-1]
     assert titles[0] in _search(tmp_path / "data" / "digest.db", f'"{word}"')
     assert len(_search(tmp_path / "data" / "digest.db", "police OR the")) == len(titles)
+
+
+def test_document_failing_halfway_through_its_writes_leaves_nothing_behind(digest, seed_dir, tmp_path):
+    """Each document of a batch is its own savepoint: one whose writes fail after its item row,
+    topics and figures are written is undone alone; the documents around it are kept and indexed."""
+    _ingest(digest)  # creates the database
+    db_path = tmp_path / "data" / "digest.db"
+    with sqlite3.connect(db_path) as db:  # the Shefford story's last write will fail
+        db.execute("create trigger fail_shefford before insert on item_signatures when "
+                   "(select title from items where id = new.item_id) like '%Shefford' "
+                   "begin select raise(abort, 'disk said no'); end")
+    for town in ("Kempston", "Shefford", "Sandy"):  # read in this order, in one batch
+        (seed_dir / f"{town.lower()}.txt").write_text(RELEASE.format(town=town, slug=town.lower()), encoding="utf-8")
+    output = _ingest(digest)
+    assert "2 new" in output and "1 failed" in output
+    with sqlite3.connect(db_path) as db:
+        leftovers = db.execute(
+            "select (select count(*) from items where title like '%Shefford'),"
+            " (select count(*) from item_topics where item_id not in (select id from items)),"
+            " (select count(*) from figures where item_id not in (select id from items)),"
+            " (select count(*) from files where path = 'shefford.txt')").fetchone()
+    assert leftovers == (0, 0, 0, 0)
+    assert _search(db_path, "kempston OR shefford OR sandy") == ["Two arrested after stabbing in Kempston",
+                                                                 "Two arrested after stabbing in Sandy"]
+    with sqlite3.connect(db_path) as db:
+        db.execute("drop trigger fail_shefford")
+    assert "1 new" in _ingest(digest)  # not remembered as read: the next run takes it
+    assert _search(db_path, "shefford") == ["Two arrested after stabbing in Shefford"]
