@@ -102,7 +102,7 @@ class Store:
     @contextmanager
     def _savepoint(self) -> Iterator[None]:
         """A nested transaction, as sqlite_utils' atomic() makes one, but named by its depth:
-        making atomic()'s random names cost more than the savepoint itself (twice a document)."""
+        atomic() draws a random name for each, which costs more than the savepoint (twice a document)."""
         self._savepoints += 1
         name = f"nested_{self._savepoints}"
         conn = self.db.conn
