@@ -150,7 +150,7 @@ def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
                            encoding="utf-8")
     config = load_config(config_path)
     store = Store(config.database)
-    signature("warm-up")  # imports datasketch for its permutations once, outside the profile
+    signature("warm-up")  # draws the MinHash permutations once, outside the profile
     profile = cProfile.Profile()
     started = time.perf_counter()
     profile.runcall(ingest, config, store)

@@ -146,9 +146,13 @@ def _fmix32(values: "np.ndarray") -> "np.ndarray":
 
 @lru_cache(maxsize=1)
 def _permutations() -> tuple["np.ndarray", "np.ndarray"]:
-    from datasketch import MinHash  # imported when first needed: it loads scipy (0.6 s), which only its LSH uses
-
-    return MinHash(num_perm=NUM_PERM, seed=1).permutations  # drawing them costs more than a signature
+    """The (a, b) of datasketch's MinHash(num_perm=NUM_PERM, seed=1) in its 2.x "affine32" scheme
+    (odd 32-bit multipliers, 32-bit offsets), drawn here as it draws them, because importing
+    datasketch loads scipy: 0.7 s of CPU at the start of every ingest, with the workers waiting.
+    A test checks they equal datasketch's."""
+    draw = np.random.RandomState(1)
+    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    return a, draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
 
 
 @dataclass

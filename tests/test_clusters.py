@@ -122,16 +122,29 @@ def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
     import numpy as np
     from datasketch import MinHash
 
-    from digest.dedupe import NUM_PERM, Signature, TextKeys
+    from digest.dedupe import NUM_PERM, Signature, TextKeys, _permutations
 
     keys = TextKeys("Officers seized 12 knives in Luton on Friday after a week of action against knife crime. " * 3
                     + "The café owner said the Straße sign was stolen.")
     reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
     reference.update_batch((keys.shingles & np.uint64(0xFFFFFFFF)).tolist())
     assert (keys.signature.hashvalues == reference.hashvalues.astype(np.uint64)).all()
+    assert all((ours == theirs).all() for ours, theirs in zip(_permutations(), reference.permutations))
     copy = pickle.loads(pickle.dumps(keys))
     assert copy.fingerprint == keys.fingerprint and (copy.shingles == keys.shingles).all()
     assert copy.signature.bands() == keys.signature.bands() == Signature(keys.signature.hashvalues).bands()
+
+
+def test_signatures_do_not_load_datasketch_or_scipy():
+    """Importing datasketch loads scipy (most of a second at the start of every ingest): signatures draw
+    its permutations themselves."""
+    import subprocess
+    import sys
+
+    script = ("import sys; from digest.dedupe import signature; signature('officers seized knives in luton'); "
+              "print(sorted(name for name in sys.modules if name.split('.')[0] in ('datasketch', 'scipy')))")
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+    assert loaded.strip() == "[]"
 
 
 def test_sorted_distinct_is_numpy_unique():
