@@ -85,7 +85,7 @@ def _rollup(pid: int) -> dict[str, float]:
     return {line.split(":")[0]: int(line.split()[1]) / 1024 for line in lines[1:] if line.endswith("kB")}
 
 
-def child(folder: str, database: str, passes: int, workers: str) -> None:
+def child(folder: str, database: str, passes: int, workers: str, worker_nice: str) -> None:
     """Run in a child process: ingest `passes` times; print timings and peak memory as JSON."""
     import yaml
 
@@ -94,7 +94,8 @@ def child(folder: str, database: str, passes: int, workers: str) -> None:
     from digest.store import Store
 
     config_path = Path(database).parent / "config.yaml"
-    config_path.write_text(yaml.safe_dump({"database": database, "ingest": {"workers": _workers(workers)},
+    ingest_keys = {"workers": _workers(workers), **({"worker_nice": int(worker_nice)} if worker_nice else {})}
+    config_path.write_text(yaml.safe_dump({"database": database, "ingest": ingest_keys,
                                            "sources": [{"name": "bench", "kind": "folder", "path": folder}]}),
                            encoding="utf-8")
     config = load_config(config_path)
@@ -117,11 +118,11 @@ def _workers(value: str) -> int | str:
     return value if value == "auto" else int(value)
 
 
-def run_child(folder: Path, workdir: Path, passes: int, workers: str) -> dict:
+def run_child(folder: Path, workdir: Path, passes: int, workers: str, worker_nice: str = "") -> dict:
     """Run one measuring child (single-threaded, as `digest ingest` is) and sample its memory from here."""
     database = workdir / f"bench-{time.monotonic_ns()}.db"
     child_process = subprocess.Popen([sys.executable, __file__, "--child", str(folder), str(database), str(passes),
-                                      workers], stdout=subprocess.PIPE, text=True)
+                                      workers, worker_nice], stdout=subprocess.PIPE, text=True)
     peak_rss = peak_pss = 0.0
     samples = 0
     while child_process.poll() is None:
@@ -165,13 +166,14 @@ def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5], sys.argv[6])
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--profile-docs", type=int, default=1000)
     parser.add_argument("--workers", default="auto", help="ingest.workers for 1. and 2. ('auto', 0, 2, ...)")
+    parser.add_argument("--worker-nice", default="", help="ingest.worker_nice for 1. and 2. (default: the config's)")
     args = parser.parse_args()
     from synth import write_folder
 
@@ -185,13 +187,14 @@ def main() -> None:
               f"{sum(1 for d in docs if d.duplicate_of) / len(docs):.0%} near-duplicates")
         first, again, results = [], [], []
         for _ in range(args.runs):
-            result = run_child(folder, workdir, passes=2, workers=args.workers)
+            result = run_child(folder, workdir, passes=2, workers=args.workers, worker_nice=args.worker_nice)
             first.append(len(docs) / result["timings"][0])
             again.append(len(docs) / result["timings"][1])
             results.append(result)
         memory = {key: statistics.median(r[key] for r in results)
                   for key in ("peak_mb", "worker_peak_mb", "total_rss_mb", "total_pss_mb")}
-        print(f"1. first ingest (workers: {args.workers}): median {statistics.median(first):6.0f} docs/s "
+        nice = f", worker_nice: {args.worker_nice}" if args.worker_nice else ""
+        print(f"1. first ingest (workers: {args.workers}{nice}): median {statistics.median(first):6.0f} docs/s "
               f"(runs: {', '.join(f'{v:.0f}' for v in first)})")
         main_ms = statistics.median(r["cpu"][0]["main"] for r in results) / len(docs) * 1000
         workers_ms = statistics.median(r["cpu"][0]["workers"] for r in results) / len(docs) * 1000

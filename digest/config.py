@@ -159,6 +159,9 @@ class Ingest(Strict):
     # source has more than `parallel_after` documents to read in one run.
     workers: int | Literal["auto"] = Field(default="auto")
     parallel_after: int = Field(default=64, ge=0)
+    # How much lower the workers' CPU priority is than this process's (nice). They only feed
+    # it, and it writes the store alone: when all compete for the cores, it should go first.
+    worker_nice: int = Field(default=10, ge=0, le=19)
 
     @field_validator("workers")
     @classmethod

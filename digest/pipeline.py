@@ -322,7 +322,7 @@ def _start_pool(config: Config, stages: Stages, workers: int) -> ProcessPoolExec
     # fork is unsafe, so a fork server builds them afresh.
     method = "fork" if threading.active_count() == 1 else "forkserver"
     _worker_stages = stages if method == "fork" else None
-    log.info("preparing documents in %d worker processes (%s)", workers, method)
+    log.info("preparing documents in %d worker processes (%s, nice +%d)", workers, method, config.ingest.worker_nice)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(config, os.getpid() if method == "fork" else None))
 
@@ -332,6 +332,7 @@ def _start_worker(config: Config, parent: int | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop, and stops us
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     _die_with_parent(parent)
+    _lower_priority(config.ingest.worker_nice)
     if _worker_stages is None:
         _worker_stages = Stages.from_config(config)
     gc.freeze()  # what the worker starts with lives as long as it: the collector need not scan it
@@ -349,6 +350,16 @@ def _die_with_parent(parent: int | None) -> None:
 
 
 PR_SET_PDEATHSIG = 1
+
+
+def _lower_priority(increment: int) -> None:
+    """The store is written by the parent alone, so it bounds the pace: with two cores and three
+    processes, a fair share gives it two-thirds of a core when it needs about three-quarters, and
+    the workers run ahead, fill the window and then wait while it catches up on one core."""
+    try:
+        os.nice(increment)
+    except (AttributeError, OSError):  # not on this system: the kernel shares fairly
+        pass
 
 
 def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:

@@ -119,6 +119,7 @@ CONFIG_ERRORS: list[tuple[str, dict[str, Any], str]] = [
     ("bad source duration", {"sources": [feed(every="soon")]}, "sources[0].every"),
     ("sources not a list", {"sources": "seeds"}, "sources"),
     ("bad recipient", {"email": {"recipients": [{"address": "nobody"}]}}, "email.recipients[0].address"),
+    ("worker priority out of range", {"ingest": {"worker_nice": 25}}, "ingest.worker_nice"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -60,3 +61,20 @@ def test_workers_store_what_one_process_stores(tmp_path, caplog):
                                                          for path_of_alone in [{j["id"]: j["path"] for j in alone}]]
     retold = [d for d in docs if d.duplicate_of]
     assert retold and all(cluster_of[d.name] == cluster_of[d.duplicate_of] for d in retold)
+
+
+def test_workers_yield_the_cpu_to_the_process_writing_the_store(tmp_path):
+    """Workers run at ingest.worker_nice below this process, so the store's writer goes first."""
+    from digest.pipeline import Stages, _start_pool
+
+    config_path = tmp_path / "nice.yaml"
+    config_path.write_text(yaml.safe_dump({"database": str(tmp_path / "nice.db"), "ingest": {"worker_nice": 7},
+                                           "sources": [{"name": "bulk", "kind": "folder", "path": str(tmp_path)}]}),
+                           encoding="utf-8")
+    config = load_config(config_path)
+    pool = _start_pool(config, Stages.from_config(config), 2)
+    try:
+        in_workers = {pool.submit(os.nice, 0).result() for _ in range(6)}
+    finally:
+        pool.shutdown()
+    assert in_workers == {min(19, os.nice(0) + 7)}
