@@ -13,6 +13,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -272,16 +273,7 @@ class Store:
         One indexed lookup per band, each capped at the `per_band` most recent items, so a
         band that boilerplate makes common cannot make the lookup grow with the store.
         """
-        one_band = ("select * from (select item_id from lsh_bands where hash = ? and band = ? and item_id != ? "
-                    "order by item_id desc limit ?)")
-        params = [value for band, h in enumerate(bands) for value in (h, band, exclude, per_band)]
-        sql = (f"with hits (item_id) as ({' union all '.join([one_band] * len(bands))}), "
-               "best as (select item_id, count(*) as shared from hits group by item_id "
-               "order by shared desc, item_id desc limit ?) "
-               "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint from best "
-               "join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
-               "order by best.shared desc, best.item_id desc")
-        return [tuple(row) for row in self.db.execute(sql, [*params, limit])]  # type: ignore[misc]
+        return [tuple(row) for row in self.db.conn.execute(_candidates_sql(len(bands)), [*bands, exclude, per_band, limit])]
 
     def item_body(self, item_id: int) -> str:
         row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
@@ -484,6 +476,22 @@ class Store:
 
     def editions(self) -> list[dict[str, Any]]:
         return list(self.db.query("select * from editions order by week desc"))
+
+
+@lru_cache(maxsize=4)
+def _candidates_sql(band_count: int) -> str:
+    """The look-up of near_duplicate_candidates, for its parameters: the band hashes in order,
+    then the item to leave out, the cap per band and the number of candidates."""
+    exclude, per_band, limit = (f"?{band_count + n}" for n in (1, 2, 3))
+    hits = " union all ".join(
+        f"select * from (select item_id from lsh_bands where hash = ?{band + 1} and band = {band} "
+        f"and item_id != {exclude} order by item_id desc limit {per_band})" for band in range(band_count))
+    return (f"with hits (item_id) as ({hits}), "
+            f"best as (select item_id, count(*) as shared from hits group by item_id "
+            f"order by shared desc, item_id desc limit {limit}) "
+            "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint from best "
+            "join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
+            "order by best.shared desc, best.item_id desc")
 
 
 def _iso(value: datetime) -> str:

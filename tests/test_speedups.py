@@ -253,3 +253,27 @@ def test_area_for_host_is_the_first_area_listing_a_domain_of_it(host: str | None
     for area in gazetteer.load_areas():
         for domain in area.domains:
             assert gazetteer.area_for_host("news." + domain) == straightforward("news." + domain)
+
+
+# --- words for fingerprints and shingles ----------------------------------------------------
+
+
+def test_characters_read_as_spaces_are_no_word_characters() -> None:
+    import re
+
+    from digest.dedupe import COMMON_NON_WORD
+
+    assert not [char for char in COMMON_NON_WORD if re.match(r"\w", char)]
+
+
+@pytest.mark.parametrize("text", [
+    "Officers said: “We seized £4,500 – and 12 knives…”",
+    "Ronan’s Law — ‘a start’ • 40° heat\u00a0costs €3",
+    "The café’s owner – Zoë – said “no”",  # word characters outside ASCII too: the slow path
+    "ÉMILE’S STRASSE, STRAßE and ﬁve",  # letters whose case-folded form differs
+    "“”‘’", "",
+])
+def test_words_fast_path_is_the_definition(text: str) -> None:
+    from digest.dedupe import normalised_words, word_bytes
+
+    assert word_bytes(text) == [word.encode("utf-8") for word in normalised_words(text)]
