@@ -195,12 +195,14 @@ class Prepared:
     extracted: Extracted
     keys: TextKeys
     classification: Classification
+    canonical: str | None  # the canonical form of the URL the document states
 
 
 def prepare(document: Document, stages: Stages) -> Prepared:
     """Extract, fingerprint and classify; raises DocumentError when there is no article in it."""
     extracted = extract(document)
-    return Prepared(extracted, TextKeys(extracted.body), stages.classifier.classify(extracted, document.source))
+    return Prepared(extracted, TextKeys(extracted.body), stages.classifier.classify(extracted, document.source),
+                    canonical_url(extracted.url))
 
 
 def ingest_document(document: Document, store: Store, stages: Stages,
@@ -211,7 +213,7 @@ def ingest_document(document: Document, store: Store, stages: Stages,
     where = document.path or document.url
     for warning in extracted.warnings:
         log.warning("%s: %s: %s", document.source, where, warning)
-    canonical = canonical_url(extracted.url)
+    canonical = prepared.canonical
     fingerprint = keys.fingerprint
     sha = document.sha256 or content_hash(document.content)
     key = canonical or f"{document.source}:{document.guid or where}"

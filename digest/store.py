@@ -12,8 +12,9 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from functools import lru_cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -197,7 +198,7 @@ class Store:
             "published": extracted.published.isoformat() if extracted.published else None,
             "published_time": _iso(extracted.published_time) if extracted.published_time else None,
             "updated_at": now, "fingerprint": fingerprint,
-            "area": classification.area, "mentioned_areas": json.dumps(classification.mentioned_areas),
+            "area": classification.area, "mentioned_areas": json_strings(classification.mentioned_areas),
             "org": classification.org, "org_kind": classification.org_kind,
             "relevance": round(classification.relevance, 4), "relevant": int(classification.relevant),
             "why_not": classification.why_not,
@@ -218,7 +219,7 @@ class Store:
                 self.db.execute("delete from figures where item_id = ?", [item_id])
             self.db.conn.executemany(
                 "insert into item_topics (item_id, topic, rank, score, terms) values (?, ?, ?, ?, ?)",
-                [(item_id, t.topic, rank, t.score, json.dumps(t.terms)) for rank, t in enumerate(classification.topics)],
+                [(item_id, t.topic, rank, t.score, json_strings(t.terms)) for rank, t in enumerate(classification.topics)],
             )
             self.db.conn.executemany(
                 "insert into figures (item_id, kind, value, text) values (?, ?, ?, ?)",
@@ -478,6 +479,11 @@ class Store:
         return list(self.db.query("select * from editions order by week desc"))
 
 
+def json_strings(strings: list[str]) -> str:
+    """json.dumps(strings), as it writes them, without building a JSON encoder for each list (a few a document)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, strings)) + "]"
+
+
 @lru_cache(maxsize=4)
 def _candidates_sql(band_count: int) -> str:
     """The look-up of near_duplicate_candidates, for its parameters: the band hashes in order,
@@ -497,7 +503,7 @@ def _candidates_sql(band_count: int) -> str:
 def _iso(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("datetimes must be timezone-aware")
-    return value.astimezone(utc_now().tzinfo).isoformat(timespec="seconds")
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
 def _now() -> str:

@@ -277,3 +277,12 @@ def test_words_fast_path_is_the_definition(text: str) -> None:
     from digest.dedupe import normalised_words, word_bytes
 
     assert word_bytes(text) == [word.encode("utf-8") for word in normalised_words(text)]
+
+
+@pytest.mark.parametrize("strings", [[], ["knife crime"], ["ronan’s law", 'a "quoted" term', "back\\slash", "tab\there", "\x00\x1f", "😀"]])
+def test_json_strings_is_json_dumps(strings: list[str]) -> None:
+    import json
+
+    from digest.store import json_strings
+
+    assert json_strings(strings) == json.dumps(strings)
