@@ -100,9 +100,9 @@ _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E377
 _WORD_CACHE_SIZE = 500_000
 
 
-def stable_hash(data: bytes) -> int:
+def stable_hash(data: bytes, signed: bool = False) -> int:
     """A 64-bit hash that is the same in every process and every run (signatures are stored)."""
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little")
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=signed)
 
 
 class _WordHashes(dict[bytes, int]):
@@ -112,7 +112,7 @@ class _WordHashes(dict[bytes, int]):
     def __missing__(self, word: bytes) -> int:
         if len(self) >= _WORD_CACHE_SIZE:
             self.clear()
-        value = self[word] = int.from_bytes(hashlib.blake2b(word, digest_size=8).digest(), "little", signed=True)
+        value = self[word] = stable_hash(word, signed=True)
         return value
 
 
