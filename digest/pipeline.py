@@ -10,6 +10,7 @@ import contextlib
 import ctypes
 import ctypes.util
 import gc
+import itertools
 import logging
 import multiprocessing
 import os
@@ -271,21 +272,26 @@ def prepare_ahead(events: Iterable[T], config: Config, stages: Stages, workers: 
                   ) -> Iterator[tuple[T, Prepared | Exception | None]]:
     """Each event with its documents prepared in advance (None: prepare it in this process).
 
-    The first `ingest.parallel_after` documents are left to this process: starting the
-    workers costs more than a small folder takes.
+    Workers start only when more than `ingest.parallel_after` documents are read: starting
+    them costs more than a small folder takes. Those first documents are read before any is
+    prepared, so that in a big folder the workers prepare them too, while this process
+    would otherwise do it with a core idle.
     """
     events = iter(events)
     if workers < 2:
         yield from ((event, None) for event in events)
         return
-    seen = 0
+    head: list[T] = []
+    documents = 0
     for event in events:
-        yield event, None
-        seen += isinstance(event, Document)
-        if seen >= config.ingest.parallel_after:
+        head.append(event)
+        documents += isinstance(event, Document)
+        if documents > config.ingest.parallel_after:
             break
     else:
+        yield from ((event, None) for event in head)
         return
+    events = itertools.chain(head, events)
     pool = _start_pool(config, stages, workers)
     window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
     try:

@@ -78,3 +78,19 @@ def test_workers_yield_the_cpu_to_the_process_writing_the_store(tmp_path):
     finally:
         pool.shutdown()
     assert in_workers == {min(19, os.nice(0) + 7)}
+
+
+def test_workers_start_only_for_more_than_parallel_after_documents(tmp_path, caplog):
+    """At `parallel_after` documents one process does it all; one more, and workers prepare every one."""
+    from synth import write_folder
+
+    caplog.set_level(logging.INFO, "digest.ingest")
+    folder = tmp_path / "small"
+    write_folder(folder, 10, seed=3)
+    summaries, _, _ = _ingest(tmp_path, folder, "ten", workers=2)  # parallel_after: 10
+    assert "worker processes" not in caplog.text
+    assert sum(summaries[0].counts().values()) == 10 and summaries[0].failed == 0
+    write_folder(tmp_path / "one-more", 11, seed=3)
+    summaries, _, _ = _ingest(tmp_path, tmp_path / "one-more", "eleven", workers=2)
+    assert "preparing documents in 2 worker processes" in caplog.text
+    assert sum(summaries[0].counts().values()) == 11 and summaries[0].failed == 0
