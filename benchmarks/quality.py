@@ -48,7 +48,8 @@ def run_pipeline(docs: Path, workdir: Path) -> dict[str, dict[str, Any]]:
     try:
         ingest(config, store)
         records: dict[str, dict[str, Any]] = {}
-        for item in store.items():
+        for stored in store.archive.items():
+            item = stored.export()
             records[item["path"]] = item
             for alias in item["aliases"]:
                 records[alias] = {**item, "path": alias}

@@ -1,6 +1,6 @@
 """Classification: topics with the terms that matched, relevance, area, organisation and figures.
 
-The taxonomy (digest/data/taxonomy.yaml, extendable in config) is compiled once.
+The taxonomy's terms (digest.topics) are compiled once into one index.
 Subject topics are violence signals; facet topics (court outcomes, enforcement,
 prevention, funding, policy) only stack on a subject. Routine police news is
 left out unless a violence signal outweighs it.
@@ -11,106 +11,70 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from typing import Any
+from typing import Protocol
 from urllib.parse import urlsplit
 
-import yaml
-
-from digest.config import Config, TopicOverride
-from digest.errors import ConfigError
+from digest.areas import area_by_name, area_for_host
 from digest.figures import extract_figures
-from digest.gazetteer import Gazetteer, area_by_name, area_for_host
+from digest.gazetteer import Gazetteer
 from digest.models import Classification, Extracted, TopicMatch
 from digest.phrases import Automaton
 from digest.terms import TermIndex
 from digest.text import fold_case, matches_at
+from digest.topics import Taxonomy, Topic
 
-TOPIC_IDS = (
-    "knife_crime", "firearms", "homicide", "county_lines", "exploitation", "gangs", "street_violence",
-    "vawg", "enforcement", "court", "prevention", "partnership", "funding", "policy",
-)
 TITLE_WEIGHT = 3.0
 TOPIC_THRESHOLD = 2.0
 SIGNAL_SCALE = 3.0
 ROUTINE = "routine:"
 
 
-@dataclass
-class Topic:
-    id: str
-    label: str
-    kind: str  # "subject" or "facet"
-    terms: list[str]
+class Publisher(Protocol):
+    """What a configured source says of who publishes it (a config source has these)."""
+
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def org(self) -> str | None: ...
+    @property
+    def org_kind(self) -> str | None: ...
 
 
-@lru_cache(maxsize=1)
-def _shipped() -> dict[str, Any]:
-    return yaml.safe_load(resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
-
-
-def shipped_topic_ids() -> frozenset[str]:
-    return frozenset(_shipped()["topics"])
-
-
-class Taxonomy:
-    def __init__(self, overrides: dict[str, TopicOverride] | None = None):
-        raw = _shipped()
-        self.topics: dict[str, Topic] = {}
-        for topic_id, spec in raw["topics"].items():
-            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]))
-        for topic_id, override in (overrides or {}).items():
-            self._apply(topic_id, override)
-        self.routine_groups = list(raw.get("routine") or {})
-        self.index = TermIndex({
-            **{topic.id: topic.terms for topic in self.topics.values()},
-            **{ROUTINE + group: terms for group, terms in (raw.get("routine") or {}).items()},
-        })
-
-    def _apply(self, topic_id: str, override: TopicOverride) -> None:
-        topic = self.topics.get(topic_id)
-        if topic is None:
-            if not override.terms:
-                raise ConfigError(f"classify.topics.{topic_id}: a new topic needs terms")
-            topic = Topic(topic_id, override.label or topic_id.replace("_", " ").capitalize(),
-                          override.kind or "subject", [])
-            self.topics[topic_id] = topic
-        if override.replace:
-            topic.terms = []
-        topic.terms += [t.lower() for t in override.terms]
-        topic.label = override.label or topic.label
-        topic.kind = override.kind or topic.kind
-
-    def label(self, topic_id: str) -> str:
-        topic = self.topics.get(topic_id)
-        return topic.label if topic else topic_id
+def term_index(taxonomy: Taxonomy) -> TermIndex:
+    """One index of every topic's terms and every routine group's, for one pass over a text."""
+    return TermIndex({
+        **{topic.id: topic.terms for topic in taxonomy.topics.values()},
+        **{ROUTINE + group: terms for group, terms in taxonomy.routine.items()},
+    })
 
 
 class Classifier:
-    def __init__(self, config: Config):
-        self.config = config
-        self.taxonomy = Taxonomy(config.classify.topics)
+    def __init__(self, taxonomy: Taxonomy, min_relevance: float, publishers: Mapping[str, Publisher]):
+        self.taxonomy = taxonomy
+        self.index = term_index(taxonomy)
+        self.min_relevance = min_relevance
+        self.publishers = publishers
         self.gazetteer = Gazetteer()
 
     def classify(self, extracted: Extracted, source_name: str) -> Classification:
-        source = self.config.source(source_name)
+        source = self.publishers[source_name]
         title, body = extracted.title, extracted.body
-        in_title, in_body = self.taxonomy.index.find(title), self.taxonomy.index.find(body)
+        in_title, in_body = self.index.find(title), self.index.find(body)
         matches = [_match(t, in_title.get(t.id, []), in_body.get(t.id, []))
                    for t in self.taxonomy.topics.values() if in_title.get(t.id) or in_body.get(t.id)]
         subject = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "subject")
         facet = sum(m.score for m in matches if self.taxonomy.topics[m.topic].kind == "facet")
         routine = {group: _distinct(in_title.get(ROUTINE + group, []) + in_body.get(ROUTINE + group, []))
-                   for group in self.taxonomy.routine_groups}
+                   for group in self.taxonomy.routine}
         routine = {group: terms for group, terms in routine.items() if terms}
         signal = subject + (0.25 * facet if subject else 0.0)
         relevance = 1 - math.exp(-signal / SIGNAL_SCALE)
         routine_weight = sum(len(terms) for terms in routine.values())
         if routine and routine_weight * 2 >= subject:
             relevance *= 0.5
-        relevant = relevance >= self.config.classify.min_relevance
+        relevant = relevance >= self.min_relevance
         # Subjects lead (they decide the digest section); facets stack after them.
         topics = sorted((m for m in matches if m.score >= TOPIC_THRESHOLD),
                         key=lambda m: (self.taxonomy.topics[m.topic].kind != "subject", -m.score, m.topic))
@@ -127,12 +91,9 @@ class Classifier:
         )
 
 
-
-def _match(topic: Topic, title_hits: list[str], body_hits: list[str]) -> TopicMatch | None:
+def _match(topic: Topic, title_hits: list[str], body_hits: list[str]) -> TopicMatch:
     """Title terms weigh TITLE_WEIGHT; each distinct body term 1; repeats a little, up to a cap."""
     in_title, in_body = _distinct(title_hits), _distinct(body_hits)
-    if not in_title and not in_body:
-        return None
     extra = len(body_hits) - len(in_body)
     score = TITLE_WEIGHT * len(in_title) + len(in_body) + 0.5 * min(extra, 4)
     terms = in_title + [t for t in in_body if t not in in_title]

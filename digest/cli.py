@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from datetime import datetime, timedelta
+from datetime import timedelta
+from functools import partial
 from typing import Any, Callable
 
 import click
@@ -14,12 +15,8 @@ import yaml
 from digest.config import Config, config_path_from, effective_config, load_config
 from digest.errors import DigestError
 from digest.models import utc_now
+from digest.records import Status, stamp
 from digest.store import Store
-
-EXPORT_FIELDS = (
-    "id", "source", "url", "path", "title", "published", "first_seen", "area", "mentioned_areas", "org",
-    "org_kind", "topics", "relevance", "relevant", "cluster", "aliases", "figures", "summary", "reasons", "why_not",
-)
 
 
 def _config(ctx: click.Context) -> Config:
@@ -160,16 +157,8 @@ def export(ctx: click.Context, relevant_only: bool) -> None:
 
     Example: digest export --relevant-only > items.jsonl
     """
-    for row in _store(ctx).items(relevant_only=relevant_only):
-        click.echo(json.dumps(export_record(row), ensure_ascii=False))
-
-
-def export_record(row: dict[str, Any]) -> dict[str, Any]:
-    record = {name: row.get(name) for name in EXPORT_FIELDS}
-    record["relevant"] = bool(row["relevant"])
-    record["figures"] = [{**f, "value": int(f["value"]) if float(f["value"]).is_integer() else f["value"]}
-                         for f in row["figures"]]
-    return record
+    for item in _store(ctx).archive.items(relevant_only=relevant_only):
+        click.echo(json.dumps(item.export(), ensure_ascii=False))
 
 
 @cli.command()
@@ -181,32 +170,41 @@ def status(ctx: click.Context) -> None:
     Example: digest status
     """
     config = _config(ctx)
-    store = _store(ctx)
-    counts = store.count_items()
+    status = _store(ctx).status()
     click.echo(f"Database: {config.database}")
-    click.echo(f"Items: {counts['items']} ({counts['relevant']} relevant), aliases: {counts['aliases']}")
-    health = {row["name"]: row for row in store.sources()}
+    click.echo(f"Items: {status.items} ({status.relevant} relevant), aliases: {status.aliases}")
     click.echo("Sources:")
+    for line in _source_lines(config, status):
+        click.echo(f"  {line}")
+    edition = status.last_edition
+    click.echo(f"Last edition: {edition.week} built {stamp(edition.built_at)}" if edition else
+               "Last edition: none built yet")
+    click.echo(f"Last ingest: {stamp(status.last_ingest)}" if status.last_ingest else "Last ingest: never")
+    from digest.scheduler import weekly_trigger
+
+    now = utc_now()
+    last = status.last_ingest
+    next_ingest = max(now, last + timedelta(seconds=config.schedule.ingest_every)) if last else now
+    next_weekly = weekly_trigger(config).get_next_fire_time(None, now)
+    click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
+    click.echo(f"Next weekly edition: {next_weekly.isoformat(timespec='minutes')} ({config.schedule.digest} {config.timezone})")
+    for delivery in status.failed_deliveries:
+        click.echo(f"Delivery {delivery.week} to {delivery.recipient}: {delivery.status} ({delivery.error})")
+
+
+def _source_lines(config: Config, status: Status) -> list[str]:
+    health = {row.name: row for row in status.sources}
+    lines = []
     for source in config.sources:
         row = health.get(source.name)
         state = "disabled" if not source.enabled else "never run"
         if row and source.enabled:
-            state = "OK" if not row["consecutive_failures"] else f"FAILING ({row['consecutive_failures']} in a row): {row['last_error']}"
-            state += f"; last attempt {row['last_attempt']}, last success {row['last_success'] or 'never'}, {row['last_count']} documents"
-        click.echo(f"  {source.name} ({source.kind}): {state}")
-    editions = store.editions()
-    click.echo(f"Last edition: {editions[0]['week']} built {editions[0]['built_at']}" if editions else "Last edition: none built yet")
-    last = store.last_run()
-    click.echo(f"Last ingest: {last['finished']}" if last else "Last ingest: never")
-    from digest.scheduler import weekly_trigger
-
-    now = utc_now()
-    next_ingest = max(now, datetime.fromisoformat(last["finished"]) + timedelta(seconds=config.schedule.ingest_every)) if last else now
-    next_weekly = weekly_trigger(config).get_next_fire_time(None, now)
-    click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
-    click.echo(f"Next weekly edition: {next_weekly.isoformat(timespec='minutes')} ({config.schedule.digest} {config.timezone})")
-    for delivery in store.failed_deliveries():
-        click.echo(f"Delivery {delivery['week']} to {delivery['recipient']}: {delivery['status']} ({delivery['error']})")
+            state = ("OK" if not row.consecutive_failures else
+                     f"FAILING ({row.consecutive_failures} in a row): {row.last_error}")
+            state += (f"; last attempt {stamp(row.last_attempt)}, last success {stamp(row.last_success) or 'never'}, "
+                      f"{row.last_count} documents")
+        lines.append(f"{source.name} ({source.kind}): {state}")
+    return lines
 
 
 @cli.command()
@@ -220,9 +218,10 @@ def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
     Example: digest serve --port 8080
     """
     from digest.server import serve as run_server
+    from digest.service import read_status
 
     config = _config(ctx)
-    run_server(config, host or config.server.host, port or config.server.port)
+    run_server(config, partial(read_status, config.database), host or config.server.host, port or config.server.port)
 
 
 @cli.command()

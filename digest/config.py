@@ -21,10 +21,13 @@ from pydantic import (
     field_validator,
 )
 
+from digest.areas import area_names
 from digest.errors import ConfigError
+from digest.models import OrgKind
+from digest.topics import shipped_topic_ids
+from digest.urls import is_web_url
 
 DEFAULT_CONFIG = "config.yaml"
-ORG_KINDS = ("police", "pcc", "vru", "council", "news", "other")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -47,7 +50,7 @@ def parse_duration(value: Any) -> float:
 
 
 def _check_url(value: str) -> str:
-    if not re.match(r"^https?://[^\s/]+", value or ""):
+    if not is_web_url(value):
         raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
     return value
 
@@ -60,7 +63,7 @@ class SourceBase(Strict):
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
     area: str | None = None
     org: str | None = None
-    org_kind: Literal["police", "pcc", "vru", "council", "news", "other"] | None = None
+    org_kind: OrgKind | None = None
     enabled: bool = True
     every: float | None = None
 
@@ -72,8 +75,6 @@ class SourceBase(Strict):
     @field_validator("area")
     @classmethod
     def _area(cls, value: str | None) -> str | None:
-        from digest.gazetteer import area_names  # local import: the gazetteer is data-heavy
-
         if value is not None and value not in area_names():
             raise ValueError(f"unknown area {value!r} (use a force area name such as 'Bedfordshire')")
         return value
@@ -192,8 +193,6 @@ class Classify(Strict):
     def _new_topics_have_terms(cls, topics: dict[str, TopicOverride]) -> dict[str, TopicOverride]:
         if not topics:
             return topics
-        from digest.classify import shipped_topic_ids  # here, not at the top: classify imports config
-
         for topic_id, override in topics.items():
             if not re.fullmatch(r"[a-z][a-z0-9_]*", topic_id):
                 raise ValueError(f"topic id {topic_id!r}: use lower-case letters, digits and _")
@@ -246,8 +245,6 @@ class Recipient(Strict):
     @field_validator("areas")
     @classmethod
     def _areas(cls, areas: list[str]) -> list[str]:
-        from digest.gazetteer import area_names
-
         unknown = [a for a in areas if a not in area_names()]
         if unknown:
             raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
@@ -302,8 +299,6 @@ class Config(Strict):
     def _recipient_topics(cls, email: "Email", info: Any) -> "Email":
         wanted = {t for r in email.recipients for t in r.topics}
         if wanted:
-            from digest.classify import shipped_topic_ids
-
             known = set(shipped_topic_ids()) | set(info.data.get("classify", Classify()).topics)
             unknown = sorted(wanted - known)
             if unknown:

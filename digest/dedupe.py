@@ -1,294 +1,72 @@
-"""Deduplication keys: canonical URLs and normalised-text fingerprints.
+"""Near-duplicate judgement: which stored story, if any, a new text retells.
 
-Layer 1 (same canonical URL -> same item) and layer 2 (same normalised text ->
-alias of the existing item) are decided from these keys by the pipeline.
+A decision made from the document's keys and the candidates it is given (stored items sharing
+LSH bands with it, proposed by the store): the MinHash estimate decides clear cases, the exact
+Jaccard similarity of the shingles decides those within ESTIMATE_MARGIN of the threshold. It
+reads and writes nothing; the pipeline applies the decision in the document's transaction.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
-import threading
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
-from digest.phrases import replace_chars
-
-if TYPE_CHECKING:
-    from digest.store import Store
-
-_TRACKING_PARAMS = re.compile(
-    r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|ref_src|cmpid|ito|at_medium|at_campaign)$",
-    re.I,
-)
-_WORD = re.compile(r"\w+", re.UNICODE)
+from digest.models import Candidate
+from digest.shingles import TextKeys, jaccard, shingle_hashes, word_bytes
 
 
-def canonical_url(url: str | None) -> str | None:
-    """Lower-case scheme and host, no default port, fragment, tracking parameters or trailing slash."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    scheme = parts.scheme.lower()
-    host = parts.hostname.lower()
-    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
-        host = f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path or "/")
-    if len(path) > 1:
-        path = path.rstrip("/")
-    query = urlencode(sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _TRACKING_PARAMS.match(k)))
-    return urlunsplit((scheme, host, path, query, ""))
+@dataclass(frozen=True)
+class Decision:
+    cluster: int | None  # the cluster of the most similar stored item; None: a story of its own
+    similarity: float
 
 
-def normalised_words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-# Word characters (as `\w` means them in ASCII) kept, everything else a space.
-_ASCII_WORDS = bytes(c if chr(c).isalnum() or chr(c) == "_" else ord(" ") for c in range(128)) + b" " * 128
-
-
-# Characters outside ASCII that news text often has and that are no word characters: as
-# spaces, they leave most texts ASCII (curly quotes alone made a fifth of them take the slow path).
-COMMON_NON_WORD = "“”‘’£–—…\u00a0•€°"
-
-
-def word_bytes(text: str) -> list[bytes]:
-    """`normalised_words` in UTF-8; text that is ASCII but for COMMON_NON_WORD is split at C speed."""
-    folded = text.casefold()
-    if not folded.isascii():
-        folded = replace_chars(folded, COMMON_NON_WORD)
-        if not folded.isascii():
-            return [word.encode("utf-8") for word in _WORD.findall(folded)]
-    return folded.encode("ascii").translate(_ASCII_WORDS).split()
-
-
-def text_fingerprint(body: str) -> str:
-    """Same article text, whatever its whitespace, case or punctuation, gives the same fingerprint."""
-    return TextKeys(body).fingerprint
-
-
-def content_hash(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
-
-
-# --- near-duplicates (layer 3) ------------------------------------------------------------
-#
-# MinHash over word shingles, with LSH bands stored in SQLite (see store.near_duplicate_candidates):
-# a new document is compared only with items that share a band, so the cost per document does
-# not grow with the number of stored items. The banding is fixed (it must match what is stored);
-# the configured threshold is applied when candidates are verified. Shingles are 64-bit hashes
-# of three consecutive words, built with numpy from one stable hash per word (cached: news
-# reuses its vocabulary), so a document's shingles cost one dictionary look-up per word.
-
-SHINGLE_WORDS = 3
-NUM_PERM = 128
-BANDS, ROWS = 32, 4  # P(candidate) = 1 - (1 - J^ROWS)^BANDS: 0.87 at J=0.5, 0.9998 at J=0.7
-_MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
-                        dtype=np.uint64)
-_WORD_CACHE_SIZE = 500_000
-
-
-def stable_hash(data: bytes, signed: bool = False) -> int:
-    """A 64-bit hash that is the same in every process and every run (signatures are stored)."""
-    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=signed)
-
-
-class _WordHashes(dict[bytes, int]):
-    """Each word's stable_hash, cached (news reuses its vocabulary), with the same 64 bits read
-    as a signed integer: numpy takes a run of those at C speed, unsigned ones above 2**63 not."""
-
-    def __missing__(self, word: bytes) -> int:
-        if len(self) >= _WORD_CACHE_SIZE:
-            self.clear()
-        value = self[word] = stable_hash(word, signed=True)
-        return value
-
-
-_WORD_HASHES = _WordHashes()
-
-
-def _mix(values: "np.ndarray") -> "np.ndarray":
-    """Spread the bits of combined hashes (the 64-bit finaliser of MurmurHash3); uint64 wraps."""
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xFF51AFD7ED558CCD)
-    values = values ^ (values >> np.uint64(33))
-    values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
-
-
-def shingle_hashes(words: list[bytes]) -> "np.ndarray":
-    """Sorted distinct hashes of the text's 3-word shingles (a short text is one shingle)."""
-    if len(words) < SHINGLE_WORDS:
-        return np.array([stable_hash(b" ".join(words))], dtype=np.uint64)
-    codes = np.fromiter(map(_WORD_HASHES.__getitem__, words), np.int64, len(words)).view(np.uint64)
-    combined = codes[:-2] * _MULTIPLIERS[0] + codes[1:-1] * _MULTIPLIERS[1] + codes[2:] * _MULTIPLIERS[2]
-    return sorted_distinct(_mix(combined))
-
-
-def sorted_distinct(values: "np.ndarray") -> "np.ndarray":
-    """np.unique(values), four times faster on a few hundred values (it hashes before it sorts)."""
-    values = np.sort(values)
-    keep = np.empty(len(values), dtype=bool)
-    keep[:1] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
-
-
-def _fmix32(values: "np.ndarray") -> "np.ndarray":
-    """MurmurHash3's 32-bit finaliser, which datasketch applies before its permutations."""
-    values = values ^ (values >> np.uint32(16))
-    values = values * np.uint32(0x85EBCA6B)
-    values = values ^ (values >> np.uint32(13))
-    values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
-
-
-@lru_cache(maxsize=1)
-def _permutations() -> tuple["np.ndarray", "np.ndarray"]:
-    """The (a, b) of datasketch's MinHash(num_perm=NUM_PERM, seed=1) in its 2.x "affine32" scheme
-    (odd 32-bit multipliers, 32-bit offsets), drawn here as it draws them, because importing
-    datasketch loads scipy: 0.7 s of CPU at the start of every ingest, with the workers waiting.
-    A test checks they equal datasketch's."""
-    draw = np.random.RandomState(1)
-    a = draw.randint(0, 1 << 31, NUM_PERM, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
-    return a, draw.randint(0, 1 << 32, NUM_PERM, dtype=np.uint32)
-
-
-@dataclass
-class Signature:
-    hashvalues: "np.ndarray"
-    _bands: list[int] | None = field(default=None, repr=False, compare=False)
-
-    @classmethod
-    def of(cls, shingles: "np.ndarray") -> "Signature":
-        """The MinHash of a set of shingle hashes, as datasketch's MinHash (scheme "affine32")
-        computes it from their low 32 bits, but for all shingles in one numpy step (its
-        update_batch calls the hash function once per value: three times slower here)."""
-        a, b = _permutations()
-        values = _fmix32((shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32))
-        return cls((np.multiply.outer(values, a) + b).min(axis=0).astype(np.uint64))
-
-    def to_bytes(self) -> bytes:
-        return self.hashvalues.astype("<u8").tobytes()
-
-    @classmethod
-    def from_bytes(cls, raw: bytes) -> "Signature":
-        return cls(np.frombuffer(raw, dtype="<u8"))
-
-    def bands(self) -> list[int]:
-        """One 63-bit hash per band of ROWS values (SQLite integers are signed 64-bit)."""
-        if self._bands is None:
-            rows = self.hashvalues.astype(np.uint64).reshape(BANDS, ROWS)
-            combined = (rows * _MULTIPLIERS).sum(axis=1, dtype=np.uint64)
-            self._bands = (_mix(combined) >> np.uint64(1)).tolist()
-        return self._bands
-
-    def similarity(self, other: "Signature") -> float:
-        """Estimated Jaccard similarity of the two shingle sets."""
-        return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
-
-    def similarities(self, others: list[bytes]) -> list[float]:
-        """`similarity` with each of these stored signatures (to_bytes), in one step."""
-        if not others:
-            return []
-        stored = np.frombuffer(b"".join(others), dtype="<u8").reshape(len(others), -1)
-        return (np.count_nonzero(stored == self.hashvalues, axis=1) / len(self.hashvalues)).tolist()
-
-
-class TextKeys:
-    """What deduplication needs of a body: its fingerprint now; shingles and signature when asked."""
-
-    def __init__(self, body: str):
-        self.words = word_bytes(body)
-        self.fingerprint = hashlib.sha256(b" ".join(self.words)).hexdigest()
-
-    @cached_property
-    def shingles(self) -> "np.ndarray":
-        return shingle_hashes(self.words)
-
-    @cached_property
-    def signature(self) -> Signature:
-        return Signature.of(self.shingles)
-
-    def __getstate__(self) -> dict[str, object]:
-        """Sent between processes with everything computed, without the word list."""
-        self.signature.bands()
-        return {"words": [], "fingerprint": self.fingerprint, "shingles": self.shingles, "signature": self.signature}
-
-
-def signature(text: str) -> Signature:
-    return TextKeys(text).signature
+ShinglesOf = Callable[[Candidate], "np.ndarray"]
 
 
 class NearDuplicates:
-    """Puts a new or changed item in the cluster of its most similar stored item, if similar enough.
+    """Puts a new or changed item in the cluster of its most similar candidate, if similar enough."""
 
-    LSH bands propose candidates (those sharing most bands first, at most MAX_CANDIDATES);
-    the MinHash estimate decides clear cases; the exact Jaccard similarity of the shingles
-    decides those within ESTIMATE_MARGIN of the threshold.
-    """
-
-    MAX_CANDIDATES = 20
+    MAX_CANDIDATES = 20  # those sharing most bands first
     ESTIMATE_MARGIN = 0.15  # about three standard errors of a 128-permutation estimate
-    CACHE_SIZE = 4000  # candidates recur; about 5 KB each
 
     def __init__(self, threshold: float):
         self.threshold = threshold
-        self._recent: dict[tuple[int, str], "np.ndarray"] = {}
-        self._lock = threading.Lock()
 
-    def _shingles_of(self, store: "Store", item_id: int, fingerprint: str) -> "np.ndarray":
-        with self._lock:  # shared by the source threads
-            cached = self._recent.get((item_id, fingerprint))
-        if cached is None:
-            cached = shingle_hashes(word_bytes(store.item_body(item_id)))
-            self._remember(item_id, fingerprint, cached)
-        return cached
-
-    def _remember(self, item_id: int, fingerprint: str, shingles: "np.ndarray") -> None:
-        with self._lock:
-            if len(self._recent) >= self.CACHE_SIZE:
-                self._recent.pop(next(iter(self._recent)))
-            self._recent[(item_id, fingerprint)] = shingles
-
-    def judge(self, store: "Store", keys: TextKeys, exclude: int | None = None) -> tuple[int | None, float]:
-        """(cluster, similarity) of the most similar stored item (other than `exclude`) at or above
-        the threshold; (None, 0.0) when there is none."""
-        sig = keys.signature
+    def judge(self, keys: TextKeys, candidates: list[Candidate], shingles_of: ShinglesOf) -> Decision:
+        """The most similar candidate at or above the threshold; Decision(None, 0.0) when there is none.
+        `shingles_of` gives a candidate's shingles when the estimate is too close to call."""
+        estimates = keys.signature.similarities([candidate.signature for candidate in candidates])
         best_cluster, best = None, 0.0
-        candidates = store.near_duplicate_candidates(sig.bands(), exclude or 0, self.MAX_CANDIDATES)
-        estimates = sig.similarities([raw for _, _, raw, _ in candidates])
-        for (other_id, cluster, _, fingerprint), similarity in zip(candidates, estimates):
+        for candidate, similarity in zip(candidates, estimates):
             if similarity < self.threshold - self.ESTIMATE_MARGIN:
                 continue
-            if similarity < self.threshold + self.ESTIMATE_MARGIN:  # too close to call on the estimate
-                similarity = jaccard(keys.shingles, self._shingles_of(store, other_id, fingerprint))
+            if similarity < self.threshold + self.ESTIMATE_MARGIN:
+                similarity = jaccard(keys.shingles, shingles_of(candidate))
             if similarity >= self.threshold and similarity > best:
-                best_cluster, best = cluster, similarity
-        return best_cluster, best
-
-    def record(self, store: "Store", item_id: int, keys: TextKeys) -> None:
-        """Store the item's signature and bands, so later items can find it."""
-        store.save_signature(item_id, keys.signature)
-        self._remember(item_id, keys.fingerprint, keys.shingles)  # retellings tend to follow soon
+                best_cluster, best = candidate.cluster, similarity
+        return Decision(best_cluster, best)
 
 
-def jaccard(a: "np.ndarray", b: "np.ndarray") -> float:
-    """Exact Jaccard similarity of two sorted arrays of distinct shingle hashes."""
-    positions = np.searchsorted(b, a)
-    positions[positions == len(b)] = 0
-    shared = int(np.count_nonzero(b[positions] == a))
-    union = len(a) + len(b) - shared
-    return shared / union if union else 0.0
+class ShingleCache:
+    """Shingles of stored items, kept for the candidates that recur (retellings tend to follow soon)."""
+
+    SIZE = 4000  # about 5 KB each
+
+    def __init__(self, body_of: Callable[[int], str]):
+        self._body_of = body_of
+        self._recent: dict[tuple[int, str], np.ndarray] = {}
+
+    def of(self, candidate: Candidate) -> np.ndarray:
+        cached = self._recent.get((candidate.item_id, candidate.fingerprint))
+        if cached is None:
+            cached = shingle_hashes(word_bytes(self._body_of(candidate.item_id)))
+            self.remember(candidate.item_id, candidate.fingerprint, cached)
+        return cached
+
+    def remember(self, item_id: int, fingerprint: str, shingles: np.ndarray) -> None:
+        if len(self._recent) >= self.SIZE:
+            self._recent.pop(next(iter(self._recent)))
+        self._recent[(item_id, fingerprint)] = shingles

@@ -12,7 +12,6 @@ import json
 import re
 from datetime import date, datetime
 from typing import Any
-from urllib.parse import quote, urlsplit
 
 import yaml
 from bs4 import BeautifulSoup
@@ -31,6 +30,7 @@ from digest.text import (
     strip_controls,
     trim,
 )
+from digest.urls import is_web_url, site_of, web_url
 
 TITLE_LIMIT = 110
 _FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)
@@ -65,16 +65,6 @@ def extract(document: Document) -> Extracted:
     if not extracted.title or not extracted.body:
         raise DocumentError("no article text found")
     return extracted
-
-
-def web_url(url: str | None) -> str | None:
-    """Only http(s) URLs are kept: anything else (javascript:, file:, data:) never reaches a link."""
-    if not url:
-        return None
-    url = url.strip()
-    if not re.match(r"^https?://[^\s/]+", url, re.I):
-        return None
-    return quote(url, safe=":/?#[]@!$&()*+,;=%~-._")  # <, >, quotes and spaces percent-encoded
 
 
 # --- text documents ----------------------------------------------------------------------
@@ -300,15 +290,11 @@ def _canonical_link(soup: BeautifulSoup, fetched: str | None) -> str | None:
     """The page's rel=canonical, trusted only on the same site as the page it came from."""
     link = soup.find("link", rel="canonical")
     href = link.get("href") if link else None
-    if not isinstance(href, str) or not href.startswith(("http://", "https://")):
+    if not isinstance(href, str) or not is_web_url(href):
         return None
-    if fetched and _site(href) != _site(fetched):
+    if fetched and site_of(href) != site_of(fetched):
         return None
     return href
-
-
-def _site(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
 def _html_published(soup: BeautifulSoup, lines: list[str]) -> datetime | date | None:

@@ -4,54 +4,59 @@ editions (`feeds/editions.xml`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from digest.classify import Taxonomy
+from digest.areas import area_slug
 from digest.config import Config
-from digest.extract import web_url
-from digest.gazetteer import area_slug
-from digest.models import utc_now
+from digest.models import Item, stories, utc_now
+from digest.records import EditionRecord
 from digest.render import atomic_write
-from digest.report import week_label
-from digest.store import Store
 from digest.text import strip_controls
+from digest.topics import Taxonomy
+from digest.urls import edition_page, is_web_url
+from digest.weeks import date_range, week_label
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-          "October", "November", "December")
 _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # topic ids and area slugs that make safe file names
 _SUBFOLDERS = ("topics", "areas")
 
 
-def item_guid(item: dict[str, Any]) -> tuple[str, bool]:
+class StoredItems(Protocol):
+    def items(self, *, relevant_only: bool = False, limit: int | None = None, newest_first: bool = False,
+              topic: str | None = None, area: str | None = None) -> Iterable[Item]: ...
+
+    def relevant_areas(self) -> list[str]: ...
+
+
+def item_guid(item: Item) -> tuple[str, bool]:
     """A GUID that never changes for an item: its URL when it has one, else a URN from its key."""
-    if item.get("canonical_url"):
-        return item["canonical_url"], True
-    return "urn:digest:item:" + hashlib.sha1(item["key"].encode("utf-8")).hexdigest(), False
+    if item.canonical_url:
+        return item.canonical_url, True
+    return "urn:digest:item:" + hashlib.sha1(item.key.encode("utf-8")).hexdigest(), False
 
 
-def item_link(config: Config, item: dict[str, Any]) -> str:
+def item_link(config: Config, item: Item) -> str:
     """The original article, or the item's place in its weekly edition when there is no URL."""
-    if web_url(item.get("url")):
-        return item["url"]
-    week = week_label(datetime.fromisoformat(item["first_seen"]), config.tz)
-    return f"{config.site.base_url}digests/{week}.html#item-{item['id']}"
+    if item.url and is_web_url(item.url):
+        return item.url
+    return f"{edition_page(config.site.base_url, week_label(item.first_seen, config.tz))}#item-{item.id}"
 
 
-def item_date(config: Config, item: dict[str, Any]) -> datetime:
-    if item.get("published_time"):
-        return datetime.fromisoformat(item["published_time"])
-    if item.get("published"):
-        return datetime.combine(datetime.fromisoformat(item["published"]).date(), time(0), tzinfo=config.tz)
-    return datetime.fromisoformat(item["first_seen"])
+def item_date(config: Config, item: Item) -> datetime:
+    if item.published_time:
+        return item.published_time
+    if item.published:
+        return datetime.combine(item.published, time(0), tzinfo=config.tz)
+    return item.first_seen
 
 
 def set_links(fg: FeedGenerator, base: str, self_path: str) -> None:
@@ -75,28 +80,28 @@ def new_feed(config: Config, title: str, self_path: str, atom_path: str | None =
     return fg
 
 
-def item_entry(config: Config, item: dict[str, Any], taxonomy: Taxonomy) -> FeedEntry:
+def item_entry(config: Config, item: Item, taxonomy: Taxonomy) -> FeedEntry:
     base = config.site.base_url
     entry = FeedEntry()
     guid, permalink = item_guid(item)
     entry.id(guid)
     entry.guid(guid, permalink=permalink)
-    entry.title(strip_controls(item["title"]))
+    entry.title(strip_controls(item.title))
     entry.link(href=item_link(config, item))
-    entry.description(strip_controls(item["summary"] or item["title"]))
+    entry.description(strip_controls(item.summary or item.title))
     entry.published(item_date(config, item))
-    entry.updated(datetime.fromisoformat(item["updated_at"]))
-    if item.get("org"):
-        entry.author({"name": strip_controls(item["org"])})
-    for topic in item["topics"]:
+    entry.updated(item.updated_at)
+    if item.org:
+        entry.author({"name": strip_controls(item.org)})
+    for topic in item.topics:
         entry.category(term=topic, label=strip_controls(taxonomy.label(topic)), scheme=base + "topics")
-    if item.get("area"):
-        entry.category(term=item["area"], label=item["area"], scheme=base + "areas")
+    if item.area:
+        entry.category(term=item.area, label=item.area, scheme=base + "areas")
     return entry
 
 
-def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, title: str, rss_path: str,
-               atom_path: str | None = None, cache: dict[tuple, FeedEntry] | None = None) -> FeedGenerator:
+def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str, rss_path: str,
+               atom_path: str | None = None, cache: dict[tuple[int, str], FeedEntry] | None = None) -> FeedGenerator:
     """A feed of these items whose self link is `rss_path` (call `set_links` before writing Atom).
 
     `cache` shares entries between the feeds of one build: an item is in several of them.
@@ -104,99 +109,86 @@ def build_feed(config: Config, items: list[dict[str, Any]], taxonomy: Taxonomy, 
     fg = new_feed(config, title, rss_path, atom_path)
     cache = {} if cache is None else cache
     for item in items:
-        key = (item["id"], item["summary"])  # a cluster lead's summary names the other publishers
+        key = (item.id, item.summary)  # a cluster lead's summary names the other publishers
         if key not in cache:
             cache[key] = item_entry(config, item, taxonomy)
         fg.add_entry(cache[key], order="append")
     return fg
 
 
-def one_per_cluster(items: list[dict[str, Any]], limit: int) -> list[dict[str, Any]]:
+def one_per_cluster(items: list[Item], limit: int) -> list[Item]:
     """Newest stories first, each cluster once as its first-found member, the others noted in its summary."""
-    clusters: dict[int, list[dict[str, Any]]] = {}
-    for item in sorted(items, key=lambda i: (i["first_seen"], i["id"])):
-        clusters.setdefault(item["cluster"] or item["id"], []).append(item)
     leads = []
-    for lead, *others in clusters.values():
+    for lead, *others in stories(items):
         if others:
-            names = ", ".join(dict.fromkeys(o["org"] or o["source"] for o in others))
-            lead = {**lead, "summary": f"{lead['summary']} (Also published by {names}.)"}
+            names = ", ".join(dict.fromkeys(other.publisher for other in others))
+            lead = dataclasses.replace(lead, summary=f"{lead.summary} (Also published by {names}.)")
         leads.append(lead)
-    leads.sort(key=lambda i: (i["first_seen"], i["id"]), reverse=True)
+    leads.sort(key=lambda i: (i.first_seen, i.id), reverse=True)
     return leads[:limit]
 
 
 @dataclass
 class Recent:
     """The latest relevant items in one query; topic and area feeds are cut from them when they hold enough."""
-    items: list[dict[str, Any]]
+
+    items: list[Item]
     complete: bool  # every relevant item in the store
-    entries: dict[tuple, FeedEntry] = field(default_factory=dict)
-    groups: dict[tuple, list[dict[str, Any]]] = field(default_factory=dict)
+    entries: dict[tuple[int, str], FeedEntry] = field(default_factory=dict)
+    groups: dict[tuple[str | None, str | None], list[Item]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for item in self.items:  # newest first in every group too
             self.groups.setdefault((None, None), []).append(item)
-            for topic in item["topics"]:
+            for topic in item.topics:
                 self.groups.setdefault((topic, None), []).append(item)
-            if item.get("area"):
-                self.groups.setdefault((None, item["area"]), []).append(item)
+            if item.area:
+                self.groups.setdefault((None, item.area), []).append(item)
 
     @classmethod
-    def load(cls, config: Config, store: Store) -> Recent:
+    def load(cls, config: Config, archive: StoredItems) -> Recent:
         size = config.feeds.items * 30
-        items = list(store.items(relevant_only=True, newest_first=True, limit=size))
+        items = list(archive.items(relevant_only=True, newest_first=True, limit=size))
         return cls(items, len(items) < size)
 
 
-def latest(config: Config, store: Store, recent: Recent, topic: str | None = None,
-           area: str | None = None) -> list[dict[str, Any]]:
+def latest(config: Config, archive: StoredItems | None, recent: Recent, topic: str | None = None,
+           area: str | None = None) -> list[Item]:
     """The latest `feeds.items` relevant stories (optionally of one topic or area), one per cluster.
 
-    The same items as `store.items(..., limit=need)`: the recent items are a prefix of that order.
+    The same items as `archive.items(..., limit=need)`: the recent items are a prefix of that order.
     """
     need = config.feeds.items * 3
     rows = recent.groups.get((topic, area), [])
-    if len(rows) < need and not recent.complete:
-        rows = list(store.items(relevant_only=True, newest_first=True, limit=need, topic=topic, area=area))
+    if len(rows) < need and not recent.complete and archive is not None:
+        rows = list(archive.items(relevant_only=True, newest_first=True, limit=need, topic=topic, area=area))
     return one_per_cluster(rows[:need], config.feeds.items)
 
 
-def relevant_areas(store: Store, recent: Recent) -> list[str]:
+def relevant_areas(archive: StoredItems, recent: Recent) -> list[str]:
     if recent.complete:
-        return sorted({item["area"] for item in recent.items if item["area"]})
-    return store.relevant_areas()
+        return sorted({item.area for item in recent.items if item.area})
+    return archive.relevant_areas()
 
 
-def edition_span(edition: dict[str, Any]) -> str:
-    """"16–22 November 2026", "30 November – 6 December 2026", "29 December 2025 – 4 January 2026"."""
-    start, end = date.fromisoformat(edition["start"][:10]), date.fromisoformat(edition["end"][:10])
-    last = f"{end.day} {MONTHS[end.month - 1]} {end.year}"
-    if (start.year, start.month) == (end.year, end.month):
-        return f"{start.day}–{last}"
-    first = f"{start.day} {MONTHS[start.month - 1]}" + ("" if start.year == end.year else f" {start.year}")
-    return f"{first} – {last}"
-
-
-def edition_title(edition: dict[str, Any]) -> str:
+def edition_title(edition: EditionRecord) -> str:
     """"Week 2026-W47: 16–22 November 2026 (12 items)"."""
-    count = edition["item_count"] or 0
-    return f"Week {edition['week']}: {edition_span(edition)} ({count} item{'' if count == 1 else 's'})"
+    count = edition.item_count
+    return f"Week {edition.week}: {date_range(edition.start, edition.end)} ({count} item{'' if count == 1 else 's'})"
 
 
-def build_editions_feed(config: Config, editions: Iterable[dict[str, Any]]) -> FeedGenerator:
+def build_editions_feed(config: Config, editions: Iterable[EditionRecord]) -> FeedGenerator:
     fg = new_feed(config, f"{config.site.title} – weekly editions", "feeds/editions.xml")
-    for edition in editions:  # store.editions() is newest first
+    for edition in editions:  # newest first
         entry = fg.add_entry(order="append")
-        guid = f"urn:digest:edition:{edition['week']}"
+        guid = f"urn:digest:edition:{edition.week}"
         entry.id(guid)
         entry.guid(guid, permalink=False)
         entry.title(edition_title(edition))
-        entry.link(href=f"{config.site.base_url}digests/{edition['week']}.html")
-        entry.description(f"The weekly digest of serious violence news for {edition_span(edition)}.")
-        built = datetime.fromisoformat(edition["built_at"])
-        entry.published(built)
-        entry.updated(built)
+        entry.link(href=edition_page(config.site.base_url, edition.week))
+        entry.description(f"The weekly digest of serious violence news for {date_range(edition.start, edition.end)}.")
+        entry.published(edition.built_at)
+        entry.updated(edition.built_at)
     return fg
 
 
@@ -206,8 +198,8 @@ def write_rss(config: Config, fg: FeedGenerator, path: str) -> Path:
     return target
 
 
-def write_main(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent) -> list[Path]:
-    fg = build_feed(config, latest(config, store, recent), taxonomy, config.site.title, "feed.xml", "feed.atom",
+def write_main(config: Config, archive: StoredItems, taxonomy: Taxonomy, recent: Recent) -> list[Path]:
+    fg = build_feed(config, latest(config, archive, recent), taxonomy, config.site.title, "feed.xml", "feed.atom",
                     recent.entries)
     rss = write_rss(config, fg, "feed.xml")
     set_links(fg, config.site.base_url, "feed.atom")
@@ -216,10 +208,10 @@ def write_main(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent)
     return [rss, atom]
 
 
-def write_selection(config: Config, store: Store, taxonomy: Taxonomy, recent: Recent, path: str, name: str,
-                    scheme: str, term: str, **where: str) -> Path:
+def write_selection(config: Config, archive: StoredItems, taxonomy: Taxonomy, recent: Recent, path: str, name: str,
+                    scheme: str, term: str, topic: str | None = None, area: str | None = None) -> Path:
     """A topic's or an area's feed: its latest stories, the channel titled and categorised by it."""
-    items = latest(config, store, recent, **where)
+    items = latest(config, archive, recent, topic=topic, area=area)
     fg = build_feed(config, items, taxonomy, f"{config.site.title} – {name}", path, cache=recent.entries)
     fg.category(term=term, label=strip_controls(name), scheme=config.site.base_url + scheme)
     return write_rss(config, fg, path)
@@ -237,17 +229,17 @@ def remove_stale(config: Config, keep: list[Path]) -> None:
                 path.unlink()
 
 
-def write_feeds(config: Config, store: Store, taxonomy: Taxonomy) -> list[Path]:
+def write_feeds(config: Config, archive: StoredItems, taxonomy: Taxonomy, editions: list[EditionRecord]) -> list[Path]:
     """Write every feed; remove topic and area feeds no longer written; return the paths written."""
-    recent = Recent.load(config, store)
-    written = write_main(config, store, taxonomy, recent)
+    recent = Recent.load(config, archive)
+    written = write_main(config, archive, taxonomy, recent)
     for topic in filter(_FEED_NAME.fullmatch, taxonomy.topics):
-        written.append(write_selection(config, store, taxonomy, recent, f"feeds/topics/{topic}.xml",
+        written.append(write_selection(config, archive, taxonomy, recent, f"feeds/topics/{topic}.xml",
                                        taxonomy.label(topic), "topics", topic, topic=topic))
-    for area in relevant_areas(store, recent):
+    for area in relevant_areas(archive, recent):
         if _FEED_NAME.fullmatch(area_slug(area)):
-            written.append(write_selection(config, store, taxonomy, recent, f"feeds/areas/{area_slug(area)}.xml",
+            written.append(write_selection(config, archive, taxonomy, recent, f"feeds/areas/{area_slug(area)}.xml",
                                            area, "areas", area, area=area))
-    written.append(write_rss(config, build_editions_feed(config, store.editions()), "feeds/editions.xml"))
+    written.append(write_rss(config, build_editions_feed(config, editions), "feeds/editions.xml"))
     remove_stale(config, written)
     return written

@@ -7,6 +7,9 @@
 - connect/read timeouts, a response size cap read as a stream, http/https only,
   redirects followed by hand within a limit, content types checked;
 - every request recorded in the fetch log.
+
+The fetcher writes nothing itself: it reads validators from, and reports each request to,
+the HTTP cache it is given (the ingest's writer stores what it reports).
 """
 
 from __future__ import annotations
@@ -17,14 +20,17 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
-from digest.config import Config
+from digest.config import Fetch
 from digest.errors import DigestError
-from digest.store import Store
+from digest.models import utc_now
+from digest.records import FetchRecord
+from digest.urls import is_web_url
 
 log = logging.getLogger("digest.fetch")
 
@@ -57,6 +63,13 @@ class Response:
         return self.status == 304
 
 
+class HttpCache(Protocol):
+    """Where the fetcher finds the validators to send, and reports every request it makes."""
+
+    def validators(self, url: str) -> tuple[str | None, str | None] | None: ...
+    def record(self, fetch: FetchRecord) -> None: ...
+
+
 class _Retry(Exception):
     def __init__(self, reason: str, status: int | None = None, wait: float | None = None):
         super().__init__(reason)
@@ -66,8 +79,9 @@ class _Retry(Exception):
 class Fetcher:
     """Thread-safe: sources running in parallel share one Fetcher."""
 
-    def __init__(self, config: Config):
-        self.settings = config.fetch
+    def __init__(self, settings: Fetch, cache: HttpCache):
+        self.settings = settings
+        self.cache = cache
         self.user_agent = f"{self.settings.user_agent} (+{self.settings.contact})"
         self.robots_agent = self.settings.user_agent.split("/")[0].split()[0] or "digest"
         timeout = self.settings.timeout
@@ -86,12 +100,11 @@ class Fetcher:
 
     # --- public -----------------------------------------------------------------------------
 
-    def get(self, url: str, *, source: str, store: Store, accept: tuple[str, ...] = ("html",),
-            conditional: bool = True, remember: bool = True) -> Response:
+    def get(self, url: str, *, source: str, accept: tuple[str, ...] = ("html",), conditional: bool = True) -> Response:
         """GET a URL politely; raises FetchError with the reason when it cannot be had.
 
-        conditional: send the stored ETag/Last-Modified; remember: store the new ones now
-        (a source that must first process the page passes False and saves them itself).
+        conditional: send the stored ETag/Last-Modified. A source remembers the new ones
+        itself, once it has processed what the response led to.
         """
         seen: list[str] = []
         current = url
@@ -102,10 +115,10 @@ class Fetcher:
             if len(seen) > self.settings.max_redirects:
                 raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
             seen.append(current)
-            if self.settings.respect_robots and not self._allowed(current, source, store):
+            if self.settings.respect_robots and not self._allowed(current, source):
                 raise FetchError(current, "disallowed by robots.txt; not fetched")
-            validators = store.http_validators(current) if conditional else None
-            response = self._request(current, source, store, validators, accept)
+            validators = self.cache.validators(current) if conditional else None
+            response = self._request(current, source, validators, accept)
             if response.status in (301, 302, 303, 307, 308):
                 location = response.headers.get("location")
                 if not location:
@@ -120,13 +133,11 @@ class Fetcher:
             return response
         if response.status >= 400:
             raise FetchError(current, f"HTTP {response.status}", response.status)
-        if conditional and remember:
-            store.save_http_validators(current, response.headers.get("etag"), response.headers.get("last-modified"))
         return response
 
     # --- one URL, with retries ---------------------------------------------------------------------
 
-    def _request(self, url: str, source: str, store: Store, validators: tuple[str | None, str | None] | None,
+    def _request(self, url: str, source: str, validators: tuple[str | None, str | None] | None,
                  accept: tuple[str, ...]) -> Response:
         host = urlsplit(url).netloc.lower()
         headers = {}
@@ -141,7 +152,7 @@ class Fetcher:
             for attempt in range(attempts):
                 self._wait_turn(host)
                 try:
-                    return self._attempt(url, source, store, headers, accept)
+                    return self._attempt(url, source, headers, accept)
                 except _Retry as retry:
                     if attempt + 1 >= attempts:
                         raise FetchError(url, f"{retry.reason} (gave up after {attempts} attempts)", retry.status) from None
@@ -153,7 +164,7 @@ class Fetcher:
                     time.sleep(wait)
         raise AssertionError("unreachable")
 
-    def _attempt(self, url: str, source: str, store: Store, headers: dict[str, str], accept: tuple[str, ...]) -> Response:
+    def _attempt(self, url: str, source: str, headers: dict[str, str], accept: tuple[str, ...]) -> Response:
         started = time.monotonic()
         status: int | None = None
         size = 0
@@ -196,7 +207,8 @@ class Fetcher:
             error = f"request failed ({exc})"
             raise FetchError(url, error) from None
         finally:
-            store.log_fetch(source, url, status, size, int((time.monotonic() - started) * 1000), error)
+            self.cache.record(FetchRecord(source, url, status, size, int((time.monotonic() - started) * 1000), error,
+                                          utc_now()))
 
     def _read_capped(self, raw: httpx.Response) -> bytes:
         """The body, stopped at max_bytes, and at a deadline so a server dripping bytes cannot hold us."""
@@ -229,28 +241,28 @@ class Fetcher:
             time.sleep(delay)
         self._next_request[host] = time.monotonic() + self.settings.per_host_delay
 
-    def _allowed(self, url: str, source: str, store: Store) -> bool:
+    def _allowed(self, url: str, source: str) -> bool:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc.lower()}"
         with self._host_lock("robots:" + origin):
             parser = self._robots.get(origin)
             if parser is None:
-                parser = self._load_robots(origin, source, store)
+                parser = self._load_robots(origin, source)
                 self._robots[origin] = parser
         return parser.can_fetch(self.robots_agent, url)
 
-    def _load_robots(self, origin: str, source: str, store: Store) -> RobotFileParser:
+    def _load_robots(self, origin: str, source: str) -> RobotFileParser:
         parser = RobotFileParser()
         robots_url = origin + "/robots.txt"
         try:
-            response = self._request(robots_url, source, store, None, ("text", "html"))
+            response = self._request(robots_url, source, None, ("text", "html"))
             for _ in range(5):  # robots.txt may redirect (http to https, to www): follow it (RFC 9309)
                 location = response.headers.get("location")
                 if response.status not in (301, 302, 303, 307, 308) or not location:
                     break
                 robots_url = urljoin(robots_url, location)
                 _check_scheme(robots_url)
-                response = self._request(robots_url, source, store, None, ("text", "html"))
+                response = self._request(robots_url, source, None, ("text", "html"))
         except FetchError as exc:
             if exc.status and exc.status >= 500:
                 parser.disallow_all = True  # a server error on robots.txt means "not now"
@@ -271,9 +283,10 @@ def _check_scheme(url: str) -> None:
         parts.port  # noqa: B018 - raises ValueError for a malformed host or port
     except ValueError as exc:
         raise FetchError(url, f"not a usable URL ({exc})") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        raise FetchError(url, f"only http and https URLs are fetched, not {scheme or 'a relative URL'}")
+    if not is_web_url(url):
+        what = f"{parts.scheme.lower()}: without a host" if parts.scheme.lower() in ("http", "https") else (
+            parts.scheme.lower() or "a relative URL")
+        raise FetchError(url, f"only http and https URLs are fetched, not {what}")
 
 
 def _check_media_type(url: str, media_type: str, accept: tuple[str, ...]) -> None:

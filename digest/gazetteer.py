@@ -1,4 +1,4 @@
-"""Police force areas and the places in them (digest/data/gazetteer.yaml).
+"""Finding the places of police force areas in text (digest/data/gazetteer.yaml, via digest.areas).
 
 Place names are matched case-sensitively on word boundaries, longest name first,
 so "Bury St Edmunds" is Suffolk before "Bury" is considered. Names flagged
@@ -10,12 +10,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from digest.areas import Area, load_areas
 from digest.phrases import OTHER_WHITESPACE, PhraseFinder, Positions, Words, replace_chars, shorten
 
 NAME_WEIGHT = 2.0
@@ -32,69 +28,6 @@ _PRECEDING_WORD = re.compile(r"\b([A-Z][a-z]+|PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|
 _MONTH_CONTEXT_BEFORE = re.compile(r"(\b\d{1,2}(st|nd|rd|th)?|\b(last|next|early|late|mid|since|until|till|by|before|after|during|throughout|of|in early|in late|end of|start of|beginning of))[\s-]*$", re.I)
 _MONTH_CONTEXT_AFTER = re.compile(r"^\s*(\d{1,4}\b|,?\s*\d{4}\b|this year|last year|next year)", re.I)
 _MONTHS = frozenset({"March", "May", "June", "August"})
-
-
-@dataclass(frozen=True)
-class Area:
-    name: str
-    slug: str
-    force: str
-    commissioner: str | None
-    domains: tuple[str, ...]
-    names: tuple[str, ...]
-    places: tuple[str, ...]
-    ambiguous: frozenset[str]
-
-
-@lru_cache(maxsize=1)
-def load_areas() -> tuple[Area, ...]:
-    raw = yaml.safe_load(resources.files("digest.data").joinpath("gazetteer.yaml").read_text(encoding="utf-8"))
-    return tuple(
-        Area(
-            name=entry["name"], slug=entry["slug"], force=entry["force"],
-            commissioner=entry.get("commissioner"),
-            domains=tuple(d.lower() for d in entry.get("domains") or ()),
-            names=tuple(entry.get("names") or ()), places=tuple(entry.get("places") or ()),
-            ambiguous=frozenset(entry.get("ambiguous") or ()),
-        )
-        for entry in raw["areas"]
-    )
-
-
-@lru_cache(maxsize=1)
-def area_names() -> frozenset[str]:
-    return frozenset(area.name for area in load_areas())
-
-
-def area_by_name(name: str | None) -> Area | None:
-    return next((area for area in load_areas() if area.name == name), None)
-
-
-def area_slug(name: str) -> str:
-    area = area_by_name(name)
-    return area.slug if area else re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-@lru_cache(maxsize=1)
-def _areas_by_domain() -> dict[str, tuple[int, Area]]:
-    """Domain -> (place in load_areas(), area) of the first area listing it."""
-    by_domain: dict[str, tuple[int, Area]] = {}
-    for index, area in enumerate(load_areas()):
-        for domain in area.domains:
-            by_domain.setdefault(domain, (index, area))
-    return by_domain
-
-
-def area_for_host(host: str | None) -> Area | None:
-    """The area whose force, commissioner or VRU site this host belongs to: the first area
-    listing the host itself or a domain the host is under (ends with "." + domain)."""
-    if not host:
-        return None
-    host = host.lower().removeprefix("www.")
-    by_domain = _areas_by_domain()
-    domains = [host] + [host[index + 1:] for index, char in enumerate(host) if char == "."]
-    listed = [by_domain[domain] for domain in domains if domain in by_domain]
-    return min(listed, key=lambda entry: entry[0])[1] if listed else None
 
 
 def _reads_as_month(text: str, start: int, end: int) -> bool:

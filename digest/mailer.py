@@ -1,6 +1,6 @@
 """Email delivery: one multipart/alternative message per recipient per edition, through a ledger.
 
-The ledger (store: deliveries, delivered_items) makes `send` idempotent per item: a
+The ledger (digest.store.ledger: deliveries, delivered_items) makes `send` idempotent per item: a
 recipient gets each item once; the first send of an edition always goes out (a quiet week
 says so); a later send with nothing new sends nothing. Temporary failures (4xx, refused
 connections, timeouts) are retried on the next send; permanent ones (5xx) are recorded and
@@ -18,15 +18,18 @@ import ssl
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
+from typing import Protocol
 
 import css_inline
 
 from digest.config import Config, Recipient
+from digest.edition import Edition, Entry
 from digest.errors import DigestError
 from digest.models import utc_now
-from digest.render import atomic_write, environment
-from digest.report import Edition, Entry, Group, counts, figure_totals
-from digest.store import Store
+from digest.records import Delivery
+from digest.render import atomic_write, render_edition
+from digest.urls import is_web_url
+from digest.weeks import date_range
 
 log = logging.getLogger("digest.mailer")
 _INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=False, load_remote_stylesheets=False)
@@ -50,7 +53,16 @@ class Outcome:
         return f"{self.recipient}: {text}"
 
 
-class Delivery(Exception):
+class Ledger(Protocol):
+    """The delivery ledger: what each recipient was sent."""
+
+    def delivery(self, week: str, recipient: str) -> Delivery | None: ...
+    def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]: ...
+    def record(self, week: str, recipient: str, status: str, message_id: str | None, item_count: int,
+               error: str | None, item_ids: list[int]) -> None: ...
+
+
+class DeliveryFailed(Exception):
     """An SMTP failure for one recipient: temporary or permanent."""
 
     def __init__(self, permanent: bool, detail: str):
@@ -58,7 +70,7 @@ class Delivery(Exception):
         self.permanent, self.detail = permanent, detail
 
 
-def send_edition(config: Config, store: Store, edition: Edition, dry_run: bool = False) -> list[Outcome]:
+def send_edition(config: Config, ledger: Ledger, edition: Edition, dry_run: bool = False) -> list[Outcome]:
     """Email (or write to the outbox) the edition for every recipient, per the ledger."""
     recipients = config.email.recipients
     if not recipients:
@@ -68,7 +80,7 @@ def send_edition(config: Config, store: Store, edition: Edition, dry_run: bool =
     outcomes = []
     try:
         for recipient in recipients:
-            outcomes.append(_deliver(config, store, edition, recipient, smtp))
+            outcomes.append(_deliver(config, ledger, edition, recipient, smtp))
     finally:
         if smtp:
             smtp.close()
@@ -77,19 +89,21 @@ def send_edition(config: Config, store: Store, edition: Edition, dry_run: bool =
     return outcomes
 
 
-def _deliver(config: Config, store: Store, edition: Edition, recipient: Recipient, smtp: SmtpSession | None) -> Outcome:
+def _deliver(config: Config, ledger: Ledger, edition: Edition, recipient: Recipient,
+             smtp: SmtpSession | None) -> Outcome:
     address = recipient.address
     mine = for_recipient(edition, recipient)
-    previous = store.delivery(edition.week, address)
-    if smtp and previous and previous["status"] == "failed":
-        return Outcome(address, "skipped", detail=f"an earlier attempt failed permanently ({previous['error']})")
-    entries = _all_entries(mine)
-    delivered = store.delivered_items(address, [e.id for e in entries])
+    previous = ledger.delivery(edition.week, address)
+    if smtp and previous and previous.status == "failed":
+        return Outcome(address, "skipped", detail=f"an earlier attempt failed permanently ({previous.error})")
+    entries = mine.all_entries()
+    delivered = ledger.delivered_items(address, [e.id for e in entries])
     fresh = [e for e in entries if e.id not in delivered]
-    already_sent = bool(previous and previous["sent_at"])
+    already_sent = bool(previous and previous.sent_at)
     if already_sent and not fresh:
         return Outcome(address, "nothing-new")
-    mine = _only(mine, {e.id for e in fresh})
+    fresh_ids = {e.id for e in fresh}
+    mine = mine.filtered(lambda entry: entry.id in fresh_ids)
     message = build_message(config, mine, address)
     if smtp is None:
         path = config.output_dir / "outbox" / f"{edition.week}-{_safe(address)}.eml"
@@ -97,12 +111,12 @@ def _deliver(config: Config, store: Store, edition: Edition, recipient: Recipien
         return Outcome(address, "written", len(fresh), str(path))
     try:
         smtp.send(message, address)
-    except Delivery as failure:
-        store.record_delivery(edition.week, address, "failed" if failure.permanent else "retry",
-                              message["Message-ID"], len(fresh), failure.detail, item_ids=[])
+    except DeliveryFailed as failure:
+        ledger.record(edition.week, address, "failed" if failure.permanent else "retry",
+                      message["Message-ID"], len(fresh), failure.detail, item_ids=[])
         return Outcome(address, "failed" if failure.permanent else "retry", detail=failure.detail)
-    store.record_delivery(edition.week, address, "sent", message["Message-ID"], len(fresh), None,
-                          item_ids=[e.id for e in fresh])
+    ledger.record(edition.week, address, "sent", message["Message-ID"], len(fresh), None,
+                  item_ids=[e.id for e in fresh])
     return Outcome(address, "sent", len(fresh))
 
 
@@ -115,32 +129,9 @@ def _wanted(entry: Entry, recipient: Recipient) -> bool:
     return not recipient.topics or any(t["id"] in recipient.topics for t in entry.topics)
 
 
-def _all_entries(edition: Edition) -> list[Entry]:
-    return [e for g in edition.groups for e in g.entries] + edition.older + edition.followups
-
-
 def for_recipient(edition: Edition, recipient: Recipient) -> Edition:
     """The edition with only the items this recipient's area and topic filters let through."""
-    return _filtered(edition, lambda entry: _wanted(entry, recipient))
-
-
-def _only(edition: Edition, ids: set[int]) -> Edition:
-    return _filtered(edition, lambda entry: entry.id in ids)
-
-
-def _filtered(edition: Edition, keep) -> Edition:  # type: ignore[no-untyped-def]
-    """The edition with only the entries `keep` accepts; counts and totals recomputed from them."""
-    groups = [Group(g.key, g.label, [e for e in g.entries if keep(e)]) for g in edition.groups]
-    groups = [g for g in groups if g.entries]
-    fresh = [e for g in groups for e in g.entries]
-    previous = [e for e in edition.previous_entries if keep(e)]
-    return dataclasses.replace(
-        edition, groups=groups, older=[e for e in edition.older if keep(e)],
-        followups=[e for e in edition.followups if keep(e)], previous_entries=previous,
-        counts_by_area=counts([e.area or "Area not known" for e in fresh], [e.area or "Area not known" for e in previous]),
-        counts_by_topic=counts([t["label"] for e in fresh for t in e.topics], [t["label"] for e in previous for t in e.topics]),
-        figure_totals=figure_totals(fresh),
-    )
+    return edition.filtered(lambda entry: _wanted(entry, recipient))
 
 
 # --- the message -------------------------------------------------------------------------------
@@ -151,19 +142,17 @@ def build_message(config: Config, edition: Edition, address: str) -> EmailMessag
     mail_edition = dataclasses.replace(
         edition, email=True, page_base=f"{base}digests/", index_url=f"{base}index.html", feed_url=f"{base}feed.xml",
     )
-    env = environment()
-    context = {"site": config.site, "edition": mail_edition, "email": True}
-    text = env.get_template("edition.txt.j2").render(context)
-    html = _INLINER.inline(env.get_template("edition.html.j2").render(context))
+    html, text = render_edition(config.site, mail_edition, email=True)
+    html = _INLINER.inline(html)
     message = EmailMessage()
     message["From"] = config.email.from_
     message["To"] = address
     message["Date"] = format_datetime(utc_now())
     message["Message-ID"] = make_msgid(idstring=edition.week, domain=_domain(config.email.from_))
-    message["Subject"] = _one_line(f"{config.site.title}: week {edition.week} ({_date_range(edition)})")
+    message["Subject"] = _one_line(f"{config.site.title}: week {edition.week} ({date_range(edition.start, edition.end)})")
     if config.email.unsubscribe:
         target = config.email.unsubscribe
-        if target.startswith(("http://", "https://")):
+        if is_web_url(target):
             message["List-Unsubscribe"] = f"<{target}>"
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         else:
@@ -171,13 +160,6 @@ def build_message(config: Config, edition: Edition, address: str) -> EmailMessag
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
-
-
-def _date_range(edition: Edition) -> str:
-    start, end = edition.start, edition.end
-    if start.month == end.month:
-        return f"{start.day}–{end.day} {end.strftime('%B %Y')}"
-    return f"{start.day} {start.strftime('%B')} – {end.day} {end.strftime('%B %Y')}"
 
 
 def _one_line(value: str) -> str:
@@ -228,14 +210,14 @@ class SmtpSession:
             self.connection.send_message(message, self.config.email.from_, [address])
         except smtplib.SMTPRecipientsRefused as exc:
             code, reply = next(iter(exc.recipients.values()))
-            raise Delivery(code >= 500, f"{code} {_reply(reply)}") from None
+            raise DeliveryFailed(code >= 500, f"{code} {_reply(reply)}") from None
         except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError, smtplib.SMTPAuthenticationError) as exc:
             self.close()
-            raise Delivery(exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPAuthenticationError),
+            raise DeliveryFailed(exc.smtp_code >= 500 and not isinstance(exc, smtplib.SMTPAuthenticationError),
                            f"{exc.smtp_code} {_reply(exc.smtp_error)}") from None
         except (smtplib.SMTPException, OSError) as exc:  # refused, dropped, timed out, TLS failure
             self.close()
-            raise Delivery(False, f"{type(exc).__name__}: {exc}") from None
+            raise DeliveryFailed(False, f"{type(exc).__name__}: {exc}") from None
 
     def close(self) -> None:
         if self.connection is not None:

@@ -1,19 +1,17 @@
-"""The small typed records passed between pipeline stages."""
+"""The small typed records passed between stages: what sources yield, what extraction and
+classification make of a document, and the stored Item that every output reads."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from typing import Any, Literal
+
+OrgKind = Literal["police", "pcc", "vru", "council", "news", "other"]
 
 
 def utc_now() -> datetime:
     return datetime.now(timezone.utc).replace(microsecond=0)
-
-
-def require_aware(value: datetime) -> datetime:
-    if value.tzinfo is None:
-        raise ValueError("datetimes must be timezone-aware")
-    return value.astimezone(timezone.utc)
 
 
 @dataclass
@@ -59,6 +57,33 @@ class Figure:
     value: float
     text: str
 
+    def exported(self) -> dict[str, Any]:
+        """As `export` writes it: a whole number without a decimal point."""
+        return {"kind": self.kind, "value": int(self.value) if float(self.value).is_integer() else self.value,
+                "text": self.text}
+
+
+# Figure kinds, in the order editions list them, with their labels.
+FIGURE_LABELS = {
+    "funding_gbp": "Funding",
+    "arrests": "Arrests",
+    "weapons": "Weapons seized or surrendered",
+    "charged": "Charged",
+    "sentence_years": "Years of prison sentences",
+    "patrol_hours": "Patrol hours",
+    "warrants": "Warrants executed",
+}
+
+
+def figure_label(kind: str) -> str:
+    return FIGURE_LABELS.get(kind, kind)
+
+
+def format_figure(kind: str, value: float) -> str:
+    if kind == "funding_gbp":
+        return f"£{value:,.0f}"
+    return f"{value:,.0f}"
+
 
 @dataclass
 class TopicMatch:
@@ -78,6 +103,30 @@ class Classification:
     org_kind: str
     figures: list[Figure]
     why_not: str | None = None  # for irrelevant items: why they were left out
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored item that may retell the same story as a new text (the store proposes these)."""
+
+    item_id: int
+    cluster: int
+    signature: bytes  # its MinHash signature, as digest.shingles.Signature.to_bytes() writes it
+    fingerprint: str
+
+
+# --- what sources yield besides documents ----------------------------------------------------
+
+
+@dataclass
+class FileState:
+    """A folder file as the store last saw it, so an unchanged file is skipped without being read."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+    item_id: int | None
+    is_alias: bool
 
 
 @dataclass
@@ -106,3 +155,86 @@ class Failed:
     source: str
     where: str  # file path or URL
     reason: str
+
+
+@dataclass
+class Validators:
+    """A listing or feed was read in full: send these validators next time (conditional GET)."""
+
+    source: str
+    url: str
+    etag: str | None
+    last_modified: str | None
+
+
+SourceEvent = Document | Unchanged | NotModified | Failed | Validators
+
+
+# --- the stored item --------------------------------------------------------------------------
+
+# The fields of `digest export`, in order (DESIGN.md §9, plus why_not).
+EXPORT_FIELDS = (
+    "id", "source", "url", "path", "title", "published", "first_seen", "area", "mentioned_areas", "org",
+    "org_kind", "topics", "relevance", "relevant", "cluster", "aliases", "figures", "summary", "reasons", "why_not",
+)
+
+
+@dataclass
+class Item:
+    """An item as stored, with its topics (and the terms that matched), figures and aliases."""
+
+    id: int
+    key: str
+    source: str
+    url: str | None
+    canonical_url: str | None
+    path: str | None
+    title: str
+    summary: str
+    published: date | None
+    published_time: datetime | None
+    first_seen: datetime
+    updated_at: datetime
+    area: str | None
+    mentioned_areas: list[str]
+    org: str | None
+    org_kind: str | None
+    relevance: float
+    relevant: bool
+    why_not: str | None
+    cluster: int  # the id of the story's first item (its own id when it is the first)
+    reasons: list[TopicMatch]  # topics in rank order, each with the terms that matched
+    figures: list[Figure]
+    aliases: list[str]  # other URLs or files with the same text
+
+    @property
+    def topics(self) -> list[str]:
+        return [reason.topic for reason in self.reasons]
+
+    @property
+    def publisher(self) -> str:
+        """Who published it, as the item says: its organisation, else its source's name."""
+        return self.org or self.source
+
+    def export(self) -> dict[str, Any]:
+        """The item as `digest export` prints it (EXPORT_FIELDS)."""
+        record = {
+            "id": self.id, "source": self.source, "url": self.url, "path": self.path, "title": self.title,
+            "published": self.published.isoformat() if self.published else None,
+            "first_seen": self.first_seen.isoformat(timespec="seconds"), "area": self.area,
+            "mentioned_areas": self.mentioned_areas, "org": self.org, "org_kind": self.org_kind, "topics": self.topics,
+            "relevance": self.relevance, "relevant": self.relevant, "cluster": self.cluster, "aliases": self.aliases,
+            "figures": [figure.exported() for figure in self.figures], "summary": self.summary,
+            "reasons": [{"topic": reason.topic, "terms": reason.terms} for reason in self.reasons],
+            "why_not": self.why_not,
+        }
+        return {name: record[name] for name in EXPORT_FIELDS}
+
+
+def stories(items: list[Any]) -> list[list[Any]]:
+    """Items grouped by story (cluster), each group in the order its items were found, the groups in
+    the order their first items were found. Items have `cluster`, `first_seen` and `id`."""
+    by_cluster: dict[int, list[Any]] = {}
+    for item in sorted(items, key=lambda i: (i.first_seen, i.id)):
+        by_cluster.setdefault(item.cluster, []).append(item)
+    return list(by_cluster.values())

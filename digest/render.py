@@ -6,14 +6,16 @@ import os
 import tempfile
 from functools import lru_cache
 from pathlib import Path
-from datetime import date
-from typing import Any
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from digest.config import Config
+from digest.config import Site
+from digest.edition import Edition
 from digest.models import utc_now
-from digest.report import Edition
+from digest.records import EditionRecord
+from digest.urls import edition_page, is_web_url
+from digest.weeks import date_range, long_date
 
 
 def template_dir() -> Path:
@@ -25,13 +27,16 @@ def template_dir() -> Path:
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Compiled once per process; templates are only read from the package."""
-    return Environment(
+    env = Environment(
         loader=FileSystemLoader(str(template_dir())),
         autoescape=select_autoescape(["html.j2"]),
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=StrictUndefined,
     )
+    # The rules templates share with the code: dates as readers see them, which URLs become links.
+    env.globals.update(long_date=long_date, date_range=date_range, is_web=is_web_url, edition_page=edition_page)
+    return env
 
 
 def atomic_write(path: Path, data: str | bytes) -> None:
@@ -51,27 +56,31 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def write_edition(config: Config, edition: Edition, env: Environment | None = None) -> tuple[Path, Path]:
-    env = env or environment()
-    context = {"site": config.site, "edition": edition}
-    digests = config.output_dir / "digests"
+def render_edition(site: Site, edition: Edition, email: bool = False) -> tuple[str, str]:
+    """The edition as HTML and as plain text (`email`: the HTML wrapped for mail clients)."""
+    env = environment()
+    context: dict[str, object] = {"site": site, "edition": edition}
+    if email:
+        context["email"] = True
+    return env.get_template("edition.html.j2").render(context), env.get_template("edition.txt.j2").render(context)
+
+
+def write_edition(site: Site, output_dir: Path, edition: Edition) -> tuple[Path, Path]:
+    html, text = render_edition(site, edition)
+    digests = output_dir / "digests"
     html_path, text_path = digests / f"{edition.week}.html", digests / f"{edition.week}.txt"
-    atomic_write(html_path, env.get_template("edition.html.j2").render(context))
-    atomic_write(text_path, env.get_template("edition.txt.j2").render(context))
+    atomic_write(html_path, html)
+    atomic_write(text_path, text)
     return html_path, text_path
 
 
-def write_index(config: Config, editions: list[dict[str, Any]], env: Environment | None = None) -> Path:
-    env = env or environment()
-    rows = [
-        {"week": e["week"], "start": date.fromisoformat(e["start"]), "end": date.fromisoformat(e["end"]),
-         "item_count": e["item_count"], "href": f"digests/{e['week']}.html"}
-        for e in editions
-    ]
-    path = config.output_dir / "index.html"
-    html = env.get_template("index.html.j2").render(
-        site=config.site, editions=rows, feed_url="feed.xml", generated_at=utc_now().astimezone(config.tz),
+def write_index(site: Site, output_dir: Path, editions: list[EditionRecord], tz: ZoneInfo) -> Path:
+    """The archive page: every edition built, newest first."""
+    rows = [{"week": e.week, "start": e.start, "end": e.end, "item_count": e.item_count,
+             "href": f"digests/{e.week}.html"} for e in editions]
+    path = output_dir / "index.html"
+    html = environment().get_template("index.html.j2").render(
+        site=site, editions=rows, feed_url="feed.xml", generated_at=utc_now().astimezone(tz),
     )
     atomic_write(path, html)
     return path
-

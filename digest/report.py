@@ -1,217 +1,104 @@
-"""Editions: one ISO week in the configured time zone, Monday 00:00 to Monday 00:00.
+"""Building an edition: the relevant items first seen in one week (digest.weeks), one entry per
+story, grouped by topic or area, with counts against the previous week and the sources that
+had problems.
 
-An edition holds the relevant items first seen in its week, so every item lands in
-exactly one edition. Items published long before they were found go in the
-"older items" section.
+Every item lands in exactly one edition. Items published long before they were found go in
+the "older items" section; later retellings of a story shown in an earlier edition come back
+as follow-ups.
 """
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from digest.classify import Taxonomy
 from digest.config import Config
-from digest.errors import DigestError
-from digest.figures import LABELS, format_value
-from digest.models import utc_now
-from digest.store import Store
-
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-# --- weeks ---------------------------------------------------------------------------------
+from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, ShownFigure, tallies
+from digest.models import Item, stories, utc_now
+from digest.records import RunRecord
+from digest.topics import Taxonomy
+from digest.weeks import shift_week, week_bounds, week_days, week_label
 
 
-def week_label(moment: datetime, tz: ZoneInfo) -> str:
-    year, week, _ = moment.astimezone(tz).isocalendar()
-    return f"{year}-W{week:02d}"
+class StoredItems(Protocol):
+    def items(self, *, relevant_only: bool = False, since: datetime | None = None,
+              until: datetime | None = None) -> Iterable[Item]: ...
+
+    def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]: ...
 
 
-def week_bounds(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
-    """Monday 00:00 local to the next Monday 00:00 local, both aware."""
-    match = _WEEK.match(label)
-    if not match:
-        raise DigestError(f"--week: {label!r} is not a week (use YYYY-Www, current or last)")
-    try:
-        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
-    except ValueError:
-        raise DigestError(f"--week: {label!r} does not exist") from None
-    start = datetime.combine(monday, time(0), tzinfo=tz)
-    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=tz)
-    return start, end
-
-
-def resolve_week(value: str | None, tz: ZoneInfo, now: datetime | None = None) -> str:
-    """'current', 'last' (the default: the last complete week) or an explicit YYYY-Www."""
-    now = now or utc_now()
-    if value in (None, "last"):
-        return week_label(now - timedelta(days=7), tz)
-    if value == "current":
-        return week_label(now, tz)
-    week_bounds(value, tz)
-    return value
-
-
-def shift_week(label: str, weeks: int, tz: ZoneInfo) -> str:
-    start, _ = week_bounds(label, tz)
-    return week_label(start + timedelta(days=7 * weeks, hours=12), tz)
-
-
-# --- the edition model ---------------------------------------------------------------------
+class RunHistory(Protocol):
+    def between(self, since: datetime, until: datetime) -> list[RunRecord]: ...
 
 
 @dataclass
-class Entry:
-    id: int
-    title: str
-    url: str | None
-    org: str | None
-    org_kind: str
-    area: str | None
-    published: date | None
-    first_seen: datetime
-    summary: str
-    topics: list[dict[str, str]]
-    figures: list[dict[str, Any]]
-    why: str
-    also: list[dict[str, Any]]
-    source: str
-    path: str | None
-    cluster: int = 0
-    earlier_week: str | None = None  # for a follow-up: the week its story was first shown
-
-    @property
-    def sort_time(self) -> datetime:
-        if self.published:
-            return datetime.combine(self.published, time(12), tzinfo=timezone.utc)
-        return self.first_seen
+class WeekEntries:
+    fresh: list[Entry]  # this week's stories
+    older: list[Entry]  # items found this week but published long before
+    followups: list[Entry]  # new items of stories shown in an earlier edition
 
 
-@dataclass
-class Group:
-    key: str
-    label: str
-    entries: list[Entry]
-
-
-@dataclass
-class Count:
-    label: str
-    count: int
-    previous: int
-
-    @property
-    def change(self) -> int:
-        return self.count - self.previous
-
-
-@dataclass
-class Edition:
-    week: str
-    start: date
-    end: date
-    timezone: str
-    generated_at: datetime
-    group_by: str
-    groups: list[Group]
-    older: list[Entry]
-    counts_by_area: list[Count]
-    counts_by_topic: list[Count]
-    figure_totals: list[dict[str, Any]]
-    source_problems: list[dict[str, str]]
-    followups: list[Entry] = field(default_factory=list)
-    previous_entries: list[Entry] = field(default_factory=list)  # last week's stories, to recount under a filter
-    previous_week: str | None = None
-    next_week: str | None = None
-    feed_url: str = "../feed.xml"
-    index_url: str = "../index.html"
-    page_base: str = ""  # prefix for links to other editions ("" on the site; absolute in email)
-    email: bool = False
-    entries: list[Entry] = field(default_factory=list)
-
-    @property
-    def item_count(self) -> int:
-        return sum(len(g.entries) for g in self.groups)
-
-    @property
-    def older_count(self) -> int:
-        return len(self.older)
-
-
-def build_edition(config: Config, store: Store, taxonomy: Taxonomy, week: str,
+def build_edition(config: Config, archive: StoredItems, runs: RunHistory, taxonomy: Taxonomy, week: str,
                   previous_week: str | None = None, next_week: str | None = None) -> Edition:
     tz = config.tz
     start, end = week_bounds(week, tz)
-    fresh, older, followups = _week_entries(store, taxonomy, tz, start, end, config.digest.backfill_days)
+    this = _week_entries(archive, taxonomy, tz, start, end, config.digest.backfill_days)
     prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
-    previous, _, _ = _week_entries(store, taxonomy, tz, prev_start, start, config.digest.backfill_days)
+    previous = _week_entries(archive, taxonomy, tz, prev_start, start, config.digest.backfill_days).fresh
+    first_day, last_day = week_days(week, tz)
     return Edition(
-        week=week, start=start.date(), end=(end - timedelta(days=1)).date(), timezone=config.timezone,
+        week=week, start=first_day, end=last_day, timezone=config.timezone,
         generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
-        groups=_group(fresh, config.digest.group_by, taxonomy),
-        older=older,
-        counts_by_area=counts([e.area or "Area not known" for e in fresh],
-                               [e.area or "Area not known" for e in previous]),
-        counts_by_topic=counts([t["label"] for e in fresh for t in e.topics],
-                                [t["label"] for e in previous for t in e.topics]),
-        figure_totals=figure_totals(fresh),
-        source_problems=_source_problems(config, store, start, end),
-        followups=followups, previous_entries=previous, previous_week=previous_week, next_week=next_week,
-        entries=fresh + older,
+        groups=_group(this.fresh, config.digest.group_by, taxonomy), older=this.older,
+        source_problems=_source_problems(config, runs, start, end),
+        followups=this.followups, previous_entries=previous, previous_week=previous_week, next_week=next_week,
+        **tallies(this.fresh, previous),
     )
 
 
-def _week_entries(store: Store, taxonomy: Taxonomy, tz: ZoneInfo, start: datetime, end: datetime,
-                  backfill_days: int) -> tuple[list[Entry], list[Entry], list[Entry]]:
-    """(this week's stories, older items found this week, follow-ups to earlier stories)."""
-    rows = store.items(relevant_only=True, since=start, until=end)
-    week_entries = [_entry(row, taxonomy, tz) for row in rows]
-    shown_before = store.clusters_seen_before({e.cluster for e in week_entries}, start)
+def _week_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, start: datetime, end: datetime,
+                  backfill_days: int) -> WeekEntries:
+    week_entries = [_entry(item, taxonomy, tz) for item in archive.items(relevant_only=True, since=start, until=end)]
+    shown_before = archive.clusters_seen_before({e.cluster for e in week_entries}, start)
     entries, followups = merge_clusters(week_entries, shown_before)
     for entry in followups:
         entry.earlier_week = week_label(shown_before[entry.cluster], tz)
     cutoff = start.date() - timedelta(days=backfill_days)
-    fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time, reverse=True)
-    older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time, reverse=True)
-    return fresh, older, followups
+    fresh = sorted((e for e in entries if not (e.published and e.published < cutoff)), key=lambda e: e.sort_time,
+                   reverse=True)
+    older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time,
+                   reverse=True)
+    return WeekEntries(fresh, older, followups)
 
 
 def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:
-    """One entry per cluster (its first-found member), the others as "also published by".
+    """One entry per story (its first-found member), the others as "also published by".
 
-    A cluster already shown in an earlier edition is not shown again: its new members
-    come back as follow-ups, listed compactly.
+    A story already shown in an earlier edition is not shown again: its new members come
+    back as follow-ups, listed compactly.
     """
-    by_cluster: dict[int, list[Entry]] = {}
-    for entry in sorted(entries, key=lambda e: (e.first_seen, e.id)):
-        by_cluster.setdefault(entry.cluster, []).append(entry)
     main, followups = [], []
-    for cluster, members in by_cluster.items():
-        if cluster in shown_before:
-            followups += members
+    for lead, *others in stories(entries):
+        if lead.cluster in shown_before:
+            followups += [lead, *others]
             continue
-        lead, *others = members
         lead.also = [{"org": o.org or o.source, "url": o.url, "title": o.title} for o in others]
         main.append(lead)
     return main, followups
 
 
-def _entry(row: dict[str, Any], taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
-    topics = [{"id": t, "label": taxonomy.label(t)} for t in row["topics"]]
-    why = "; ".join(f"{taxonomy.label(r['topic'])}: {', '.join(r['terms'][:5])}" for r in row["reasons"])
+def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
+    why = "; ".join(f"{taxonomy.label(r.topic)}: {', '.join(r.terms[:5])}" for r in item.reasons)
     return Entry(
-        id=row["id"], title=row["title"], url=row["url"], org=row["org"], org_kind=row["org_kind"] or "other",
-        area=row["area"], published=date.fromisoformat(row["published"]) if row["published"] else None,
-        first_seen=datetime.fromisoformat(row["first_seen"]).astimezone(tz), summary=row["summary"] or "", topics=topics,
-        figures=[{"label": LABELS.get(f["kind"], f["kind"]), "display": format_value(f["kind"], f["value"]),
-                  "text": f["text"], "kind": f["kind"], "value": f["value"]} for f in row["figures"]],
-        why=f"Matched {why} (relevance {row['relevance']:.2f})" if why else f"Relevance {row['relevance']:.2f}",
-        also=[], source=row["source"], path=row["path"], cluster=row["cluster"] or row["id"],
+        id=item.id, title=item.title, url=item.url, org=item.org, org_kind=item.org_kind or "other",
+        area=item.area, published=item.published, first_seen=item.first_seen.astimezone(tz), summary=item.summary,
+        topics=[{"id": t, "label": taxonomy.label(t)} for t in item.topics],
+        figures=[ShownFigure.of(figure) for figure in item.figures],
+        why=f"Matched {why} (relevance {item.relevance:.2f})" if why else f"Relevance {item.relevance:.2f}",
+        also=[], source=item.source, path=item.path, cluster=item.cluster,
     )
 
 
@@ -219,7 +106,7 @@ def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Grou
     groups: dict[str, Group] = {}
     for entry in entries:
         if group_by == "area":
-            key = label = entry.area or "Area not known"
+            key = label = entry.area or AREA_NOT_KNOWN
         else:
             key = entry.topics[0]["id"] if entry.topics else "other"
             label = entry.topics[0]["label"] if entry.topics else "Other"
@@ -228,34 +115,19 @@ def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Grou
     return sorted(groups.values(), key=lambda g: order.index(g.key) if g.key in order else len(order))
 
 
-def counts(current: list[str], previous: list[str]) -> list[Count]:
-    now, before = Counter(current), Counter(previous)
-    labels = sorted(set(now) | set(before), key=lambda label: (-now[label], label))
-    return [Count(label, now[label], before[label]) for label in labels]
-
-
-def figure_totals(entries: list[Entry]) -> list[dict[str, Any]]:
-    totals: dict[str, float] = {}
-    for entry in entries:
-        for figure in entry.figures:
-            totals[figure["kind"]] = totals.get(figure["kind"], 0) + figure["value"]
-    return [{"kind": kind, "label": LABELS.get(kind, kind), "display": format_value(kind, totals[kind])}
-            for kind in LABELS if kind in totals]
-
-
-def _source_problems(config: Config, store: Store, start: datetime, end: datetime) -> list[dict[str, str]]:
-    runs = store.runs_between(start, end)
+def _source_problems(config: Config, runs: RunHistory, start: datetime, end: datetime) -> list[dict[str, str]]:
+    week_runs = runs.between(start, end)
     problems = []
     for source in config.sources:
         if not source.enabled:
             continue
-        mine = [r for r in runs if r["source"] == source.name]
-        errors = [r["error"] for r in mine if r["error"]]
-        failed_docs = sum(r["failed"] or 0 for r in mine)
-        seen = sum((r["new"] or 0) + (r["updated"] or 0) + (r["duplicate"] or 0) + (r["unchanged"] or 0) for r in mine)
+        mine = [r for r in week_runs if r.source == source.name]
+        errors = [r.error for r in mine if r.error]
+        failed_docs = sum(r.failed for r in mine)
         if errors:
-            problems.append({"source": source.name, "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {errors[-1]}"})
-        elif mine and not seen and not failed_docs:
+            problems.append({"source": source.name,
+                             "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {errors[-1]}"})
+        elif mine and not sum(r.seen for r in mine) and not failed_docs:
             problems.append({"source": source.name, "problem": "returned nothing"})
         if failed_docs:
             problems.append({"source": source.name, "problem": f"{failed_docs} document(s) could not be read"})

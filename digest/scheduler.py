@@ -24,12 +24,15 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from functools import partial
+from zoneinfo import ZoneInfo
+
 from digest.config import Config
 from digest.lock import holding
 from digest.models import utc_now
-from digest.report import resolve_week, shift_week, week_bounds, week_label
-from digest.service import build, ingest_step, send
+from digest.service import build, ingest_step, read_status, send
 from digest.store import Store
+from digest.weeks import resolve_week, shift_week, week_bounds, week_label
 
 log = logging.getLogger("digest.service")
 MAX_CATCH_UP_WEEKS = 104
@@ -58,8 +61,7 @@ def missed_weeks(config: Config, store: Store, now: datetime | None = None) -> l
     """Completed weeks whose edition was never built after the week ended, oldest first."""
     tz = config.tz
     last = resolve_week("last", tz, now)
-    complete = {e["week"] for e in store.editions()
-                if datetime.fromisoformat(e["built_at"]) >= week_bounds(e["week"], tz)[1]}
+    complete = {e.week for e in store.editions.all() if e.built_at >= week_bounds(e.week, tz)[1]}
     start = shift_week(max(complete), 1, tz) if complete else _first_week(store, tz)
     if start is None:
         return []
@@ -71,8 +73,8 @@ def missed_weeks(config: Config, store: Store, now: datetime | None = None) -> l
     return weeks
 
 
-def _first_week(store: Store, tz: Any) -> str | None:
-    first = store.first_seen()
+def _first_week(store: Store, tz: ZoneInfo) -> str | None:
+    first = store.archive.first_seen()
     return week_label(first, tz) if first else None
 
 
@@ -116,7 +118,7 @@ class Service:
             result = build(self.config, store, week)
             log.info("weekly edition: built %s (%d items, %d older)", week, result.item_count, result.older_count)
             self._send(store, week)
-        for week in sorted({d["week"] for d in store.failed_deliveries() if d["status"] == "retry"}):
+        for week in sorted({d.week for d in store.ledger.failed() if d.status == "retry"}):
             if not self.stopping.is_set():
                 self._send(store, week)
 
@@ -165,7 +167,8 @@ class Service:
             return None
         from digest.server import BackgroundServer
 
-        server = BackgroundServer(self.config, settings.host, settings.port)
+        server = BackgroundServer(self.config, partial(read_status, self.config.database), settings.host,
+                                  settings.port)
         server.start()
         log.info("serving %s on http://%s:%d/", self.config.output_dir, settings.host, settings.port)
         return server

@@ -20,11 +20,13 @@ from urllib.parse import quote
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.store import Store
+from digest.records import Status, stamp
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 Headers = list[tuple[str, str]]
+# Reads the status from the database, read-only; None when there is no database yet.
+StatusReader = Callable[[], Status | None]
 
 RSS = "application/rss+xml; charset=utf-8"
 TYPES = {
@@ -137,40 +139,34 @@ def _chunks(handle: Any) -> Iterable[bytes]:
             yield chunk
 
 
-def health(config: Config) -> tuple[int, dict[str, Any]]:
-    """(HTTP status, body) for /healthz, reading the database without creating or migrating it."""
+def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, Any]]:
+    """(HTTP status, body) for /healthz."""
     report: dict[str, Any] = {"status": "ok", "database": "ok", "last_ingest": None, "last_edition": None,
                               "failing_sources": [], "items": 0}
-    if not Path(config.database).is_file():
-        return 200, {**report, "database": "missing"}
     try:
-        store = Store(config.database, read_only=True)
-        try:
-            _read_health(store, config, report)
-        finally:
-            store.close()
+        status = read_status()
     except (DigestError, sqlite3.Error) as exc:
         return 503, {**report, "status": "error", "database": f"error: {exc}"}
-    return 200, report
-
-
-def _read_health(store: Store, config: Config, report: dict[str, Any]) -> None:
-    run = store.last_run()
-    report["last_ingest"] = run["finished"] if run else None
-    editions = store.editions()
-    report["last_edition"] = {"week": editions[0]["week"], "built_at": editions[0]["built_at"]} if editions else None
-    report["items"] = store.count_items()["items"]
+    if status is None:
+        return 200, {**report, "database": "missing"}
+    report["last_ingest"] = stamp(status.last_ingest)
+    edition = status.last_edition
+    report["last_edition"] = {"week": edition.week, "built_at": stamp(edition.built_at)} if edition else None
+    report["items"] = status.items
     enabled = {source.name for source in config.sources if source.enabled}
     report["failing_sources"] = [
-        {key: row[key] for key in ("name", "consecutive_failures", "last_error", "last_success")}
-        for row in store.sources() if row["name"] in enabled and row["consecutive_failures"]
+        {"name": source.name, "consecutive_failures": source.consecutive_failures, "last_error": source.last_error,
+         "last_success": stamp(source.last_success)}
+        for source in status.failing(enabled)
     ]
     if report["failing_sources"]:
         report["status"] = "degraded"
+    return 200, report
 
 
-def healthz(environ: dict[str, Any], start_response: StartResponse, config: Config) -> list[bytes]:
-    code, report = health(config)
+def healthz(environ: dict[str, Any], start_response: StartResponse, config: Config,
+            read_status: StatusReader) -> list[bytes]:
+    code, report = health(config, read_status)
     body = json.dumps(report, ensure_ascii=False).encode("utf-8")
     status = "200 OK" if code == 200 else "503 Service Unavailable"
     start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))),
@@ -178,7 +174,7 @@ def healthz(environ: dict[str, Any], start_response: StartResponse, config: Conf
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-def make_app(config: Config) -> WSGIApp:
+def make_app(config: Config, read_status: StatusReader) -> WSGIApp:
     """A WSGI app serving config.output_dir (GET and HEAD only) and /healthz."""
     root = Path(config.output_dir).resolve()
 
@@ -189,30 +185,31 @@ def make_app(config: Config) -> WSGIApp:
                                                       ("Content-Type", "text/plain; charset=utf-8"), *COMMON])
             return [body]
         if environ.get("PATH_INFO") == "/healthz":
-            return healthz(environ, start_response, config)
+            return healthz(environ, start_response, config, read_status)
         return serve_file(environ, start_response, root)
 
     return app
 
 
-def serve(config: Config, host: str, port: int) -> None:
+def serve(config: Config, read_status: StatusReader, host: str, port: int) -> None:
     """Serve until interrupted (127.0.0.1 by default: put a reverse proxy in front to publish it)."""
     import waitress
 
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {config.output_dir} on http://{shown}:{port}/", file=sys.stderr, flush=True)
-    waitress.serve(make_app(config), host=host, port=port, threads=8, ident="digest")
+    waitress.serve(make_app(config, read_status), host=host, port=port, threads=8, ident="digest")
 
 
 class BackgroundServer:
     """The HTTP server in a thread of the service (`run` with server.enabled)."""
 
-    def __init__(self, config: Config, host: str, port: int):
+    def __init__(self, config: Config, read_status: StatusReader, host: str, port: int):
         import waitress
         from waitress import wasyncore
 
         self._close_all = wasyncore.close_all
-        self.server = waitress.create_server(make_app(config), host=host, port=port, threads=4, ident="digest")
+        self.server = waitress.create_server(make_app(config, read_status), host=host, port=port, threads=4,
+                                             ident="digest")
         self.thread = threading.Thread(target=self.server.run, name="http", daemon=True)
 
     def start(self) -> None:

@@ -1,22 +1,28 @@
-"""Jobs the CLI and (later) the scheduler run: build an edition with its feeds, and run once."""
+"""The steps the CLI and the scheduler run: ingest, build an edition with its feeds, send, run once.
+
+Each step holds its lock (digest.lock) and hands every stage the part of the store it needs.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
-from digest.classify import Taxonomy
 from digest.config import Config
+from digest.edition import Edition
 from digest.feeds import write_feeds
 from digest.lock import holding
 from digest.mailer import Outcome, send_edition
 from digest.pipeline import SourceSummary, ingest
-from digest.render import environment, write_edition, write_index
-from digest.report import Edition, build_edition, resolve_week, shift_week
+from digest.records import Status
+from digest.render import write_edition, write_index
+from digest.report import build_edition
 from digest.store import Store
+from digest.topics import Taxonomy
+from digest.weeks import resolve_week, shift_week
 
 log = logging.getLogger("digest.service")
 
@@ -48,19 +54,18 @@ def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
 def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     label = resolve_week(week, config.tz)
     taxonomy = Taxonomy(config.classify.topics)
-    built = {e["week"] for e in store.editions()}
+    built = {e.week for e in store.editions.all()}
     previous, following = shift_week(label, -1, config.tz), shift_week(label, 1, config.tz)
     edition = build_edition(
-        config, store, taxonomy, label,
+        config, store.archive, store.runs, taxonomy, label,
         previous_week=previous if previous in built else None,
         next_week=following if following in built else None,
     )
-    env = environment()
-    html, text = write_edition(config, edition, env)
-    start, end = edition.start.isoformat(), edition.end.isoformat()
-    store.record_edition(label, start, end, edition.item_count + edition.older_count)
-    index = write_index(config, store.editions(), env)
-    feeds = write_feeds(config, store, taxonomy)
+    html, text = write_edition(config.site, config.output_dir, edition)
+    store.editions.record(label, edition.start, edition.end, edition.item_count + edition.older_count)
+    editions = store.editions.all()
+    index = write_index(config.site, config.output_dir, editions, config.tz)
+    feeds = write_feeds(config, store.archive, taxonomy, editions)
     log.info("built edition %s: %d items, %d older", label, edition.item_count, edition.older_count)
     return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds)
 
@@ -68,13 +73,13 @@ def _build(config: Config, store: Store, week: str | None) -> BuildResult:
 def edition_for(config: Config, store: Store, week: str | None) -> Edition:
     """The edition model of a week (what `build` renders), for sending."""
     label = resolve_week(week, config.tz)
-    return build_edition(config, store, Taxonomy(config.classify.topics), label)
+    return build_edition(config, store.archive, store.runs, Taxonomy(config.classify.topics), label)
 
 
 def send(config: Config, store: Store, week: str | None = None, dry_run: bool = False) -> list[Outcome]:
     """Email the week's edition (default: the last complete week) per the delivery ledger."""
     with holding(config.database, "send"):
-        return send_edition(config, store, edition_for(config, store, week), dry_run=dry_run)
+        return send_edition(config, store.ledger, edition_for(config, store, week), dry_run=dry_run)
 
 
 def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult, list[Outcome]]:
@@ -83,3 +88,14 @@ def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildRe
     result = build(config, store, "current")
     outcomes = send(config, store, "current") if config.email.enabled else []
     return summaries, result, outcomes
+
+
+def read_status(database: Path) -> Status | None:
+    """The status, read without creating or migrating the database; None when there is none yet."""
+    if not Path(database).is_file():
+        return None
+    store = Store(database, read_only=True)
+    try:
+        return store.status()
+    finally:
+        store.close()

@@ -122,7 +122,7 @@ def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
     import numpy as np
     from datasketch import MinHash
 
-    from digest.dedupe import NUM_PERM, Signature, TextKeys, _permutations
+    from digest.shingles import NUM_PERM, Signature, TextKeys, _permutations
 
     keys = TextKeys("Officers seized 12 knives in Luton on Friday after a week of action against knife crime. " * 3
                     + "The café owner said the Straße sign was stolen.")
@@ -141,7 +141,7 @@ def test_signatures_do_not_load_datasketch_or_scipy():
     import subprocess
     import sys
 
-    script = ("import sys; from digest.dedupe import signature; signature('officers seized knives in luton'); "
+    script = ("import sys; from digest.shingles import signature; signature('officers seized knives in luton'); "
               "print(sorted(name for name in sys.modules if name.split('.')[0] in ('datasketch', 'scipy')))")
     loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
@@ -150,7 +150,7 @@ def test_signatures_do_not_load_datasketch_or_scipy():
 def test_sorted_distinct_is_numpy_unique():
     import numpy as np
 
-    from digest.dedupe import sorted_distinct
+    from digest.shingles import sorted_distinct
 
     rng = np.random.default_rng(7)
     for size in (0, 1, 2, 3, 50, 900):
@@ -160,7 +160,7 @@ def test_sorted_distinct_is_numpy_unique():
 
 
 def test_similarities_in_one_step_equal_one_by_one():
-    from digest.dedupe import TextKeys
+    from digest.shingles import TextKeys
 
     texts = ["Officers seized knives in Luton after a week of action against knife crime.",
              "Officers seized knives in Luton after a month of action against knife crime.",

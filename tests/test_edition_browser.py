@@ -6,6 +6,7 @@ import shutil
 import threading
 from collections.abc import Iterator
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -16,6 +17,7 @@ from waitress import wasyncore
 
 from digest.config import load_config
 from digest.server import make_app
+from digest.service import read_status
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
@@ -40,7 +42,9 @@ def site(digest, seed_dir: Path, config_path: Path) -> Iterator[str]:
                                           encoding="utf-8")
     result = digest("run", "--once")
     assert result.exit_code == 0, result.output
-    server = waitress.create_server(make_app(load_config(config_path)), host="127.0.0.1", port=0)
+    config = load_config(config_path)
+    server = waitress.create_server(make_app(config, partial(read_status, config.database)), host="127.0.0.1",
+                                    port=0)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}/"

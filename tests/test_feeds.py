@@ -10,11 +10,14 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from digest.classify import Taxonomy
+from datetime import date, datetime, timezone
+
+from digest.areas import area_slug
 from digest.config import load_config
 from digest.feeds import Recent, build_feed, latest, one_per_cluster
-from digest.gazetteer import area_slug
+from digest.models import Item, TopicMatch
 from digest.store import Store
+from digest.topics import Taxonomy
 
 BASE = "http://127.0.0.1:8080/"
 ATOM_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "testdata" / "atom.rnc"
@@ -165,15 +168,27 @@ def test_stale_topic_and_area_feeds_are_removed_and_nothing_else(out, digest, wr
     assert len(list((out / "feeds" / "topics").glob("*.xml"))) == 14
 
 
+def _item(**fields) -> Item:
+    """An item as the archive returns it (fields not given: empty)."""
+    seen = datetime(2026, 11, 19, 10, tzinfo=timezone.utc)
+    topics = fields.pop("topics", [])
+    values = {"id": 1, "key": "test:one", "source": "seeds", "url": None, "canonical_url": None, "path": None,
+              "title": "T", "summary": "S", "published": None, "published_time": None, "first_seen": seen,
+              "updated_at": seen, "area": None, "mentioned_areas": [], "org": None, "org_kind": None,
+              "relevance": 1.0, "relevant": True, "why_not": None, "cluster": 1,
+              "reasons": [TopicMatch(topic, 3.0, []) for topic in topics], "figures": [], "aliases": []}
+    return Item(**{**values, **fields})
+
+
 def test_control_characters_are_stripped_from_feed_text(config_path):
     config = load_config(config_path)
-    item = {
-        "id": 1, "key": "test:one", "canonical_url": None, "url": "https://www.police.example.org/news/1/",
-        "title": "Knife\x0b crime\x08 week", "summary": "Weapons\x1b surrendered\x0c in Luton.",
-        "published": "2026-11-19", "published_time": None, "first_seen": "2026-11-19T10:00:00+00:00",
-        "updated_at": "2026-11-19T10:00:00+00:00", "org": "Bedfordshire\x07 Police",
-        "topics": ["knife_crime"], "area": "Bedfordshire",
-    }
+    item = _item(
+        id=1, key="test:one", canonical_url=None, url="https://www.police.example.org/news/1/",
+        title="Knife\x0b crime\x08 week", summary="Weapons\x1b surrendered\x0c in Luton.",
+        published=date(2026, 11, 19), published_time=None, first_seen=datetime(2026, 11, 19, 10, tzinfo=timezone.utc),
+        updated_at=datetime(2026, 11, 19, 10, tzinfo=timezone.utc), org="Bedfordshire\x07 Police",
+        topics=["knife_crime"], area="Bedfordshire",
+    )
     fg = build_feed(config, [item], Taxonomy(), "Test\x0b feed", "feeds/test.xml", "feeds/test.atom")
     for raw in (fg.rss_str(), fg.atom_str()):
         assert not re.search(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]", raw)
@@ -198,22 +213,23 @@ def test_feeds_cut_from_recent_items_equal_the_stores_own_selection(out, write_c
     config = load_config(write_config(feeds={"items": 2}))  # 6 items per selection: fewer than the 7 relevant
     store = Store(config.database)
     try:
-        everything = list(store.items(relevant_only=True, newest_first=True))
+        everything = list(store.archive.items(relevant_only=True, newest_first=True))
         assert len(everything) == 7
         selections = [{}] + [{"topic": t} for t in Taxonomy().topics] + [{"area": a} for a in AREAS]
         for size in (0, 3, 6, 7):  # a prefix of the relevant items, as Recent.load reads it
             recent = Recent(everything[:size], complete=size == len(everything))
             for where in selections:
-                expected = one_per_cluster(list(store.items(relevant_only=True, newest_first=True, limit=6, **where)), 2)
-                assert latest(config, store, recent, **where) == expected, (size, where)
+                expected = one_per_cluster(
+                    list(store.archive.items(relevant_only=True, newest_first=True, limit=6, **where)), 2)
+                assert latest(config, store.archive, recent, **where) == expected, (size, where)
     finally:
         store.close()
 
 
 def test_an_item_without_an_area_is_in_the_main_feed_once(config_path):
     config = load_config(config_path)
-    item = {"id": 1, "cluster": 1, "first_seen": "2026-11-19T10:00:00+00:00", "topics": ["knife_crime"],
-            "area": None, "summary": "S", "org": None, "source": "seeds"}
+    item = _item(id=1, cluster=1, first_seen=datetime(2026, 11, 19, 10, tzinfo=timezone.utc), topics=["knife_crime"],
+                 area=None, summary="S", org=None, source="seeds")
     recent = Recent([item], complete=True)
     assert latest(config, None, recent) == [item]
     assert latest(config, None, recent, topic="knife_crime") == [item]

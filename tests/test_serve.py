@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import threading
+from functools import partial
 import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
@@ -21,6 +22,7 @@ from waitress import wasyncore
 
 from digest.config import load_config
 from digest.server import make_app
+from digest.service import read_status
 
 Response = tuple[int, dict[str, str], bytes]
 
@@ -43,7 +45,9 @@ def start_server() -> Iterator[Callable[[Path], int]]:
     threads: list[threading.Thread] = []
 
     def start(config_file: Path) -> int:
-        server = waitress.create_server(make_app(load_config(config_file)), host="127.0.0.1", port=0)
+        config = load_config(config_file)
+        server = waitress.create_server(make_app(config, partial(read_status, config.database)), host="127.0.0.1",
+                                        port=0)
         thread = threading.Thread(target=server.run, daemon=True)
         thread.start()
         servers.append(server)

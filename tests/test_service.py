@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.config import load_config
-from digest.report import week_bounds, week_label
+from digest.weeks import week_bounds, week_label
 from digest.scheduler import weekly_trigger
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -245,7 +245,7 @@ def test_a_week_built_mid_week_is_built_again_once_it_has_ended(write_config, se
     for week, built in ((before, week_bounds(before, tz)[1] + timedelta(hours=1)),  # built after it ended
                         (last, week_bounds(last, tz)[0] + timedelta(days=2))):       # built mid-week only
         start, end = week_bounds(week, tz)
-        store.db["editions"].insert({"week": week, "start": start.date().isoformat(), "end": end.date().isoformat(),
+        store.db.tables["editions"].insert({"week": week, "start": start.date().isoformat(), "end": end.date().isoformat(),
                                      "built_at": built.astimezone(timezone.utc).isoformat(), "item_count": 0})
     assert missed_weeks(config, store, now) == [last]
     store.close()

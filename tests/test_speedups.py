@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from digest import gazetteer
+from digest import areas, gazetteer
 from digest.classify import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
 from digest.errors import DocumentError
 from digest.extract import extract_text, split_front_matter
@@ -242,17 +242,17 @@ def test_person_checks_agree_with_their_regular_expressions(text: str) -> None:
     "xbedfordshire.police.uk", "police.uk", "example.org", "bedfordshire.police.uk.example.org", "", None, "www.",
 ])
 def test_area_for_host_is_the_first_area_listing_a_domain_of_it(host: str | None) -> None:
-    def straightforward(host: str | None) -> gazetteer.Area | None:
+    def straightforward(host: str | None) -> areas.Area | None:
         if not host:
             return None
         host = host.lower().removeprefix("www.")
-        return next((area for area in gazetteer.load_areas()
+        return next((area for area in areas.load_areas()
                      if any(host == d or host.endswith("." + d) for d in area.domains)), None)
 
-    assert gazetteer.area_for_host(host) == straightforward(host)
-    for area in gazetteer.load_areas():
+    assert areas.area_for_host(host) == straightforward(host)
+    for area in areas.load_areas():
         for domain in area.domains:
-            assert gazetteer.area_for_host("news." + domain) == straightforward("news." + domain)
+            assert areas.area_for_host("news." + domain) == straightforward("news." + domain)
 
 
 # --- words for fingerprints and shingles ----------------------------------------------------
@@ -261,7 +261,7 @@ def test_area_for_host_is_the_first_area_listing_a_domain_of_it(host: str | None
 def test_characters_read_as_spaces_are_no_word_characters() -> None:
     import re
 
-    from digest.dedupe import COMMON_NON_WORD
+    from digest.shingles import COMMON_NON_WORD
 
     assert not [char for char in COMMON_NON_WORD if re.match(r"\w", char)]
 
@@ -274,15 +274,18 @@ def test_characters_read_as_spaces_are_no_word_characters() -> None:
     "“”‘’", "",
 ])
 def test_words_fast_path_is_the_definition(text: str) -> None:
-    from digest.dedupe import normalised_words, word_bytes
+    import re
 
-    assert word_bytes(text) == [word.encode("utf-8") for word in normalised_words(text)]
+    from digest.shingles import word_bytes
+
+    normalised_words = re.findall(r"\w+", text.casefold())  # the definition: \w runs of the case-folded text
+    assert word_bytes(text) == [word.encode("utf-8") for word in normalised_words]
 
 
 @pytest.mark.parametrize("strings", [[], ["knife crime"], ["ronan’s law", 'a "quoted" term', "back\\slash", "tab\there", "\x00\x1f", "😀"]])
 def test_json_strings_is_json_dumps(strings: list[str]) -> None:
     import json
 
-    from digest.store import json_strings
+    from digest.store.items import json_strings
 
     assert json_strings(strings) == json.dumps(strings)

@@ -30,7 +30,10 @@ def _ingest(tmp_path: Path, folder: Path, name: str, workers: int) -> tuple[list
     store = Store(config.database)
     try:
         summaries = ingest(config, store)
-        items = list(store.items())
+        stored = {item.id: item for item in store.archive.items()}
+        items = [{**item.export(), "fingerprint": fingerprint, "body": body} for item_id, fingerprint, body
+                 in store.db.execute("select id, fingerprint, body from items order by id")
+                 for item in [stored[item_id]]]
         clusters = dict(store.db.execute(
             "select f.path, i.cluster from files f join items i on i.id = f.item_id").fetchall())
     finally:
@@ -65,14 +68,15 @@ def test_workers_store_what_one_process_stores(tmp_path, caplog):
 
 def test_workers_yield_the_cpu_to_the_process_writing_the_store(tmp_path):
     """Workers run at ingest.worker_nice below this process, so the store's writer goes first."""
-    from digest.pipeline import Stages, _start_pool
+    from digest.prepare import classifier_for
+    from digest.workers import _start_pool
 
     config_path = tmp_path / "nice.yaml"
     config_path.write_text(yaml.safe_dump({"database": str(tmp_path / "nice.db"), "ingest": {"worker_nice": 7},
                                            "sources": [{"name": "bulk", "kind": "folder", "path": str(tmp_path)}]}),
                            encoding="utf-8")
     config = load_config(config_path)
-    pool = _start_pool(config, Stages.from_config(config), 2)
+    pool = _start_pool(config, classifier_for(config), 2)
     try:
         in_workers = {pool.submit(os.nice, 0).result() for _ in range(6)}
     finally:

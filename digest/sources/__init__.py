@@ -1,34 +1,37 @@
-"""Source adapters: each yields Documents (and Unchanged/NotModified/Failed notes) for the pipeline."""
+"""Source adapters: each yields Documents and notes (Unchanged, NotModified, Failed, Validators).
+
+Sources write nothing: the pipeline's one writer stores what they yield. A web source may
+ask whether an article URL is already stored (`SeenUrls`), and yields the validators of a
+listing or feed to remember once everything it led to was read.
+"""
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
-from digest.config import Config, FeedSource, FolderSource, WebpageSource
+from digest.config import FeedSource, FolderSource, WebpageSource
 from digest.errors import SourceError
 from digest.fetch import Fetcher
-from digest.models import Document, Failed, NotModified, Unchanged
-from digest.store import FileState, Store
-
-SourceEvent = Document | Unchanged | NotModified | Failed
+from digest.models import FileState, SourceEvent
+from digest.sources.base import SeenUrls
 
 
-def read_source(config: Config, source: object, store: Store, fetcher: Fetcher | None,
-                known: dict[str, FileState] | None = None) -> Iterator[SourceEvent]:
-    """Run one configured source; raises SourceError when the source as a whole cannot be read."""
+def read_source(source: FolderSource | FeedSource | WebpageSource, *, fetcher: Fetcher | None, seen: SeenUrls,
+                known: dict[str, FileState], default_max_bytes: int) -> Iterator[SourceEvent]:
+    """Run one configured source; raises SourceError when the source as a whole cannot be read.
+
+    `known`: a folder source's files as stored, so unchanged ones are skipped cheaply."""
     if isinstance(source, FolderSource):
         from digest.sources.folder import read_folder
 
-        states = known if known is not None else store.file_states(source.name)
-        return read_folder(source, states, default_max_bytes=config.fetch.max_bytes)
+        return read_folder(source, known, default_max_bytes=default_max_bytes)
+    # Each adapter is imported when used: feedparser and BeautifulSoup are slow imports.
     if fetcher is None:
         raise SourceError("web sources need a fetcher")
     if isinstance(source, FeedSource):
         from digest.sources.feed import read_feed
 
-        return read_feed(source, fetcher, store)
-    if isinstance(source, WebpageSource):
-        from digest.sources.webpage import read_webpage
+        return read_feed(source, fetcher, seen)
+    from digest.sources.webpage import read_webpage
 
-        return read_webpage(source, fetcher, store)
-    raise SourceError(f"unknown source kind {getattr(source, 'kind', '?')!r}")
+    return read_webpage(source, fetcher, seen)

@@ -19,19 +19,19 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from digest.config import FeedSource
-from digest.dedupe import canonical_url
 from digest.errors import SourceError
 from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
-from digest.models import Document, Failed, NotModified, Unchanged
-from digest.store import Store
+from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
+from digest.sources.base import SeenUrls, validators_of
 from digest.text import parse_datetime
+from digest.urls import canonical_url, is_web_url
 
 log = logging.getLogger("digest.sources.feed")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
 
 
-def read_feed(source: FeedSource, fetcher: Fetcher, store: Store) -> Iterator[Document | Unchanged | NotModified | Failed]:
-    response = _get(fetcher, source, store, source.url)
+def read_feed(source: FeedSource, fetcher: Fetcher, seen: SeenUrls) -> Iterator[SourceEvent]:
+    response = _get(fetcher, source, source.url)
     if response.not_modified:
         yield NotModified(source.name, source.url)
         return
@@ -40,7 +40,7 @@ def read_feed(source: FeedSource, fetcher: Fetcher, store: Store) -> Iterator[Do
         if not feed_url:
             raise SourceError(f"{response.url} is an HTML page with no feed link (<link rel=\"alternate\">)")
         log.info("%s: %s is a web page; using its feed %s", source.name, response.url, feed_url)
-        response = _get(fetcher, source, store, feed_url)
+        response = _get(fetcher, source, feed_url)
         if response.not_modified:
             yield NotModified(source.name, feed_url)
             return
@@ -50,11 +50,11 @@ def read_feed(source: FeedSource, fetcher: Fetcher, store: Store) -> Iterator[Do
         yield Failed(source.name, response.url, f"malformed feed ({parsed.get('bozo_exception')}); "
                                                 f"read the {len(parsed.entries)} entries that could be recovered")
     for index, entry in enumerate(parsed.entries, start=1):
-        for event in _entry_events(entry, f"{response.url} entry {index}", source, fetcher, store):
+        for event in _entry_events(entry, f"{response.url} entry {index}", source, fetcher, seen):
             clean = clean and not isinstance(event, Failed)
             yield event
     if clean:  # remember the feed's validators only once every entry was read
-        store.save_http_validators(response.url, response.headers.get("etag"), response.headers.get("last-modified"))
+        yield validators_of(source.name, response)
 
 
 def parse_feed(response: Response) -> Any:
@@ -79,9 +79,9 @@ def discover_feed(html: bytes, base: str) -> str | None:
     return None
 
 
-def _get(fetcher: Fetcher, source: FeedSource, store: Store, url: str) -> Response:
+def _get(fetcher: Fetcher, source: FeedSource, url: str) -> Response:
     try:
-        return fetcher.get(url, source=source.name, store=store, accept=("feed", "html"), remember=False)
+        return fetcher.get(url, source=source.name, accept=("feed", "html"))
     except FetchError as exc:
         raise SourceError(str(exc)) from None
 
@@ -92,9 +92,10 @@ def _is_html(response: Response) -> bool:
     return not response.media_type and response.content.lstrip()[:200].lower().startswith((b"<!doctype html", b"<html"))
 
 
-def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetcher, store: Store
+def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetcher, seen: SeenUrls
                   ) -> Iterator[Document | Unchanged | Failed]:
-    link = entry.get("link") if str(entry.get("link", "")).startswith(("http://", "https://")) else None
+    given = str(entry.get("link") or "").strip()
+    link = given if is_web_url(given) else None
     where = link or position
     try:
         document = entry_document(entry, source.name, link)
@@ -105,11 +106,11 @@ def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetche
     if not source.full_text or not link:
         yield document
         return
-    if canonical and store.known_url(canonical):
+    if canonical and seen.seen(canonical):
         yield Unchanged(source.name, link)
         return
     try:
-        page = fetcher.get(link, source=source.name, store=store, accept=("html",), conditional=False)
+        page = fetcher.get(link, source=source.name, accept=("html",), conditional=False)
     except FetchError as exc:
         log.warning("%s: %s: full text not available (%s); using the feed's own text", source.name, link, exc.reason)
         yield document

@@ -13,8 +13,7 @@ from typing import Iterator
 
 from digest.config import FolderSource
 from digest.errors import SourceError
-from digest.models import Document, Failed, Unchanged
-from digest.store import FileState
+from digest.models import Document, Failed, FileState, Unchanged
 
 MEDIA_TYPES = {".txt": "text", ".md": "text", ".markdown": "text", ".html": "html", ".htm": "html"}
 

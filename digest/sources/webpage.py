@@ -17,25 +17,24 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 from bs4 import BeautifulSoup
 
 from digest.config import WebpageSource
-from digest.dedupe import canonical_url
 from digest.errors import SourceError
 from digest.fetch import Fetcher, FetchError, Response
-from digest.models import Document, Failed, NotModified, Unchanged
-from digest.store import Store
+from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
+from digest.sources.base import SeenUrls, validators_of
+from digest.urls import canonical_url, is_web_url, site_of
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _NOT_ARTICLES = re.compile(r"\.(pdf|jpe?g|png|gif|svg|docx?|xlsx?|pptx?|zip|mp3|mp4|csv|ics)$", re.I)
 _NEXT_TEXT = re.compile(r"^\s*(next( page)?|older( posts| news)?|more news)?\s*[›»>→]*\s*$", re.I)
 
 
-def read_webpage(source: WebpageSource, fetcher: Fetcher, store: Store
-                 ) -> Iterator[Document | Unchanged | NotModified | Failed]:
+def read_webpage(source: WebpageSource, fetcher: Fetcher, seen: SeenUrls) -> Iterator[SourceEvent]:
     links: list[str] = []
     listings: list[Response] = []
     page_url: str | None = source.url
     while page_url and len(listings) < source.max_pages:
         try:
-            response = fetcher.get(page_url, source=source.name, store=store, accept=("html",), remember=False)
+            response = fetcher.get(page_url, source=source.name, accept=("html",))
         except FetchError as exc:
             if not listings:
                 raise SourceError(str(exc)) from None
@@ -61,11 +60,11 @@ def read_webpage(source: WebpageSource, fetcher: Fetcher, store: Store
     clean = True
     for link in links:
         canonical = canonical_url(link)
-        if canonical and store.known_url(canonical):
+        if canonical and seen.seen(canonical):
             yield Unchanged(source.name, link)
             continue
         try:
-            page = fetcher.get(link, source=source.name, store=store, accept=("html",), conditional=False)
+            page = fetcher.get(link, source=source.name, accept=("html",), conditional=False)
         except FetchError as exc:
             clean = False
             yield Failed(source.name, link, exc.reason)
@@ -73,7 +72,7 @@ def read_webpage(source: WebpageSource, fetcher: Fetcher, store: Store
         yield Document(source=source.name, content=page.content, media_type="html", url=page.url)
     if clean:  # a listing is only "seen" once every article on it was fetched
         for response in listings:
-            store.save_http_validators(response.url, response.headers.get("etag"), response.headers.get("last-modified"))
+            yield validators_of(source.name, response)
 
 
 def article_links(soup: BeautifulSoup, base: str, source: WebpageSource) -> list[str]:
@@ -91,7 +90,7 @@ def article_links(soup: BeautifulSoup, base: str, source: WebpageSource) -> list
             continue
         try:
             url = urldefrag(urljoin(base, href.strip()))[0]
-            if urlsplit(url).scheme not in ("http", "https") or url in links:
+            if not is_web_url(url) or url in links:
                 continue
             if pattern is not None:
                 keep = bool(pattern.search(url))
@@ -107,7 +106,7 @@ def article_links(soup: BeautifulSoup, base: str, source: WebpageSource) -> list
 def looks_like_article(url: str, listing: str) -> bool:
     """Same site, under the listing's path, and deep enough (or dated) to be an article."""
     link, page = urlsplit(url), urlsplit(listing)
-    if _site(link.netloc) != _site(page.netloc) or link.query:
+    if site_of(url) != site_of(listing) or link.query:
         return False
     prefix = page.path if page.path.endswith("/") else page.path.rsplit("/", 1)[0] + "/"
     if not link.path.startswith(prefix) or link.path.rstrip("/") == page.path.rstrip("/"):
@@ -127,6 +126,3 @@ def next_page(soup: BeautifulSoup, base: str, source: WebpageSource) -> str | No
         href = element.get("href") if element else None
     return urldefrag(urljoin(base, href))[0] if isinstance(href, str) and href.strip() else None
 
-
-def _site(netloc: str) -> str:
-    return netloc.lower().removeprefix("www.")

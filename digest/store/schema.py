@@ -1,14 +1,18 @@
-"""The schema of the SQLite store, as ordered migrations (applied by Store on open).
+"""The schema of the SQLite store, as ordered migrations (applied when the database is opened).
 
-Part of the store: only these two modules write SQL.
+The near-duplicate signatures the store keeps come from digest.shingles, imported only where
+they are computed (it loads numpy, which opening the database does not need).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
+
+if TYPE_CHECKING:
+    from digest.shingles import Signature
 
 migrations = Migrations("digest")
 
@@ -76,7 +80,7 @@ def m002_http_cache(db: Database) -> None:
 
 @migrations()
 def m003_near_duplicates(db: Database) -> None:
-    from digest.dedupe import signature
+    from digest.shingles import signature
 
     db["item_signatures"].create({"item_id": int, "minhash": bytes}, pk="item_id")
     db["lsh_bands"].create({"hash": int, "band": int, "item_id": int})
@@ -86,9 +90,9 @@ def m003_near_duplicates(db: Database) -> None:
         save_signature_rows(db, item_id, signature(body))
 
 
-def save_signature_rows(db: Database, item_id: int, sig: Any) -> None:
+def save_signature_rows(db: Database, item_id: int, sig: Signature) -> None:
     """The item's signature and its LSH band rows (those of its previous signature removed)."""
-    from digest.dedupe import Signature
+    from digest.shingles import Signature
 
     old = db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
     if old:  # found by their own key: no index on item_id to keep up to date on every insert
@@ -125,7 +129,7 @@ def m006_faster_ingest(db: Database) -> None:
     """Full-text index kept in step only when the title or body change (not on every cluster or
     relevance update); LSH bands in one B-tree keyed by themselves (an item's old bands are
     found from its old signature); signatures and bands recomputed with the numpy shingles."""
-    from digest.dedupe import signature
+    from digest.shingles import signature
 
     db.execute("drop table lsh_bands")
     db.execute("create table lsh_bands (hash integer, band integer, item_id integer, "

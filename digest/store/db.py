@@ -1,0 +1,259 @@
+"""The connection to the SQLite file: opening and migrating it, transactions, batches, the write gate.
+
+Everything the store writes goes through `Database.transaction()`: all writes inside commit
+together or not at all. Every time is stored as an ISO 8601 UTC string (`iso`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, ClassVar
+
+from sqlite_utils import Database as Tables
+
+from digest.errors import DigestError
+from digest.models import utc_now
+from digest.store.schema import migrations
+
+
+class Database:
+    def __init__(self, path: Path, read_only: bool = False):
+        """Open (creating and migrating) the database; read_only opens an existing one as it is."""
+        self.path = Path(path)
+        self._gate = WriteGate.for_path(self.path)
+        self._batch: Batch | None = None
+        self._savepoints = 0  # depth of nested transactions
+        self._deferred: list[tuple[Callable[[], None], Callable[[], None]]] = []
+        try:
+            if read_only:
+                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
+                                       check_same_thread=False)
+                conn.execute("select 1 from sqlite_master limit 1")
+                self.tables = Tables(conn)
+                return
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.tables = Tables(sqlite3.connect(str(self.path), timeout=30, isolation_level=None))
+            self._configure()
+            migrations.apply(self.tables)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise DigestError(f"{self.path}: cannot open database ({exc})") from None
+
+    def _configure(self) -> None:
+        for pragma in (
+            "journal_mode=WAL", "synchronous=NORMAL",
+            "cache_size=-65536",  # 64 MiB: the LSH band index is read and written at random
+            "wal_autocheckpoint=10000",  # pages; index pages rewritten often are copied back once
+            # Each document's savepoint journals the pages it changes (about 50 of them): kept in
+            # memory, not spilled to a temporary file with a system call per page.
+            "temp_store=MEMORY", "foreign_keys=ON",
+        ):
+            self.execute(f"PRAGMA {pragma}")
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self.tables.conn
+
+    def close(self) -> None:
+        self.tables.close()
+
+    def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
+        """The rows of a query as dicts by column name."""
+        cursor = self.conn.execute(sql, params)
+        columns = [column[0] for column in cursor.description]
+        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        """Insert one row (plain SQL: this is the hot path of an ingest); returns its rowid."""
+        columns = ", ".join(row)
+        marks = ", ".join("?" * len(row))
+        cursor = self.conn.execute(f"insert into {table} ({columns}) values ({marks})", list(row.values()))
+        return int(cursor.lastrowid or 0)
+
+    def defer(self, flush: Callable[[], None], discard: Callable[[], None]) -> None:
+        """Work deferred to the commit: `flush` runs inside every transaction just before it commits,
+        `discard` when a transaction ends without committing."""
+        self._deferred.append((flush, discard))
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """All writes inside commit together or not at all; nested blocks use savepoints.
+
+        BEGIN IMMEDIATE takes the write lock up front, so connections in other threads
+        wait for it (busy timeout) instead of failing to upgrade a read to a write.
+        Inside `batch()`, each transaction is a savepoint of the batch's transaction.
+        """
+        batch = self._batch
+        if batch is not None:
+            with batch.member(), self._savepoint():
+                yield
+            batch.done_one()
+            return
+        if self.conn.in_transaction:
+            with self._savepoint():
+                yield
+            return
+        with self._gate.turn():
+            self.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+                self.commit()
+            except BaseException:
+                self.rollback()
+                raise
+
+    def commit(self) -> None:
+        for flush, _ in self._deferred:
+            flush()
+        self.execute("COMMIT")
+
+    def rollback(self) -> None:
+        for _, discard in self._deferred:
+            discard()
+        self.conn.rollback()
+
+    @contextmanager
+    def _savepoint(self) -> Iterator[None]:
+        """A nested transaction, as sqlite_utils' atomic() makes one, but named by its depth:
+        atomic() draws a random name for each, which costs more than the savepoint (twice a document)."""
+        self._savepoints += 1
+        name = f"nested_{self._savepoints}"
+        self.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            if self.conn.in_transaction:  # an error may have rolled back the whole transaction already
+                self.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                self.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            self.execute(f"RELEASE SAVEPOINT {name}")
+        finally:
+            self._savepoints -= 1
+
+    @contextmanager
+    def batch(self, max_writes: int = 1000, max_seconds: float = 1.0) -> Iterator[Batch]:
+        """Commit the transactions inside together, every `max_writes` or `max_seconds`.
+
+        Each transaction stays atomic (a savepoint): one that fails is undone alone. A crash
+        loses at most the last uncommitted batch. Another thread of this process waiting to
+        write gets its turn at the next commit.
+        """
+        self._batch = Batch(self, max_writes, max_seconds)
+        try:
+            yield self._batch
+        finally:
+            batch, self._batch = self._batch, None
+            batch.commit()
+
+
+class WriteGate:
+    """Write transactions of this process's connections to one database take turns here.
+
+    SQLite's busy handler sleeps and retries, so a connection that commits and begins
+    again at once could starve the others: a batch commits as soon as someone waits.
+    """
+
+    _gates: ClassVar[dict[Path, WriteGate]] = {}
+    _gates_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._counter = threading.Lock()
+        self.waiting = 0
+
+    @classmethod
+    def for_path(cls, path: Path) -> WriteGate:
+        key = path.resolve()
+        with cls._gates_lock:
+            return cls._gates.setdefault(key, cls())
+
+    def acquire(self) -> None:
+        with self._counter:
+            self.waiting += 1
+        self._lock.acquire()
+        with self._counter:
+            self.waiting -= 1
+
+    def release(self) -> None:
+        self._lock.release()
+
+    @contextmanager
+    def turn(self) -> Iterator[None]:
+        self.acquire()
+        try:
+            yield
+        finally:
+            self.release()
+
+
+class Batch:
+    """One open transaction holding many documents' savepoints, committed now and then."""
+
+    def __init__(self, database: Database, max_writes: int, max_seconds: float):
+        self.database, self.max_writes, self.max_seconds = database, max_writes, max_seconds
+        self.open_since: float | None = None
+        self.writes = self.depth = 0
+
+    @contextmanager
+    def member(self) -> Iterator[None]:
+        """A transaction inside the batch (its savepoint is the caller's)."""
+        if self.open_since is None:
+            self._begin()
+        self.depth += 1
+        try:
+            yield
+        finally:
+            self.depth -= 1
+
+    def _begin(self) -> None:
+        self.database._gate.acquire()
+        try:
+            self.database.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.database._gate.release()
+            raise
+        self.open_since, self.writes = time.monotonic(), 0
+
+    def done_one(self) -> None:
+        if self.depth:
+            return
+        self.writes += 1
+        if (self.writes >= self.max_writes or self.database._gate.waiting
+                or time.monotonic() - (self.open_since or 0) >= self.max_seconds):
+            self.commit()
+
+    def commit(self) -> None:
+        """Commit what the batch holds now (nothing to do when it holds nothing)."""
+        if self.open_since is None:
+            return
+        try:
+            if self.database.conn.in_transaction:
+                self.database.commit()
+            else:  # an I/O error rolled it back already
+                self.database.rollback()
+        finally:
+            self.open_since = None
+            self.database._gate.release()
+
+
+def iso(value: datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("datetimes must be timezone-aware")
+    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def now_iso() -> str:
+    return iso(utc_now())
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None

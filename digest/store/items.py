@@ -1,0 +1,207 @@
+"""What an ingest writes: items with their topics, figures, aliases and near-duplicate signatures,
+and the folder bookkeeping that lets unchanged files be skipped. Used by the ingest's one writer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from json.encoder import encode_basestring_ascii  # type: ignore[attr-defined]
+from typing import TYPE_CHECKING
+
+from digest.models import Candidate, Classification, Extracted, FileState
+from digest.store.db import Database, iso, now_iso
+from digest.store.schema import save_signature_rows
+
+if TYPE_CHECKING:  # numpy is imported only where signatures are computed
+    from digest.shingles import Signature
+
+
+@dataclass
+class Found:
+    id: int
+    key: str
+    fingerprint: str
+
+
+class Items:
+    def __init__(self, database: Database):
+        self.db = database
+        # Full-text rows of new items are written just before their transaction commits, not by
+        # a trigger: inside a batch FTS5 writes its pending terms out at every savepoint, so
+        # indexing each document inside its own savepoint made a tiny index segment per document
+        # (and merging them cost more than the indexing).
+        self._unindexed: set[int] = set()
+        database.defer(self._index_new_items, self._unindexed.clear)
+
+    # --- folder bookkeeping ------------------------------------------------------------
+
+    def file_states(self, source: str) -> dict[str, FileState]:
+        rows = self.db.execute(
+            "select path, size, mtime_ns, sha256, item_id, is_alias from files where source = ?", [source]
+        ).fetchall()
+        return {r[0]: FileState(r[1], r[2], r[3], r[4], bool(r[5])) for r in rows}
+
+    def touch_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "update files set size = ?, mtime_ns = ?, sha256 = ?, missing_since = null where source = ? and path = ?",
+                [size, mtime_ns, sha256, source, path],
+            )
+
+    def record_file(self, source: str, path: str, size: int, mtime_ns: int, sha256: str,
+                    item_id: int | None, is_alias: bool) -> None:
+        self.db.execute(
+            "insert into files (source, path, size, mtime_ns, sha256, item_id, is_alias, seen_at, missing_since) "
+            "values (?, ?, ?, ?, ?, ?, ?, ?, null) on conflict (source, path) do update set size = excluded.size, "
+            "mtime_ns = excluded.mtime_ns, sha256 = excluded.sha256, item_id = excluded.item_id, "
+            "is_alias = excluded.is_alias, seen_at = excluded.seen_at, missing_since = null",
+            [source, path, size, mtime_ns, sha256, item_id, int(is_alias), now_iso()],
+        )
+
+    def mark_missing(self, source: str, present: set[str]) -> int:
+        """Files no longer in the folder: their items are kept, the file rows remember when they went."""
+        gone = [p for p in self.file_states(source) if p not in present]
+        with self.db.transaction():
+            for path in gone:
+                self.db.execute(
+                    "update files set missing_since = coalesce(missing_since, ?) where source = ? and path = ?",
+                    [now_iso(), source, path],
+                )
+        return len(gone)
+
+    # --- items ---------------------------------------------------------------------------
+
+    def find(self, *, key: str | None = None, canonical_url: str | None = None,
+             fingerprint: str | None = None) -> Found | None:
+        for column, value in (("key", key), ("canonical_url", canonical_url), ("fingerprint", fingerprint)):
+            if value:
+                row = self.db.execute(
+                    f"select id, key, fingerprint from items where {column} = ? order by id limit 1", [value]
+                ).fetchone()
+                if row:
+                    return Found(row[0], row[1], row[2])
+        return None
+
+    def unchanged(self, item_id: int, extracted: Extracted, fingerprint: str) -> bool:
+        """The stored item already says exactly this (same text, title, date, URL and summary)."""
+        row = self.db.execute(
+            "select fingerprint, title, published, url, summary from items where id = ?", [item_id]
+        ).fetchone()
+        published = extracted.published.isoformat() if extracted.published else None
+        return row is not None and tuple(row) == (fingerprint, extracted.title, published, extracted.url,
+                                                  extracted.summary)
+
+    def save(self, *, item_id: int | None, key: str, source: str, path: str | None, extracted: Extracted,
+             canonical: str | None, fingerprint: str, classification: Classification, cluster: int | None) -> int:
+        """Insert or update one item with its topics and figures, in one transaction.
+
+        `cluster`: the cluster of the item it retells; None puts it in a cluster of its own."""
+        row = _item_row(key, source, path, extracted, canonical, fingerprint, classification)
+        with self.db.transaction():
+            if item_id is None:
+                # The id is chosen here (as SQLite would: one past the largest), so the row is
+                # written once, with its cluster; the write lock is held, so no one else inserts.
+                item_id = int(self.db.execute("select coalesce(max(id), 0) + 1 from items").fetchone()[0])
+                self.db.insert("items", {"id": item_id, **row, "first_seen": row["updated_at"],
+                                         "cluster": cluster or item_id})
+                self._unindexed.add(item_id)
+            else:
+                self._indexed_before_update(item_id)
+                assignments = ", ".join(f"{column} = ?" for column in row)
+                self.db.execute(f"update items set {assignments}, cluster = ? where id = ?",
+                                [*row.values(), cluster or item_id, item_id])
+                self.db.execute("delete from item_topics where item_id = ?", [item_id])
+                self.db.execute("delete from figures where item_id = ?", [item_id])
+            self.db.conn.executemany(
+                "insert into item_topics (item_id, topic, rank, score, terms) values (?, ?, ?, ?, ?)",
+                [(item_id, t.topic, rank, t.score, json_strings(t.terms))
+                 for rank, t in enumerate(classification.topics)],
+            )
+            self.db.conn.executemany(
+                "insert into figures (item_id, kind, value, text) values (?, ?, ?, ?)",
+                [(item_id, f.kind, f.value, f.text) for f in classification.figures],
+            )
+        return item_id
+
+    def _index_new_items(self) -> None:
+        item_ids = sorted(self._unindexed)  # an id whose savepoint was rolled back is not found
+        self._unindexed.clear()
+        for start in range(0, len(item_ids), 500):
+            chunk = item_ids[start:start + 500]
+            self.db.execute(f"insert into items_fts (rowid, title, body) select id, title, body from items "
+                            f"where id in ({','.join('?' * len(chunk))})", chunk)
+
+    def _indexed_before_update(self, item_id: int) -> None:
+        """The update trigger takes the old text out of the index: it must be in it."""
+        if item_id in self._unindexed:
+            self._unindexed.discard(item_id)
+            self.db.execute("insert into items_fts (rowid, title, body) select id, title, body from items "
+                            "where id = ?", [item_id])
+
+    def body(self, item_id: int) -> str:
+        row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
+        return str(row[0]) if row else ""
+
+    def add_alias(self, item_id: int, source: str, url: str | None, path: str | None) -> None:
+        exists = self.db.execute(
+            "select 1 from aliases where item_id = ? and source = ? and url is ? and path is ?",
+            [item_id, source, url, path],
+        ).fetchone()
+        if not exists:
+            self.db.insert("aliases", {"item_id": item_id, "source": source, "url": url, "path": path,
+                                       "added_at": now_iso()})
+
+    def remove_alias(self, item_id: int, source: str, path: str) -> None:
+        self.db.execute("delete from aliases where item_id = ? and source = ? and path = ?", [item_id, source, path])
+
+    # --- near-duplicate look-up ---------------------------------------------------------------
+
+    def save_signature(self, item_id: int, signature: Signature) -> None:
+        save_signature_rows(self.db.tables, item_id, signature)
+
+    def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int,
+                                  per_band: int = 50) -> list[Candidate]:
+        """The items sharing most LSH bands with these, most shared first.
+
+        One indexed lookup per band, each capped at the `per_band` most recent items, so a
+        band that boilerplate makes common cannot make the lookup grow with the store.
+        """
+        rows = self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_band, limit])
+        return [Candidate(*row) for row in rows]
+
+
+def _item_row(key: str, source: str, path: str | None, extracted: Extracted, canonical: str | None,
+              fingerprint: str, classification: Classification) -> dict[str, object]:
+    return {
+        "key": key, "source": source, "url": extracted.url, "canonical_url": canonical, "path": path,
+        "title": extracted.title, "body": extracted.body, "summary": extracted.summary,
+        "published": extracted.published.isoformat() if extracted.published else None,
+        "published_time": iso(extracted.published_time) if extracted.published_time else None,
+        "updated_at": now_iso(), "fingerprint": fingerprint,
+        "area": classification.area, "mentioned_areas": json_strings(classification.mentioned_areas),
+        "org": classification.org, "org_kind": classification.org_kind,
+        "relevance": round(classification.relevance, 4), "relevant": int(classification.relevant),
+        "why_not": classification.why_not,
+    }
+
+
+def json_strings(strings: list[str]) -> str:
+    """json.dumps(strings), as it writes them, without building a JSON encoder for each list (a few a document)."""
+    return "[" + ", ".join(map(encode_basestring_ascii, strings)) + "]"
+
+
+@lru_cache(maxsize=4)
+def _candidates_sql(band_count: int) -> str:
+    """The look-up of near_duplicate_candidates, for its parameters: the band hashes in order,
+    then the item to leave out, the cap per band and the number of candidates."""
+    exclude, per_band, limit = (f"?{band_count + n}" for n in (1, 2, 3))
+    hits = " union all ".join(
+        f"select * from (select item_id from lsh_bands where hash = ?{band + 1} and band = {band} "
+        f"and item_id != {exclude} order by item_id desc limit {per_band})" for band in range(band_count))
+    return (f"with hits (item_id) as ({hits}), "
+            f"best as (select item_id, count(*) as shared from hits group by item_id "
+            f"order by shared desc, item_id desc limit {limit}) "
+            "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint from best "
+            "join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
+            "order by best.shared desc, best.item_id desc")

@@ -1,0 +1,77 @@
+"""The topic taxonomy (digest/data/taxonomy.yaml), with the overrides from config: each topic's
+label, kind and terms, and the routine-news groups. Data only: matching terms in text is the
+classifier's job (digest.classify, digest.terms)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Mapping, Protocol
+
+import yaml
+
+from digest.errors import ConfigError
+
+
+@dataclass
+class Topic:
+    id: str
+    label: str
+    kind: str  # "subject" or "facet"
+    terms: list[str]
+
+
+class TopicChange(Protocol):
+    """A change to the shipped taxonomy, as `classify.topics` in config gives it."""
+
+    @property
+    def label(self) -> str | None: ...
+    @property
+    def kind(self) -> str | None: ...
+    @property
+    def terms(self) -> list[str]: ...
+    @property
+    def replace(self) -> bool: ...
+
+
+@lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    raw: dict[str, Any] = yaml.safe_load(
+        resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
+    return raw
+
+
+def shipped_topic_ids() -> frozenset[str]:
+    return frozenset(_shipped()["topics"])
+
+
+class Taxonomy:
+    """The shipped topics, changed by config; routine-news groups of terms as shipped."""
+
+    def __init__(self, changes: Mapping[str, TopicChange] | None = None):
+        raw = _shipped()
+        self.topics: dict[str, Topic] = {}
+        for topic_id, spec in raw["topics"].items():
+            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]))
+        for topic_id, change in (changes or {}).items():
+            self._apply(topic_id, change)
+        self.routine: dict[str, list[str]] = {group: list(terms) for group, terms in (raw.get("routine") or {}).items()}
+
+    def _apply(self, topic_id: str, change: TopicChange) -> None:
+        topic = self.topics.get(topic_id)
+        if topic is None:
+            if not change.terms:
+                raise ConfigError(f"classify.topics.{topic_id}: a new topic needs terms")
+            topic = Topic(topic_id, change.label or topic_id.replace("_", " ").capitalize(),
+                          change.kind or "subject", [])
+            self.topics[topic_id] = topic
+        if change.replace:
+            topic.terms = []
+        topic.terms += [t.lower() for t in change.terms]
+        topic.label = change.label or topic.label
+        topic.kind = change.kind or topic.kind
+
+    def label(self, topic_id: str) -> str:
+        topic = self.topics.get(topic_id)
+        return topic.label if topic else topic_id

@@ -1,0 +1,72 @@
+"""Weeks: an edition is one ISO week in the configured time zone, Monday 00:00 to Monday 00:00.
+
+The one place that knows how weeks are named, where they begin and end, and how their
+dates are written for readers ("16–22 November 2026").
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from digest.errors import DigestError
+from digest.models import utc_now
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+          "October", "November", "December")
+_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+
+
+def week_label(moment: datetime, tz: ZoneInfo) -> str:
+    year, week, _ = moment.astimezone(tz).isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_bounds(label: str, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Monday 00:00 local to the next Monday 00:00 local, both aware."""
+    match = _WEEK.match(label)
+    if not match:
+        raise DigestError(f"--week: {label!r} is not a week (use YYYY-Www, current or last)")
+    try:
+        monday = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
+    except ValueError:
+        raise DigestError(f"--week: {label!r} does not exist") from None
+    start = datetime.combine(monday, time(0), tzinfo=tz)
+    end = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=tz)
+    return start, end
+
+
+def week_days(label: str, tz: ZoneInfo) -> tuple[date, date]:
+    """The week's first and last day (Monday and Sunday)."""
+    start, end = week_bounds(label, tz)
+    return start.date(), (end - timedelta(days=1)).date()
+
+
+def resolve_week(value: str | None, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """'current', 'last' (the default: the last complete week) or an explicit YYYY-Www."""
+    now = now or utc_now()
+    if value in (None, "last"):
+        return week_label(now - timedelta(days=7), tz)
+    if value == "current":
+        return week_label(now, tz)
+    week_bounds(value, tz)
+    return value
+
+
+def shift_week(label: str, weeks: int, tz: ZoneInfo) -> str:
+    start, _ = week_bounds(label, tz)
+    return week_label(start + timedelta(days=7 * weeks, hours=12), tz)
+
+
+def long_date(day: date) -> str:
+    """"16 November 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_range(start: date, end: date) -> str:
+    """"16–22 November 2026", "30 November – 6 December 2026", "29 December 2025 – 4 January 2026"."""
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{long_date(end)}"
+    first = f"{start.day} {MONTHS[start.month - 1]}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first} – {long_date(end)}"

@@ -1,0 +1,167 @@
+"""Worker processes that prepare a big folder's documents (digest.prepare) ahead of the writer.
+
+Extraction, fingerprints and classification need no store and are most of the cost of a
+document: for a big folder they run in worker processes, a bounded window ahead, while the
+ingest's one writer stores the results in document order.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import gc
+import itertools
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TypeVar
+
+from digest.classify import Classifier
+from digest.config import Config
+from digest.models import Document
+from digest.prepare import Prepared, classifier_for, prepare
+
+log = logging.getLogger("digest.ingest")
+T = TypeVar("T")
+
+_worker_classifier: Classifier | None = None
+CHUNK = 32  # documents per task: fewer, larger messages (and thread wake-ups) between processes
+WINDOW_PER_WORKER = 4  # tasks in flight per worker
+
+
+def prepare_ahead(events: Iterable[T], config: Config, classifier: Classifier, workers: int
+                  ) -> Iterator[tuple[T, Prepared | Exception | None]]:
+    """Each event with its documents prepared in advance (None: prepare it in this process).
+
+    Workers start only when more than `ingest.parallel_after` documents are read: starting
+    them costs more than a small folder takes. Those first documents are read before any is
+    prepared, so that in a big folder the workers prepare them too, while this process
+    would otherwise do it with a core idle.
+    """
+    events = iter(events)
+    if workers < 2:
+        yield from ((event, None) for event in events)
+        return
+    head: list[T] = []
+    documents = 0
+    for event in events:
+        head.append(event)
+        documents += isinstance(event, Document)
+        if documents > config.ingest.parallel_after:
+            break
+    else:
+        yield from ((event, None) for event in head)
+        return
+    events = itertools.chain(head, events)
+    pool: ProcessPoolExecutor | None = _start_pool(config, classifier, workers)
+    window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
+    try:
+        for chunk in _chunks(events, CHUNK):
+            documents = [event for event in chunk if isinstance(event, Document)]
+            future = None
+            if documents and pool is not None:
+                try:
+                    future = pool.submit(_prepare_in_worker, documents)
+                except BrokenProcessPool:
+                    pool = _broken(pool)
+            window.append((chunk, future))
+            if len(window) >= workers * WINDOW_PER_WORKER:
+                yield from _settle(*window.popleft())
+        while window:
+            yield from _settle(*window.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _chunks(events: Iterator[T], size: int) -> Iterator[list[T]]:
+    chunk: list[T] = []
+    for event in events:
+        chunk.append(event)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _start_pool(config: Config, classifier: Classifier, workers: int) -> ProcessPoolExecutor:
+    global _worker_classifier
+    # Forked workers inherit the compiled classifier; with other threads running (the service,
+    # or sources read in threads), fork is unsafe, so a fork server builds it afresh.
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    _worker_classifier = classifier if method == "fork" else None
+    log.info("preparing documents in %d worker processes (%s, nice +%d)", workers, method, config.ingest.worker_nice)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
+                               initializer=_start_worker, initargs=(config, os.getpid() if method == "fork" else None))
+
+
+def _start_worker(config: Config, parent: int | None) -> None:
+    global _worker_classifier
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop, and stops us
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    _die_with_parent(parent)
+    _lower_priority(config.ingest.worker_nice)
+    if _worker_classifier is None:
+        _worker_classifier = classifier_for(config)
+    gc.freeze()  # what the worker starts with lives as long as it: the collector need not scan it
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Linux: the kernel kills this worker when its parent (us, or the fork server) dies, even by SIGKILL."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # elsewhere a worker ends when it next reads from the parent's closed pipe
+    if parent is not None and os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _lower_priority(increment: int) -> None:
+    """The store is written by the parent alone, so it bounds the pace: with two cores and three
+    processes, a fair share gives it two-thirds of a core when it needs about three-quarters, and
+    the workers run ahead, fill the window and then wait while it catches up on one core."""
+    try:
+        os.nice(increment)
+    except (AttributeError, OSError):  # not on this system: the kernel shares fairly
+        pass
+
+
+def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:
+    assert _worker_classifier is not None
+    results: list[Prepared | Exception] = []
+    for document in documents:
+        try:
+            results.append(prepare(document, _worker_classifier))
+        except Exception as exc:  # noqa: BLE001 - reported against its document by the writer
+            results.append(exc)
+    return results
+
+
+def _settle(chunk: list[T], future: Future[list[Prepared | Exception]] | None
+            ) -> Iterator[tuple[T, Prepared | Exception | None]]:
+    results: list[Prepared | Exception] = []
+    if future is not None:
+        try:
+            results = future.result()
+        except Exception as exc:  # noqa: BLE001 - a dead worker, or a result that cannot be sent back
+            log.warning("worker process failed (%r); preparing its documents in this process", exc)
+    prepared = iter(results)
+    for event in chunk:
+        yield event, (next(prepared, None) if isinstance(event, Document) else None)
+
+
+def _broken(pool: ProcessPoolExecutor) -> None:
+    log.warning("the worker processes stopped; going on in this process")
+    pool.shutdown(wait=False, cancel_futures=True)
+    return None

@@ -1,0 +1,172 @@
+"""The one writer of an ingest: stores what the sources yield, in each source's order.
+
+For each document it decides, in the document's one transaction, whether it is new, an
+update, unchanged, or a duplicate (the same canonical URL or key: the same item; the same
+text elsewhere: an alias), puts a new text in the cluster of the story it retells (the
+near-duplicate decision of digest.dedupe), and remembers folder files so unchanged ones are
+skipped next time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from digest.dedupe import NearDuplicates, ShingleCache
+from digest.errors import DocumentError
+from digest.models import Document, Failed, FileState, NotModified, SourceEvent, Unchanged, Validators
+from digest.prepare import Prepared
+from digest.records import FetchRecord
+from digest.shingles import content_hash
+from digest.store import Database, Items, Runs, WebCache
+from digest.urls import canonical_url
+
+log = logging.getLogger("digest.ingest")
+
+
+@dataclass
+class SourceSummary:
+    name: str
+    new: int = 0
+    updated: int = 0
+    duplicate: int = 0
+    unchanged: int = 0
+    failed: int = 0
+    not_modified: int = 0
+    missing: int = 0
+    stopped: bool = False
+    error: str | None = None
+    problems: list[Failed] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        return {"new": self.new, "updated": self.updated, "duplicate": self.duplicate,
+                "unchanged": self.unchanged, "failed": self.failed, "not_modified": self.not_modified}
+
+    def line(self) -> str:
+        if self.error:
+            return f"{self.name}: FAILED: {self.error}"
+        text = (f"{self.name}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "
+                f"{self.unchanged} unchanged, {self.failed} failed")
+        if self.not_modified:
+            text += " (not modified since the last run)"
+        if self.stopped:
+            text += " (stopped early: shutting down)"
+        return text + (f", {self.missing} no longer present" if self.missing else "")
+
+    def fail(self, failed: Failed) -> None:
+        log.warning("%s: skipped %s: %s", failed.source, failed.where, failed.reason)
+        self.failed += 1
+        self.problems.append(failed)
+
+
+class Writer:
+    def __init__(self, database: Database, items: Items, web: WebCache, runs: Runs, near_duplicates: NearDuplicates):
+        self.database, self.items, self.web, self.runs = database, items, web, runs
+        self.near_duplicates = near_duplicates
+        self.shingles = ShingleCache(items.body)
+
+    def apply(self, event: SourceEvent, prepared: Prepared | Exception | None, known: dict[str, FileState],
+              summary: SourceSummary) -> None:
+        """Store one event of a source and count it in the source's summary."""
+        if isinstance(event, Unchanged):
+            if event.sha256 and event.size is not None and event.mtime_ns is not None:
+                self.items.touch_file(event.source, event.where, event.size, event.mtime_ns, event.sha256)
+            summary.unchanged += 1
+        elif isinstance(event, Failed):
+            summary.fail(event)
+        elif isinstance(event, NotModified):
+            summary.not_modified += 1
+        elif isinstance(event, Validators):
+            self.web.save_validators(event.url, event.etag, event.last_modified)
+        else:
+            self._apply_document(event, prepared, known, summary)
+
+    def log_fetches(self, fetches: list[FetchRecord]) -> None:
+        self.web.log_fetches(fetches)
+
+    def _apply_document(self, document: Document, prepared: Prepared | Exception | None,
+                        known: dict[str, FileState], summary: SourceSummary) -> None:
+        where = document.path or document.url or "?"
+        try:
+            if not isinstance(prepared, Prepared):  # an exception raised while preparing it
+                raise prepared or DocumentError("not prepared")
+            if prepared.fallback and document.fallback is not None:
+                document = document.fallback
+            outcome = self._store(document, prepared, known)
+        except DocumentError as exc:
+            summary.fail(Failed(document.source, where, str(exc)))
+            return
+        except Exception as exc:  # noqa: BLE001 - one odd document (deep YAML, a bug) must not stop its source
+            log.exception("%s: %s: unexpected error", document.source, where)
+            summary.fail(Failed(document.source, where, f"unexpected error: {exc!r}"))
+            return
+        setattr(summary, outcome, getattr(summary, outcome) + 1)
+
+    def _store(self, document: Document, prepared: Prepared, known: dict[str, FileState]) -> str:
+        """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""
+        extracted, keys, canonical = prepared.extracted, prepared.keys, prepared.canonical
+        where = document.path or document.url
+        for warning in extracted.warnings:
+            log.warning("%s: %s: %s", document.source, where, warning)
+        key = canonical or f"{document.source}:{document.guid or where}"
+        file = _FileNote(document, document.sha256 or content_hash(document.content))
+        state = known.get(document.path or "")
+        with self.database.transaction():
+            existing_id: int | None = None
+            if state and state.is_alias and state.item_id:
+                self.items.remove_alias(state.item_id, document.source, document.path or "")
+            elif state and state.item_id:
+                existing_id = state.item_id
+            by_url = False
+            if existing_id is None:
+                found = self.items.find(key=key, canonical_url=canonical)
+                existing_id = found.id if found else None
+                by_url = found is not None and document.path is not None
+            if existing_id is not None and self.items.unchanged(existing_id, extracted, keys.fingerprint):
+                if by_url:  # another file stating the same URL and text: a copy, recorded as an alias
+                    self.items.add_alias(existing_id, document.source, None, document.path)
+                    self._remember(file, existing_id, is_alias=True)
+                    return "duplicate"
+                self._remember(file, existing_id, is_alias=False)
+                return "unchanged"
+            if existing_id is None and (twin := self.items.find(fingerprint=keys.fingerprint)):
+                self.items.add_alias(twin.id, document.source, canonical or extracted.url, document.path)
+                self._remember(file, twin.id, is_alias=True)
+                log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin.id)
+                return "duplicate"
+            self._save(document, prepared, key, existing_id, file)
+        return "updated" if existing_id else "new"
+
+    def _save(self, document: Document, prepared: Prepared, key: str, existing_id: int | None,
+              file: _FileNote) -> None:
+        """A new or changed text: judged against the stories it may retell, then stored with its signature."""
+        keys, canonical = prepared.keys, prepared.canonical
+        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), existing_id or 0,
+                                                          NearDuplicates.MAX_CANDIDATES)
+        decision = self.near_duplicates.judge(keys, candidates, self.shingles.of)
+        item_id = self.items.save(
+            item_id=existing_id, key=key, source=document.source, path=document.path, extracted=prepared.extracted,
+            canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
+            cluster=decision.cluster,
+        )
+        self.items.save_signature(item_id, keys.signature)
+        self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
+        fetched = canonical_url(document.url)
+        if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known
+            self.items.add_alias(item_id, document.source, fetched, None)
+        if decision.cluster is not None and decision.cluster != item_id:
+            log.info("%s: %s retells item %s (similarity %.2f)", document.source, document.path or document.url,
+                     decision.cluster, decision.similarity)
+        self._remember(file, item_id, is_alias=False)
+
+    def _remember(self, file: _FileNote, item_id: int, is_alias: bool) -> None:
+        document = file.document
+        if document.path is not None and document.size is not None and document.mtime_ns is not None:
+            self.items.record_file(document.source, document.path, document.size, document.mtime_ns, file.sha256,
+                                   item_id, is_alias)
+
+
+@dataclass
+class _FileNote:
+    document: Document
+    sha256: str
