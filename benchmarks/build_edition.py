@@ -27,16 +27,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-import yaml  # noqa: E402
+import yaml
 
-from digest.config import load_config  # noqa: E402
-from digest.dedupe import text_fingerprint  # noqa: E402
-from digest.gazetteer import load_areas  # noqa: E402
-from digest.models import utc_now  # noqa: E402
-from digest.report import resolve_week, shift_week, week_bounds  # noqa: E402
-from digest.service import build  # noqa: E402
-from digest.store import Store  # noqa: E402
-from synth import PLACES, generate  # noqa: E402
+from digest.areas import load_areas
+from digest.config import load_config
+from digest.models import utc_now
+from digest.service import build
+from digest.shingles import TextKeys
+from digest.store import Store
+from digest.weeks import resolve_week, shift_week, week_bounds
+from synth import PLACES, generate
 
 BATCH = 2000
 # Title words -> (topic, matched terms), in rank order; the synthetic stories' templates.
@@ -110,7 +110,7 @@ def prefill(store: Store, count: int, current: int, tz, seed: int = 1) -> None:
                 "id": item_id, "key": f"bench:{doc.name}", "source": "bench", "url": url, "canonical_url": url,
                 "path": None if url else doc.name, "title": title, "published": published.isoformat(),
                 "first_seen": first, "updated_at": first, "body": body,
-                "summary": " ".join(body.split("\n")[-2:])[:300], "fingerprint": text_fingerprint(body) + str(item_id),
+                "summary": " ".join(body.split("\n")[-2:])[:300], "fingerprint": TextKeys(body).fingerprint + str(item_id),
                 "area": area, "mentioned_areas": json.dumps([area] if area else []),
                 "org": f"{area} Police" if area else None, "org_kind": "police",
                 "relevance": 0.9 if doc.relevant else 0.1, "relevant": int(doc.relevant), "why_not": None,
@@ -121,10 +121,10 @@ def prefill(store: Store, count: int, current: int, tz, seed: int = 1) -> None:
                 value = rng.randint(2, 90)
                 figures.append({"item_id": item_id, "kind": kind, "value": value * (1000 if kind == "funding_gbp" else 1),
                                 "text": text.format(n=value)})
-        with store.transaction():
-            store.db["items"].insert_all(items)
-            store.db["item_topics"].insert_all(topics)
-            store.db["figures"].insert_all(figures)
+        with store.db.transaction():
+            store.db.tables["items"].insert_all(items)
+            store.db.tables["item_topics"].insert_all(topics)
+            store.db.tables["figures"].insert_all(figures)
     record_editions(store, tz, weeks=104)
 
 
@@ -136,8 +136,8 @@ def record_editions(store: Store, tz, weeks: int) -> None:
         rows.append({"week": label, "start": start.date().isoformat(), "end": (end - timedelta(days=1)).date().isoformat(),
                      "built_at": end.astimezone(utc_now().tzinfo).isoformat(timespec="seconds"), "item_count": 190})
         label = shift_week(label, 1, tz)
-    with store.transaction():
-        store.db["editions"].insert_all(rows, replace=True)
+    with store.db.transaction():
+        store.db.tables["editions"].insert_all(rows, replace=True)
 
 
 def main() -> None:

@@ -42,7 +42,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from webfixture import FixtureServer  # noqa: E402 - the tests' fixture server
+from webfixture import FixtureServer
 
 WORK = Path(tempfile.gettempdir()) / "digest-differential"  # the same path in both runs
 SKIPPED_COLUMNS = {"fetch_log": {"duration_ms"}, "files": {"mtime_ns", "seen_at"}}
@@ -180,7 +180,7 @@ def database_tables(path: Path) -> dict[str, bytes]:
             columns = [row[1] for row in db.execute(f"pragma table_info([{name}])")
                        if row[1] not in SKIPPED_COLUMNS.get(name, set())]
             rows = db.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{name}]").fetchall()
-            lines = [" | ".join(columns)] + sorted(" | ".join(map(repr, row)) for row in rows)
+            lines = [" | ".join(columns), *sorted(" | ".join(map(repr, row)) for row in rows)]
             tables[f"table {name}"] = "\n".join(lines).encode("utf-8")
     return tables
 

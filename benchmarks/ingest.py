@@ -33,9 +33,10 @@ STAGES = {  # stage -> (module, function) pairs whose cumulative time is the sta
     "fix text": [("text.py", "decode")],
     "extract": [("extract.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
     "classify": [("classify.py", "classify")],
-    "dedupe": [("dedupe.py", "judge"), ("dedupe.py", "record"), ("dedupe.py", "__init__"), ("dedupe.py", "canonical_url")],
-    "store": [("store.py", name) for name in ("save_item", "record_file", "add_alias", "record_run",
-                                              "item_unchanged", "find_item", "begin", "done_one")],
+    "dedupe": [("dedupe.py", "judge"), ("items.py", "near_duplicate_candidates"), ("items.py", "save_signature"),
+               ("shingles.py", "__init__"), ("urls.py", "canonical_url")],
+    "store": [("items.py", name) for name in ("save", "record_file", "add_alias", "unchanged", "find")]
+    + [("runs.py", "record"), ("db.py", "_begin"), ("db.py", "done_one")],
 }
 
 
@@ -141,8 +142,8 @@ def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
     import yaml
 
     from digest.config import load_config
-    from digest.dedupe import signature
     from digest.pipeline import ingest
+    from digest.shingles import signature
     from digest.store import Store
 
     config_path = workdir / "profile.yaml"

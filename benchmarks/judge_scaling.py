@@ -14,22 +14,34 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
-import yaml  # noqa: E402
+import yaml
 
-from digest.config import load_config  # noqa: E402
-from digest.dedupe import TextKeys, signature, text_fingerprint  # noqa: E402
-from digest.extract import extract  # noqa: E402
-from digest.models import Document  # noqa: E402
-from digest.pipeline import Stages  # noqa: E402
-from digest.store import Store  # noqa: E402
-from synth import generate  # noqa: E402
+from digest.classify import Classifier
+from digest.config import load_config
+from digest.dedupe import NearDuplicates, ShingleCache
+from digest.extract import extract
+from digest.models import Document
+from digest.prepare import classifier_for
+from digest.shingles import TextKeys, signature
+from digest.store import Store
+from synth import generate
 
 BATCH = 2000
+
+
+@dataclass
+class Judges:
+    """What judges a new document, as the ingest's writer holds it."""
+
+    classifier: Classifier
+    near_duplicates: NearDuplicates
+    shingles: ShingleCache
 
 
 def prefill(store: Store, count: int, seed: int) -> None:
@@ -43,17 +55,17 @@ def prefill(store: Store, count: int, seed: int) -> None:
             sig = signature(body)
             items.append({"id": item_id, "key": f"bench:{doc.name}", "source": "bench", "path": doc.name,
                           "title": doc.name, "first_seen": "2026-11-16T09:00:00+00:00", "body": body,
-                          "fingerprint": text_fingerprint(body) + str(item_id), "relevant": int(doc.relevant),
+                          "fingerprint": TextKeys(body).fingerprint + str(item_id), "relevant": int(doc.relevant),
                           "cluster": item_id, "relevance": 0.9 if doc.relevant else 0.1, "org_kind": "police"})
             signatures.append({"item_id": item_id, "minhash": sig.to_bytes()})
             bands += [{"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands())]
-        with store.transaction():
-            store.db["items"].insert_all(items)
-            store.db["item_signatures"].insert_all(signatures)
-            store.db["lsh_bands"].insert_all(bands)
+        with store.db.transaction():
+            store.db.tables["items"].insert_all(items)
+            store.db.tables["item_signatures"].insert_all(signatures)
+            store.db.tables["lsh_bands"].insert_all(bands)
 
 
-def judge_round(store: Store, stages: Stages, docs: list) -> list[float]:
+def judge_round(store: Store, judges: Judges, docs: list) -> list[float]:
     """Time each document; its writes are rolled back so the store keeps its size."""
     timings = []
     for doc in docs:
@@ -61,10 +73,12 @@ def judge_round(store: Store, stages: Stages, docs: list) -> list[float]:
         try:
             started = time.perf_counter()
             extracted = extract(Document("bench", doc.text.encode("utf-8"), "text", path=doc.name))
-            stages.classifier.classify(extracted, "bench")
+            judges.classifier.classify(extracted, "bench")
             keys = TextKeys(extracted.body)
-            stages.near_duplicates.judge(store, keys)
-            stages.near_duplicates.record(store, 10_000_000, keys)
+            candidates = store.items.near_duplicate_candidates(keys.signature.bands(), 0, NearDuplicates.MAX_CANDIDATES)
+            judges.near_duplicates.judge(keys, candidates, judges.shingles.of)
+            store.items.save_signature(10_000_000, keys.signature)
+            judges.shingles.remember(10_000_000, keys.fingerprint, keys.shingles)
             timings.append(time.perf_counter() - started)
         finally:
             store.db.conn.rollback()
@@ -81,13 +95,14 @@ def measure(size: int, rounds: int, per_round: int) -> float:
         config = load_config(config_path)
         store = Store(config.database)
         prefill(store, size, seed=1)
-        stages = Stages.from_config(config)
+        judges = Judges(classifier_for(config), NearDuplicates(config.dedupe.near_duplicate),
+                        ShingleCache(store.items.body))
         fresh = generate(per_round * rounds, seed=99)
         medians = []
-        judge_round(store, stages, fresh[:20])  # warm up caches and compiled patterns
+        judge_round(store, judges, fresh[:20])  # warm up caches and compiled patterns
         for round_index in range(rounds):
             batch = fresh[round_index * per_round:(round_index + 1) * per_round]
-            medians.append(statistics.median(judge_round(store, stages, batch)))
+            medians.append(statistics.median(judge_round(store, judges, batch)))
         store.close()
     return statistics.median(medians)
 

@@ -19,18 +19,20 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-import yaml  # noqa: E402
-from trafilatura.deduplication import Simhash  # noqa: E402
+import re
 
-from digest.dedupe import BANDS, ROWS, normalised_words, signature  # noqa: E402
-from digest.extract import extract  # noqa: E402
-from digest.models import Document  # noqa: E402
+import yaml
+from trafilatura.deduplication import Simhash
+
+from digest.extract import extract
+from digest.models import Document
+from digest.shingles import BANDS, ROWS, signature
 
 EVAL = ROOT / "tests" / "eval"
 
 
 def shingle_set(text: str, size: int) -> set[str]:
-    words = normalised_words(text)
+    words = re.findall(r"\w+", text.casefold())
     return {" ".join(words[i:i + size]) for i in range(max(1, len(words) - size + 1))}
 
 

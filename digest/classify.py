@@ -220,7 +220,7 @@ def guess_org_kind(extracted: Extracted) -> str:
     in_opening = _CUE_STARTS.find(opening, fold_case(opening))
     in_rest = _CUE_STARTS.find(rest, fold_case(rest))
     scores: dict[str, float] = {}
-    for cue, opening_starts, rest_starts in zip(_ORG_PATTERNS, in_opening, in_rest):
+    for cue, opening_starts, rest_starts in zip(_ORG_PATTERNS, in_opening, in_rest, strict=True):
         hits = 2 * cue.count(opening, opening_starts) + cue.count(rest, rest_starts)
         scores[cue.kind] = scores.get(cue.kind, 0.0) + cue.weight * min(hits, 4)
     best = max(scores, key=lambda kind: scores[kind])

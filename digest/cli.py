@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
-from typing import Any, Callable
+from typing import Any
 
 import click
 import yaml
@@ -20,7 +21,7 @@ from digest.store import Store
 
 
 def _config(ctx: click.Context) -> Config:
-    config = ctx.obj.get("config")
+    config: Config | None = ctx.obj.get("config")
     if config is None:
         config = ctx.obj["config"] = load_config(ctx.obj["config_path"])
     return config

@@ -40,7 +40,7 @@ class NearDuplicates:
         `shingles_of` gives a candidate's shingles when the estimate is too close to call."""
         estimates = keys.signature.similarities([candidate.signature for candidate in candidates])
         best_cluster, best = None, 0.0
-        for candidate, similarity in zip(candidates, estimates):
+        for candidate, similarity in zip(candidates, estimates, strict=True):
             if similarity < self.threshold - self.ESTIMATE_MARGIN:
                 continue
             if similarity < self.threshold + self.ESTIMATE_MARGIN:

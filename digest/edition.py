@@ -10,7 +10,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from digest.models import FIGURE_LABELS, Figure, figure_label, format_figure
@@ -57,7 +57,7 @@ class Entry:
     @property
     def sort_time(self) -> datetime:
         if self.published:
-            return datetime.combine(self.published, time(12), tzinfo=timezone.utc)
+            return datetime.combine(self.published, time(12), tzinfo=UTC)
         return self.first_seen
 
 

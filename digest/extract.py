@@ -19,8 +19,8 @@ from bs4 import BeautifulSoup
 from digest.errors import DocumentError
 from digest.models import Document, Extracted
 from digest.text import (
-    MONTH_ONLY,
     LONDON,
+    MONTH_ONLY,
     decode,
     first_sentences,
     is_furniture,

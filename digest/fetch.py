@@ -19,7 +19,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
@@ -111,7 +111,7 @@ class Fetcher:
         while True:
             _check_scheme(current)
             if current in seen:
-                raise FetchError(url, f"redirect loop ({' -> '.join(seen + [current])})")
+                raise FetchError(url, f"redirect loop ({' -> '.join([*seen, current])})")
             if len(seen) > self.settings.max_redirects:
                 raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
             seen.append(current)
@@ -265,16 +265,19 @@ class Fetcher:
                 response = self._request(robots_url, source, None, ("text", "html"))
         except FetchError as exc:
             if exc.status and exc.status >= 500:
-                parser.disallow_all = True  # a server error on robots.txt means "not now"
+                parser.parse(_DISALLOW_ALL)  # a server error on robots.txt means "not now"
                 return parser
             raise FetchError(robots_url, f"cannot read robots.txt ({exc.reason})", exc.status) from None
         if response.status in (401, 403) or 300 <= response.status < 400:
-            parser.disallow_all = True  # forbidden, or still redirecting after five hops
+            parser.parse(_DISALLOW_ALL)  # forbidden, or still redirecting after five hops
         elif response.status == 200:
             parser.parse(response.content.decode("utf-8", errors="replace").splitlines())
         else:
-            parser.allow_all = True  # 404 and other client errors: no rules
+            parser.parse([])  # 404 and other client errors: no rules
         return parser
+
+
+_DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
 
 def _check_scheme(url: str) -> None:
@@ -311,5 +314,5 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())

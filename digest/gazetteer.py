@@ -9,7 +9,6 @@ the same area corroborates them.
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 from digest.areas import Area, load_areas
 from digest.phrases import OTHER_WHITESPACE, PhraseFinder, Positions, Words, replace_chars, shorten
@@ -19,10 +18,10 @@ PLACE_WEIGHT = 1.0
 TITLE_FACTOR = 3.0
 # A one-word place after a capitalised word or a rank is often a surname ("Darryl Preston",
 # "PC Preston"); these words before a place are part of it or a direction, not a first name.
-_PLACE_PREFIXES = frozenset(
-    "North South East West Central Greater Upper Lower Old New Great Little Market At Near From To Across "
-    "Around And Of The In".split()
-)
+_PLACE_PREFIXES = frozenset({
+    "North", "South", "East", "West", "Central", "Greater", "Upper", "Lower", "Old", "New", "Great", "Little",
+    "Market", "At", "Near", "From", "To", "Across", "Around", "And", "Of", "The", "In",
+})
 _PRECEDING_WORD = re.compile(r"\b([A-Z][a-z]+|PC|DC|DS|DI|DCI|DCS|PCSO|Sgt|Insp|Supt|Cllr|Mr|Mrs|Ms|Dr)\.?\s+$")
 # Month names that are also places ("March"): read as the month when a date is near.
 _MONTH_CONTEXT_BEFORE = re.compile(r"(\b\d{1,2}(st|nd|rd|th)?|\b(last|next|early|late|mid|since|until|till|by|before|after|during|throughout|of|in early|in late|end of|start of|beginning of))[\s-]*$", re.I)
@@ -70,9 +69,7 @@ def _after_first_name(text: str, name: str, start: int) -> bool:
     if " " in name or not _may_follow_rank_or_name(text, start):
         return False
     before = _PRECEDING_WORD.search(text[max(0, start - 30):start])
-    if not before or before.group(1) in _PLACE_PREFIXES:
-        return False
-    return True
+    return before is not None and before.group(1) not in _PLACE_PREFIXES
 
 
 _WORDS = Words(joiners="'’", symbol="&")
@@ -128,10 +125,10 @@ class Gazetteer:
                 free_from = end
         return found
 
-    def scores(self, title: str, body: str) -> Counter[str]:
+    def scores(self, title: str, body: str) -> dict[str, float]:
         """Area name -> weighted mentions, with ambiguous names only when corroborated."""
-        sure: Counter[str] = Counter()
-        doubtful: Counter[str] = Counter()
+        sure: dict[str, float] = {}
+        doubtful: dict[str, float] = {}
         mentions = [(text, factor, name, start, end) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
                     for name, start, end in self.find(text)]
         surnames = {name for text, _, name, start, end in mentions if _is_surname(text, name, start, end)}
@@ -140,11 +137,11 @@ class Gazetteer:
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
             if ambiguous or name in surnames or _after_first_name(text, name, start):
-                doubtful[area.name] += weight * factor * 0.5
+                doubtful[area.name] = doubtful.get(area.name, 0.0) + weight * factor * 0.5
             else:
-                sure[area.name] += weight * factor
+                sure[area.name] = sure.get(area.name, 0.0) + weight * factor
         for name, weight in doubtful.items():
-            if sure[name]:
+            if sure.get(name):
                 sure[name] += weight
         return sure
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import Iterator
 
 from digest.errors import DigestError
 
@@ -56,10 +56,8 @@ _HELD: set[int] = set()
 
 def _close_inherited_locks() -> None:
     for handle in list(_HELD):
-        try:
+        with suppress(OSError):
             os.close(handle)
-        except OSError:
-            pass
     _HELD.clear()
 
 

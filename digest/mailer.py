@@ -9,6 +9,7 @@ reported. With email disabled or --dry-run, messages are written to out/outbox/ 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
@@ -77,10 +78,8 @@ def send_edition(config: Config, ledger: Ledger, edition: Edition, dry_run: bool
         return []
     to_outbox = dry_run or not config.email.enabled
     smtp = None if to_outbox else SmtpSession(config)
-    outcomes = []
     try:
-        for recipient in recipients:
-            outcomes.append(_deliver(config, ledger, edition, recipient, smtp))
+        outcomes = [_deliver(config, ledger, edition, recipient, smtp) for recipient in recipients]
     finally:
         if smtp:
             smtp.close()
@@ -221,10 +220,8 @@ class SmtpSession:
 
     def close(self) -> None:
         if self.connection is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 self.connection.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
             self.connection = None
 
 

@@ -70,9 +70,9 @@ class Positions:
 def shorten(text: str, runs: Sequence[tuple[re.Pattern[str], str]]) -> tuple[str, Positions]:
     """Each match of each pattern replaced by its replacement (a shorter one); the patterns never overlap."""
     matches = sorted((*match.span(), replacement) for pattern, replacement in runs for match in pattern.finditer(text))
-    pieces = []
-    after = []
-    moved = []
+    pieces: list[str] = []
+    after: list[int] = []
+    moved: list[int] = []
     copied = removed = 0
     for start, end, replacement in matches:
         pieces += (text[copied:start], replacement)

@@ -17,15 +17,15 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Callable
+from functools import partial
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
-
-from functools import partial
-from zoneinfo import ZoneInfo
 
 from digest.config import Config
 from digest.lock import holding
@@ -65,7 +65,8 @@ def missed_weeks(config: Config, store: Store, now: datetime | None = None) -> l
     start = shift_week(max(complete), 1, tz) if complete else _first_week(store, tz)
     if start is None:
         return []
-    weeks, week = [], start
+    weeks: list[str] = []
+    week = start
     while week <= last and len(weeks) < MAX_CATCH_UP_WEEKS:
         if week not in complete:
             weeks.append(week)
@@ -93,7 +94,7 @@ class Service:
         try:
             work(store)
             log.info("%s: finished", name)
-        except Exception:  # noqa: BLE001 - one failed run must not stop the service
+        except Exception:  # one failed run must not stop the service (logged with its traceback)
             log.exception("%s: failed; the next run will try again", name)
         finally:
             store.close()

@@ -204,18 +204,19 @@ class BackgroundServer:
     """The HTTP server in a thread of the service (`run` with server.enabled)."""
 
     def __init__(self, config: Config, read_status: StatusReader, host: str, port: int):
-        import waitress
         from waitress import wasyncore
+        from waitress.server import create_server
 
         self._close_all = wasyncore.close_all
-        self.server = waitress.create_server(make_app(config, read_status), host=host, port=port, threads=4,
-                                             ident="digest")
+        self.server = create_server(make_app(config, read_status), host=host, port=port, threads=4, ident="digest")
         self.thread = threading.Thread(target=self.server.run, name="http", daemon=True)
 
     def start(self) -> None:
         self.thread.start()
 
     def stop(self) -> None:
-        """Close from the server's own loop thread, so its select() never sees a closed socket."""
-        self.server.trigger.pull_trigger(lambda: self._close_all(self.server._map, ignore_all=True))
+        """Close from the server's own loop thread, so its select() never sees a closed socket.
+        (This uses waitress's internals `trigger` and `_map`, which its type stubs do not describe.)"""
+        server: Any = self.server
+        server.trigger.pull_trigger(lambda: self._close_all(server._map, ignore_all=True))
         self.thread.join(timeout=5)

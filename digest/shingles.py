@@ -78,16 +78,17 @@ class _WordHashes(dict[bytes, int]):
 _WORD_HASHES = _WordHashes()
 
 
-def _mix(values: "np.ndarray") -> "np.ndarray":
+def _mix(values: np.ndarray) -> np.ndarray:
     """Spread the bits of combined hashes (the 64-bit finaliser of MurmurHash3); uint64 wraps."""
     values = values ^ (values >> np.uint64(33))
     values = values * np.uint64(0xFF51AFD7ED558CCD)
     values = values ^ (values >> np.uint64(33))
     values = values * np.uint64(0xC4CEB9FE1A85EC53)
-    return values ^ (values >> np.uint64(33))
+    mixed: np.ndarray = values ^ (values >> np.uint64(33))
+    return mixed
 
 
-def shingle_hashes(words: list[bytes]) -> "np.ndarray":
+def shingle_hashes(words: list[bytes]) -> np.ndarray:
     """Sorted distinct hashes of the text's 3-word shingles (a short text is one shingle)."""
     if len(words) < SHINGLE_WORDS:
         return np.array([stable_hash(b" ".join(words))], dtype=np.uint64)
@@ -96,7 +97,7 @@ def shingle_hashes(words: list[bytes]) -> "np.ndarray":
     return sorted_distinct(_mix(combined))
 
 
-def sorted_distinct(values: "np.ndarray") -> "np.ndarray":
+def sorted_distinct(values: np.ndarray) -> np.ndarray:
     """np.unique(values), four times faster on a few hundred values (it hashes before it sorts)."""
     values = np.sort(values)
     keep = np.empty(len(values), dtype=bool)
@@ -105,17 +106,18 @@ def sorted_distinct(values: "np.ndarray") -> "np.ndarray":
     return values[keep]
 
 
-def _fmix32(values: "np.ndarray") -> "np.ndarray":
+def _fmix32(values: np.ndarray) -> np.ndarray:
     """MurmurHash3's 32-bit finaliser, which datasketch applies before its permutations."""
     values = values ^ (values >> np.uint32(16))
     values = values * np.uint32(0x85EBCA6B)
     values = values ^ (values >> np.uint32(13))
     values = values * np.uint32(0xC2B2AE35)
-    return values ^ (values >> np.uint32(16))
+    mixed: np.ndarray = values ^ (values >> np.uint32(16))
+    return mixed
 
 
 @lru_cache(maxsize=1)
-def _permutations() -> tuple["np.ndarray", "np.ndarray"]:
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
     """The (a, b) of datasketch's MinHash(num_perm=NUM_PERM, seed=1) in its 2.x "affine32" scheme
     (odd 32-bit multipliers, 32-bit offsets), drawn here as it draws them, because importing
     datasketch loads scipy: 0.7 s of CPU at the start of every ingest, with the workers waiting.
@@ -127,11 +129,11 @@ def _permutations() -> tuple["np.ndarray", "np.ndarray"]:
 
 @dataclass
 class Signature:
-    hashvalues: "np.ndarray"
+    hashvalues: np.ndarray
     _bands: list[int] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
-    def of(cls, shingles: "np.ndarray") -> "Signature":
+    def of(cls, shingles: np.ndarray) -> Signature:
         """The MinHash of a set of shingle hashes, as datasketch's MinHash (scheme "affine32")
         computes it from their low 32 bits, but for all shingles in one numpy step (its
         update_batch calls the hash function once per value: three times slower here)."""
@@ -143,7 +145,7 @@ class Signature:
         return self.hashvalues.astype("<u8").tobytes()
 
     @classmethod
-    def from_bytes(cls, raw: bytes) -> "Signature":
+    def from_bytes(cls, raw: bytes) -> Signature:
         return cls(np.frombuffer(raw, dtype="<u8"))
 
     def bands(self) -> list[int]:
@@ -154,7 +156,7 @@ class Signature:
             self._bands = (_mix(combined) >> np.uint64(1)).tolist()
         return self._bands
 
-    def similarity(self, other: "Signature") -> float:
+    def similarity(self, other: Signature) -> float:
         """Estimated Jaccard similarity of the two shingle sets."""
         return float(np.count_nonzero(self.hashvalues == other.hashvalues)) / len(self.hashvalues)
 
@@ -163,7 +165,8 @@ class Signature:
         if not others:
             return []
         stored = np.frombuffer(b"".join(others), dtype="<u8").reshape(len(others), -1)
-        return (np.count_nonzero(stored == self.hashvalues, axis=1) / len(self.hashvalues)).tolist()
+        shares: list[float] = (np.count_nonzero(stored == self.hashvalues, axis=1) / len(self.hashvalues)).tolist()
+        return shares
 
 
 class TextKeys:
@@ -174,7 +177,7 @@ class TextKeys:
         self.fingerprint = hashlib.sha256(b" ".join(self.words)).hexdigest()
 
     @cached_property
-    def shingles(self) -> "np.ndarray":
+    def shingles(self) -> np.ndarray:
         return shingle_hashes(self.words)
 
     @cached_property
@@ -191,7 +194,7 @@ def signature(text: str) -> Signature:
     return TextKeys(text).signature
 
 
-def jaccard(a: "np.ndarray", b: "np.ndarray") -> float:
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     """Exact Jaccard similarity of two sorted arrays of distinct shingle hashes."""
     positions = np.searchsorted(b, a)
     positions[positions == len(b)] = 0

@@ -4,10 +4,11 @@ classifier's job (digest.classify, digest.terms)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Mapping, Protocol
+from typing import Any, Protocol
 
 import yaml
 

@@ -46,7 +46,7 @@ def canonical_url(url: str | None) -> str | None:
         return None
     scheme = parts.scheme.lower()
     host = parts.hostname.lower()
-    if port and not (scheme == "http" and port == 80 or scheme == "https" and port == 443):
+    if port and not ((scheme == "http" and port == 80) or (scheme == "https" and port == 443)):
         host = f"{host}:{port}"
     path = re.sub(r"/{2,}", "/", parts.path or "/")
     if len(path) > 1:

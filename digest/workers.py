@@ -7,6 +7,7 @@ ingest's one writer stores the results in document order.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import gc
@@ -63,13 +64,14 @@ def prepare_ahead(events: Iterable[T], config: Config, classifier: Classifier, w
     window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
     try:
         for chunk in _chunks(events, CHUNK):
-            documents = [event for event in chunk if isinstance(event, Document)]
+            to_prepare: list[Document] = [event for event in chunk if isinstance(event, Document)]
             future = None
-            if documents and pool is not None:
+            if to_prepare and pool is not None:
                 try:
-                    future = pool.submit(_prepare_in_worker, documents)
+                    future = pool.submit(_prepare_in_worker, to_prepare)
                 except BrokenProcessPool:
-                    pool = _broken(pool)
+                    _broken(pool)
+                    pool = None
             window.append((chunk, future))
             if len(window) >= workers * WINDOW_PER_WORKER:
                 yield from _settle(*window.popleft())
@@ -131,10 +133,8 @@ def _lower_priority(increment: int) -> None:
     """The store is written by the parent alone, so it bounds the pace: with two cores and three
     processes, a fair share gives it two-thirds of a core when it needs about three-quarters, and
     the workers run ahead, fill the window and then wait while it catches up on one core."""
-    try:
+    with contextlib.suppress(AttributeError, OSError):  # not on this system: the kernel shares fairly
         os.nice(increment)
-    except (AttributeError, OSError):  # not on this system: the kernel shares fairly
-        pass
 
 
 def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:
@@ -164,4 +164,4 @@ def _settle(chunk: list[T], future: Future[list[Prepared | Exception]] | None
 def _broken(pool: ProcessPoolExecutor) -> None:
     log.warning("the worker processes stopped; going on in this process")
     pool.shutdown(wait=False, cancel_futures=True)
-    return None
+    return

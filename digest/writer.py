@@ -96,7 +96,7 @@ class Writer:
         except DocumentError as exc:
             summary.fail(Failed(document.source, where, str(exc)))
             return
-        except Exception as exc:  # noqa: BLE001 - one odd document (deep YAML, a bug) must not stop its source
+        except Exception as exc:  # one odd document (deep YAML, a bug) must not stop its source
             log.exception("%s: %s: unexpected error", document.source, where)
             summary.fail(Failed(document.source, where, f"unexpected error: {exc!r}"))
             return

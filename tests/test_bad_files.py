@@ -41,7 +41,7 @@ def _bad_folder(seed_dir: Path) -> None:
     (seed_dir / "empty.txt").write_bytes(b"")
     (seed_dir / "blank.md").write_bytes(b"  \n\n \t\n")
     (seed_dir / "picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
-    (seed_dir / "noise.html").write_bytes(bytes(range(0, 32)) * 64)
+    (seed_dir / "noise.html").write_bytes(bytes(range(32)) * 64)
     (seed_dir / "windows-1252.txt").write_bytes(LATIN1)
     (seed_dir / "utf16.txt").write_bytes(b"\xff\xfe" + UTF16.encode("utf-16-le"))
     (seed_dir / "nul-bytes.txt").write_bytes(NUL)

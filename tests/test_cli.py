@@ -20,6 +20,12 @@ def _quick_start_commands() -> list[str]:
     return [line.strip() for block in blocks for line in block.splitlines() if line.strip()]
 
 
+def test_ci_runs_the_readme_test_command_after_the_gate():
+    ci = (REPO / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == _quick_start_commands()[1]
+    assert any("ruff check" in line for line in ci) and any(line.strip().endswith("mypy") for line in ci)
+
+
 def test_readme_quick_start_has_exactly_two_commands():
     assert README.index("## Quick start") < README.index("\n## ", README.index("## Quick start") + 5)
     commands = _quick_start_commands()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 
@@ -76,7 +76,7 @@ def test_a_cluster_is_shown_once_in_the_edition_and_feed(digest, seed_dir, tmp_p
 def test_a_later_retelling_is_a_follow_up_not_a_second_story(digest, seed_dir, tmp_path):
     _write(seed_dir, **{"r1-release.txt": RELEASE})
     digest("ingest")
-    last_week = (datetime.now(timezone.utc) - timedelta(days=7)).isoformat(timespec="seconds")
+    last_week = (datetime.now(UTC) - timedelta(days=7)).isoformat(timespec="seconds")
     with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # the release was found a week ago
         db.execute("update items set first_seen = ?", [last_week])
     _write(seed_dir, **{"r2-paper.txt": RETELLING})
@@ -129,7 +129,7 @@ def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
     reference = MinHash(num_perm=NUM_PERM, seed=1, hashfunc=int)
     reference.update_batch((keys.shingles & np.uint64(0xFFFFFFFF)).tolist())
     assert (keys.signature.hashvalues == reference.hashvalues.astype(np.uint64)).all()
-    assert all((ours == theirs).all() for ours, theirs in zip(_permutations(), reference.permutations))
+    assert all((ours == theirs).all() for ours, theirs in zip(_permutations(), reference.permutations, strict=True))
     copy = pickle.loads(pickle.dumps(keys))
     assert copy.fingerprint == keys.fingerprint and (copy.shingles == keys.shingles).all()
     assert copy.signature.bands() == keys.signature.bands() == Signature(keys.signature.hashvalues).bands()

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import feedparser
 import pytest
-
-from datetime import date, datetime, timezone
 
 from digest.areas import area_slug
 from digest.config import load_config
@@ -124,7 +123,7 @@ def test_editions_feed_has_one_entry_per_edition(out):
     assert len(weeks) == 2 and "2026-W01" in weeks
     assert [e.link for e in parsed.entries] == [f"{BASE}digests/{week}.html" for week in weeks]
     assert [e.id for e in parsed.entries] == [f"urn:digest:edition:{week}" for week in weeks]
-    for entry, week in zip(parsed.entries, weeks):
+    for entry, week in zip(parsed.entries, weeks, strict=True):
         span = r"\d{1,2}(–| [A-Z][a-z]+( \d{4})? – )\d{1,2} [A-Z][a-z]+ \d{4}"
         assert re.fullmatch(rf"Week {week}: {span} \(\d+ items?\)", entry.title), entry.title
         assert entry.published_parsed
@@ -170,7 +169,7 @@ def test_stale_topic_and_area_feeds_are_removed_and_nothing_else(out, digest, wr
 
 def _item(**fields) -> Item:
     """An item as the archive returns it (fields not given: empty)."""
-    seen = datetime(2026, 11, 19, 10, tzinfo=timezone.utc)
+    seen = datetime(2026, 11, 19, 10, tzinfo=UTC)
     topics = fields.pop("topics", [])
     values = {"id": 1, "key": "test:one", "source": "seeds", "url": None, "canonical_url": None, "path": None,
               "title": "T", "summary": "S", "published": None, "published_time": None, "first_seen": seen,
@@ -185,8 +184,8 @@ def test_control_characters_are_stripped_from_feed_text(config_path):
     item = _item(
         id=1, key="test:one", canonical_url=None, url="https://www.police.example.org/news/1/",
         title="Knife\x0b crime\x08 week", summary="Weapons\x1b surrendered\x0c in Luton.",
-        published=date(2026, 11, 19), published_time=None, first_seen=datetime(2026, 11, 19, 10, tzinfo=timezone.utc),
-        updated_at=datetime(2026, 11, 19, 10, tzinfo=timezone.utc), org="Bedfordshire\x07 Police",
+        published=date(2026, 11, 19), published_time=None, first_seen=datetime(2026, 11, 19, 10, tzinfo=UTC),
+        updated_at=datetime(2026, 11, 19, 10, tzinfo=UTC), org="Bedfordshire\x07 Police",
         topics=["knife_crime"], area="Bedfordshire",
     )
     fg = build_feed(config, [item], Taxonomy(), "Test\x0b feed", "feeds/test.xml", "feeds/test.atom")
@@ -228,7 +227,7 @@ def test_feeds_cut_from_recent_items_equal_the_stores_own_selection(out, write_c
 
 def test_an_item_without_an_area_is_in_the_main_feed_once(config_path):
     config = load_config(config_path)
-    item = _item(id=1, cluster=1, first_seen=datetime(2026, 11, 19, 10, tzinfo=timezone.utc), topics=["knife_crime"],
+    item = _item(id=1, cluster=1, first_seen=datetime(2026, 11, 19, 10, tzinfo=UTC), topics=["knife_crime"],
                  area=None, summary="S", org=None, source="seeds")
     recent = Recent([item], complete=True)
     assert latest(config, None, recent) == [item]

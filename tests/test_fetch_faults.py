@@ -3,9 +3,11 @@ reason, and never stops the others."""
 
 from __future__ import annotations
 
+import itertools
 import sqlite3
 
 import pytest
+
 from webfixture import SITES, Reply
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -157,5 +159,5 @@ def test_one_request_at_a_time_per_host_with_delay(web, web_config, digest):
                         per_host_delay=0.2)
     digest("ingest", config=config)
     times = sorted(request.at for request in web.requests)
-    gaps = [later - earlier for earlier, later in zip(times, times[1:])]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert len(times) >= 9 and min(gaps) >= 0.18

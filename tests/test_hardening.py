@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 import feedparser
 import pytest
-from webfixture import Reply
 
 from digest.text import sentences
+from webfixture import Reply
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 RSS = {"Content-Type": "application/rss+xml"}

@@ -24,7 +24,7 @@ class Recorder:
         self.messages: list[tuple[list[str], EmailMessage]] = []
         self.rcpt_replies: dict[str, list[str]] = {}
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 - aiosmtpd's name
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # aiosmtpd calls it by this name
         replies = self.rcpt_replies.get(address)
         if replies:
             reply = replies.pop(0) if len(replies) > 1 else replies[0]
@@ -33,7 +33,7 @@ class Recorder:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls it by this name
         self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default)))
         return "250 Message accepted"
 

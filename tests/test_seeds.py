@@ -33,7 +33,7 @@ def test_export_has_the_five_seeds_as_stated(digest, export):
     assert digest("run", "--once").exit_code == 0
     items = export()
     assert [item["path"] for item in items] == [row[0] for row in EXPECTED]
-    for item, (_, title, published, area) in zip(items, EXPECTED):
+    for item, (_, title, published, area) in zip(items, EXPECTED, strict=True):
         if title:
             assert item["title"] == title
         assert item["published"] == published
@@ -73,7 +73,7 @@ def test_first_seed_carries_its_url_figures_and_org(digest, export):
     digest("run", "--once")
     first = export()[0]
     assert first["url"] == "https://www.bedfordshire.police.uk/news-and-appeals/partnership-tackle-violence-march2019"
-    assert {"kind": "funding_gbp", "value": 4571000} == {k: first["figures"][0][k] for k in ("kind", "value")}
+    assert {k: first["figures"][0][k] for k in ("kind", "value")} == {"kind": "funding_gbp", "value": 4571000}
     assert "£4.571m" in first["figures"][0]["text"]
     assert first["org_kind"] == "police"
     assert first["first_seen"].endswith("+00:00")

@@ -9,10 +9,10 @@ import socket
 import subprocess
 import sys
 import threading
-from functools import partial
 import time
 from collections.abc import Callable, Iterator
 from email.utils import formatdate
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +55,7 @@ def start_server() -> Iterator[Callable[[Path], int]]:
         return server.effective_port
 
     yield start
-    for server, thread in zip(servers, threads):
+    for server, thread in zip(servers, threads, strict=True):
         stop_server(server)
         thread.join(timeout=5)
         assert not thread.is_alive()

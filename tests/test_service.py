@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from digest.config import load_config
-from digest.weeks import week_bounds, week_label
 from digest.scheduler import weekly_trigger
+from digest.weeks import week_bounds, week_label
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -26,7 +27,7 @@ NEW_STORY = (" date 2026-11-20 Two arrested after stabbing in Dunstable\nTwo men
 
 
 def _start(config: Path, *args: str, log: Path) -> subprocess.Popen:
-    handle = open(log, "wb")
+    handle = open(log, "wb")  # noqa: SIM115 - the process writes to it until it ends
     return subprocess.Popen([sys.executable, "-m", "digest", "--config", str(config), *args],
                             stdout=handle, stderr=subprocess.STDOUT, cwd=config.parent)
 
@@ -147,8 +148,9 @@ def test_sigkill_mid_ingest_loses_nothing_and_duplicates_nothing(write_config, s
 
 
 def test_missed_editions_are_built_and_emailed_once(write_config, seed_dir, tmp_path):
-    from test_mail import Recorder, _free_port
     from aiosmtpd.controller import Controller
+
+    from test_mail import Recorder, _free_port
 
     handler = Recorder()
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
@@ -161,7 +163,7 @@ def test_missed_editions_are_built_and_emailed_once(write_config, seed_dir, tmp_
         db = tmp_path / "data" / "digest.db"
         assert _cli(config, "ingest").returncode == 0
         tz = ZoneInfo("Europe/London")
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         weeks = [week_label(now - timedelta(days=7 * n), tz) for n in (4, 3, 2, 1)]
         with sqlite3.connect(db) as conn:  # found over the past weeks; the last edition built was 4 weeks ago
             for offset, item_id in ((3, 1), (3, 2), (2, 3), (2, 4), (3, 5)):
@@ -195,8 +197,8 @@ def test_missed_editions_are_built_and_emailed_once(write_config, seed_dir, tmp_
 
 
 @pytest.mark.parametrize("start, change", [
-    (datetime(2026, 10, 1, tzinfo=timezone.utc), datetime(2026, 10, 25, 1, tzinfo=timezone.utc)),  # BST ends
-    (datetime(2027, 3, 1, tzinfo=timezone.utc), datetime(2027, 3, 28, 1, tzinfo=timezone.utc)),    # BST starts
+    (datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC)),  # BST ends
+    (datetime(2027, 3, 1, tzinfo=UTC), datetime(2027, 3, 28, 1, tzinfo=UTC)),    # BST starts
 ])
 def test_weekly_edition_fires_at_seven_local_time_across_clock_changes(write_config, seed_dir, start, change):
     trigger = weekly_trigger(load_config(write_config()))
@@ -209,8 +211,8 @@ def test_weekly_edition_fires_at_seven_local_time_across_clock_changes(write_con
     local = [f.astimezone(london) for f in fires]
     assert all(t.weekday() == 0 and (t.hour, t.minute) == (7, 0) for t in local)
     assert all(later - earlier in (timedelta(days=7), timedelta(days=7, hours=1), timedelta(days=7, hours=-1))
-               for earlier, later in zip(fires, fires[1:]))
-    utc_hours = {f.astimezone(timezone.utc).hour for f in fires}
+               for earlier, later in itertools.pairwise(fires))
+    utc_hours = {f.astimezone(UTC).hour for f in fires}
     assert utc_hours == {6, 7}  # 07:00 BST is 06:00 UTC, 07:00 GMT is 07:00 UTC
     assert any(f < change for f in fires) and any(f > change for f in fires)
 
@@ -239,13 +241,13 @@ def test_a_week_built_mid_week_is_built_again_once_it_has_ended(write_config, se
 
     config = load_config(write_config())
     store = Store(config.database)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     tz = config.tz
     last, before = week_label(now - timedelta(days=7), tz), week_label(now - timedelta(days=14), tz)
     for week, built in ((before, week_bounds(before, tz)[1] + timedelta(hours=1)),  # built after it ended
                         (last, week_bounds(last, tz)[0] + timedelta(days=2))):       # built mid-week only
         start, end = week_bounds(week, tz)
         store.db.tables["editions"].insert({"week": week, "start": start.date().isoformat(), "end": end.date().isoformat(),
-                                     "built_at": built.astimezone(timezone.utc).isoformat(), "item_count": 0})
+                                     "built_at": built.astimezone(UTC).isoformat(), "item_count": 0})
     assert missed_weeks(config, store, now) == [last]
     store.close()

@@ -60,7 +60,7 @@ ODD = ["", "İ", "İnspector DC", "ſaid officers", "DCIPCSO", "police,police ",
 
 @pytest.mark.parametrize("text", TRICKY)
 def test_each_cue_counts_what_findall_counts(text: str) -> None:
-    for cue, starts in zip(_ORG_PATTERNS, _CUE_STARTS.find(text, fold_case(text))):
+    for cue, starts in zip(_ORG_PATTERNS, _CUE_STARTS.find(text, fold_case(text)), strict=True):
         assert cue.count(text, starts) == len(cue.pattern.findall(text)), cue.pattern.pattern
 
 

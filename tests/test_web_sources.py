@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 
 import feedparser
+
 from webfixture import SITES
 
 POLICE_LISTING = "/news/bedfordshire/news/"

@@ -56,7 +56,7 @@ def test_workers_store_what_one_process_stores(tmp_path, caplog):
     assert one[0].counts() == many[0].counts() and many[0].failed == 1
     assert [p.where for p in many[0].problems] == ["zz-empty.txt"]
     assert len(parallel) == len(alone) > 100
-    for mine, theirs in zip(parallel, alone):
+    for mine, theirs in zip(parallel, alone, strict=True):
         assert {f: mine[f] for f in FIELDS} == {f: theirs[f] for f in FIELDS}
     # The same clusters, and retellings in their originals' clusters.
     path_of = {i["id"]: i["path"] for i in parallel}

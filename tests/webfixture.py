@@ -135,7 +135,7 @@ def _handler(fixture: FixtureServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+        def do_GET(self) -> None:  # the stdlib calls it by this name
             headers = {key.lower(): value for key, value in self.headers.items()}
             reply = fixture.answer("GET", self.path, headers)
             if reply.delay:

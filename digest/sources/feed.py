@@ -11,8 +11,9 @@ import calendar
 import email.utils
 import hashlib
 import logging
-from datetime import datetime, timezone
-from typing import Any, Iterator
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urljoin
 
 import feedparser
@@ -72,10 +73,11 @@ def parse_feed(response: Response) -> Any:
 def discover_feed(html: bytes, base: str) -> str | None:
     soup = BeautifulSoup(html, "lxml")
     for link in soup.find_all("link", href=True):
-        rel = [r.lower() for r in (link.get("rel") or [])]
-        kind = (link.get("type") or "").lower()
-        if "alternate" in rel and kind in FEED_TYPES:
-            return urljoin(base, link["href"])
+        rel = [r.lower() for r in link.get_attribute_list("rel") if r]
+        kind = str(link.get("type") or "").lower()
+        href = link.get("href")
+        if "alternate" in rel and kind in FEED_TYPES and isinstance(href, str):
+            return urljoin(base, href)
     return None
 
 
@@ -133,7 +135,7 @@ def entry_document(entry: Any, source: str, link: str | None) -> Document:
             raise ValueError("entry has neither title nor text")
         body = f"<p>{_escape(title)}</p>"
     published = _entry_date(entry)
-    guid = entry.get("id") or hashlib.sha1(f"{title}|{published}".encode("utf-8")).hexdigest()
+    guid = entry.get("id") or hashlib.sha1(f"{title}|{published}".encode()).hexdigest()
     return Document(
         source=source, content=body.encode("utf-8"), media_type="fragment", guid=str(guid),
         url=link, title_hint=title or None, published_hint=published,
@@ -146,6 +148,7 @@ def _entry_date(entry: Any) -> datetime | None:
     for key in ("published", "updated"):
         raw = entry.get(key)
         if isinstance(raw, str):
+            stamp: datetime | None
             try:
                 stamp = email.utils.parsedate_to_datetime(raw)
             except (TypeError, ValueError, IndexError):
@@ -154,7 +157,7 @@ def _entry_date(entry: Any) -> datetime | None:
                 return stamp
         parsed = entry.get(f"{key}_parsed")
         if parsed:
-            return datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+            return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
     return None
 
 

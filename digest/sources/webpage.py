@@ -11,7 +11,7 @@ article links at all is reported as a broken source: its layout has probably cha
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup

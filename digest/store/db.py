@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -69,7 +69,7 @@ class Database:
         """The rows of a query as dicts by column name."""
         cursor = self.conn.execute(sql, params)
         columns = [column[0] for column in cursor.description]
-        return [dict(zip(columns, row)) for row in cursor.fetchall()]
+        return [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
 
     def insert(self, table: str, row: dict[str, Any]) -> int:
         """Insert one row (plain SQL: this is the hot path of an ingest); returns its rowid."""
@@ -248,7 +248,7 @@ class Batch:
 def iso(value: datetime) -> str:
     if value.tzinfo is None:
         raise ValueError("datetimes must be timezone-aware")
-    return value.astimezone(timezone.utc).isoformat(timespec="seconds")
+    return value.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def now_iso() -> str:

@@ -19,73 +19,73 @@ migrations = Migrations("digest")
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["sources"].create(
+    db.table("sources").create(
         {"name": str, "kind": str, "last_attempt": str, "last_success": str,
          "consecutive_failures": int, "last_error": str, "last_count": int},
         pk="name",
     )
-    db["items"].create(
+    db.table("items").create(
         {"id": int, "key": str, "source": str, "url": str, "canonical_url": str, "path": str,
          "title": str, "published": str, "published_time": str, "first_seen": str, "updated_at": str,
          "body": str, "summary": str, "fingerprint": str, "area": str, "mentioned_areas": str,
          "org": str, "org_kind": str, "relevance": float, "relevant": int, "why_not": str, "cluster": int},
         pk="id", not_null={"key", "source", "title", "first_seen", "body", "fingerprint"},
     )
-    db["items"].create_index(["key"], unique=True)
-    db["items"].create_index(["canonical_url"])
-    db["items"].create_index(["fingerprint"])
-    db["items"].create_index(["first_seen"])
-    db["item_topics"].create(
+    db.table("items").create_index(["key"], unique=True)
+    db.table("items").create_index(["canonical_url"])
+    db.table("items").create_index(["fingerprint"])
+    db.table("items").create_index(["first_seen"])
+    db.table("item_topics").create(
         {"item_id": int, "topic": str, "rank": int, "score": float, "terms": str},
         pk=("item_id", "topic"), foreign_keys=[("item_id", "items", "id")],
     )
-    db["figures"].create(
+    db.table("figures").create(
         {"id": int, "item_id": int, "kind": str, "value": float, "text": str},
         pk="id", foreign_keys=[("item_id", "items", "id")],
     )
-    db["figures"].create_index(["item_id"])
-    db["aliases"].create(
+    db.table("figures").create_index(["item_id"])
+    db.table("aliases").create(
         {"id": int, "item_id": int, "source": str, "url": str, "path": str, "added_at": str},
         pk="id", foreign_keys=[("item_id", "items", "id")],
     )
-    db["aliases"].create_index(["item_id"])
-    db["files"].create(
+    db.table("aliases").create_index(["item_id"])
+    db.table("files").create(
         {"source": str, "path": str, "size": int, "mtime_ns": int, "sha256": str,
          "item_id": int, "is_alias": int, "seen_at": str, "missing_since": str},
         pk=("source", "path"),
     )
-    db["runs"].create(
+    db.table("runs").create(
         {"id": int, "source": str, "started": str, "finished": str, "new": int, "updated": int,
          "duplicate": int, "unchanged": int, "failed": int, "error": str},
         pk="id",
     )
-    db["runs"].create_index(["started"])
-    db["fetch_log"].create(
+    db.table("runs").create_index(["started"])
+    db.table("fetch_log").create(
         {"id": int, "source": str, "url": str, "status": int, "bytes": int, "duration_ms": int,
          "error": str, "at": str},
         pk="id",
     )
-    db["editions"].create(
+    db.table("editions").create(
         {"week": str, "start": str, "end": str, "built_at": str, "item_count": int}, pk="week",
     )
-    db["items"].enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
+    db.table("items").enable_fts(["title", "body"], create_triggers=True, tokenize="porter")
 
 
 @migrations()
 def m002_http_cache(db: Database) -> None:
-    db["http_cache"].create({"url": str, "etag": str, "last_modified": str, "saved_at": str}, pk="url")
-    db["runs"].add_column("not_modified", int)
-    db["fetch_log"].create_index(["at"])
+    db.table("http_cache").create({"url": str, "etag": str, "last_modified": str, "saved_at": str}, pk="url")
+    db.table("runs").add_column("not_modified", int)
+    db.table("fetch_log").create_index(["at"])
 
 
 @migrations()
 def m003_near_duplicates(db: Database) -> None:
     from digest.shingles import signature
 
-    db["item_signatures"].create({"item_id": int, "minhash": bytes}, pk="item_id")
-    db["lsh_bands"].create({"hash": int, "band": int, "item_id": int})
-    db["lsh_bands"].create_index(["hash", "band", "item_id"])
-    db["lsh_bands"].create_index(["item_id"])
+    db.table("item_signatures").create({"item_id": int, "minhash": bytes}, pk="item_id")
+    db.table("lsh_bands").create({"hash": int, "band": int, "item_id": int})
+    db.table("lsh_bands").create_index(["hash", "band", "item_id"])
+    db.table("lsh_bands").create_index(["item_id"])
     for item_id, body in db.execute("select id, body from items").fetchall():
         save_signature_rows(db, item_id, signature(body))
 
@@ -105,23 +105,23 @@ def save_signature_rows(db: Database, item_id: int, sig: Signature) -> None:
 
 @migrations()
 def m004_delivery(db: Database) -> None:
-    db["item_topics"].create_index(["topic", "item_id"])  # per-topic feeds
-    db["deliveries"].create(
+    db.table("item_topics").create_index(["topic", "item_id"])  # per-topic feeds
+    db.table("deliveries").create(
         {"id": int, "week": str, "recipient": str, "status": str, "attempts": int, "message_id": str,
          "item_count": int, "error": str, "first_attempt": str, "last_attempt": str, "sent_at": str},
         pk="id",
     )
-    db["deliveries"].create_index(["week", "recipient"], unique=True)
-    db["delivered_items"].create({"recipient": str, "item_id": int, "week": str, "sent_at": str},
+    db.table("deliveries").create_index(["week", "recipient"], unique=True)
+    db.table("delivered_items").create({"recipient": str, "item_id": int, "week": str, "sent_at": str},
                                  pk=("recipient", "item_id"))
 
 
 @migrations()
 def m005_output_indexes(db: Database) -> None:
     """Per-area feeds and cluster look-ups without scanning every item."""
-    db["items"].create_index(["area", "relevant", "first_seen"])
-    db["items"].create_index(["cluster"])
-    db["items"].create_index(["relevant", "first_seen"])
+    db.table("items").create_index(["area", "relevant", "first_seen"])
+    db.table("items").create_index(["cluster"])
+    db.table("items").create_index(["relevant", "first_seen"])
 
 
 @migrations()

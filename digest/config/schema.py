@@ -1,7 +1,6 @@
-"""Load and validate config.yaml before anything runs.
+"""The configuration's schema: every key with its type, its default and its validator.
 
-Every key has a type, a default and a validator here; errors name the key path
-(`sources[2].url: not a URL`). Paths are resolved relative to the config file.
+Errors name the key path (`sources[2].url: not a URL`); digest.config.loading reads a file into it.
 """
 
 from __future__ import annotations
@@ -9,17 +8,10 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from digest.areas import area_names
 from digest.errors import ConfigError
@@ -27,7 +19,6 @@ from digest.models import OrgKind
 from digest.topics import shipped_topic_ids
 from digest.urls import is_web_url
 
-DEFAULT_CONFIG = "config.yaml"
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -121,7 +112,7 @@ class WebpageSource(SourceBase):
         return value
 
 
-Source = Annotated[Union[FolderSource, FeedSource, WebpageSource], Field(discriminator="kind")]
+Source = Annotated[FolderSource | FeedSource | WebpageSource, Field(discriminator="kind")]
 
 
 class Site(Strict):
@@ -296,7 +287,7 @@ class Config(Strict):
 
     @field_validator("email")
     @classmethod
-    def _recipient_topics(cls, email: "Email", info: Any) -> "Email":
+    def _recipient_topics(cls, email: Email, info: Any) -> Email:
         wanted = {t for r in email.recipients for t in r.topics}
         if wanted:
             known = set(shipped_topic_ids()) | set(info.data.get("classify", Classify()).topics)
@@ -314,97 +305,3 @@ class Config(Strict):
             if source.name == name:
                 return source
         raise ConfigError(f"sources: no source named {name!r}")
-
-
-def config_path_from(option: str | None) -> Path:
-    return Path(option or os.environ.get("DIGEST_CONFIG") or DEFAULT_CONFIG)
-
-
-def load_config(path: str | Path) -> Config:
-    """Read, validate and resolve a config file; raise ConfigError naming the key at fault."""
-    path = Path(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read config file ({exc})") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}:{where} not valid YAML ({getattr(exc, 'problem', exc)})") from None
-    if raw is None:
-        raw = {}
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: the top level must be a mapping of keys")
-    try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {format_validation_error(exc)}") from None
-    return _resolve_paths(config, path.resolve())
-
-
-def _resolve_paths(config: Config, path: Path) -> Config:
-    base = path.parent
-    seen: set[str] = set()
-    for index, source in enumerate(config.sources):
-        if source.name in seen:
-            raise ConfigError(f"{path}: sources[{index}].name: duplicate source name {source.name!r}")
-        seen.add(source.name)
-    config.config_path = path
-    config.database = (base / config.database).resolve()
-    config.output_dir = (base / config.output_dir).resolve()
-    for index, source in enumerate(config.sources):
-        if isinstance(source, FolderSource):
-            source.path = (base / source.path).resolve()
-            if not source.path.is_dir():
-                raise ConfigError(f"{path}: sources[{index}].path: no such folder: {source.path}")
-    return config
-
-
-def format_validation_error(exc: ValidationError) -> str:
-    """The first error as `key.path[2].name: message`."""
-    error = exc.errors()[0]
-    loc = list(error["loc"])
-    # Drop the discriminated-union tag pydantic inserts ('sources', 0, 'folder', 'path').
-    if len(loc) >= 3 and loc[0] == "sources" and loc[2] in ("folder", "feed", "webpage"):
-        del loc[2]
-    key = _key_path(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        message = "unknown key"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "union_tag_invalid":
-        key = f"{key}.kind"
-        message = f"unknown source kind {error['input'].get('kind')!r} (expected folder, feed or webpage)"
-    elif kind == "union_tag_not_found":
-        key = f"{key}.kind"
-        message = "required key is missing (folder, feed or webpage)"
-    else:
-        message = error["msg"].removeprefix("Value error, ")
-        if kind.endswith("_type") or kind.endswith("_parsing"):
-            message = f"{message} (got {error['input']!r})"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"{key}: {message}{suffix}" if key else f"{message}{suffix}"
-
-
-def _key_path(loc: list[Any]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            part = "from" if part == "from_" else part
-            out += f".{part}" if out else str(part)
-    return out
-
-
-def effective_config(config: Config) -> dict[str, Any]:
-    """The config as loaded, with defaults filled in and secrets masked, for `digest check`."""
-    data = config.model_dump(mode="json", by_alias=True)
-    smtp = data["email"]["smtp"]
-    env_name = smtp["password_env"]
-    smtp["password"] = "***** (set)" if os.environ.get(env_name) else f"(not set: ${env_name} is empty)"
-    return data

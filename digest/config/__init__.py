@@ -1,0 +1,30 @@
+"""The configuration: its schema (digest.config.schema) and reading it from a file (digest.config.loading)."""
+
+from digest.config.loading import DEFAULT_CONFIG, config_path_from, effective_config, load_config
+from digest.config.schema import (
+    Classify,
+    Config,
+    Dedupe,
+    DigestSettings,
+    Email,
+    Feeds,
+    FeedSource,
+    Fetch,
+    FolderSource,
+    Ingest,
+    Recipient,
+    Schedule,
+    Server,
+    Site,
+    Smtp,
+    Source,
+    TopicOverride,
+    WebpageSource,
+    parse_duration,
+)
+
+__all__ = [
+    "DEFAULT_CONFIG", "Classify", "Config", "Dedupe", "DigestSettings", "Email", "FeedSource", "Feeds", "Fetch",
+    "FolderSource", "Ingest", "Recipient", "Schedule", "Server", "Site", "Smtp", "Source", "TopicOverride",
+    "WebpageSource", "config_path_from", "effective_config", "load_config", "parse_duration",
+]
