@@ -11,16 +11,6 @@ from collections.abc import Iterable
 from digest.models import Figure
 from digest.text import fold_case, matches_at, positions_of, sentences
 
-LABELS = {
-    "funding_gbp": "Funding",
-    "arrests": "Arrests",
-    "weapons": "Weapons seized or surrendered",
-    "charged": "Charged",
-    "sentence_years": "Years of prison sentences",
-    "patrol_hours": "Patrol hours",
-    "warrants": "Warrants executed",
-}
-
 _WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
@@ -173,9 +163,3 @@ def _states_number(sentence: str) -> bool:
         return True
     folded = fold_case(sentence)
     return any(word in folded for word in _NUMBER_WORDS) and bool(_HAS_NUMBER.search(sentence))
-
-
-def format_value(kind: str, value: float) -> str:
-    if kind == "funding_gbp":
-        return f"£{value:,.0f}"
-    return f"{value:,.0f}"

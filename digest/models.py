@@ -3,9 +3,10 @@ classification make of a document, and the stored Item that every output reads."
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 OrgKind = Literal["police", "pcc", "vru", "council", "news", "other"]
 
@@ -231,10 +232,24 @@ class Item:
         return {name: record[name] for name in EXPORT_FIELDS}
 
 
-def stories(items: list[Any]) -> list[list[Any]]:
+class Found(Protocol):
+    """Anything found and stored: an item, or an edition's entry of one."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def cluster(self) -> int: ...
+    @property
+    def first_seen(self) -> datetime: ...
+
+
+FoundT = TypeVar("FoundT", bound=Found)
+
+
+def stories(items: Iterable[FoundT]) -> list[list[FoundT]]:
     """Items grouped by story (cluster), each group in the order its items were found, the groups in
-    the order their first items were found. Items have `cluster`, `first_seen` and `id`."""
-    by_cluster: dict[int, list[Any]] = {}
+    the order their first items were found."""
+    by_cluster: dict[int, list[FoundT]] = {}
     for item in sorted(items, key=lambda i: (i.first_seen, i.id)):
         by_cluster.setdefault(item.cluster, []).append(item)
     return list(by_cluster.values())

@@ -35,14 +35,14 @@ def site_of(url: str) -> str:
 
 def canonical_url(url: str | None) -> str | None:
     """Lower-case scheme and host, no default port, fragment, tracking parameters or trailing slash."""
-    if not url:
+    if url is None or not is_web_url(url):
         return None
     try:
         parts = urlsplit(url.strip())
         port = parts.port
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not parts.hostname:
         return None
     scheme = parts.scheme.lower()
     host = parts.hostname.lower()
