@@ -227,3 +227,13 @@ def test_a_filtered_copy_counts_the_previous_week_with_the_same_filter(digest, m
     # Both weeks' stories are about partnership; Alice's copy compares Bedfordshire with Bedfordshire.
     assert "Partnership, strategy and the Serious Violence Duty 1 0 +1" in text
     assert "Cambridgeshire" not in text.split("Items by topic")[0]
+
+
+def test_the_subject_of_a_week_across_new_year_names_both_years(digest, mail_config, smtp):
+    """The subject, the page title and the editions feed write a week's dates by one rule (digest.weeks)."""
+    config = mail_config()
+    digest("ingest", config=config)
+    result = digest("send", "--week", "2026-W01", config=config)
+    assert result.exit_code == 0, result.output
+    subject = smtp.to("alice@beds.example.org")[0]["Subject"]
+    assert " ".join(subject.split()) == "Serious violence news digest: week 2026-W01 (29 December 2025 – 4 January 2026)", subject
