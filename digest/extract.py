@@ -13,34 +13,17 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-import yaml
 from bs4 import BeautifulSoup
 
+from digest.dates import LONDON, MONTH_ONLY, head_date, parse_date, parse_datetime, parse_platform_timestamp
 from digest.errors import DocumentError
+from digest.furniture import is_furniture
 from digest.models import Document, Extracted
-from digest.text import (
-    LONDON,
-    MONTH_ONLY,
-    decode,
-    first_sentences,
-    is_furniture,
-    parse_date,
-    parse_datetime,
-    parse_platform_timestamp,
-    strip_controls,
-    trim,
-)
+from digest.text import decode, first_sentences, strip_controls, trim
+from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
 
-TITLE_LIMIT = 110
-_FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)
-_DASHED_YAML = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_DATE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}-\d{2})\b[ \t]*(.*)$")
-_MD_HEADING = re.compile(r"^#{1,6}\s+")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+)\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-
-
+__all__ = ["TITLE_LIMIT", "extract", "extract_fragment", "extract_html", "extract_text"]
 def extract(document: Document) -> Extracted:
     text, warnings = decode(document.content)
     if document.media_type == "html":
@@ -67,152 +50,6 @@ def extract(document: Document) -> Extracted:
     return extracted
 
 
-# --- text documents ----------------------------------------------------------------------
-
-
-def extract_text(text: str) -> Extracted:
-    meta, text, warnings = split_front_matter(text)
-    lines = [_clean_markdown(line) for line in text.split("\n")]
-    lines = [line for line in lines if line and not is_furniture(line)]
-
-    title = _meta_text(meta, "title")
-    published = _meta_date(meta)
-    published_time: datetime | None = None
-    if lines and (match := _DATE_LINE.match(lines[0])):
-        published = published or parse_date(match.group(1))
-        rest = match.group(2).strip()
-        lines = ([rest] if rest and not is_furniture(rest) else []) + lines[1:]
-
-    # Datelines above or right under the title: a stated date is used, a month alone is dropped.
-    published, published_time = _take_datelines(lines, published, published_time)
-    if not title and len(lines) > 1 and _heading_like(lines[0]):
-        title = lines.pop(0)
-    published, published_time = _take_datelines(lines, published, published_time)
-
-    paragraphs = lines
-    if paragraphs and title and paragraphs[0] == title:
-        paragraphs = paragraphs[1:]
-    if not title and paragraphs:
-        title = trim(first_sentences(paragraphs[:1], limit=10_000), TITLE_LIMIT)
-    summary = _meta_text(meta, "description") or first_sentences(paragraphs)
-    return Extracted(
-        title=trim(title or "", 200),
-        body="\n\n".join(paragraphs),
-        summary=trim(summary, 300),
-        url=_meta_text(meta, "url"),
-        published=published,
-        published_time=published_time,
-        area_hint=_meta_text(meta, "area"),
-        warnings=warnings,
-    )
-
-
-def _take_datelines(lines: list[str], published: date | None, published_time: datetime | None
-                    ) -> tuple[date | None, datetime | None]:
-    """Remove date-only lines from the top of `lines`, keeping the first date they state."""
-    while lines and (stamp := _dateline(lines[0])) is not None:
-        lines.pop(0)
-        if isinstance(stamp, datetime):
-            published_time = published_time or stamp
-            published = published or stamp.date()
-        elif isinstance(stamp, date):
-            published = published or stamp
-    return published, published_time
-
-
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
-    """YAML front matter (fenced ```yaml or ---) and the text after it."""
-    match = _FENCED_YAML.match(text) or _DASHED_YAML.match(text)
-    if not match:
-        return {}, text, []
-    rest = text[match.end():]
-    try:
-        meta = _load_yaml(match.group(1))
-    except Exception as exc:  # noqa: BLE001 - YAMLError, or ValueError/RecursionError from odd values
-        mark = getattr(exc, "problem_mark", None)
-        where = f" at line {mark.line + 2}" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)[:80] or type(exc).__name__
-        return {}, rest, [f"broken YAML front matter{where} ({problem}); read the text without it"]
-    if not isinstance(meta, dict):
-        return {}, rest, ["YAML front matter is not a mapping; read the text without it"]
-    return meta, rest, []
-
-
-# libyaml's loader (when installed) is many times faster than PyYAML's own, but the two read
-# some text differently, and libyaml nests in C, about 340 bytes of stack a level, so deep
-# nesting kills the process. Only short front matter without the differing text goes to it, and
-# anything it fails on is read again by PyYAML: the values and error messages are PyYAML's.
-_FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", None)
-_FAST_YAML_LIMIT = 1000  # characters, so at most 1,000 levels deep
-# Read differently: tabs, "!" tags, a byte-order mark, "#" right after a block scalar's "|" or
-# ">", and "?" after a "[" or "{" (PyYAML ends a plain scalar at "?" inside brackets).
-_FAST_YAML_DIFFERS = re.compile(r"[\t!\ufeff]|[|>][-+0-9]*#|[\[{][\s\S]*\?")
-
-
-def _load_yaml(source: str) -> Any:
-    if _FAST_YAML_LOADER and len(source) <= _FAST_YAML_LIMIT and not _FAST_YAML_DIFFERS.search(source):
-        try:
-            return yaml.load(source, Loader=_FAST_YAML_LOADER)
-        except Exception:  # noqa: BLE001 - read again below for PyYAML's own error
-            pass
-    return yaml.safe_load(source)
-
-
-def _meta_text(meta: dict[str, Any], key: str) -> str | None:
-    candidates: dict[str, list[Any]] = {
-        "title": [meta.get("title"), _nested(meta, "og", "title")],
-        "url": [meta.get("url"), meta.get("link"), _nested(meta, "og", "url")],
-        "area": [meta.get("area")],
-        "description": [
-            _nested(meta, "og", "description"), meta.get("description"), meta.get("summary"),
-        ],
-    }
-    for value in candidates[key]:
-        if isinstance(value, str) and value.strip():
-            return " ".join(value.split())
-    return None
-
-
-def _meta_date(meta: dict[str, Any]) -> date | None:
-    for value in (_nested(meta, "publish", "date"), meta.get("published"), meta.get("date")):
-        if (parsed := parse_date(value)) is not None:
-            return parsed
-    return None
-
-
-def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
-    value = meta.get(outer)
-    return value.get(inner) if isinstance(value, dict) else None
-
-
-def _clean_markdown(line: str) -> str:
-    line = line.strip()
-    # Each substitution only when the line has the text its pattern needs: most lines have none.
-    if line.startswith("#"):
-        line = _MD_HEADING.sub("", line)
-    if "](" in line:
-        line = _MD_LINK.sub(lambda m: m.group(1), line)
-    if "**" in line or "__" in line:
-        line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
-    return " ".join(line.split())
-
-
-def _heading_like(line: str) -> bool:
-    """A short line with no closing full stop reads as a headline, not a sentence."""
-    return 3 <= len(line) <= 160 and len(line.split()) <= 25 and not line.endswith((".", ",", ";", ":"))
-
-
-def _dateline(line: str) -> date | datetime | str | None:
-    """A line that only states a date: a datetime, a date, 'month' for `March 2023`, else None."""
-    if stamp := parse_platform_timestamp(line):
-        return stamp
-    if (parsed := parse_date(line)) is not None:
-        return parsed
-    if MONTH_ONLY.match(line.strip()):
-        return "month"
-    return None
-
-
 # --- HTML documents ----------------------------------------------------------------------
 
 
@@ -235,7 +72,8 @@ def extract_html(html: str, url: str | None) -> Extracted:
     title = _html_title(soup)
     published_time = _html_published(soup, lines)
     headlines = {title, *_headings(soup)}
-    lines = [line for line in lines if _dateline(line) is None]
+    dates = head_date(lines)
+    lines = [line for index, line in enumerate(lines) if index not in dates.lines and not MONTH_ONLY.match(line)]
     while lines and lines[0] in headlines:
         lines.pop(0)
     description = _meta_content(soup, "og:description", "description")
@@ -308,9 +146,8 @@ def _html_published(soup: BeautifulSoup, lines: list[str]) -> datetime | date | 
     article = soup.find("article") or soup.find("main")
     if article is not None and (stamp := _first_time(article)):
         return stamp
-    for line in lines[:8]:
-        if stamp := parse_platform_timestamp(line):
-            return stamp
+    if (stated := head_date(lines)).published or stated.updated:
+        return stated.published or stated.updated
     for text in soup.find_all(string=re.compile(r"^\s*\d{1,2}:\d{2}\s+\d{1,2}/\d{1,2}/\d{4}\s*$")):
         if stamp := parse_platform_timestamp(str(text)):
             return stamp

@@ -1,18 +1,14 @@
-"""Text helpers shared by extraction: decoding bytes, fixing mojibake, site furniture,
-sentences and dates stated in text."""
+"""Text helpers shared by extraction: decoding bytes, fixing mojibake, sentences."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import ftfy
 
 from digest.errors import DocumentError
 
-LONDON = ZoneInfo("Europe/London")
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"BZh")
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -125,45 +121,6 @@ def matches_at(pattern: re.Pattern[str], text: str, positions: Iterable[int]) ->
             end = match.end()
 
 
-# Whole lines that are site furniture, never article text (matched on the stripped line).
-_FURNITURE = [
-    r"accessibility( options| tools| settings)?",
-    r"skip to (the )?(main )?content",
-    r"(quickly )?exit (this )?(site|website)( now| quickly)?\b.*",
-    r"(leave|hide) (this )?(site|website|page) quickly.*",
-    r"sorry, there was a (technical )?problem.*",
-    r"this (site|website|service) is (a |in )?(new|beta|public beta).*",
-    r"(beta|alpha)( this is a new (service|website).*)?",
-    r".*\bwe use (some )?(essential |necessary )?cookies\b.*",
-    r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
-    r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
-    r".*\bcookies notice\b.*",
-    r"(back to top|print this page|share this (page|article|story)|share( on)? (facebook|twitter|x|linkedin|whatsapp|email))",
-    r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in)",
-    r"(home|news)(\s*[>›»/|]\s*[^>›»/|]{1,60}){1,6}",
-    r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
-    r"(was this page (useful|helpful)\??|is this page useful\??).*",
-]
-_FURNITURE_RE = re.compile(r"^(?:" + "|".join(_FURNITURE) + r")$", re.IGNORECASE)
-# Every pattern above begins with one of these words or mentions cookies: lines without them
-# skip the slow regular expression. Keep this in step with _FURNITURE.
-_FURNITURE_OPENINGS = (
-    "accessibility", "skip", "quickly", "exit", "leave", "hide", "sorry", "this", "beta", "alpha", "back", "print",
-    "share", "menu", "search", "close", "home", "open", "main", "cookie", "report", "contact", "sign", "log", "news",
-    "tweet", "email", "facebook", "twitter", "linkedin", "whatsapp", "was", "is",
-)
-
-
-def is_furniture(line: str) -> bool:
-    stripped = line.strip().strip("*_#>").strip()
-    if not stripped or len(stripped) >= 400:
-        return False
-    folded = fold_case(stripped)
-    if "cookie" not in folded and not folded.startswith(_FURNITURE_OPENINGS):
-        return False
-    return bool(_FURNITURE_RE.match(stripped))
-
-
 # --- sentences -----------------------------------------------------------------------
 
 _ABBREVIATIONS = {
@@ -212,74 +169,3 @@ def first_sentences(paragraphs: list[str], limit: int = 300) -> str:
             summary = f"{summary} {parts[1]}"
         return trim(summary, limit)
     return ""
-
-
-# --- dates stated in text --------------------------------------------------------------
-
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"), ("december", "dec"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
-_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
-_DAY_MONTH_YEAR = re.compile(rf"^{_WEEKDAY}(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(\d{{4}})$", re.I)
-_MONTH_DAY_YEAR = re.compile(rf"^{_WEEKDAY}{_MONTH}\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})$", re.I)
-_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$")
-_UK_NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
-MONTH_ONLY = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
-# The national police platform's timestamp line: "08:17 03/11/2021".
-PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4})$")
-
-
-def parse_date(value: object) -> date | None:
-    """A calendar date from a value that states one; None for anything vaguer (`March 2023`)."""
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if not isinstance(value, str):
-        return None
-    text = " ".join(value.strip().split())
-    try:
-        if match := _ISO_DATE.match(text):
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-        if match := _DAY_MONTH_YEAR.match(text):
-            return date(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
-        if match := _MONTH_DAY_YEAR.match(text):
-            return date(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2)))
-        if match := _UK_NUMERIC.match(text):
-            return date(int(match.group(3)), int(match.group(2)), int(match.group(1)))
-    except ValueError:
-        return None
-    return None
-
-
-def parse_platform_timestamp(line: str) -> datetime | None:
-    """`08:17 03/11/2021` (UK local time) as an aware datetime."""
-    match = PLATFORM_TIMESTAMP.match(line.strip())
-    if not match:
-        return None
-    hour, minute, day, month, year = (int(g) for g in match.groups())
-    try:
-        return datetime(year, month, day, hour, minute, tzinfo=LONDON)
-    except ValueError:
-        return None
-
-
-def parse_datetime(value: str) -> datetime | None:
-    """An ISO 8601 timestamp with a time (metadata such as article:published_time)."""
-    if not re.match(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", value):
-        return None  # a date without a time: parse_date's job, never an invented midnight
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)

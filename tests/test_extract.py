@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from digest.dates import parse_date
 from digest.errors import DocumentError
 from digest.extract import TITLE_LIMIT, extract, extract_html, extract_text
+from digest.furniture import is_furniture
 from digest.models import Document
-from digest.text import decode, fix_text, is_furniture, parse_date, sentences, trim
+from digest.text import decode, fix_text, sentences, trim
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FURNITURE_MARKS = ("ookie", "Accessibility", "Â", "technical problem", "Escape key", "beta")

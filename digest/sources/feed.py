@@ -20,11 +20,11 @@ import feedparser
 from bs4 import BeautifulSoup
 
 from digest.config import FeedSource
+from digest.dates import parse_datetime
 from digest.errors import SourceError
 from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
 from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
 from digest.sources.base import SeenUrls, validators_of
-from digest.text import parse_datetime
 from digest.urls import canonical_url, is_web_url
 
 log = logging.getLogger("digest.sources.feed")

@@ -1,0 +1,257 @@
+"""Dates a page states about itself, in the forms real pages use.
+
+A date is only ever taken from what the text says: a labelled date ("Date published: 12 March
+2024"), a byline ("By Jane Doe - 30 November 2021"), a newspaper stamp ("Tuesday, 13th August
+2019, 10:49 am | Updated ..."), the police platform's `HH:MM DD/MM/YYYY` line, a bare dateline,
+"Created on" with the date on the next line; failing those, "today (15 July 2022)" in the
+opening, or a dated signature at the end. A month alone, a date without a year, relative dates,
+crawl stamps, widgets and dates in prose (events, court hearings) are not publication dates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+_MONTH_NAMES = {
+    1: "january jan januari janvier enero januar ionawr", 2: "february feb februari février fevrier febrero februar chwefror",
+    3: "march mar maret mars marzo märz maerz mawrth", 4: "april apr avril abril ebrill",
+    5: "may mei mai mayo", 6: "june jun juni juin junio mehefin",
+    7: "july jul juli juillet julio gorffennaf", 8: "august aug agustus août aout agosto awst",
+    9: "september sep sept septembre septiembre medi", 10: "october oct oktober octobre octubre hydref",
+    11: "november nov novembre noviembre tachwedd", 12: "december dec desember décembre decembre diciembre dezember rhagfyr",
+}
+MONTHS = {name: number for number, names in _MONTH_NAMES.items() for name in names.split()}
+_MONTH = "(" + "|".join(sorted(map(re.escape, MONTHS), key=len, reverse=True)) + r")\.?"
+_WEEKDAY = (r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|senin|selasa|rabu|kamis|jumat|sabtu|"
+            r"minggu|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\.?,?\s+")
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+_TIME = r"(?:,?\s*(?:at\s+)?(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?)?"
+# A date anywhere in a line: day month year, month day year, ISO, or numeric day/month/year.
+_FORMS = (
+    ("dmy", rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}}){_TIME}"),
+    ("mdy", rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+(\d{{4}}){_TIME}"),
+    ("iso", r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"),
+    ("num", r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::\d{2})?)?"),
+)
+_FIND = [(kind, re.compile(rf"(?<![\w/.-]){pattern}(?![\w/-]|\.\d)", re.I)) for kind, pattern in _FORMS]
+MONTH_ONLY = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
+# The national police platform's timestamp line: "08:17 03/11/2021".
+PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+Stamp = date | datetime
+
+
+@dataclass(frozen=True)
+class Found:
+    """A date in a text, with where it was found and how much it says."""
+
+    value: Stamp
+    start: int
+    end: int
+
+
+def find_dates(text: str) -> list[Found]:
+    """Every full date (day, month and year) written in the text, in order."""
+    found: list[Found] = []
+    for kind, pattern in _FIND:
+        for match in pattern.finditer(text):
+            value = _from_match(kind, match.groups())
+            if value is not None and not any(f.start < match.end() and match.start() < f.end for f in found):
+                found.append(Found(value, match.start(), match.end()))
+    return sorted(found, key=lambda f: f.start)
+
+
+def _from_match(kind: str, groups: Sequence[str | None]) -> Stamp | None:
+    try:
+        if kind == "dmy":
+            day, month, year = int(groups[0] or 0), MONTHS[(groups[1] or "").lower()], int(groups[2] or 0)
+            return _with_time(date(year, month, day), groups[3:6])
+        if kind == "mdy":
+            month, day, year = MONTHS[(groups[0] or "").lower()], int(groups[1] or 0), int(groups[2] or 0)
+            return _with_time(date(year, month, day), groups[3:6])
+        if kind == "iso":
+            return _iso(groups)
+        day, month, year = int(groups[0] or 0), int(groups[1] or 0), int(groups[2] or 0)
+        return _with_time(date(year, month, day), (groups[3], groups[4], None))
+    except (ValueError, KeyError):
+        return None
+
+
+def _iso(groups: Sequence[str | None]) -> Stamp:
+    day = date(int(groups[0] or 0), int(groups[1] or 0), int(groups[2] or 0))
+    if groups[3] is None:
+        return day
+    zone = groups[5]
+    moment = datetime(day.year, day.month, day.day, int(groups[3]), int(groups[4] or 0))
+    if zone is None:
+        return moment.replace(tzinfo=LONDON)
+    return datetime.fromisoformat(f"{moment.isoformat()}{'+00:00' if zone == 'Z' else zone}")
+
+
+def _with_time(day: date, parts: Sequence[str | None]) -> Stamp:
+    hour, minute, half = parts[0], parts[1], (parts[2] or "").replace(".", "").lower()
+    if hour is None or minute is None:
+        return day
+    hours = int(hour) % 12 + (12 if half == "pm" else 0) if half else int(hour)
+    if hours > 23 or int(minute) > 59:
+        return day
+    return datetime(day.year, day.month, day.day, hours, int(minute), tzinfo=LONDON)
+
+
+def parse_date(value: object) -> date | None:
+    """A calendar date from a value that states exactly one (and nothing else); None for anything
+    vaguer (`March 2023`) or longer."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        return None
+    stamp = parse_stamp(value)
+    return stamp.date() if isinstance(stamp, datetime) else stamp
+
+
+def parse_stamp(value: str) -> Stamp | None:
+    """The date (with its time, when it states one) of a string that is just a date."""
+    text = " ".join(value.strip().strip("()[]").split())
+    found = find_dates(text)
+    if len(found) == 1 and found[0].start == 0 and not text[found[0].end:].strip(" ,.|"):
+        return found[0].value
+    return None
+
+
+def parse_platform_timestamp(line: str) -> datetime | None:
+    """`08:17 03/11/2021` (UK local time) as an aware datetime."""
+    match = PLATFORM_TIMESTAMP.match(line.strip())
+    if not match:
+        return None
+    hour, minute, day, month, year = (int(g) for g in match.groups())
+    try:
+        return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+    except ValueError:
+        return None
+
+
+def parse_datetime(value: str) -> datetime | None:
+    """An ISO 8601 timestamp with a time (metadata such as article:published_time)."""
+    if not re.match(r"^\s*\d{4}-\d{2}-\d{2}[T ]\d{1,2}:\d{2}", value):
+        return None  # a date without a time: parse_date's job, never an invented midnight
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+
+
+# --- which of a page's lines state its date ---------------------------------------------------
+
+_NOT_A_DATE = re.compile(r"current timestamp|from today|\bago\b|date signed|\bcrawled\b|\bretrieved\b|\baccessed\b|"
+                         r"\bcountdown\b|\bdays? (?:from|until|since)\b", re.I)
+_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited)\b", re.I)
+_LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|"
+                    r"release date|issued|released|publication date|alert message sent)(?:\s+on)?\s*:?\s*$", re.I)
+_BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
+                     re.I)
+_STAMP_WORDS = re.compile(r"^(?:on|at|am|pm|and|updated|published|posted|first|last|[|/•·,.:;–—-])$", re.I)
+_SECTION = re.compile(r"^[A-Z][\w&'’]*(?:\s+[\w&'’]+){0,3}\s*[/|•·]$")
+HEAD_LINES = 14  # how far from the top a date line is looked for
+
+
+@dataclass(frozen=True)
+class LineDate:
+    value: Stamp
+    updated: bool  # an update stamp, used only when no other date is stated
+
+
+def line_date(line: str) -> LineDate | None:
+    """The date a line states as a date line: labelled, a byline, a stamp or a bare dateline.
+    A sentence that mentions a date is not a date line."""
+    if _NOT_A_DATE.search(line) or len(line) > 160:
+        return None
+    if stamp := parse_platform_timestamp(line):
+        return LineDate(stamp, updated=False)
+    found = find_dates(line)
+    if not found:
+        return None
+    before = line[:found[0].start]
+    if not (_states_only_dates(line, found) or _LABEL.search(before) or _BYLINE.match(before)
+            or _SECTION.match(before.strip())):
+        return None
+    return LineDate(found[0].value, updated=bool(_UPDATED.match(line)))
+
+
+def _states_only_dates(line: str, found: list[Found]) -> bool:
+    """The line has nothing but dates and the words stamps put around them."""
+    rest, at = [], 0
+    for stamp in found:
+        rest.append(line[at:stamp.start])
+        at = stamp.end
+    rest.append(line[at:])
+    words = re.findall(r"[\w]+|[|/•·–—-]", " ".join(rest))
+    return all(_STAMP_WORDS.match(word) for word in words)
+
+
+def _label_only(line: str) -> bool:
+    """A line that is only a date label ("Created on", "Date published:"), the date on the next line."""
+    return len(line) <= 30 and bool(_LABEL.search(" " + line)) and not find_dates(line)
+
+
+@dataclass(frozen=True)
+class HeadDate:
+    published: Stamp | None
+    updated: Stamp | None  # an update stamp: the date only when the page states no other
+    lines: frozenset[int]  # the date lines found (bylines and stamps): never title, summary or body
+
+
+def head_date(lines: Sequence[str]) -> HeadDate:
+    """The dates stated by the date lines near the top of a page."""
+    published: Stamp | None = None
+    updated: Stamp | None = None
+    used: set[int] = set()
+    for index, line in enumerate(lines[:HEAD_LINES]):
+        if index in used:
+            continue
+        if _label_only(line) and index + 1 < len(lines) and (stamp := parse_stamp(lines[index + 1])):
+            found: LineDate | None = LineDate(stamp, updated=bool(_UPDATED.match(line)))
+            used.add(index + 1)
+        else:
+            found = line_date(line)
+        if found is None:
+            continue
+        used.add(index)
+        if found.updated:
+            updated = updated or found.value
+        else:
+            published = published or found.value
+    return HeadDate(published, updated, frozenset(used))
+
+
+_TODAY = re.compile(r"\btoday\s*\(([^()]{6,40})\)", re.I)
+
+
+def opening_date(paragraph: str) -> Stamp | None:
+    """"today (15 July 2022)" in a release's first paragraph; without a year it states no date."""
+    match = _TODAY.search(paragraph)
+    if not match:
+        return None
+    found = find_dates(match.group(1))
+    return found[0].value if found else None
+
+
+def signature_date(lines: Sequence[str]) -> tuple[Stamp, int] | None:
+    """A dated sign-off in the last lines of a letter or blog ("Jane Doe, Commissioner, 14 March 2023"):
+    (the date, the line's index)."""
+    for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+        line = lines[index].strip()
+        if len(line) > 100 or line.endswith((".", "!", "?", "”", '"')) or _NOT_A_DATE.search(line):
+            continue
+        found = find_dates(line)
+        if found and not line[found[-1].end:].strip(" ,.") and len(line[:found[-1].start].split()) <= 10:
+            return found[-1].value, index
+    return None

@@ -1,0 +1,114 @@
+"""Site furniture: whole lines of a stored page that are never article text, a title or a summary.
+
+Consent and access banners, service banners, newspaper chrome (mastheads' slogans, navigation
+trails, section labels, video prompts, ad markers), portal chrome (logo lines, a phone-number
+header, a lone "|"), bylines without a date, captions' credits, feed mirrors' footers and
+sharing, printing and searching links. The rules are shapes seen across many publishers
+(../shared/research/real-shapes.md), never the wording of one page.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.text import fold_case
+
+# Whole lines, by their opening word (matched on the stripped line, ignoring case).
+_OPENED = [
+    r"accessibility( options| tools| settings| controls| statement)?",
+    r"skip to (the )?(main |page )?(content|player|navigation|search|footer)",
+    r"main content( area)?", r"article content", r"font size:?( a)+", r"text size:?( a)+",
+    r"(quickly )?exit (this )?(site|website)( now| quickly)?\b.*",
+    r"(leave|hide) (this )?(site|website|page) quickly.*",
+    r"sorry, there was a (technical )?problem.*",
+    r"this (site|website|service) is (a |in )?(new|beta|public beta).*",
+    r"this is a (new|beta) (service|website|site)\b.*",
+    r"(beta|alpha)( this is a new (service|website).*)?",
+    r".*\bwe use (some )?(essential |necessary )?cookies\b.*",
+    r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
+    r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
+    r".*\bcookies( notice| on \S+)\b.*",
+    r"(back to top|print this page|share this (page|article|story|post)|share( on| via)? (facebook|twitter|x|linkedin|whatsapp|email))",
+    r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
+    r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
+    r"(home|news)(\s*[>›»/|]\s*[^>›»/|]{1,60}){1,6}",
+    r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
+    r"(was this page (useful|helpful)\??|is this page useful\??).*",
+    r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
+    r"(watch more of our videos|visit \S+ now|video loading|click to play|play video|watch:?( the)? video)\b.*",
+    r"and live on freeview( channel \d+)?",
+    r"(read more|related (articles?|stories|content|news|links)|more (stories|news)( (from|on) [^.]{1,60})?|"
+    r"most (read|popular)|trending)(:.{0,160})?",
+    r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
+    r"follow us on .{1,40}",
+    r"channel: .{1,80}",
+    r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics):.*",
+    r"(image|picture|photo|photograph|video) (source|caption|credit)\b.*",
+    r"(picture|pictures|photo|image|credit|caption)s?: .{1,80}",
+    r"(from|part of|organisation|organisations): .{1,120}",
+    r"(press release|news story|news release|policy paper|guidance|consultation outcome|agenda item|"
+    r"neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
+    r"statement|contents|related content|explore the topic|report it|pay it|apply for it)",
+]
+_OPENED_RE = re.compile(r"^(?:" + "|".join(_OPENED) + r")$", re.IGNORECASE)
+# Every pattern above begins with one of these words or mentions cookies: lines without them
+# skip the slow regular expression. Keep this in step with _OPENED.
+_OPENINGS = (
+    "accessibility", "skip", "main", "article", "font", "text", "quickly", "exit", "leave", "hide", "sorry", "this",
+    "beta", "alpha", "back", "print", "share", "menu", "search", "close", "home", "open", "cookie", "report",
+    "contact", "sign", "log", "advanced", "show", "load", "view", "more", "next", "previous", "copy", "comment",
+    "news", "tweet", "email", "facebook", "twitter", "linkedin", "whatsapp", "was", "is", "advert", "ad", "sponsored",
+    "quantcast", "watch", "visit", "video", "click", "play", "and live", "read", "related", "most", "trending",
+    "subscribe", "follow", "channel", "tag", "categor", "filed", "posted", "topics", "image", "picture", "photo",
+    "credit", "caption", "from", "part of", "organisation", "press", "policy", "guidance", "consultation", "agenda",
+    "neighbourhood", "latest", "gallery", "crime", "sport", "business", "opinion", "appeals", "in court",
+    "statement", "contents", "explore", "pay", "apply",
+)
+# Shapes that do not begin with a fixed word.
+_SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
+_LOGO = re.compile(r"^.{2,100}\blogo$", re.I)
+_MIRROR = re.compile(r"^the post\b.{1,300}\bappeared first on\b.{1,100}$", re.I)
+_CREDIT = re.compile(r"(?:\bcopyright\b|©|\(c\)\s+\d{4})", re.I)
+_PHONE = re.compile(r"(?:\+44\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
+_POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
+_ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|caret)(?:\s+(?:icon|arrow|chevron|caret)[-_]?[\w-]*)*$",
+                   re.I)
+_BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+                     r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
+_SEPARATORS = frozenset("|•·⋅/\\-–—_*~=:;,. ")
+_HEADER_WORDS = 14  # a phone-number or address header is short
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a whole line is site furniture."""
+    stripped = line.strip().strip("*_#>").strip()
+    if not stripped:
+        return False
+    if len(stripped) >= 400:
+        return False
+    if all(char in _SEPARATORS for char in stripped):
+        return True  # "|", "•", "···": a separator
+    folded = fold_case(stripped)
+    if ("cookie" in folded or folded.startswith(_OPENINGS)) and _OPENED_RE.match(stripped):
+        return True
+    return _shaped(stripped, folded)
+
+
+def _shaped(line: str, folded: str) -> bool:
+    """Furniture recognised by its shape rather than its first word."""
+    short = len(line) <= 100
+    if short and folded.endswith("logo") and _LOGO.match(line):
+        return True
+    if short and any(word in folded for word in ("since", "est", "founded")) and _SLOGAN.match(line):
+        return True
+    if "appeared first on" in folded and _MIRROR.match(line):
+        return True
+    if short and _CREDIT.search(line) and not line.endswith("."):
+        return True
+    if sum(char.isdigit() for char in line) >= 9 and len(line.split()) <= _HEADER_WORDS and (
+            _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
+                                     not any(char.islower() for char in line.replace("tel", "")))):
+        return True
+    if short and _ICON.match(line):
+        return True
+    return short and folded.startswith(("by ", "written by", "words by")) and bool(_BYLINE.match(line))

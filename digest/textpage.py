@@ -1,0 +1,211 @@
+"""Text documents: a stored page as text becomes title, publication date, clean body and summary.
+
+Pages come in the shapes the seeds and real excerpts show: YAML front matter (a fenced ```yaml
+block or `---` lines), a store line ` date YYYY-MM-DD <headline or first sentence>`, and
+whatever the page put before its article: banners, mastheads, navigation, bylines, captions.
+The head of the page (the lines before the first paragraph) gives the headline and the dates;
+site furniture and date lines never become the title, the summary or part of the body.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import date, datetime
+from typing import Any
+
+import yaml
+
+from digest.dates import (
+    HEAD_LINES,
+    MONTH_ONLY,
+    Stamp,
+    head_date,
+    opening_date,
+    parse_date,
+    signature_date,
+)
+from digest.furniture import is_furniture
+from digest.models import Extracted
+from digest.text import first_sentences, trim
+
+TITLE_LIMIT = 110
+_FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)
+_DASHED_YAML = re.compile(r"\A---[ \t]*\n(.*?)\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_STORE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])[ \t]*(.*)$")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+)\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+# Lines at the head of a page that are never its headline: bylines without a date, credits and
+# captions' labels, calls to watch or read more.
+_NEVER_TITLE = re.compile(
+    r"^(?:by|author|written by|words by|reporter|picture|pictures|photo|photograph|image|credit|image caption|"
+    r"image source|caption|video|watch|listen|read more|related|see also|more on|advertisement)\b", re.I)
+# The last word of a newspaper's name: a short line ending with one, in the head, is a masthead.
+_MASTHEAD = re.compile(
+    r"^(?:The\s+)?(?:[A-Z][\w'’&-]*\s+){0,3}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|Herald|Courier|"
+    r"Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|Standard|Sentinel|"
+    r"Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|Daily)$")
+
+
+def extract_text(text: str) -> Extracted:
+    meta, text, warnings = split_front_matter(text)
+    lines = [line for line in (_clean_markdown(line) for line in text.split("\n")) if line]
+    stored, lines = _store_line(lines)
+    lines = _without_furniture(lines)
+    dates = head_date(lines)
+    lines = [line for index, line in enumerate(lines) if index not in dates.lines and not _month_alone(line, index)]
+    title = _meta_text(meta, "title")
+    body = lines
+    if not title and (chosen := choose_title(lines)) is not None:
+        title, body = lines[chosen], lines[chosen + 1:]
+    elif title and lines and lines[0] == title:
+        body = lines[1:]
+    published = dates.published or _meta_date(meta) or stored or dates.updated or _later_dates(body)
+    if published is not None and (signed := signature_date(body)) is not None and signed[0] == published:
+        body = body[:signed[1]] + body[signed[1] + 1:]
+    if not title and body:
+        title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
+    summary = _meta_text(meta, "description") or first_sentences([p for p in body if _reads_as_prose(p)] or body)
+    return Extracted(
+        title=trim(title or "", 200), body="\n\n".join(body), summary=trim(summary, 300),
+        url=_meta_text(meta, "url"),
+        published=published.date() if isinstance(published, datetime) else published,
+        published_time=published if isinstance(published, datetime) else None,
+        area_hint=_meta_text(meta, "area"), warnings=warnings,
+    )
+
+
+def _store_line(lines: list[str]) -> tuple[date | None, list[str]]:
+    """A crawler's first line ` date YYYY-MM-DD <rest>`: its date (a month alone states none), and
+    the lines with the rest of it (a headline or the first sentence) first."""
+    match = _STORE_LINE.match(lines[0]) if lines else None
+    if not match:
+        return None, lines
+    rest = match.group(2).strip()
+    return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:]
+
+
+def _without_furniture(lines: list[str]) -> list[str]:
+    """Lines that are not site furniture; a short line that is not a sentence and appears more than
+    once (a caption, a repeated banner) is furniture too."""
+    repeated = {line for line, count in Counter(lines).items() if count > 1 and not _reads_as_prose(line)}
+    return [line for line in lines if line not in repeated and not is_furniture(line)]
+
+
+def _month_alone(line: str, index: int) -> bool:
+    """A month without a day near the top ("March 2023") states no date and is no text."""
+    return index < HEAD_LINES and bool(MONTH_ONLY.match(line.strip()))
+
+
+def _later_dates(body: list[str]) -> Stamp | None:
+    """Dates stated outside the head: "today (15 July 2022)" in the opening, a dated signature."""
+    if body and (stamp := opening_date(" ".join(body[:2]))):
+        return stamp
+    signed = signature_date(body)
+    return signed[0] if signed else None
+
+
+def choose_title(lines: list[str]) -> int | None:
+    """Which line of the head is the headline: the first headline-like line of four words or more
+    that is not a masthead; a shorter one only right before the text. None when the page
+    begins with its lede."""
+    candidates = []
+    for index, line in enumerate(lines[:HEAD_LINES]):
+        if _reads_as_prose(line):
+            break
+        if _heading_like(line) and not _NEVER_TITLE.match(line) and not _MASTHEAD.match(line):
+            candidates.append(index)
+    if not candidates or candidates[0] == len(lines) - 1:
+        return None
+    long = [index for index in candidates if len(lines[index].split()) >= 4]
+    if long and long[0] < len(lines) - 1:
+        return long[0]
+    last = candidates[-1]
+    return last if last + 1 < len(lines) and _reads_as_prose(lines[last + 1]) else None
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A paragraph of text, not a heading, a caption or a label."""
+    words = len(line.split())
+    return len(line) > 160 or (words >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
+
+
+def _heading_like(line: str) -> bool:
+    """A short line with no closing full stop reads as a headline, not a sentence."""
+    return 3 <= len(line) <= 160 and len(line.split()) <= 25 and not line.endswith((".", ",", ";", ":"))
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:
+    """YAML front matter (fenced ```yaml or ---) and the text after it."""
+    match = _FENCED_YAML.match(text) or _DASHED_YAML.match(text)
+    if not match:
+        return {}, text, []
+    rest = text[match.end():]
+    try:
+        meta = _load_yaml(match.group(1))
+    except Exception as exc:  # noqa: BLE001 - YAMLError, or ValueError/RecursionError from odd values
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 2}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)[:80] or type(exc).__name__
+        return {}, rest, [f"broken YAML front matter{where} ({problem}); read the text without it"]
+    if not isinstance(meta, dict):
+        return {}, rest, ["YAML front matter is not a mapping; read the text without it"]
+    return meta, rest, []
+
+
+# libyaml's loader (when installed) is many times faster than PyYAML's own, but the two read
+# some text differently, and libyaml nests in C, about 340 bytes of stack a level, so deep
+# nesting kills the process. Only short front matter without the differing text goes to it, and
+# anything it fails on is read again by PyYAML: the values and error messages are PyYAML's.
+_FAST_YAML_LOADER = getattr(yaml, "CSafeLoader", None)
+_FAST_YAML_LIMIT = 1000  # characters, so at most 1,000 levels deep
+# Read differently: tabs, "!" tags, a byte-order mark, "#" right after a block scalar's "|" or
+# ">", and "?" after a "[" or "{" (PyYAML ends a plain scalar at "?" inside brackets).
+_FAST_YAML_DIFFERS = re.compile(r"[\t!\ufeff]|[|>][-+0-9]*#|[\[{][\s\S]*\?")
+
+
+def _load_yaml(source: str) -> Any:
+    if _FAST_YAML_LOADER and len(source) <= _FAST_YAML_LIMIT and not _FAST_YAML_DIFFERS.search(source):
+        try:
+            return yaml.load(source, Loader=_FAST_YAML_LOADER)
+        except Exception:  # noqa: BLE001 - read again below for PyYAML's own error
+            pass
+    return yaml.safe_load(source)
+
+
+def _meta_text(meta: dict[str, Any], key: str) -> str | None:
+    candidates: dict[str, list[Any]] = {
+        "title": [meta.get("title"), _nested(meta, "og", "title")],
+        "url": [meta.get("url"), meta.get("link"), _nested(meta, "og", "url")],
+        "area": [meta.get("area")],
+        "description": [_nested(meta, "og", "description"), meta.get("description"), meta.get("summary")],
+    }
+    for value in candidates[key]:
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _meta_date(meta: dict[str, Any]) -> date | None:
+    for value in (_nested(meta, "publish", "date"), meta.get("published"), meta.get("date")):
+        if (parsed := parse_date(value)) is not None:
+            return parsed
+    return None
+
+
+def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
+    value = meta.get(outer)
+    return value.get(inner) if isinstance(value, dict) else None
+
+
+def _clean_markdown(line: str) -> str:
+    line = line.strip()
+    # Each substitution only when the line has the text its pattern needs: most lines have none.
+    if line.startswith("#"):
+        line = _MD_HEADING.sub("", line)
+    if "](" in line:
+        line = _MD_LINK.sub(lambda m: m.group(1), line)
+    if "**" in line or "__" in line:
+        line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
+    return " ".join(line.split())
