@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from digest.models import FIGURE_LABELS, Figure, figure_label, format_figure
+from digest.models import FIGURE_LABELS, RATE_KINDS, Figure, figure_label, format_figure
 
 AREA_NOT_KNOWN = "Area not known"
 
@@ -146,6 +146,7 @@ def _figure_totals(entries: list[Entry]) -> list[dict[str, Any]]:
     totals: dict[str, float] = {}
     for entry in entries:
         for figure in entry.figures:
-            totals[figure.kind] = totals.get(figure.kind, 0) + figure.value
+            if figure.kind not in RATE_KINDS:
+                totals[figure.kind] = totals.get(figure.kind, 0) + figure.value
     return [{"kind": kind, "label": figure_label(kind), "display": format_figure(kind, totals[kind])}
             for kind in FIGURE_LABELS if kind in totals]

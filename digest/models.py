@@ -64,7 +64,7 @@ class Figure:
                 "text": self.text}
 
 
-# Figure kinds, in the order editions list them, with their labels.
+# Figure kinds, in the order editions list them, with their labels (DESIGN.md §5).
 FIGURE_LABELS = {
     "funding_gbp": "Funding",
     "arrests": "Arrests",
@@ -73,7 +73,17 @@ FIGURE_LABELS = {
     "sentence_years": "Years of prison sentences",
     "patrol_hours": "Patrol hours",
     "warrants": "Warrants executed",
+    "stop_searches": "Stop and searches",
+    "drugs_seized_gbp": "Drugs seized (street value)",
+    "cash_seized_gbp": "Cash seized",
+    "lines_closed": "County lines closed",
+    "safeguarded": "People safeguarded",
+    "people_reached": "Young people reached",
+    "offences": "Offences",
+    "percent_change": "Change",
 }
+# Kinds that are rates, not counts: never added up.
+RATE_KINDS = frozenset({"percent_change"})
 
 
 def figure_label(kind: str) -> str:
@@ -81,9 +91,13 @@ def figure_label(kind: str) -> str:
 
 
 def format_figure(kind: str, value: float) -> str:
-    if kind == "funding_gbp":
+    if kind.endswith("_gbp"):
         return f"£{value:,.0f}"
-    return f"{value:,.0f}"
+    if kind == "percent_change":
+        return f"{value:+g}%"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
 
 
 @dataclass
