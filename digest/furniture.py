@@ -28,6 +28,11 @@ _OPENED = [
     r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
     r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
     r".*\bcookies( notice| on \S+)\b.*",
+    r"we (value|care about|respect) your privacy.*", r".*\bwe and our partners\b.*",
+    r"change (the )?(font|text) size\b.*", r"(increase|decrease|reset) (the )?(font|text) size\b.*",
+    r"(for )?(media|press) (enquiries|office)\b.*", r"(or )?\S+ \S+ for urgent out of hours enquiries.*",
+    r"you can also email the press office.*", r"serving [\w ,&'’-]{2,80}", r"(the )?(latest )?breaking news( updates)?",
+    r"(the )?latest news( updates| and updates)?", r"news (from|for) [\w ,&'’-]{2,80}",
     r"(back to top|print this page|share this (page|article|story|post)|share( on| via)? (facebook|twitter|x|linkedin|whatsapp|email))",
     r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
     r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
@@ -62,7 +67,8 @@ _OPENINGS = (
     "subscribe", "follow", "channel", "tag", "categor", "filed", "posted", "topics", "image", "picture", "photo",
     "credit", "caption", "from", "part of", "organisation", "press", "policy", "guidance", "consultation", "agenda",
     "neighbourhood", "latest", "gallery", "crime", "sport", "business", "opinion", "appeals", "in court",
-    "statement", "contents", "explore", "pay", "apply",
+    "statement", "contents", "explore", "pay", "apply", "we ", "change", "increase", "decrease", "reset", "for ",
+    "media", "or ", "you can also", "serving", "the ", "breaking",
 )
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
@@ -73,6 +79,17 @@ _PHONE = re.compile(r"(?:\+44\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|caret)(?:\s+(?:icon|arrow|chevron|caret)[-_]?[\w-]*)*$",
                    re.I)
+# A menu or a breadcrumb trail: three or more short items between "|" or "/", or two or more between
+# ">", "›" or "»" ("Carlisle | Penrith | Lakes", "Community and living > Community safety").
+_MENU_ITEM = r"[^|/>›».!?]{1,40}"
+_MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»]\s?{_MENU_ITEM}){{1,}}$")
+# A line that is only an organisation's name: the site's name above its pages.
+_ORG_NAME = re.compile(
+    r"^(?:(?:Office of|The)\s+)?(?:(?:[A-Z][\w'’.-]*|&|and|of|for|the|on|upon|[–-])\s+){0,9}"
+    r"(?:Commissioner|Council|Constabulary|Police|Unit|Partnership|Authority|Agency|Office|Network|Service|Cymru|"
+    r"Alliance|Board)$|^(?:Office of the\s+)?(?:Police,? (?:Fire )?and Crime Commissioner|Deputy Mayor|Mayor|"
+    r"Violence Reduction Unit) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
+_ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
 _SEPARATORS = frozenset("|•·⋅/\\-–—_*~=:;,. ")
@@ -110,5 +127,11 @@ def _shaped(line: str, folded: str) -> bool:
                                      not any(char.islower() for char in line.replace("tel", "")))):
         return True
     if short and _ICON.match(line):
+        return True
+    if ("|" in line or "/" in line or ">" in line or "›" in line or "»" in line) and _MENU.match(line):
+        return True
+    if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
+        return True
+    if folded.count("icon") >= 2 and _ALT_TEXT.search(line):
         return True
     return short and folded.startswith(("by ", "written by", "words by")) and bool(_BYLINE.match(line))
