@@ -151,14 +151,20 @@ def parse_datetime(value: str) -> datetime | None:
 
 # --- which of a page's lines state its date ---------------------------------------------------
 
-_NOT_A_DATE = re.compile(r"current timestamp|from today|\bago\b|date signed|\bcrawled\b|\bretrieved\b|\baccessed\b|"
+_NOT_A_DATE = re.compile(r"current timestamp|from today|date signed|\bcrawled\b|\bretrieved\b|\baccessed\b|\bprinted\b|"
                          r"\bcountdown\b|\bdays? (?:from|until|since)\b", re.I)
+# Around a stamp's date: its time, how long ago, how long a read ("Mar 15, 2024 • 2 hours ago • 2 min read").
+_STAMP_NOISE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|gmt|bst|wib|utc)?|\b\d+\s+(?:seconds?|mins?|minutes?|"
+                          r"hours?|hrs?|days?|weeks?)\s+ago\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bjoin the conversation\b|"
+                          r"\b(?:gmt|bst|utc)\b", re.I)
 _UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited)\b", re.I)
+_BY_WHOM = re.compile(r"\bby\s+\S+(?:\s+\S+){0,2}\s*$", re.I)  # "... by newsdesk", "... by Jane Doe"
 _LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|"
-                    r"release date|issued|released|publication date|alert message sent)(?:\s+on)?\s*:?\s*$", re.I)
+                    r"release date|issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?updated|"
+                    r"article published)(?:\s+on)?\s*:?\s*$", re.I)
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
                      re.I)
-_STAMP_WORDS = re.compile(r"^(?:on|at|am|pm|and|updated|published|posted|first|last|[|/•·,.:;–—-])$", re.I)
+_STAMP_WORDS = re.compile(r"^(?:on|at|am|pm|and|updated|published|posted|first|last|by|admin|[|/•·,.:;–—-])$", re.I)
 _SECTION = re.compile(r"^[A-Z][\w&'’]*(?:\s+[\w&'’]+){0,3}\s*[/|•·]$")
 HEAD_LINES = 14  # how far from the top a date line is looked for
 
@@ -193,8 +199,11 @@ def _states_only_dates(line: str, found: list[Found]) -> bool:
         rest.append(line[at:stamp.start])
         at = stamp.end
     rest.append(line[at:])
-    words = re.findall(r"[\w]+|[|/•·–—-]", " ".join(rest))
-    return all(_STAMP_WORDS.match(word) for word in words)
+    remainder = _BY_WHOM.sub(" ", _STAMP_NOISE.sub(" ", " ".join(rest)))
+    words = re.findall(r"[\w]+|[|/•·–—-]", remainder)
+    # Up to two capitalised words may label the stamp ("News", "Crime & Courts").
+    labels = [word for word in words if not _STAMP_WORDS.match(word)]
+    return len(labels) <= 2 and all(word[:1].isupper() for word in labels) and len(words) - len(labels) <= 8
 
 
 def _label_only(line: str) -> bool:

@@ -28,10 +28,15 @@ _OPENED = [
     r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
     r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
     r".*\bcookies( notice| on \S+)\b.*",
-    r"we (value|care about|respect) your privacy.*", r".*\bwe and our partners\b.*",
+    r"we (value|care about|respect) your privacy.*", r".*\bwe and our (\d+ )?partners\b.*",
+    r"(accept|reject|allow|deny|decline|refuse) all( cookies)?", r"(manage )?(your )?(preferences|choices|options)",
+    r"personalised (advertising|ads|content)\b.*", r"use precise geolocation data.*",
+    r"actively scan device characteristics.*", r"advertise with us", r"newsletters?", r"page \d+ of \d+",
+    r"continued (from|on) page \d+",
     r"change (the )?(font|text) size\b.*", r"(increase|decrease|reset) (the )?(font|text) size\b.*",
     r"(for )?(media|press) (enquiries|office)\b.*", r"(or )?\S+ \S+ for urgent out of hours enquiries.*",
-    r"you can also email the press office.*", r"serving [\w ,&'’-]{2,80}", r"(the )?(latest )?breaking news( updates)?",
+    r"you can also email the press office.*", r"thanks for signing up!?", r"sign up( now| here| today)?",
+    r"(read|view) (the|our|today's) e-?(paper|edition)", r"view (the )?text only version", r"serving [\w ,&'’-]{2,80}", r"(the )?(latest )?breaking news( updates)?",
     r"(the )?latest news( updates| and updates)?", r"news (from|for) [\w ,&'’-]{2,80}",
     r"(back to top|print this page|share this (page|article|story|post)|share( on| via)? (facebook|twitter|x|linkedin|whatsapp|email))",
     r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
@@ -68,10 +73,18 @@ _OPENINGS = (
     "credit", "caption", "from", "part of", "organisation", "press", "policy", "guidance", "consultation", "agenda",
     "neighbourhood", "latest", "gallery", "crime", "sport", "business", "opinion", "appeals", "in court",
     "statement", "contents", "explore", "pay", "apply", "we ", "change", "increase", "decrease", "reset", "for ",
-    "media", "or ", "you can also", "serving", "the ", "breaking",
+    "media", "or ", "you can also", "serving", "the ", "breaking", "thanks", "view", "reject", "allow", "deny",
+    "decline", "refuse", "manage", "your", "prefer", "choices", "options", "personalised", "use precise", "actively",
+    "continued", "newsletter", "page",
 )
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
+# A consent banner's sentences, wherever they begin.
+_CONSENT = re.compile(r"\bcookies?\b.*\b(?:set|use|store|accept|reject|manage|customi[sz]e|allow|preferences|settings|"
+                      r"consent)\b|\b(?:set|use|store|accept|reject|manage|allow)\b.*\bcookies?\b|store and/or access "
+                      r"information|legitimate interest|your choices apply|manage your choices|change your choices|"
+                      r"how your data is used|precise geolocation", re.I)
+_CONSENT_WORDS = ("cookie", "store and/or", "legitimate interest", "your choices", "your data", "geolocation")
 _LOGO = re.compile(r"^.{2,100}\blogo$", re.I)
 _MIRROR = re.compile(r"^the post\b.{1,300}\bappeared first on\b.{1,100}$", re.I)
 _CREDIT = re.compile(r"(?:\bcopyright\b|©|\(c\)\s+\d{4})", re.I)
@@ -81,14 +94,18 @@ _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|c
                    re.I)
 # A menu or a breadcrumb trail: three or more short items between "|" or "/", or two or more between
 # ">", "›" or "»" ("Carlisle | Penrith | Lakes", "Community and living > Community safety").
-_MENU_ITEM = r"[^|/>›».!?]{1,40}"
-_MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»]\s?{_MENU_ITEM}){{1,}}$")
+_MENU_ITEM = r"[^|/>›»·•.!?]{1,40}"
+_MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/·•]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»]\s?{_MENU_ITEM}){{1,}}$")
 # A line that is only an organisation's name: the site's name above its pages.
 _ORG_NAME = re.compile(
     r"^(?:(?:Office of|The)\s+)?(?:(?:[A-Z][\w'’.-]*|&|and|of|for|the|on|upon|[–-])\s+){0,9}"
     r"(?:Commissioner|Council|Constabulary|Police|Unit|Partnership|Authority|Agency|Office|Network|Service|Cymru|"
     r"Alliance|Board)$|^(?:Office of the\s+)?(?:Police,? (?:Fire )?and Crime Commissioner|Deputy Mayor|Mayor|"
     r"Violence Reduction Unit) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
+# A caption ending in its credit: "A police cruiser. (Ledger file photo)".
+_PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit)\b[^()]*)\)$", re.I)
+# A caption with its credit glued on: "Knives recovered by policeWessex Police", "...on MondayWGP".
+_GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
@@ -101,11 +118,13 @@ def is_furniture(line: str) -> bool:
     stripped = line.strip().strip("*_#>").strip()
     if not stripped:
         return False
+    folded = fold_case(stripped)
+    if folded.count("icon") >= 2 and _ALT_TEXT.search(stripped):
+        return True  # a row of icons' text: "Calendar An icon of a calendar page. Close An icon of..."
     if len(stripped) >= 400:
         return False
     if all(char in _SEPARATORS for char in stripped):
         return True  # "|", "•", "···": a separator
-    folded = fold_case(stripped)
     if ("cookie" in folded or folded.startswith(_OPENINGS)) and _OPENED_RE.match(stripped):
         return True
     return _shaped(stripped, folded)
@@ -113,6 +132,8 @@ def is_furniture(line: str) -> bool:
 
 def _shaped(line: str, folded: str) -> bool:
     """Furniture recognised by its shape rather than its first word."""
+    if any(word in folded for word in _CONSENT_WORDS) and _CONSENT.search(line):
+        return True
     short = len(line) <= 100
     if short and folded.endswith("logo") and _LOGO.match(line):
         return True
@@ -128,10 +149,12 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and _ICON.match(line):
         return True
-    if ("|" in line or "/" in line or ">" in line or "›" in line or "»" in line) and _MENU.match(line):
+    if any(mark in line for mark in "|/>›»·•") and _MENU.match(line):
         return True
     if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
         return True
-    if folded.count("icon") >= 2 and _ALT_TEXT.search(line):
+    if short and line.endswith(")") and _PHOTO_CREDIT.search(line):
+        return True
+    if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True
     return short and folded.startswith(("by ", "written by", "words by")) and bool(_BYLINE.match(line))

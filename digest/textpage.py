@@ -40,10 +40,15 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 # captions' labels, calls to watch or read more.
 _NEVER_TITLE = re.compile(
     r"^(?:by|author|written by|words by|reporter|picture|pictures|photo|photograph|image|credit|image caption|"
-    r"image source|caption|video|watch|listen|read more|related|see also|more on|advertisement)\b", re.I)
+    r"image source|caption|video|watch|listen|read more|related|see also|more on|advertisement)\b|"
+    r"^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?):\s", re.I)
+_HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
+_TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
+_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
+                            r"believed)\b", re.I)
 # The last word of a newspaper's name: a short line ending with one, in the head, is a masthead.
 _MASTHEAD = re.compile(
-    r"^(?:The\s+)?(?:[A-Z][\w'’&-]*\s+){0,3}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|Herald|Courier|"
+    r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|Herald|Courier|"
     r"Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|Standard|Sentinel|"
     r"Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|Daily)$")
 
@@ -51,16 +56,24 @@ _MASTHEAD = re.compile(
 def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
     lines = [line for line in (_clean_markdown(line) for line in text.split("\n")) if line]
-    stored, lines = _store_line(lines)
-    lines = _without_furniture(lines)
+    stored, lines, headline = _store_line(lines)
+    if headline:  # the page repeats its headline under the store line: one of them is kept
+        lines = [headline] + [line for line in _without_furniture(lines[1:]) if line != headline]
+    else:
+        lines = _without_furniture(lines)
     dates = head_date(lines)
-    lines = [line for index, line in enumerate(lines) if index not in dates.lines and not _month_alone(line, index)]
+    skipped = dates.lines | {index for index, line in enumerate(lines) if _month_alone(line, index)}
     title = _meta_text(meta, "title")
-    body = lines
-    if not title and (chosen := choose_title(lines)) is not None:
-        title, body = lines[chosen], lines[chosen + 1:]
+    start = 0
+    if not title and headline and lines and lines[0] == headline:
+        title, start = headline, 1
+    elif not title and (chosen := choose_title(lines, skipped)) is not None:
+        title, start = lines[chosen], chosen + 1
     elif title and lines and lines[0] == title:
-        body = lines[1:]
+        start = 1
+    elif not title:
+        start = _first_text(lines, skipped)
+    body = [line for index, line in enumerate(lines) if index >= start and index not in skipped]
     published = dates.published or _meta_date(meta) or stored or dates.updated or _later_dates(body)
     if published is not None and (signed := signature_date(body)) is not None and signed[0] == published:
         body = body[:signed[1]] + body[signed[1] + 1:]
@@ -76,14 +89,16 @@ def extract_text(text: str) -> Extracted:
     )
 
 
-def _store_line(lines: list[str]) -> tuple[date | None, list[str]]:
-    """A crawler's first line ` date YYYY-MM-DD <rest>`: its date (a month alone states none), and
-    the lines with the rest of it (a headline or the first sentence) first."""
+def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
+    """A crawler's first line ` date YYYY-MM-DD <rest>`: its date (a month alone states none), the
+    lines with the rest of it first, and that rest when it reads as a headline (the crawler put the
+    page's title there; otherwise it is the first sentence)."""
     match = _STORE_LINE.match(lines[0]) if lines else None
     if not match:
-        return None, lines
+        return None, lines, None
     rest = match.group(2).strip()
-    return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:]
+    headline = rest if rest and _heading_like(rest) and len(lines) > 1 and not is_furniture(rest) else None
+    return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
 
 
 def _without_furniture(lines: list[str]) -> list[str]:
@@ -91,6 +106,15 @@ def _without_furniture(lines: list[str]) -> list[str]:
     once (a caption, a repeated banner) is furniture too."""
     repeated = {line for line, count in Counter(lines).items() if count > 1 and not _reads_as_prose(line)}
     return [line for line in lines if line not in repeated and not is_furniture(line)]
+
+
+def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:
+    """Where a page without a headline begins its text: at its first line of four words or more
+    (what comes before is a masthead, a menu or labels)."""
+    for index, line in enumerate(lines[:_TITLE_LINES]):
+        if index not in skipped and (len(line.split()) >= 4 or _reads_as_prose(line)):
+            return index
+    return 0
 
 
 def _month_alone(line: str, index: int) -> bool:
@@ -106,23 +130,38 @@ def _later_dates(body: list[str]) -> Stamp | None:
     return signed[0] if signed else None
 
 
-def choose_title(lines: list[str]) -> int | None:
-    """Which line of the head is the headline: the first headline-like line of four words or more
-    that is not a masthead; a shorter one only right before the text. None when the page
-    begins with its lede."""
+def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset()) -> int | None:
+    """Which line of the head (the lines before the first paragraph) is the headline; None when the
+    page begins with its lede. `skipped`: date lines and other lines that are no text.
+
+    The headline is the last headline-sized line (4 to 16 words) before the page's date line, or
+    before the text when no date line follows one: a masthead, a site's description or a caption
+    can come before it, a standfirst (longer) after it. A shorter line is a headline only when
+    nothing headline-sized is there and the text follows it."""
     candidates = []
-    for index, line in enumerate(lines[:HEAD_LINES]):
+    for index, line in enumerate(lines[:_TITLE_LINES]):
+        if index in skipped:
+            continue
         if _reads_as_prose(line):
             break
         if _heading_like(line) and not _NEVER_TITLE.match(line) and not _MASTHEAD.match(line):
             candidates.append(index)
-    if not candidates or candidates[0] == len(lines) - 1:
+    text = [index for index in range(len(lines)) if index not in skipped]
+    if not text:
         return None
-    long = [index for index in candidates if len(lines[index].split()) >= 4]
-    if long and long[0] < len(lines) - 1:
-        return long[0]
+    candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
+    sized = [index for index in candidates if 4 <= len(lines[index].split()) <= _HEADLINE_WORDS]
+    if sized:
+        dated = [index for index in sorted(skipped) if index > sized[0] and index not in candidates]
+        before = [index for index in sized if not dated or index < dated[0]]
+        # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
+        terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])]
+        return (terse or before)[-1]
+    if not candidates:
+        return None
     last = candidates[-1]
-    return last if last + 1 < len(lines) and _reads_as_prose(lines[last + 1]) else None
+    following = next((index for index in text if index > last), None)
+    return last if following is not None and _reads_as_prose(lines[following]) else None
 
 
 def _reads_as_prose(line: str) -> bool:

@@ -28,7 +28,7 @@ STATED = [
     ("8 May 2019)", date(2019, 5, 8)),
     ("08:17 03/11/2021", datetime(2021, 11, 3, 8, 17, tzinfo=LONDON)),
     ("Kamis, 04 Januari 2024", date(2024, 1, 4)),
-    ("Dydd Mawrth 12 Mawrth 2024", None),  # a Welsh weekday we do not know: not read as a date line
+    ("Dydd Mawrth 12 Mawrth 2024", date(2024, 3, 12)),  # a Welsh date: the weekday read as its label
 ]
 
 
