@@ -158,3 +158,21 @@ def _shaped(line: str, folded: str) -> bool:
     if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True
     return short and folded.startswith(("by ", "written by", "words by")) and bool(_BYLINE.match(line))
+
+
+_KINDS = (
+    ("pcc", re.compile(r"\b(?:Commissioner|Mayor|OP(?:F)?CC|P(?:F)?CC)\b")),
+    ("vru", re.compile(r"\bViolence (?:and Exploitation )?(?:Reduction|Prevention)\b|\bVE?RU\b|\bVRP\b|\bVRN\b")),
+    ("council", re.compile(r"\bCouncil\b|\bCommunity Safety Partnership\b|\bCombined Authority\b")),
+    ("police", re.compile(r"\bPolice\b|\bConstabulary\b|\bCrime Agency\b|\bPolice Chiefs\b")),
+    ("other", re.compile(r"\b(?:Home Office|Ministry|Department|Crown Prosecution|CPS|Agency|Office)\b")),
+)
+
+
+def organisation_kind(line: str) -> str | None:
+    """The kind of publisher a line naming only an organisation names (its site's name above its
+    pages: "Office of the Police and Crime Commissioner for Kent logo"), or None."""
+    name = line.strip().removesuffix(" logo").strip()
+    if not name or len(name) > 120 or not (_ORG_NAME.match(name) or name in ("Home Office", "GOV.UK")):
+        return None
+    return next((kind for kind, pattern in _KINDS if pattern.search(name)), None)

@@ -49,6 +49,8 @@ class Extracted:
     published: date | None = None
     published_time: datetime | None = None
     area_hint: str | None = None  # an area the document itself states (front matter)
+    publisher: str | None = None  # the publisher the page's own chrome names (a masthead, an office)
+    publisher_kind: str | None = None  # the kind of publisher the page's chrome shows (news, other...)
     warnings: list[str] = field(default_factory=list)
 
 

@@ -27,6 +27,7 @@ from digest.dates import (
 )
 from digest.furniture import is_furniture
 from digest.models import Extracted
+from digest.publisher import MASTHEAD, page_owner
 from digest.text import first_sentences, trim
 
 TITLE_LIMIT = 110
@@ -46,11 +47,7 @@ _HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
 _TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
 _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
                             r"believed)\b", re.I)
-# The last word of a newspaper's name: a short line ending with one, in the head, is a masthead.
-_MASTHEAD = re.compile(
-    r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|Herald|Courier|"
-    r"Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|Standard|Sentinel|"
-    r"Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|Daily)$")
+
 
 
 def extract_text(text: str) -> Extracted:
@@ -58,9 +55,10 @@ def extract_text(text: str) -> Extracted:
     lines = [line for line in (_clean_markdown(line) for line in text.split("\n")) if line]
     stored, lines, headline = _store_line(lines)
     if headline:  # the page repeats its headline under the store line: one of them is kept
-        lines = [headline] + [line for line in _without_furniture(lines[1:]) if line != headline]
+        kept, chrome = _without_furniture(lines[1:])
+        lines = [headline] + [line for line in kept if line != headline]
     else:
-        lines = _without_furniture(lines)
+        lines, chrome = _without_furniture(lines)
     dates = head_date(lines)
     skipped = dates.lines | {index for index, line in enumerate(lines) if _month_alone(line, index)}
     title = _meta_text(meta, "title")
@@ -79,13 +77,14 @@ def extract_text(text: str) -> Extracted:
         body = body[:signed[1]] + body[signed[1] + 1:]
     if not title and body:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
+    owner = page_owner(lines[:start], chrome + [lines[index] for index in sorted(dates.lines)])
     summary = _meta_text(meta, "description") or first_sentences([p for p in body if _reads_as_prose(p)] or body)
     return Extracted(
         title=trim(title or "", 200), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
         published=published.date() if isinstance(published, datetime) else published,
         published_time=published if isinstance(published, datetime) else None,
-        area_hint=_meta_text(meta, "area"), warnings=warnings,
+        area_hint=_meta_text(meta, "area"), publisher=owner.name, publisher_kind=owner.kind, warnings=warnings,
     )
 
 
@@ -101,11 +100,15 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
 
 
-def _without_furniture(lines: list[str]) -> list[str]:
-    """Lines that are not site furniture; a short line that is not a sentence and appears more than
-    once (a caption, a repeated banner) is furniture too."""
+def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
+    """(the lines that are not site furniture, those that are); a short line that is not a sentence
+    and appears more than once (a caption, a repeated banner) is furniture too."""
     repeated = {line for line, count in Counter(lines).items() if count > 1 and not _reads_as_prose(line)}
-    return [line for line in lines if line not in repeated and not is_furniture(line)]
+    kept: list[str] = []
+    dropped: list[str] = []
+    for line in lines:
+        (dropped if line in repeated or is_furniture(line) else kept).append(line)
+    return kept, dropped
 
 
 def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:
@@ -144,7 +147,7 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
             continue
         if _reads_as_prose(line):
             break
-        if _heading_like(line) and not _NEVER_TITLE.match(line) and not _MASTHEAD.match(line):
+        if _heading_like(line) and not _NEVER_TITLE.match(line) and not MASTHEAD.match(line):
             candidates.append(index)
     text = [index for index in range(len(lines)) if index not in skipped]
     if not text:

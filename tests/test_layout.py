@@ -18,12 +18,13 @@ PACKAGE = ROOT / "digest"
 # "Layout" section describes the same table.
 PARTS = {
     "base": ["digest", "digest.errors", "digest.models", "digest.records", "digest.weeks", "digest.urls",
-             "digest.areas", "digest.topics", "digest.text", "digest.phrases", "digest.shingles", "digest.edition",
-             "digest.parallel"],
+             "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles",
+             "digest.edition", "digest.parallel"],
     "config": ["digest.config"],
     "store": ["digest.store"],
-    "judging": ["digest.extract", "digest.classify", "digest.terms", "digest.gazetteer", "digest.figures",
-                "digest.dedupe", "digest.prepare"],
+    "judging": ["digest.extract", "digest.textpage", "digest.furniture", "digest.classify",
+                "digest.publisher", "digest.terms", "digest.gazetteer", "digest.figures", "digest.dedupe",
+                "digest.prepare"],
     "web": ["digest.fetch", "digest.sources"],
     "ingest": ["digest.pipeline", "digest.writer", "digest.workers"],
     "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server"],

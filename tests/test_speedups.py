@@ -8,12 +8,12 @@ from datetime import date
 import pytest
 
 from digest import areas, gazetteer
-from digest.classify import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
 from digest.errors import DocumentError
 from digest.extract import extract_text
 from digest.figures import _CUES, _PATTERNS, _kinds_cued, extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
+from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
 from digest.text import decode, fold_case, positions_of
 from digest.textpage import split_front_matter
 

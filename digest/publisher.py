@@ -1,0 +1,220 @@
+"""Who published a page: its kind (police, pcc, vru, council, news, other) and its name.
+
+The page's own chrome is the best evidence (a newspaper's masthead and bylines, an aggregator's
+"appeared first on" footer, an office's name above its pages, GOV.UK's "From:" line), then the
+site's host, then the cues the text gives of itself ("told the Gazette", "my office", an officer
+quoted). A newspaper's copy of a force release is the newspaper's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from digest.areas import area_by_name, area_for_host
+from digest.furniture import organisation_kind
+from digest.models import Extracted
+from digest.phrases import Automaton
+from digest.text import fold_case, matches_at
+
+# The last word of a newspaper's name: a short line ending with one, at the head of a page, is its masthead.
+MASTHEAD = re.compile(
+    r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|"
+    r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|"
+    r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
+    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire)$")
+# A newspaper's chrome: ads, video prompts, subscriptions, reading times, most-read lists.
+_NEWS_CHROME = re.compile(
+    r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
+    r"and live on freeview.*|newsletters?|advertise with us|read the e-?paper|trending|bookmark|"
+    r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b", re.I)
+# An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
+_AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"
+                         r"^tags?:|^categor(?:y|ies):|\bby admin\b", re.I)
+_FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
+
+
+@dataclass(frozen=True)
+class PageOwner:
+    """What a page's own chrome says of its publisher."""
+
+    kind: str | None = None
+    name: str | None = None
+
+
+def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
+    """The publisher a page names above its text (`head`: the lines before the article) and in its
+    furniture (`chrome`: the lines dropped as site furniture, bylines and stamps)."""
+    if sum(1 for line in chrome if _AGGREGATOR.search(line)):
+        return PageOwner("other", None)
+    for line in chrome:
+        if match := _FROM.match(line):
+            name = match.group(1).strip()
+            return PageOwner(organisation_kind(name) or "other", name)
+    masthead = next((line for line in head if MASTHEAD.match(line)), None)
+    if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line)) >= 2:
+        return PageOwner("news", masthead)
+    for line in chrome:
+        if kind := organisation_kind(line):
+            return PageOwner(kind, line.removesuffix(" logo"))
+    return PageOwner()
+
+
+# (publisher kind, cue, weight, starts): cues a release, a blog or a news story gives of who wrote it.
+# Council and police cues are case-sensitive. `starts` lists what every match of the cue begins
+# with (in any case, when the cue ignores case): the cue is only tried where one of them begins,
+# far faster than scanning the text with it. A start missing here silently loses matches.
+# Starts of case-sensitive cues are ASCII.
+_ORG_CUES = [
+    ("news", r"\btold (?:the )?(?:[A-Z][\w’']+ ){0,3}(?:Gazette|Echo|Standard|Chronicle|Post|Times|Mail|Telegraph|"
+             r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Star|Citizen|Independent|Observer|Press|Live)\b", 4,
+     ("told ",)),
+    ("news", r"\blocal democracy reporting\b|\bour reporter\b|\bcontacted by (?:the|this) (?:newspaper|paper|website)\b", 4,
+     ("local democracy reporting", "our reporter", "contacted by ")),
+    ("news", r"\b(?:police|officers|detectives|the force|a (?:police )?spokes(?:wo)?man|a spokesperson) (?:said|say|have said|confirmed)\b", 2,
+     ("police ", "officers ", "detectives ", "the force ", "a police spokes", "a spokes")),
+    ("council", r"\b(?:Cllr|Councillor|cabinet member|council leader|leader of the council)\b", 2,
+     ("Cllr", "Councillor", "cabinet member", "council leader", "leader of the council")),
+    ("council", r"\b(?:the council|(?:city|county|borough|district) council)\b", 1,
+     ("the council", "city council", "county council", "borough council", "district council")),
+    ("pcc", r"\bcommissioner[’']s blog\b|\bmy office\b|\bas (?:your )?commissioner\b|\bdeputy mayor for policing\b", 4,
+     ("commissioner’s blog", "commissioner's blog", "my office", "as commissioner", "as your commissioner",
+      "deputy mayor for policing")),
+    ("pcc", r"\b(?:police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b)", 2,
+     ("police ", "police,", "PCC", "PFCC", "OPCC", "OPFCC")),
+    ("vru", r"\b(?:violence (?:and exploitation )?reduction (?:unit|partnership|network)|VE?RU|VRP|CURV|violence prevention (?:unit|partnership))\b", 2,
+     ("violence ", "VRU", "VERU", "VRP", "CURV")),
+    ("police", r"\b(?:DC|DS|PC|DI|DCI|PCSO|Sgt|Insp|Detective|Inspector|Sergeant|Superintendent|Chief Constable)\b[^.]{0,60}\bsaid\b", 2,
+     ("DC", "DS", "PC", "DI", "DCI", "PCSO", "Sgt", "Insp", "Detective", "Inspector", "Sergeant", "Superintendent",
+      "Chief Constable")),
+    ("police", r"\bquoting (?:crime reference|incident|reference|operation)\b|\bcall(?:ing)? 101\b|\bcontact us\b", 2,
+     ("quoting ", "call 101", "calling 101", "contact us")),
+    ("police", r"\b(?:officers|arrested|constabulary)\b", 1,
+     ("officers", "arrested", "constabulary")),
+]
+
+
+@dataclass(frozen=True)
+class _OrgCue:
+    kind: str
+    pattern: re.Pattern[str]
+    weight: int
+    starts: tuple[str, ...]  # lower-cased when the pattern ignores case
+    ignore_case: bool
+
+    def count(self, text: str, starts_at: list[int]) -> int:
+        """len(self.pattern.findall(text)), trying the pattern only at `starts_at`: every place,
+        in order, where one of the cue's starts begins (as _CueStarts.find gives them)."""
+        return sum(1 for _ in matches_at(self.pattern, text, starts_at))
+
+
+def _org_cue(kind: str, cue: str, weight: int, starts: tuple[str, ...]) -> _OrgCue:
+    if kind in ("council", "police"):
+        assert all(start.isascii() for start in starts), "case-sensitive starts are found in the folded text"
+        return _OrgCue(kind, re.compile(cue), weight, starts, ignore_case=False)
+    return _OrgCue(kind, re.compile(cue, re.I), weight, tuple(start.lower() for start in starts), ignore_case=True)
+
+
+class _CueStarts:
+    """Where the starts of each cue begin in a text, for all cues in one pass: an automaton of the
+    starts in lower case over the case-folded text, keeping a case-sensitive start only where the
+    text has it as written. A str.find per start and text cost more than all the rest of guess_org_kind.
+    """
+
+    def __init__(self, cues: list[_OrgCue]):
+        self._cue_count = len(cues)
+        by_key: dict[str, list[tuple[int, str, bool]]] = defaultdict(list)
+        for index, cue in enumerate(cues):
+            for start in cue.starts:
+                # An ASCII start's lower case is where fold_case puts it, at the same position.
+                by_key[start if cue.ignore_case else start.lower()].append((index, start, cue.ignore_case))
+        self._automaton = Automaton((key, tuple(entries)) for key, entries in by_key.items())
+
+    def find(self, text: str, folded: str) -> list[list[int]]:
+        """For each cue, in order: the positions where one of its starts begins. `folded` is fold_case(text)."""
+        found: list[set[int]] = [set() for _ in range(self._cue_count)]
+        for at, _, entries in self._automaton.find(folded):
+            for index, start, ignore_case in entries:
+                if ignore_case or text.startswith(start, at):
+                    found[index].add(at)
+        return [sorted(positions) for positions in found]
+
+
+_ORG_PATTERNS = [_org_cue(*cue) for cue in _ORG_CUES]
+_CUE_STARTS = _CueStarts(_ORG_PATTERNS)
+
+
+def guess_org_kind(extracted: Extracted) -> str:
+    """Who published it: what the page's own chrome says, else the URL's host, else what the text
+    says of itself."""
+    if extracted.publisher_kind:
+        return extracted.publisher_kind
+    host = urlsplit(extracted.url).hostname if extracted.url else None
+    if host and (kind := host_kind(host)):
+        return kind
+    return _text_kind(extracted)
+
+
+def host_kind(host: str) -> str | None:
+    """The kind of publisher a site's host names: a commissioner's, a VRU's, a force's, GOV.UK."""
+    if re.search(r"pcc|pfcc|commissioner|mopac", host):
+        return "pcc"
+    if re.search(r"vru|veru|vrp|violence", host):
+        return "vru"
+    if area_for_host(host) or host.endswith("police.uk"):
+        return "police"
+    if host in ("gov.uk", "www.gov.uk"):
+        return "other"
+    return None
+
+
+def _text_kind(extracted: Extracted) -> str:
+    """Who wrote it, from the cues a release, a blog or a news story gives of itself."""
+    paragraphs = extracted.body.split("\n\n")
+    opening = extracted.title + "\n" + "\n".join(paragraphs[:3])
+    rest = "\n".join(paragraphs[3:])
+    in_opening = _CUE_STARTS.find(opening, fold_case(opening))
+    in_rest = _CUE_STARTS.find(rest, fold_case(rest))
+    scores: dict[str, float] = {}
+    for cue, opening_starts, rest_starts in zip(_ORG_PATTERNS, in_opening, in_rest, strict=True):
+        hits = 2 * cue.count(opening, opening_starts) + cue.count(rest, rest_starts)
+        if hits and cue.weight >= _DECISIVE and cue.kind == "news":
+            return "news"  # a paper quoting what it was told: a force's words in a paper are the paper's
+        scores[cue.kind] = scores.get(cue.kind, 0.0) + cue.weight * min(hits, 4)
+    best = max(scores, key=lambda kind: scores[kind])
+    return best if scores[best] else "other"
+
+
+_DECISIVE = 4
+_PAPER = (r"(?:[A-Z][\w’']+ ){0,3}(?:Gazette|Echo|Standard|Chronicle|Post|Times|Mail|Telegraph|Herald|Courier|"
+          r"Advertiser|Journal|News|Mercury|Argus|Express|Star|Citizen|Independent|Observer|Press|Live)")
+_NAMED = {
+    "news": re.compile(r"\btold (?:the )?(" + _PAPER + r")\b"),
+    "vru": re.compile(r"\b((?:[A-Z][\w'’-]+ ){1,4}Violence (?:and Exploitation )?(?:Reduction|Prevention) "
+                      r"(?:Unit|Partnership|Network|Alliance))\b"),
+    "council": re.compile(r"\b((?:[A-Z][\w'’-]+(?:-(?:on|upon|under)-[A-Z][\w'’-]+)? (?:and )?){1,4}"
+                          r"(?:City |Borough |County |District |Metropolitan Borough )?Council)\b"),
+}
+
+
+def named_in_text(org_kind: str, text: str) -> str | None:
+    """The publisher of that kind that the text names ("told the Luton Gazette", "the Kent Violence
+    Reduction Unit"), when it names one."""
+    pattern = _NAMED.get(org_kind)
+    match = pattern.search(text) if pattern else None
+    return match.group(1).removeprefix("The ").strip() if match else None
+
+
+def org_name(area: str | None, org_kind: str) -> str | None:
+    """The force's or commissioner's name for a publisher of that kind in that area."""
+    known = area_by_name(area)
+    if not known:
+        return None
+    if org_kind == "police":
+        return known.force
+    if org_kind == "pcc":
+        return known.commissioner
+    return None
