@@ -10,6 +10,7 @@ rounds and the ratio. Usage: python benchmarks/judge_scaling.py [--sizes 1000 10
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import sys
 import tempfile
@@ -24,11 +25,11 @@ import yaml
 
 from digest.classify import Classifier
 from digest.config import load_config
-from digest.dedupe import NearDuplicates, ShingleCache
+from digest.dedupe import NearDuplicates, ShingleCache, Story
 from digest.extract import extract
 from digest.models import Document
 from digest.prepare import classifier_for
-from digest.shingles import TextKeys, signature
+from digest.shingles import TextKeys, lead_facts, signature, story_facts
 from digest.store import Store
 from synth import generate
 
@@ -48,7 +49,7 @@ def prefill(store: Store, count: int, seed: int) -> None:
     """Bulk-load `count` items with signatures and bands (what ingest would have stored)."""
     docs = generate(count, seed=seed)
     for start in range(0, count, BATCH):
-        items, signatures, bands = [], [], []
+        items, signatures, bands, facts = [], [], [], []
         for offset, doc in enumerate(docs[start:start + BATCH]):
             item_id = start + offset + 1
             body = doc.text
@@ -57,12 +58,16 @@ def prefill(store: Store, count: int, seed: int) -> None:
                           "title": doc.name, "first_seen": "2026-11-16T09:00:00+00:00", "body": body,
                           "fingerprint": TextKeys(body).fingerprint + str(item_id), "relevant": int(doc.relevant),
                           "cluster": item_id, "relevance": 0.9 if doc.relevant else 0.1, "org_kind": "police"})
-            signatures.append({"item_id": item_id, "minhash": sig.to_bytes()})
+            stated = sorted(story_facts(doc.name, body))
+            signatures.append({"item_id": item_id, "minhash": sig.to_bytes(), "shingles": len(TextKeys(body).shingles),
+                               "facts": json.dumps(stated), "lead": json.dumps(sorted(lead_facts(doc.name, body)))})
+            facts += [{"fact": fact, "item_id": item_id} for fact in stated]
             bands += [{"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands())]
         with store.db.transaction():
             store.db.tables["items"].insert_all(items)
             store.db.tables["item_signatures"].insert_all(signatures)
             store.db.tables["lsh_bands"].insert_all(bands)
+            store.db.tables["item_facts"].insert_all(facts)
 
 
 def judge_round(store: Store, judges: Judges, docs: list) -> list[float]:
@@ -73,11 +78,14 @@ def judge_round(store: Store, judges: Judges, docs: list) -> list[float]:
         try:
             started = time.perf_counter()
             extracted = extract(Document("bench", doc.text.encode("utf-8"), "text", path=doc.name))
-            judges.classifier.classify(extracted, "bench")
+            classification = judges.classifier.classify(extracted, "bench")
             keys = TextKeys(extracted.body)
-            candidates = store.items.near_duplicate_candidates(keys.signature.bands(), 0, NearDuplicates.MAX_CANDIDATES)
-            judges.near_duplicates.judge(keys, candidates, judges.shingles.of)
-            store.items.save_signature(10_000_000, keys.signature)
+            facts, lead = story_facts(extracted.title, extracted.body), lead_facts(extracted.title, extracted.body)
+            candidates = store.items.near_duplicate_candidates(keys.signature.bands(), facts, 0,
+                                                               NearDuplicates.MAX_CANDIDATES)
+            story = Story(keys, facts, lead, classification.area, extracted.published)
+            judges.near_duplicates.judge(story, candidates, judges.shingles.of)
+            store.items.save_signature(10_000_000, keys.signature, len(keys.shingles), facts, lead)
             judges.shingles.remember(10_000_000, keys.fingerprint, keys.shingles)
             timings.append(time.perf_counter() - started)
         finally:

@@ -1,15 +1,25 @@
 """Near-duplicate judgement: which stored story, if any, a new text retells.
 
-A decision made from the document's keys and the candidates it is given (stored items sharing
-LSH bands with it, proposed by the store): the MinHash estimate decides clear cases, the exact
-Jaccard similarity of the shingles decides those within ESTIMATE_MARGIN of the threshold. It
-reads and writes nothing; the pipeline applies the decision in the document's transaction.
+A decision made from the new story (its keys, facts, area and date) and the candidates it is
+given (stored items sharing LSH bands or facts with it, proposed by the store). It reads and
+writes nothing; the pipeline applies the decision in the document's transaction.
+
+- A retelling that keeps most of the words (Jaccard of the shingles at or above the threshold)
+  joins its story.
+- A copy that keeps only part of them (truncated after a banner, cut elsewhere, excerpted,
+  reordered or spun: most of the shorter text's shingles in the longer one) joins when the
+  story's facts agree: the numbers it states, else its names.
+- An independent report of one incident (other words, the same place, day, names and numbers)
+  joins when the two agree on area, date and most of their facts.
+- Different events told with one template (two Sceptre weeks, a scheme's launch and its
+  awards, stages of one case) share words but not their numbers or their dates: they never join.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
@@ -19,35 +29,159 @@ from digest.shingles import TextKeys, jaccard, shingle_hashes, word_bytes
 
 @dataclass(frozen=True)
 class Decision:
-    cluster: int | None  # the cluster of the most similar stored item; None: a story of its own
+    cluster: int | None  # the cluster of the story it retells; None: a story of its own
     similarity: float
+
+
+@dataclass(frozen=True)
+class Story:
+    """What the judgement needs of a new text."""
+
+    keys: TextKeys
+    facts: frozenset[str]
+    lead: frozenset[str]  # the facts of its headline and first paragraph
+    area: str | None
+    published: date | None
 
 
 ShinglesOf = Callable[[Candidate], "np.ndarray"]
 
 
 class NearDuplicates:
-    """Puts a new or changed item in the cluster of its most similar candidate, if similar enough."""
+    """Puts a new or changed item in the cluster of the story it retells, if it retells one."""
 
-    MAX_CANDIDATES = 20  # those sharing most bands first
+    MAX_CANDIDATES = 20  # from the bands and from the facts, those sharing most first
     ESTIMATE_MARGIN = 0.15  # about three standard errors of a 128-permutation estimate
+    COPY_CONTAINMENT = 0.30  # the share of the shorter text's shingles a partial copy keeps
+    COPY_DAYS = 30  # retellings of one story are published within this many days of each other
+    PARTIAL_COPY_DAYS = 7  # partial copies (a weekly paper's, a round-up's) within a week
+    INCIDENT_DAYS = 2  # independent reports of one incident, within this many
+    INCIDENT_FACTS = 5  # and sharing at least this many facts
 
     def __init__(self, threshold: float):
         self.threshold = threshold
 
-    def judge(self, keys: TextKeys, candidates: list[Candidate], shingles_of: ShinglesOf) -> Decision:
-        """The most similar candidate at or above the threshold; Decision(None, 0.0) when there is none.
-        `shingles_of` gives a candidate's shingles when the estimate is too close to call."""
-        estimates = keys.signature.similarities([candidate.signature for candidate in candidates])
+    def judge(self, story: Story, candidates: list[Candidate], shingles_of: ShinglesOf) -> Decision:
+        """The story the new text retells best, if any. `shingles_of` gives a candidate's shingles
+        when an estimate is too close to call."""
+        estimates = story.keys.signature.similarities([candidate.signature for candidate in candidates])
         best_cluster, best = None, 0.0
-        for candidate, similarity in zip(candidates, estimates, strict=True):
-            if similarity < self.threshold - self.ESTIMATE_MARGIN:
-                continue
-            if similarity < self.threshold + self.ESTIMATE_MARGIN:
-                similarity = jaccard(keys.shingles, shingles_of(candidate))
-            if similarity >= self.threshold and similarity > best:
-                best_cluster, best = candidate.cluster, similarity
+        for candidate, estimate in zip(candidates, estimates, strict=True):
+            score = self._score(story, candidate, estimate, shingles_of)
+            if score > best:
+                best_cluster, best = candidate.cluster, score
         return Decision(best_cluster, best)
+
+    def _score(self, story: Story, candidate: Candidate, estimate: float, shingles_of: ShinglesOf) -> float:
+        """How surely the new text retells the candidate's story: its Jaccard similarity for a
+        retelling, lower for a partial copy or a report of the same incident; 0 for another story."""
+        if _days_apart(story.published, candidate.published) > self.COPY_DAYS:
+            return 0.0
+        similarity = estimate
+        if abs(estimate - self.threshold) < self.ESTIMATE_MARGIN:
+            similarity = jaccard(story.keys.shingles, shingles_of(candidate))
+        if similarity >= self.threshold:
+            return similarity
+        if not _areas_agree(story.area, candidate.area):
+            return 0.0
+        dated = story.published is not None and candidate.published is not None
+        if _days_apart(story.published, candidate.published) > self.PARTIAL_COPY_DAYS:
+            return 0.0
+        if candidate.shingles and _facts_agree(story, candidate, strict=not dated):
+            containment = self._containment(story, candidate, similarity, shingles_of)
+            if containment >= self.COPY_CONTAINMENT:
+                return containment * self.threshold
+        return self.threshold / 4 if self._same_incident(story, candidate) else 0.0
+
+    def _containment(self, story: Story, candidate: Candidate, similarity: float, shingles_of: ShinglesOf) -> float:
+        """The share of the shorter text's shingles found in the longer: from the Jaccard similarity
+        and the two sizes, computed exactly when the estimate is close to the line."""
+        own, theirs = len(story.keys.shingles), candidate.shingles
+        estimate = _containment(similarity, own, theirs)
+        if abs(estimate - self.COPY_CONTAINMENT) < self.ESTIMATE_MARGIN:
+            return _containment(jaccard(story.keys.shingles, shingles_of(candidate)), own, theirs)
+        return estimate
+
+    def _same_incident(self, story: Story, candidate: Candidate) -> bool:
+        """Another outlet's report of the same incident: one area and day, most facts shared (more of
+        them when a date is unknown)."""
+        if story.area is None or _days_apart(story.published, candidate.published) > self.INCIDENT_DAYS:
+            return False
+        dated = story.published is not None and candidate.published is not None
+        shared = story.facts & candidate.facts
+        facts, share, numbers = (self.INCIDENT_FACTS, 0.5, 0.6) if dated else (2 * self.INCIDENT_FACTS, 0.7, 0.75)
+        return (len(shared) >= facts and _share(shared, story.facts, candidate.facts) >= share
+                and (_number_share(story.facts, candidate.facts) or 0.0) >= numbers
+                and _leads_agree(story, candidate))
+
+
+def _containment(similarity: float, own: int, theirs: int) -> float:
+    if not own or not theirs:
+        return 0.0
+    shared = similarity * (own + theirs) / (1 + similarity)
+    return min(1.0, shared / min(own, theirs))
+
+
+def _days_apart(one: date | None, other: date | None) -> int:
+    return abs((one - other).days) if one and other else 0
+
+
+def _areas_agree(one: str | None, other: str | None) -> bool:
+    return one is None or other is None or one == other
+
+
+def _share(shared: frozenset[str], one: frozenset[str], other: frozenset[str]) -> float:
+    smaller = min(len(one), len(other))
+    return len(shared) / smaller if smaller else 0.0
+
+
+def _numbers(facts: frozenset[str]) -> list[float]:
+    return [float(fact[2:]) for fact in facts if fact.startswith("n:")]
+
+
+def _same_number(one: float, other: float) -> bool:
+    """Equal, or one a round figure for the other ("more than 1,500" for 1,502; 16,000 for 16,384)."""
+    if one == other:
+        return True
+    rounded, exact = (one, other) if one % 100 == 0 else (other, one)
+    return rounded >= 100 and rounded % 100 == 0 and abs(exact - rounded) <= rounded * 0.05
+
+
+def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
+    """The share of the numbers of the story stating fewer that the other states too; None when
+    either states fewer than two."""
+    fewer, more = sorted((_numbers(one), _numbers(other)), key=len)
+    if len(fewer) < 2:
+        return None
+    return sum(1 for number in fewer if any(_same_number(number, other) for other in more)) / len(fewer)
+
+
+def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
+    """Two texts about one event: the event the shorter one leads with is in the other, and most of
+    their numbers (or, failing numbers, most facts) are in common. `strict`: without both dates to
+    tell two editions of a template apart, more must agree."""
+    if not _leads_agree(story, candidate):
+        return False
+    facts = _share(story.facts & candidate.facts, story.facts, candidate.facts)
+    numbers = _number_share(story.facts, candidate.facts)
+    if numbers is None:  # too few numbers to tell: a template's stock names alone must not decide
+        return facts >= 0.75
+    return numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
+
+
+def _leads_agree(story: Story, candidate: Candidate) -> bool:
+    """The facts the shorter text leads with (headline, first paragraph) are mostly in the other: its
+    numbers, or round figures for them, and its names, word for word in any of the other's names."""
+    lead, other = ((story.lead, candidate.facts) if len(story.facts) <= len(candidate.facts)
+                   else (candidate.lead, story.facts))
+    if not lead:
+        return True  # a lead without facts tells nothing
+    numbers = _numbers(other)
+    words = {word for fact in other if fact.startswith("w:") for word in fact[2:].split()}
+    found = sum(1 for fact in lead if fact in other
+                or (fact.startswith("n:") and any(_same_number(float(fact[2:]), number) for number in numbers))
+                or (fact.startswith("w:") and set(fact[2:].split()) <= words))
+    return found / len(lead) >= 0.5
 
 
 class ShingleCache:

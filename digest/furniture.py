@@ -106,6 +106,11 @@ _ORG_NAME = re.compile(
 _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit)\b[^()]*)\)$", re.I)
 # A caption with its credit glued on: "Knives recovered by policeWessex Police", "...on MondayWGP".
 _GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
+# A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
+_TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:picture|pictures|photo|photograph|image|credit)s?\s*:\s*[^.!?:]{1,60}$", re.I)
+# A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".
+_RELATIVE_STAMP = re.compile(r"^(?:(?:updated|published|posted)\s+)?(?:\d{1,2}|an?|one)\s+"
+                             r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)(?:\s+ago)?$", re.I)
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
@@ -147,6 +152,8 @@ def _shaped(line: str, folded: str) -> bool:
             _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
                                      not any(char.islower() for char in line.replace("tel", "")))):
         return True
+    if len(line) <= 30 and _RELATIVE_STAMP.match(line):
+        return True
     if short and _ICON.match(line):
         return True
     if any(mark in line for mark in "|/>›»·•") and _MENU.match(line):
@@ -154,6 +161,8 @@ def _shaped(line: str, folded: str) -> bool:
     if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
         return True
     if short and line.endswith(")") and _PHOTO_CREDIT.search(line):
+        return True
+    if len(line) <= 300 and line[-1:].isalpha() and _TRAILING_CREDIT.search(line):
         return True
     if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True

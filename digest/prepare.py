@@ -14,7 +14,7 @@ from digest.config import Config
 from digest.errors import DocumentError
 from digest.extract import extract
 from digest.models import Classification, Document, Extracted
-from digest.shingles import TextKeys
+from digest.shingles import TextKeys, lead_facts, story_facts
 from digest.topics import Taxonomy
 from digest.urls import canonical_url
 
@@ -35,6 +35,8 @@ class Prepared:
     keys: TextKeys
     classification: Classification
     canonical: str | None  # the canonical form of the URL the document states
+    facts: frozenset[str] = frozenset()  # the numbers and names it states (for near-duplicates)
+    lead: frozenset[str] = frozenset()  # those of its headline and first paragraph
     fallback: bool = False  # judged from the document's fallback (a feed entry's own text)
 
 
@@ -56,4 +58,5 @@ def prepare(document: Document, classifier: Classifier) -> Prepared:
 def _prepare(document: Document, classifier: Classifier) -> Prepared:
     extracted = extract(document)
     return Prepared(extracted, TextKeys(extracted.body), classifier.classify(extracted, document.source),
-                    canonical_url(extracted.url))
+                    canonical_url(extracted.url), story_facts(extracted.title, extracted.body),
+                    lead_facts(extracted.title, extracted.body))

@@ -201,3 +201,76 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
     shared = int(np.count_nonzero(b[positions] == a))
     union = len(a) + len(b) - shared
     return shared / union if union else 0.0
+
+
+# --- a story's facts ---------------------------------------------------------------------------
+#
+# Copies of one story keep its facts even when their words change (a spun or rewritten copy) or
+# most of the text is gone (a truncated one); different events told with one template keep the
+# template's words but not its facts. A fact is a number the text states ("n:23") or a name of
+# two or more capitalised words ("w:central drive", "w:operation tern").
+
+_NUMBER = re.compile(r"(?<![\d.,])(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d]|[.,]\d)")
+_PHONE = re.compile(r"\b0\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b|\b(?:101|999|111)\b")
+_NAME = re.compile(r"\b[A-Z][a-z’'-]+(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+))*[ \t]+[A-Z][a-z’'-]+\b")
+_OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but", "and",
+                      "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant"})
+
+
+def story_facts(title: str, body: str) -> frozenset[str]:
+    """The numbers and names a story states."""
+    return _facts(f"{title}\n{body}")
+
+
+def lead_facts(title: str, body: str) -> frozenset[str]:
+    """The numbers and names of a story's headline and first paragraph: the event it is about."""
+    first = next((line for line in body.splitlines() if len(line.split()) >= LEAD_WORDS), "")
+    return _facts(f"{title}\n{first[:LEAD_CHARS]}")
+
+
+LEAD_CHARS = 400
+LEAD_WORDS = 8  # a paragraph, not a byline or a stamp above it
+
+
+def _facts(text: str) -> frozenset[str]:
+    text = _PHONE.sub(" ", text)
+    facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
+    headline, _, _ = text.partition("\n")
+    title_case = _is_title_case(headline)
+    taken: list[tuple[int, int]] = []
+    for match in _NAME.finditer(text):
+        words = match.group().lower().replace("’", "'").split()
+        while words and words[0] in _OPENERS:  # "The Crown Court", "Detective Sergeant Jo Bell"
+            words.pop(0)
+        if len(words) >= 2:
+            facts.add("w:" + " ".join(words))
+            taken.append(match.span())
+    for match in _WORD_NAME.finditer(text):
+        start = match.start()
+        if (title_case and start < len(headline)) or any(first <= start < last for first, last in taken):
+            continue
+        word = match.group().lower().replace("’", "'")
+        if word not in _NOT_NAMES and not _starts_sentence(text, start):
+            facts.add("w:" + word)
+    return frozenset(facts)
+
+
+# A single capitalised word inside a sentence is a name ("in Luton", "told the Echo"); at a
+# sentence's start, or in a headline That Capitalises Every Word, it may be any word.
+_WORD_NAME = re.compile(r"\b[A-Z][a-z’'-]{2,}\b")
+_NOT_NAMES = frozenset({
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
+    "april", "may", "june", "july", "august", "september", "october", "november", "december", "police", "council",
+    "court", "crown", "officers", "officer", "detective", "inspector", "sergeant", "constable", "chief",
+    "superintendent", "commissioner", "mayor", "judge", "mrs", "christmas", "easter", "british", "english",
+})
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    before = text[max(0, start - 8):start].rstrip(" \t\"“‘'")
+    return not before or before[-1] in ".!?:;\"“‘(\n"
+
+
+def _is_title_case(line: str) -> bool:
+    long_words = [word for word in line.split() if len(word) > 3]
+    return len(long_words) >= 3 and sum(word[:1].isupper() for word in long_words) / len(long_words) >= 0.7

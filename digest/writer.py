@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from digest.dedupe import NearDuplicates, ShingleCache
+from digest.dedupe import NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
 from digest.models import Document, Failed, FileState, NotModified, SourceEvent, Unchanged, Validators
 from digest.prepare import Prepared
@@ -141,15 +141,16 @@ class Writer:
               file: _FileNote) -> None:
         """A new or changed text: judged against the stories it may retell, then stored with its signature."""
         keys, canonical = prepared.keys, prepared.canonical
-        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), existing_id or 0,
+        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.facts, existing_id or 0,
                                                           NearDuplicates.MAX_CANDIDATES)
-        decision = self.near_duplicates.judge(keys, candidates, self.shingles.of)
+        story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
+        decision = self.near_duplicates.judge(story, candidates, self.shingles.of)
         item_id = self.items.save(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=prepared.extracted,
             canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
             cluster=decision.cluster,
         )
-        self.items.save_signature(item_id, keys.signature)
+        self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead)
         self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known

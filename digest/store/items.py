@@ -4,10 +4,12 @@ and the folder bookkeeping that lets unchanged files be skipped. Used by the ing
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache
 from json.encoder import encode_basestring_ascii
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from digest.models import Candidate, Classification, Extracted, FileState
 from digest.store.db import Database, iso, now_iso
@@ -157,18 +159,44 @@ class Items:
 
     # --- near-duplicate look-up ---------------------------------------------------------------
 
-    def save_signature(self, item_id: int, signature: Signature) -> None:
+    def save_signature(self, item_id: int, signature: Signature, shingles: int, facts: frozenset[str],
+                       lead: frozenset[str]) -> None:
+        """The item's signature and LSH bands, its shingle count and its facts with their index rows."""
         save_signature_rows(self.db.tables, item_id, signature)
+        listed = sorted(facts)
+        self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
+                        [shingles, json_strings(listed), json_strings(sorted(lead)), item_id])
+        self.db.execute("delete from item_facts where item_id = ?", [item_id])
+        self.db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
+                                 [(fact, item_id) for fact in listed])
 
-    def near_duplicate_candidates(self, bands: list[int], exclude: int, limit: int,
-                                  per_band: int = 50) -> list[Candidate]:
-        """The items sharing most LSH bands with these, most shared first.
+    def near_duplicate_candidates(self, bands: list[int], facts: frozenset[str], exclude: int, limit: int,
+                                  per_key: int = 50) -> list[Candidate]:
+        """The items sharing most LSH bands with these, most shared first; then those sharing at
+        least MIN_SHARED_FACTS facts, most shared first.
 
-        One indexed lookup per band, each capped at the `per_band` most recent items, so a
-        band that boilerplate makes common cannot make the lookup grow with the store.
+        One indexed lookup per band or fact, each capped at the `per_key` most recent items, so a
+        band or a fact that boilerplate makes common cannot make the lookup grow with the store.
         """
-        rows = self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_band, limit])
-        return [Candidate(*row) for row in rows]
+        found = {row[0]: row for row in self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_key, limit])}
+        listed = sorted(facts)[:_MAX_FACTS]
+        if len(listed) >= MIN_SHARED_FACTS:
+            for row in self.db.execute(_fact_candidates_sql(len(listed)),
+                                       [*listed, exclude, per_key, limit, MIN_SHARED_FACTS]):
+                found.setdefault(row[0], row)
+        return [_candidate(row) for row in found.values()]
+
+
+MIN_SHARED_FACTS = 3
+_MAX_FACTS = 60  # facts looked up for one document (a long list of numbers adds little)
+
+
+def _candidate(row: tuple[Any, ...]) -> Candidate:
+    item_id, cluster, signature, fingerprint, shingles, facts, lead, area, published = row
+    return Candidate(item_id, cluster, signature, fingerprint, shingles or 0,
+                     frozenset(json.loads(facts)) if facts else frozenset(),
+                     frozenset(json.loads(lead)) if lead else frozenset(), area,
+                     date.fromisoformat(published) if published else None)
 
 
 def _item_row(key: str, source: str, path: str | None, extracted: Extracted, canonical: str | None,
@@ -201,7 +229,24 @@ def _candidates_sql(band_count: int) -> str:
         f"and item_id != {exclude} order by item_id desc limit {per_band})" for band in range(band_count))
     return (f"with hits (item_id) as ({hits}), "
             f"best as (select item_id, count(*) as shared from hits group by item_id "
-            f"order by shared desc, item_id desc limit {limit}) "
-            "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint from best "
-            "join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
-            "order by best.shared desc, best.item_id desc")
+            f"order by shared desc, item_id desc limit {limit}) " + _CANDIDATE_COLUMNS)
+
+
+@lru_cache(maxsize=64)
+def _fact_candidates_sql(fact_count: int) -> str:
+    """The look-up of candidates by facts: the facts in order, then the item to leave out, the cap
+    per fact, the number of candidates and the fewest facts shared."""
+    exclude, per_fact, limit, fewest = (f"?{fact_count + n}" for n in (1, 2, 3, 4))
+    hits = " union all ".join(
+        f"select * from (select item_id from item_facts where fact = ?{fact + 1} and item_id != {exclude} "
+        f"order by item_id desc limit {per_fact})" for fact in range(fact_count))
+    return (f"with hits (item_id) as ({hits}), "
+            f"best as (select item_id, count(*) as shared from hits group by item_id having shared >= {fewest} "
+            f"order by shared desc, item_id desc limit {limit}) " + _CANDIDATE_COLUMNS)
+
+
+_CANDIDATE_COLUMNS = (
+    "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint, g.shingles, g.facts, g.lead, i.area, "
+    "i.published "
+    "from best join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
+    "order by best.shared desc, best.item_id desc")

@@ -149,3 +149,26 @@ def m006_faster_ingest(db: Database) -> None:
 def m007_index_new_text_in_store(db: Database) -> None:
     """New items enter the full-text index from the store (in bulk inside a batch), not by trigger."""
     db.execute("drop trigger if exists items_ai")
+
+
+@migrations()
+def m008_story_facts(db: Database) -> None:
+    """Each item's shingle count and facts (numbers and names) beside its signature, and an index of
+    facts, so a truncated, excerpted or spun copy and an independent report of one incident can be
+    found and confirmed."""
+    import json
+
+    from digest.shingles import TextKeys, lead_facts, story_facts
+
+    db.execute("alter table item_signatures add column shingles integer")
+    db.execute("alter table item_signatures add column facts text")
+    db.execute("alter table item_signatures add column lead text")
+    db.execute("create table item_facts (fact text, item_id integer, primary key (fact, item_id)) without rowid")
+    db.execute("create index item_facts_item on item_facts (item_id)")
+    for item_id, title, body in db.execute("select id, title, body from items").fetchall():
+        facts = sorted(story_facts(title, body))
+        db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
+                   [len(TextKeys(body).shingles), json.dumps(facts), json.dumps(sorted(lead_facts(title, body))),
+                    item_id])
+        db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
+                            [(fact, item_id) for fact in facts])

@@ -1,0 +1,95 @@
+"""Copies that keep only part of a story's words, and independent reports of one incident, join
+its cluster; different events told with one template do not."""
+
+from __future__ import annotations
+
+RELEASE = """ date 2026-10-02 Two men charged after shots fired in Radford
+Two men have been charged after shots were fired at a house in Alfreton Road, Radford, in the early hours of
+Tuesday 29 September.
+
+Officers were called at 2.40am to reports of a loud bang and found damage to the front window of the house.
+Nobody was hurt. A search of a car stopped on the A610 an hour later recovered a converted pistol and 14 rounds.
+
+Kieran Doyle, 24, of Hyson Green, and Adam Fenwick, 31, of no fixed address, are charged with possession of a
+firearm with intent to endanger life. They appeared at Nottingham Magistrates' Court and were remanded in custody
+to appear at Nottingham Crown Court on 30 October.
+
+Detective Inspector Laura Quigley said: "Firearms have no place on our streets. This was a frightening night for
+the family inside, and I want to thank the neighbours who called us straight away and helped us move so quickly."
+
+Anyone with information can call 101 quoting incident 56 of 29 September, or contact Crimestoppers anonymously.
+The force's Operation Reliant team continues to target the supply of guns and ammunition across the city and
+works with the Nottingham Violence Reduction Unit on mentoring for young people drawn into groups that carry them.
+"""
+
+# A paper's copy, cut off after its second paragraph by a subscription banner.
+TRUNCATED = """ date 2026-10-02 Men charged over Radford shooting
+Two men have been charged after shots were fired at a house in Alfreton Road, Radford, in the early hours of
+Tuesday 29 September.
+
+Officers were called at 2.40am to reports of a loud bang and found damage to the front window of the house.
+Nobody was hurt. A search of a car stopped on the A610 an hour later recovered a converted pistol and 14 rounds.
+"""
+
+# Another paper's own report of the same night: other words, the same place, people and numbers.
+INDEPENDENT = """ date 2026-10-03 Pistol found in car after Radford house shot at
+A converted pistol and 14 bullets were found in a car stopped on the A610 shortly after a house in Alfreton Road,
+Radford, was shot at on Tuesday 29 September, a court heard.
+
+Kieran Doyle, 24, from Hyson Green, and Adam Fenwick, 31, who has no fixed address, stood in the dock at
+Nottingham Magistrates' Court on Friday accused of possessing a firearm with intent to endanger life.
+
+The shot shattered a front window at about 2.40am while a family slept upstairs; no one was injured. Neither man
+entered a plea and both were remanded to Nottingham Crown Court, where they will appear on 30 October.
+"""
+
+TEMPLATE = (
+    "Operation Sceptre is the national campaign against knife crime, run twice a year by forces in England and "
+    "Wales. During the week officers carry out weapons sweeps in parks and open spaces, run test purchases at "
+    "shops that sell knives, visit schools and youth clubs, and place surrender bins at police stations so that "
+    "anyone can hand in a blade without questions. The Nottinghamshire Violence Reduction Unit funds youth workers "
+    "who follow up with young people stopped with a knife, and the Police and Crime Commissioner pays for the "
+    "mentoring programme that runs in schools across Nottingham, Mansfield and Ashfield all year."
+)
+SCEPTRE_MAY = f""" date 2026-05-22 Sceptre week: 19 arrests and 63 knives off the streets
+Officers made 19 arrests and took 63 knives off the streets of Nottinghamshire during the spring week of action,
+including 41 blades handed in at the surrender bins in Mansfield and Bulwell.
+
+{TEMPLATE}
+"""
+SCEPTRE_NOVEMBER = f""" date 2026-11-20 Sceptre week: 27 arrests and 88 knives off the streets
+Officers made 27 arrests and took 88 knives off the streets of Nottinghamshire during the autumn week of action,
+including 52 blades handed in at the surrender bins in Arnold and Worksop.
+
+{TEMPLATE}
+"""
+
+
+def _write(seed_dir, **files: str) -> None:
+    for name, text in files.items():
+        (seed_dir / name).write_text(text, encoding="utf-8")
+
+
+def test_a_truncated_copy_and_an_independent_report_join_the_release(digest, export, seed_dir):
+    _write(seed_dir, **{"c1-release.txt": RELEASE, "c2-truncated.txt": TRUNCATED, "c3-report.txt": INDEPENDENT})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    release = items["c1-release.txt"]
+    assert items["c2-truncated.txt"]["cluster"] == release["cluster"]
+    assert items["c3-report.txt"]["cluster"] == release["cluster"]
+
+
+def test_two_weeks_of_one_campaign_told_with_one_template_stay_apart(digest, export, seed_dir):
+    _write(seed_dir, **{"s1-may.txt": SCEPTRE_MAY, "s2-november.txt": SCEPTRE_NOVEMBER})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["s1-may.txt"]["cluster"] != items["s2-november.txt"]["cluster"]
+
+
+def test_a_template_week_and_its_truncated_copy_join_only_their_own_week(digest, export, seed_dir):
+    may_copy = SCEPTRE_MAY.split("\n\n")[0].replace("2026-05-22", "2026-05-23") + "\n"
+    _write(seed_dir, **{"s1-may.txt": SCEPTRE_MAY, "s2-november.txt": SCEPTRE_NOVEMBER, "s3-may-copy.txt": may_copy})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["s3-may-copy.txt"]["cluster"] == items["s1-may.txt"]["cluster"]
+    assert items["s3-may-copy.txt"]["cluster"] != items["s2-november.txt"]["cluster"]
