@@ -159,10 +159,13 @@ def _relevance(labels: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
 
 def _topics(labels: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
     per_topic: dict[str, Counter[str]] = {}
+    errors = []
     for name, want in labels.items():
         if not want["relevant"]:
             continue
         gold, predicted = set(want.get("topics") or []), set(got.get(name, {}).get("topics") or [])
+        if gold != predicted:
+            errors.append(f"{name}: missed {sorted(gold - predicted)}, extra {sorted(predicted - gold)}")
         for topic in gold | predicted:
             counts = per_topic.setdefault(topic, Counter())
             counts["tp" if topic in gold and topic in predicted else "fn" if topic in gold else "fp"] += 1
@@ -177,6 +180,7 @@ def _topics(labels: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
         "per_topic": {topic: {"precision": _ratio(c["tp"], c["tp"] + c["fp"]),
                               "recall": _ratio(c["tp"], c["tp"] + c["fn"]), "support": c["tp"] + c["fn"]}
                       for topic, c in sorted(per_topic.items())},
+        "topic_errors": errors,
     }
 
 
@@ -263,7 +267,7 @@ def _figures(labels: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
             "figure_misses": misses, "figure_extras": extras}
 
 
-ERROR_KEYS = ("not_ingested", "relevance_errors", "area_errors", "org_kind_errors", "org_errors", "title_errors",
+ERROR_KEYS = ("not_ingested", "relevance_errors", "topic_errors", "area_errors", "org_kind_errors", "org_errors", "title_errors",
               "furniture_errors", "date_errors", "missed_pairs", "false_merge_pairs", "figure_misses", "figure_extras")
 
 
