@@ -79,6 +79,14 @@ _OPENINGS = (
 )
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
+# A site's description of itself: "Hull's news, every day", "Local news for South Cheshire".
+_SITE_LINE = re.compile(r"^(?:(?:the|your)\s+)?(?:(?:[A-Z][\w.-]*\s+){0,3}[A-Z][\w.-]*['’]s\s+|(?:local|community|latest|breaking|independent|"
+                        r"daily|weekly)\s+)+news\b(?:,?\s+(?:for|from|in|across|every|and|since|on)\b[^.!?]*)?$", re.I)
+# Menu items set apart by runs of spaces: "Home  World  UK  Entertainment".
+_MENU_WORDS = r"[A-Z&][^.!?,\s]*(?: (?:[A-Z&][^.!?,\s]*|and|of)){0,2}"
+_SPACED_MENU = re.compile(rf"^{_MENU_WORDS}(?: {{2,}}{_MENU_WORDS}){{3,}}$")
+# Icon names between a breadcrumb's items: "Home chevron-right News chevron-right Crime".
+_ICON_NAME = re.compile(r"\b(?:chevron|arrow|caret|angle)-(?:right|left|down|up)\b", re.I)
 # A consent banner's sentences, wherever they begin.
 _CONSENT = re.compile(r"\bcookies?\b.*\b(?:set|use|store|accept|reject|manage|customi[sz]e|allow|preferences|settings|"
                       r"consent)\b|\b(?:set|use|store|accept|reject|manage|allow)\b.*\bcookies?\b|store and/or access "
@@ -98,10 +106,10 @@ _MENU_ITEM = r"[^|/>›»·•.!?]{1,40}"
 _MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/·•]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»]\s?{_MENU_ITEM}){{1,}}$")
 # A line that is only an organisation's name: the site's name above its pages.
 _ORG_NAME = re.compile(
-    r"^(?:(?:Office of|The)\s+)?(?:(?:[A-Z][\w'’.-]*|&|and|of|for|the|on|upon|[–-])\s+){0,9}"
+    r"^(?:(?:Office of|The)\s+)?(?:(?:[A-Z][\w'’.-]*,?|&|and|of|for|the|on|upon|[–-])\s+){0,9}"
     r"(?:Commissioner|Council|Constabulary|Police|Unit|Partnership|Authority|Agency|Office|Network|Service|Cymru|"
     r"Alliance|Board)$|^(?:Office of the\s+)?(?:Police,? (?:Fire )?and Crime Commissioner|Deputy Mayor|Mayor|"
-    r"Violence Reduction Unit) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
+    r"Violence Reduction Unit|Police Service|Fire and Rescue Service) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
 # A caption ending in its credit: "A police cruiser. (Ledger file photo)".
 _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit)\b[^()]*)\)$", re.I)
 # A caption with its credit glued on: "Knives recovered by policeWessex Police", "...on MondayWGP".
@@ -151,6 +159,12 @@ def _shaped(line: str, folded: str) -> bool:
     if sum(char.isdigit() for char in line) >= 9 and len(line.split()) <= _HEADER_WORDS and (
             _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
                                      not any(char.islower() for char in line.replace("tel", "")))):
+        return True
+    if len(line) <= 80 and "news" in folded and _SITE_LINE.match(line):
+        return True
+    if short and "  " in line and _SPACED_MENU.match(line):
+        return True
+    if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
         return True
     if len(line) <= 30 and _RELATIVE_STAMP.match(line):
         return True

@@ -65,7 +65,7 @@ def extract_text(text: str) -> Extracted:
     start = 0
     if not title and headline and lines and lines[0] == headline:
         title, start = headline, 1
-    elif not title and (chosen := choose_title(lines, skipped)) is not None:
+    elif not title and (chosen := choose_title(lines, skipped, dates.lines)) is not None:
         title, start = lines[chosen], chosen + 1
     elif title and lines and lines[0] == title:
         start = 1
@@ -133,14 +133,16 @@ def _later_dates(body: list[str]) -> Stamp | None:
     return signed[0] if signed else None
 
 
-def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset()) -> int | None:
+def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset(),
+                 dated: set[int] | frozenset[int] = frozenset()) -> int | None:
     """Which line of the head (the lines before the first paragraph) is the headline; None when the
-    page begins with its lede. `skipped`: date lines and other lines that are no text.
+    page begins with its lede. `skipped`: lines that are no text; `dated`: the page's date lines.
 
-    The headline is the last headline-sized line (4 to 16 words) before the page's date line, or
-    before the text when no date line follows one: a masthead, a site's description or a caption
-    can come before it, a standfirst (longer) after it. A shorter line is a headline only when
-    nothing headline-sized is there and the text follows it."""
+    The headline is headline-sized (4 to 16 words) and comes before the page's date line, byline
+    or labelled details (Meeting:, Venue:), or before the text when none follows it: a masthead, a
+    site's description or a caption can come before it. Of headline-sized lines in a row, the
+    first is the headline and the next a standfirst or a subheading (a score, a period, a summary).
+    A shorter line is a headline only when nothing headline-sized is there and the text follows it."""
     candidates = []
     for index, line in enumerate(lines[:_TITLE_LINES]):
         if index in skipped:
@@ -155,16 +157,34 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
     sized = [index for index in candidates if 4 <= len(lines[index].split()) <= _HEADLINE_WORDS]
     if sized:
-        dated = [index for index in sorted(skipped) if index > sized[0] and index not in candidates]
-        before = [index for index in sized if not dated or index < dated[0]]
-        # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
-        terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])]
-        return (terse or before)[-1]
+        return _headline_of(lines, sized, dated)
     if not candidates:
         return None
     last = candidates[-1]
     following = next((index for index in text if index > last), None)
     return last if following is not None and _reads_as_prose(lines[following]) else None
+
+
+def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int]) -> int:
+    """The headline among the headline-sized lines of the head: of the last run of them before the
+    page's date line, byline or labelled details, the fullest line in headline style."""
+    ends = [index for index in range(sized[0] + 1, len(lines))
+            if index not in sized and (index in dated or _NEVER_TITLE.match(lines[index]))]
+    before = [index for index in sized if not ends or index < ends[0]]
+    # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
+    terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
+    run = [terse[-1]]
+    while run[0] - 1 in terse:
+        run.insert(0, run[0] - 1)
+    return max(reversed(run), key=lambda index: _headline_weight(lines[index]))
+
+
+def _headline_weight(line: str) -> int:
+    """How much of a story a line tells in headline style: its words, less those a headline drops
+    (the articles and verbs a standfirst keeps), so a site's name, a score line or a period under
+    the headline weighs less than it."""
+    words = line.split()
+    return len(words) - 3 * sum(1 for word in words if word.lower() in ("a", "an", "the"))
 
 
 def _reads_as_prose(line: str) -> bool:

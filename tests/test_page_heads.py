@@ -1,0 +1,73 @@
+"""The head of a real-shaped page: which line is the headline, and which lines are the site's
+furniture (its description, menus, breadcrumbs, its own name, stamps and captions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.extract import extract
+from digest.furniture import is_furniture
+from digest.models import Document
+
+
+def _title(page: str) -> str:
+    return extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt")).title
+
+
+LEDE = ("Detectives have charged a man after a woman was seriously hurt in a knife attack on a bus in the town "
+        "centre on Saturday evening, and they are asking anyone with footage to get in touch.")
+
+
+@pytest.mark.parametrize("line", [
+    "Market Town Echo's news, every day", "Local news for North Wessex", "Community news for Ashby and the villages",
+    "Home  World  UK  Sport  Money  Health", "Home chevron-right News chevron-right Courts",
+    "Axbridge, Cheddar and Wedmore Town Council", "Police Service of Northern Ireland",
+    "3 hours ago", "Updated 20 mins ago",
+    "Blades left in the amnesty bin during the week. Picture: Wessex Police",
+])
+def test_site_furniture_of_real_pages(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Man, 24, charged  after  bus stabbing", "Knife crime news from across the county this week.",
+    "He was jailed for 3 hours ago, the court heard, no he was not.",
+    "The council said the Police Service of Northern Ireland would attend the meeting on Tuesday evening.",
+])
+def test_lines_that_are_not_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_a_standfirst_under_the_headline_is_not_the_title() -> None:
+    page = (f"Northvale Evening Post\nCrime\nKnife surrender week: 31 arrests and 120 blades handed in\n"
+            f"Officers took a new amnesty van to the smaller market towns\nBy Sam Ridley\n"
+            f"Published 22nd Nov 2024, 16:48 GMT\n{LEDE}\n")
+    assert _title(page) == "Knife surrender week: 31 arrests and 120 blades handed in"
+
+
+def test_a_score_line_under_a_match_report_headline_is_not_the_title() -> None:
+    page = (f"Valley Sport\nFootball\nCwmdu Rovers' fierce attack too much for Pontardu Town\n"
+            f"Cwmdu Rovers 3 Pontardu Town 0\n{LEDE}\n")
+    assert _title(page) == "Cwmdu Rovers' fierce attack too much for Pontardu Town"
+
+
+def test_a_site_name_above_the_headline_and_a_month_under_it() -> None:
+    page = f"Ashby and District Benefice\nHome\nNews\nOctober 2024\nHarvest knife and fork supper\n{LEDE}\n"
+    assert _title(page) == "Harvest knife and fork supper"
+
+
+def test_a_committee_item_title_comes_before_its_meeting_details() -> None:
+    page = ("Wessex Council logo\nAgenda item\nProposed police precept 2026/27\n"
+            "Meeting: Wessex Police and Crime Panel, Thursday 5 February 2026 10.00 am\nVenue: County Hall\n"
+            f"Purpose of the report\n{LEDE}\n")
+    assert _title(page) == "Proposed police precept 2026/27"
+
+
+def test_a_period_under_the_headline_is_not_the_title() -> None:
+    page = f"Neighbourhood priorities\nNorthgate and Old Town: April to July 2025\nPriorities set: April 2025\n{LEDE}\n"
+    assert _title(page) == "Northgate and Old Town: April to July 2025"
+
+
+def test_the_site_description_before_the_headline_is_not_the_title() -> None:
+    page = f"Skip to content\nLocal news for North Wessex\nWoman hurt in knife attack on town centre bus\n{LEDE}\n"
+    assert _title(page) == "Woman hurt in knife attack on town centre bus"
