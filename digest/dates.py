@@ -78,6 +78,8 @@ def _from_match(kind: str, groups: Sequence[str | None]) -> Stamp | None:
         if kind == "iso":
             return _iso(groups)
         day, month, year = int(groups[0] or 0), int(groups[1] or 0), int(groups[2] or 0)
+        if month > 12 >= day:  # "07/14/2025" reads only as a US date; "07/04/2025" stays day first
+            day, month = month, day
         return _with_time(date(year, month, day), (groups[3], groups[4], None))
     except (ValueError, KeyError):
         return None
@@ -157,10 +159,11 @@ _NOT_A_DATE = re.compile(r"current timestamp|from today|date signed|\bcrawled\b|
 _STAMP_NOISE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|gmt|bst|wib|utc)?|\b\d+\s+(?:seconds?|mins?|minutes?|"
                           r"hours?|hrs?|days?|weeks?)\s+ago\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bjoin the conversation\b|"
                           r"\b(?:gmt|bst|utc)\b", re.I)
-_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited)\b", re.I)
+_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited|revised)\b", re.I)
+_UPDATE_WORD = re.compile(r"\b(?:updated|modified|amended|edited|revised)\b", re.I)
 _BY_WHOM = re.compile(r"\bby\s+\S+(?:\s+\S+){0,2}\s*$", re.I)  # "... by newsdesk", "... by Jane Doe"
 _LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|"
-                    r"release date|issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?updated|"
+                    r"release date|issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?(?:updated|revised|modified)|"
                     r"article published)(?:\s+on)?\s*:?\s*$", re.I)
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
                      re.I)
@@ -173,11 +176,13 @@ HEAD_LINES = 14  # how far from the top a date line is looked for
 class LineDate:
     value: Stamp
     updated: bool  # an update stamp, used only when no other date is stated
+    labelled: bool = False  # "Published 3 May 2024", "Posted on ...": a date line wherever it stands
 
 
 def line_date(line: str) -> LineDate | None:
     """The date a line states as a date line: labelled, a byline, a stamp or a bare dateline.
-    A sentence that mentions a date is not a date line."""
+    A sentence that mentions a date is not a date line. Of a line's dates, the first not labelled
+    an update is the publication date ("Updated 4 June 2023 | Published 2 May 2023": 2 May)."""
     if _NOT_A_DATE.search(line) or len(line) > 160:
         return None
     if stamp := parse_platform_timestamp(line):
@@ -189,7 +194,12 @@ def line_date(line: str) -> LineDate | None:
     if not (_states_only_dates(line, found) or _LABEL.search(before) or _BYLINE.match(before)
             or _SECTION.match(before.strip())):
         return None
-    return LineDate(found[0].value, updated=bool(_UPDATED.match(line)))
+    at = 0
+    for each in found:
+        if not _UPDATE_WORD.search(line[at:each.start]):
+            return LineDate(each.value, updated=False, labelled=bool(_LABEL.search(line[at:each.start])))
+        at = each.end
+    return LineDate(found[0].value, updated=True, labelled=True)
 
 
 def _states_only_dates(line: str, found: list[Found]) -> bool:
@@ -219,26 +229,69 @@ class HeadDate:
 
 
 def head_date(lines: Sequence[str]) -> HeadDate:
-    """The dates stated by the date lines near the top of a page."""
+    """The dates stated by the date lines near the top of a page. Once the text has begun, only a
+    labelled date ("Published 3 May 2024") is the page's: a bare date or a byline there belongs to
+    an update history, a list of other stories or a comment. A date in a list of stories (headline,
+    date, headline, date: "Related news", a sidebar) is never the page's, unless it is the last of
+    the list and the article's text follows it (the page's own headline and date)."""
+    stated = _date_lines(lines[:HEAD_LINES + 2])
     published: Stamp | None = None
     updated: Stamp | None = None
     used: set[int] = set()
+    prose = 0
     for index, line in enumerate(lines[:HEAD_LINES]):
-        if index in used:
+        prose += _reads_as_prose(line)
+        if index not in stated:
             continue
-        if _label_only(line) and index + 1 < len(lines) and (stamp := parse_stamp(lines[index + 1])):
-            found: LineDate | None = LineDate(stamp, updated=bool(_UPDATED.match(line)))
-            used.add(index + 1)
-        else:
-            found = line_date(line)
-        if found is None:
+        found, taken = stated[index]
+        if (prose >= _TEXT_BEGUN and not found.labelled) or _listed(lines, stated, index):
             continue
-        used.add(index)
+        used.update(taken)
         if found.updated:
             updated = updated or found.value
         else:
             published = published or found.value
     return HeadDate(published, updated, frozenset(used))
+
+
+_TEXT_BEGUN = 2  # paragraphs: a standfirst or a caption may come before a page's date line, not two
+
+
+def _date_lines(lines: Sequence[str]) -> dict[int, tuple[LineDate, tuple[int, ...]]]:
+    """The lines that state a date (a label alone on its line takes the date on the next line):
+    by index, the date and the lines that state it."""
+    stated: dict[int, tuple[LineDate, tuple[int, ...]]] = {}
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _label_only(line) and index + 1 < len(lines) and (stamp := parse_stamp(lines[index + 1])):
+            stated[index] = LineDate(stamp, updated=bool(_UPDATED.match(line)), labelled=True), (index, index + 1)
+            index += 1
+        elif found := line_date(line):
+            stated[index] = found, (index,)
+        index += 1
+    return stated
+
+
+def _listed(lines: Sequence[str], stated: dict[int, tuple[LineDate, tuple[int, ...]]], index: int) -> bool:
+    """Whether the date line at `index` is an item of a list of stories: a headline, then its date,
+    twice or more in a row."""
+    def item(at: int) -> bool:
+        return (at in stated and not stated[at][0].updated and at >= 1 and at - 1 not in stated
+                and not _reads_as_prose(lines[at - 1]))
+
+    if not item(index):
+        return False
+    if item(index + 2):
+        return True
+    text_follows = index + 1 < len(lines) and _reads_as_prose(lines[index + 1])
+    return item(index - 2) and not text_follows
+
+
+def _reads_as_prose(line: str) -> bool:
+    """A paragraph of text, not a heading, a caption or a label."""
+    words = len(line.split())
+    return len(line) > 160 or (words >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
 
 
 _TODAY = re.compile(r"\btoday\s*\(([^()]{6,40})\)", re.I)
@@ -255,12 +308,38 @@ def opening_date(paragraph: str) -> Stamp | None:
 
 def signature_date(lines: Sequence[str]) -> tuple[Stamp, int] | None:
     """A dated sign-off in the last lines of a letter or blog ("Jane Doe, Commissioner, 14 March 2023"):
-    (the date, the line's index)."""
+    (the date, the line's index). Only names and roles sign: a headline with its date ("Man admits
+    assault - 24 Sep 2024"), or a date under one, ends a list of other stories, and the page has no
+    signature."""
     for index in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
         line = lines[index].strip()
         if len(line) > 100 or line.endswith((".", "!", "?", "”", '"')) or _NOT_A_DATE.search(line):
             continue
         found = find_dates(line)
-        if found and not line[found[-1].end:].strip(" ,.") and len(line[:found[-1].start].split()) <= 10:
-            return found[-1].value, index
+        if not found or line[found[-1].end:].strip(" ,."):
+            continue
+        signer = line[:found[-1].start].strip(" ,;|•·–—-")
+        above = lines[index - 1].strip() if index else ""
+        signed = _names_only(signer) if signer else not above or _names_only(above) or _ends_sentence(above)
+        return (found[-1].value, index) if signed else None
     return None
+
+
+# Lower-case words a name or a role keeps ("Police and Crime Commissioner for the West Midlands").
+_NAME_LINKS = frozenset(("and", "of", "for", "the", "on", "in", "at", "by", "to", "upon", "&", "de", "da", "van", "von",
+                         "der", "le", "la", "du", "posted", "published", "written", "signed", "dated"))
+
+
+# A name, then a comma: what follows is a role ("Jo Smith, chief executive").
+_NAMED = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+)+,")
+
+
+def _names_only(text: str) -> bool:
+    """Names and roles: every word capitalised but the words that link them, or a name and a role."""
+    words = re.findall(r"[^\s,;:|•·–—()-]+", text)
+    return 0 < len(words) <= 10 and (bool(_NAMED.match(text)) or all(
+        word[:1].isupper() or word[:1].isdigit() or word.lower() in _NAME_LINKS for word in words))
+
+
+def _ends_sentence(line: str) -> bool:
+    return line.endswith((".", "!", "?", "”", '"', "’"))

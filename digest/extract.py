@@ -15,7 +15,7 @@ from typing import Any
 
 from bs4 import BeautifulSoup
 
-from digest.dates import LONDON, MONTH_ONLY, head_date, parse_date, parse_datetime, parse_platform_timestamp
+from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, parse_datetime, parse_platform_timestamp
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.models import Document, Extracted
@@ -68,7 +68,7 @@ def extract_html(html: str, url: str | None) -> Extracted:
     )
     raw_text = (getattr(result, "text", None) or "") if result is not None else ""
     lines = [" ".join(line.split()) for line in raw_text.split("\n")]
-    lines = [line for line in lines if line and not is_furniture(line)]
+    lines = [line for line in lines if line and (not is_furniture(line) or line_date(line) is not None)]
     title = _html_title(soup)
     published_time = _html_published(soup, lines)
     headlines = {title, *_headings(soup)}

@@ -21,6 +21,7 @@ from digest.dates import (
     MONTH_ONLY,
     Stamp,
     head_date,
+    line_date,
     opening_date,
     parse_date,
     signature_date,
@@ -106,8 +107,9 @@ def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
     repeated = {line for line, count in Counter(lines).items() if count > 1 and not _reads_as_prose(line)}
     kept: list[str] = []
     dropped: list[str] = []
-    for line in lines:
-        (dropped if line in repeated or is_furniture(line) else kept).append(line)
+    for line in lines:  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") still dates the page
+        furniture = (line in repeated or is_furniture(line)) and line_date(line) is None
+        (dropped if furniture else kept).append(line)
     return kept, dropped
 
 

@@ -113,3 +113,96 @@ def test_court_dates_in_the_text_are_not_publication_dates() -> None:
     got = extract_text("Man jailed for Dunstable stabbing\nA man was jailed at Luton Crown Court on 12 June 2024.\n"
                        "He stabbed a man in Dunstable on 3 May 2023, the court heard.\n")
     assert got.published is None
+
+
+def test_a_line_with_an_update_first_gives_the_publication_date() -> None:
+    found = line_date("Updated 9 October 2024 | Published 1 October 2024")
+    assert found is not None and found.value == date(2024, 10, 1) and not found.updated
+    only_update = line_date("Last revised: 9 October 2024")
+    assert only_update is not None and only_update.updated
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("10/23/2024", date(2024, 10, 23)),  # a month of 23 cannot be: a US date
+    ("05/06/2024", date(2024, 6, 5)),  # either way round: read as a UK date
+])
+def test_numeric_dates_read_day_first_unless_only_month_first_can_be(value: str, expected: date) -> None:
+    assert parse_date(value) == expected
+
+
+def test_dates_after_the_text_has_begun_are_not_the_pages() -> None:
+    lines = [
+        "Neighbours were woken by shouting in Castle Street shortly after midnight, one of them told us.",
+        "Officers arrested two men at the scene and a third was detained later in the morning.",
+        "See also",
+        "Community meeting planned after Castle Street disorder",
+        "6 August 2024",
+    ]
+    found = head_date(lines)
+    assert found.published is None and found.updated is None and not found.lines
+
+
+def test_a_labelled_date_after_the_text_still_counts() -> None:
+    lines = [
+        "Volunteers collected more than forty bags of litter from the riverside path on Sunday.",
+        "The group meets on the first weekend of every month and new members are welcome.",
+        "Posted on 8 September 2024",
+    ]
+    assert head_date(lines).published == date(2024, 9, 8)
+
+
+def test_a_list_of_stories_states_no_date_for_the_page() -> None:
+    lines = [
+        "Ferry Lane Residents Association",
+        "Latest from the association",
+        "Street party raises money for the play area",
+        "19 May 2025",
+        "New benches installed along the towpath",
+        "2 May 2025",
+    ]
+    assert head_date(lines).published is None
+
+
+def test_a_sidebar_list_before_the_headline_leaves_the_pages_own_date() -> None:
+    lines = [
+        "Top stories",
+        "Council approves new cycle lanes for the ring road",
+        "11 March 2025",
+        "Teenager injured in Moss Side stabbing",
+        "By Hannah Ilori | 13 March 2025",
+        "A 16-year-old boy was taken to hospital with stab wounds after an attack on Thursday evening, police said.",
+    ]
+    found = head_date(lines)
+    assert found.published == date(2025, 3, 13) and found.lines == {4}
+
+
+def test_a_headline_and_its_date_at_the_end_is_no_signature() -> None:
+    lines = [
+        "Anyone with information should call 101, quoting log 482.",
+        "Other news",
+        "Flooded underpass closed until the weekend - Nov 4, 2024",
+        "Market traders back late-night opening - Nov 3, 2024",
+    ]
+    assert signature_date(lines) is None
+    assert signature_date(["We thank everyone who took part.", "Roads reopen after resurfacing work",
+                           "14 February 2025"]) is None
+
+
+def test_signatures_by_names_and_roles() -> None:
+    assert signature_date(["Thank you for reading.", "Amira Costa, chief executive, 2 June 2024"]) == (date(2024, 6, 2), 1)
+    assert signature_date(["Thank you for reading.", "Amira Costa", "2 June 2024"]) == (date(2024, 6, 2), 2)
+    assert signature_date(["Thank you for reading this update from the team.", "2 June 2024"]) == (date(2024, 6, 2), 1)
+
+
+def test_a_continued_page_with_related_stories_gets_no_date() -> None:
+    got = extract_text(
+        "Witnesses described seeing the driver leave the car and run towards the canal before officers arrived.\n\n"
+        "The court was told the van had been reported stolen from a driveway in Ashton two days earlier.\n\n"
+        "A spokesperson for the force said enquiries into the wider group were continuing.\n\n"
+        "More from our reporters\n"
+        "Warehouse fire brought under control overnight\n"
+        "21 January 2025\n"
+        "School crossing patrol honoured after thirty years\n"
+        "17 January 2025\n"
+    )
+    assert got.published is None
