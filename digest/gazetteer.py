@@ -125,12 +125,15 @@ class Gazetteer:
                 free_from = end
         return found
 
-    def scores(self, title: str, body: str) -> dict[str, float]:
-        """Area name -> weighted mentions, with ambiguous names only when corroborated."""
+    def scores(self, title: str, body: str, publisher: str | None = None) -> dict[str, float]:
+        """Area name -> weighted mentions, with ambiguous names only when corroborated. The
+        publisher's name ("Swindon Signal", "Dorset Council") counts as much as a mention in the
+        title; a place naming a street ("Manchester Road") counts for nothing."""
         sure: dict[str, float] = {}
         doubtful: dict[str, float] = {}
-        mentions = [(text, factor, name, start, end) for text, factor in ((title, TITLE_FACTOR), (body, 1.0))
-                    for name, start, end in self.find(text)]
+        texts = ((title, TITLE_FACTOR), (body, 1.0), (publisher or "", PUBLISHER_FACTOR))
+        mentions = [(text, factor, name, start, end) for text, factor in texts if text
+                    for name, start, end in self.find(text) if not _STREET_AFTER.match(text, end)]
         surnames = {name for text, _, name, start, end in mentions if _is_surname(text, name, start, end)}
         for text, factor, name, start, end in mentions:
             _, area, weight, ambiguous = self._by_name[name]
@@ -145,11 +148,37 @@ class Gazetteer:
                 sure[name] += weight
         return sure
 
-    def detect(self, title: str, body: str, prior: str | None = None) -> tuple[str | None, list[str]]:
-        """(area the story is about, every area mentioned); a known prior wins."""
-        scores = self.scores(title, body)
+    def detect(self, title: str, body: str, prior: str | None = None,
+               publisher: str | None = None) -> tuple[str | None, list[str]]:
+        """(area the story is about, every area mentioned); a known prior wins. No area when the
+        story is national (a campaign across England and Wales that names one force in passing),
+        shared (areas tied at the top), or abroad (a London or a Perth elsewhere)."""
+        scores = self.scores(title, body, publisher)
         mentioned = [name for name, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]
         if prior:
             return prior, mentioned
-        return (mentioned[0] if mentioned else None), mentioned
+        if not mentioned:
+            return None, mentioned
+        top = scores[mentioned[0]]
+        text = f"{title}\n{body}"
+        if len(mentioned) > 1 and scores[mentioned[1]] == top:
+            return None, mentioned
+        if top <= NAME_WEIGHT and _NATIONAL.search(text):  # one passing mention
+            return None, mentioned
+        if len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
+            return None, mentioned
+        return mentioned[0], mentioned
 
+
+PUBLISHER_FACTOR = TITLE_FACTOR
+# A place's name before one of these names a street or a road, not the place ("Manchester Road").
+_STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Crescent|Terrace|Grove|Beach Road)\b")
+# A story about the whole of England and Wales (a national campaign's results).
+_NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
+                       r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
+                       r"\ball \d+ (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
+# The ways of writing of another country's news (American, Canadian, Australian): two or more
+# distinct ones and the London or Perth in the story is not the UK's.
+_ABROAD = re.compile(r"\b\d{1,2}(?::\d\d)? [ap]\.m\.|\bdowntown\b|\bCrime Stoppers\b|\bcruiser\b|\bsheriff\b|"
+                     r"\bfelony\b|\bmisdemeanou?r\b|\bsedan\b|\blaneway\b|\bDetective Senior Sergeant\b|"
+                     r"\b(?:Ontario|Canada|Australia|Queensland|New South Wales|New Zealand|United States)\b")

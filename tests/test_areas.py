@@ -1,0 +1,58 @@
+"""The area a story is about: none for national, shared or foreign stories; the publisher's own
+name as evidence; a street named after a city is not the city."""
+
+from __future__ import annotations
+
+from digest.gazetteer import Gazetteer
+
+GAZETTEER = Gazetteer()
+
+
+def _area(title: str, body: str, publisher: str | None = None) -> str | None:
+    return GAZETTEER.detect(title, body, publisher=publisher)[0]
+
+
+def test_a_national_campaign_naming_one_force_in_passing_has_no_area() -> None:
+    body = ("Forces across England and Wales took part in the national week of action against knife crime, "
+            "sweeping parks and testing shops. British Transport Police officers searched trains at busy hubs. "
+            "More than 8,000 knives were taken off the streets nationally.")
+    assert _area("Thousands of knives taken off the streets in national week", body) is None
+
+
+def test_a_local_story_about_a_national_campaign_keeps_its_area() -> None:
+    body = ("Leicestershire Police joined forces across England and Wales for the national week of action. "
+            "Officers in Loughborough and Hinckley seized 31 knives, and Leicestershire Police said it would "
+            "keep the surrender bins at Loughborough station open.")
+    assert _area("Knife week: 31 blades seized", body) == "Leicestershire"
+
+
+def test_a_story_spread_evenly_over_several_forces_has_no_area() -> None:
+    body = ("Officers from Derbyshire Constabulary, Leicestershire Police and Nottinghamshire Police carried out "
+            "warrants at the same time as part of a regional investigation into the supply of guns.")
+    assert _area("Regional raids target supply of guns", body) is None
+
+
+def test_a_london_abroad_is_not_the_capital() -> None:
+    body = ("A 30-year-old London man was charged after a stabbing downtown at about 11:20 p.m. on Thursday. "
+            "Officers in a police cruiser found the victim near the park. Anyone with information can call "
+            "London police or Crime Stoppers.")
+    assert _area("Man charged after stabbing near park in London", body) is None
+
+
+def test_a_street_named_after_a_city_is_not_that_city() -> None:
+    body = ("A man was stabbed in Manchester Road, Swindon, on Friday night. Wiltshire Police are appealing "
+            "for witnesses.")
+    assert _area("Man stabbed in Manchester Road", body) == "Wiltshire"
+
+
+def test_the_publishers_own_name_places_a_story_that_names_no_place() -> None:
+    body = "Residents told us which issues matter most, and the neighbourhood team will review them in July."
+    assert _area("Neighbourhood priorities for the spring", body) is None
+    assert _area("Neighbourhood priorities for the spring", body, publisher="Stevenage Borough Council") == \
+        "Hertfordshire"
+
+
+def test_places_of_real_pages_are_known() -> None:
+    assert _area("Man shot in legs in Creggan", "Police in Derry are investigating.") == "Northern Ireland"
+    assert _area("Fete in Wickham Market", "Pupils raised money for their school.") == "Suffolk"
+    assert _area("Lifeboat night at Llanon", "The village hall was full on Saturday.") == "Dyfed-Powys"
