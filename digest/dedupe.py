@@ -12,7 +12,8 @@ writes nothing; the pipeline applies the decision in the document's transaction.
 - An independent report of one incident (other words, the same place, day, names and numbers)
   joins when the two agree on area, date and most of their facts.
 - Different events told with one template (two Sceptre weeks, a scheme's launch and its
-  awards, stages of one case) share words but not their numbers or their dates: they never join.
+  awards) share words but not their numbers or their dates: they never join. Nor do stages of
+  one case (its raids, charges, verdict, sentence, appeal), however much text they share.
 """
 
 from __future__ import annotations
@@ -75,7 +76,8 @@ class NearDuplicates:
     def _score(self, story: Story, candidate: Candidate, estimate: float, shingles_of: ShinglesOf) -> float:
         """How surely the new text retells the candidate's story: its Jaccard similarity for a
         retelling, lower for a partial copy or a report of the same incident; 0 for another story."""
-        if _days_apart(story.published, candidate.published) > self.COPY_DAYS:
+        if (_days_apart(story.published, candidate.published) > self.COPY_DAYS
+                or not _stages_agree(story.lead, candidate.lead)):
             return 0.0
         similarity = estimate
         if abs(estimate - self.threshold) < self.ESTIMATE_MARGIN:
@@ -169,11 +171,18 @@ def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
     return numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
 
 
+def _stages_agree(one: frozenset[str], other: frozenset[str]) -> bool:
+    """Two leads reporting different stages of a case (its raids and its charges) tell two stories."""
+    stages = {fact for fact in one if fact.startswith("c:")}, {fact for fact in other if fact.startswith("c:")}
+    return not (stages[0] and stages[1]) or stages[0] == stages[1]
+
+
 def _leads_agree(story: Story, candidate: Candidate) -> bool:
     """The facts the shorter text leads with (headline, first paragraph) are mostly in the other: its
     numbers, or round figures for them, and its names, word for word in any of the other's names."""
     lead, other = ((story.lead, candidate.facts) if len(story.facts) <= len(candidate.facts)
                    else (candidate.lead, story.facts))
+    lead = frozenset(fact for fact in lead if not fact.startswith("c:"))
     if not lead:
         return True  # a lead without facts tells nothing
     numbers = _numbers(other)

@@ -22,7 +22,10 @@ _WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
     "hundred": 100, "dozens": 24, "a dozen": 12,
 }
-NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+|" + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+# "Thirty-eight" is one number, and the "eight" of it no number on its own.
+NUMBER = (r"(?<!-)(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)\b|"
+          + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")")
 _QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")
 # "one in five" is a share, not a count: a number right after "in" starts no count.
@@ -30,13 +33,25 @@ _QUALIFIER = r"(?<!\bin\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}"
 # Up to two words between a number and what it counts, none of them a preposition
 # ("nine people for offences" does not count offences).
 _BETWEEN = r"(?:(?!(?:for|of|with|in|including|after|from|on|at|by|and|to)\b)[\w-]+\s+){0,2}?"
-_PEOPLE = r"(?:people|men|women|teenagers|boys|girls|suspects|males|females|others|youths|adults|children|individuals)"
+_PEOPLE = (r"(?:people|men|women|teenagers|teens|boys|girls|suspects|males|females|others|youths|youngsters|adults|"
+           r"children|individuals|juveniles|persons|drivers|motorists|offenders)")
 _YOUNG = r"(?:young\s+people|pupils|students|children|teenagers|youngsters|participants|families|people)"
+_PUPILS = r"(?:young\s+people|pupils|students|children|teenagers|youngsters)"
 _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|victims|boys|girls|youngsters)"
-# A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested".
-_ASIDE = r"(?:,[^.;]{0,90}?,)?\s+(?:[\w-]+\s+){0,3}?"
+# A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested" (or between dashes).
+_ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
 _HAVE_BEEN = r"(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|being\s+)"
-_WEAPON = r"(?:knives|knife|weapons|blades|machetes|firearms|guns|swords|bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))"
+_WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pistols|shotguns|rifles|swords|"
+           r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
+# Weapons taken are taken off the streets (or out of circulation), not to school.
+_TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
+          r"collect(?:ed|ing)|t(?:ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
+# A prison term: "eight years", "four and a half years", "8 years and 6 months".
+_YEARS = (NUMBER + r"(?:\s+and\s+(?:a\s+half|a\s+quarter|three\s+quarters))?\s+years(?:’|')?(?:\s+and\s+"
+          + NUMBER + r"\s+months(?:’|')?)?(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))")
+_SENTENCED = r"(?:jailed|sentenced|imprisoned|detained|locked\s+up|put\s+behind\s+bars)"
+_CRIMES = r"(?:offences|crimes|burglaries|robberies|thefts|assaults|attacks|stabbings|shootings|break-ins)"
+_PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|shops|businesses)"
 
 
 def _patterns(*sources: str) -> list[re.Pattern[str]]:
@@ -46,33 +61,46 @@ def _patterns(*sources: str) -> list[re.Pattern[str]]:
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "arrests": _patterns(
         _QUALIFIER + NUMBER + r"\s+(?!of\s)(?:[\w-]+\s+){0,2}arrests\b",
-        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _ASIDE + _HAVE_BEEN + r"?arrested",
-        r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+)?" + _PEOPLE,
+        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _ASIDE + _HAVE_BEEN
+        + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
+        r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
+        r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
     ),
     "weapons": _patterns(
-        r"(?:seized|recovered|surrendered|found|removed|confiscated|collected)\s+" + _QUALIFIER + NUMBER
-        + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON,
+        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON,
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON
         + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
+        # The verb well before the count: "They seized drugs, cash and three weapons".
+        r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))[^.;]{0,150}?\b"
+        + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON,
+        # Items handed in to an amnesty or a surrender bin are weapons.
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),
     "charged": _patterns(
         _QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+)?|" + _PEOPLE + _ASIDE
-        + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)charged",
+        + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)?"
+        r"charged",
         r"charged\s+" + _QUALIFIER + NUMBER + r"\s+" + _PEOPLE,
         _QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)charged",
     ),
     "sentence_years": _patterns(
-        r"(?:jailed|sentenced|imprisoned|detained)\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+" + _QUALIFIER + NUMBER
-        + r"(?:\s+and\s+a\s+half)?\s+years(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))",
+        _SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+" + _QUALIFIER + _YEARS,
+        r"(?:given|got|received|handed)\s+" + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
+        r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
         r"(?:sentences?|terms?|jail\s+terms?)\s+(?:totalling|of\s+a\s+total\s+of|adding\s+up\s+to)\s+" + _QUALIFIER + NUMBER
         + r"\s+years",
+        # A further term in a sentence that has passed one: "..., and Musgrave, 19, for four years".
+        r"(?:,|\band\b)(?:\s+(?!ban|disqualif|driving|order|licen|having|had|has|have|after|who|which|been|since)"
+        r"[\w’'-]+,?){0,8}?\s+for\s+" + _YEARS,
     ),
     "patrol_hours": _patterns(_QUALIFIER + NUMBER + r"\s+hours\s+of\s+(?:[\w-]+\s+){0,2}patrol"),
     "warrants": _patterns(
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}warrants\b",
-        r"(?:executed|carried out|served)\s+(?:[\w-]+\s+){0,2}warrants\s+at\s+" + NUMBER
-        + r"\s+(?:addresses|properties|homes|premises)",
+        r"warrants\s+(?:were\s+|have\s+been\s+)?(?:executed\s+|carried\s+out\s+|served\s+)?at\s+" + _QUALIFIER + NUMBER
+        + r"\s+(?:[\w-]+\s+)?(?:addresses|properties|homes|premises|locations)",
+        r"(?:raided|raids\s+(?:on|at))\s+" + _QUALIFIER + NUMBER
+        + r"\s+(?:[\w-]+\s+)?(?:addresses|properties|homes|premises)",
     ),
     "stop_searches": _patterns(
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?stop[- ](?:and[- ])?search(?:es)?\b",
@@ -87,19 +115,33 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ),
     "safeguarded": _patterns(
         r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE,
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"\s+" + _HAVE_BEEN + r"?safeguarded",
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+" + _VULNERABLE + r")?\s+(?:who\s+)?"
+        + _HAVE_BEEN + r"?safeguarded",
     ),
     "people_reached": _patterns(
         r"(?:worked\s+with|reached|reaching|engaged(?:\s+with)?|engaging(?:\s+with)?|supported|supporting|mentored|"
-        r"referred|delivered\s+(?:[\w-]+\s+){0,3}?to)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG,
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?:\s+(?!safeguarded)[\w-]+){0,3}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
-        r"(?:supported|engaged|reached|referred|mentored|took\s+part|taken\s+part|attended|benefit+ed|heard|"
+        r"referred|deliver(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?to)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG,
+        # Talks and sessions count pupils, not passers-by: "spoke to 900 pupils", "held sessions for 40 students".
+        r"(?:(?:spoke|spoken|speaking|talked|talking)\s+to|(?:gave|given|giving|held|ran)\s+(?:[\w-]+\s+){0,3}?(?:to|for|with))"
+        r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _PUPILS,
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
+        r"(?:\s+(?!safeguarded)[\w-]+){0,3}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
+        r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
         r"received|completed|joined|learned|learnt)\b",
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
     ),
     "offences": _patterns(
         _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + r"(?:offences|crimes)\b",
         r"(?:admitted|denied|faces|convicted\s+of|guilty\s+to|charged\s+with)\s+" + NUMBER + r"\s+counts?\s+of\b",
+        r"(?:admitted|admitting|committed|committing|carried\s+out|carrying\s+out|responsible\s+for|linked\s+to|"
+        r"guilty\s+to|convicted\s+of|recorded)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _CRIMES,
+        # The targets counted: "thefts from 212 cars", "23 vans were broken into".
+        r"(?:thefts?|st(?:ole|olen|ealing)|burgl(?:ed|ing)|br(?:oke|oken|eaking)\s+into)\s+(?:[\w-]+\s+){0,3}?(?:from\s+)?"
+        + NUMBER + r"\s+(?:[\w-]+\s+)?" + _PLACES + r"\b",
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+)?" + _PLACES + r"\s+" + _HAVE_BEEN + r"(?:broken\s+into|burgled)",
+        # A count the change left: "knife offences fell by 12%, to 1,643".
+        _CRIMES + r"\b[^.;]{0,60}?\b(?:fell|fallen|rose|risen|dropped|increased|decreased|declined|went\s+(?:up|down))\b"
+        r"[^.;]{0,30}?\bto\s+(?!(?:19|20)\d\d\b)(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|per\s*cent))",
     ),
 }
 # A match of a pattern opening with _QUALIFIER + NUMBER begins at a digit, a qualifier or a number
@@ -109,13 +151,22 @@ _NUMBER_OPENINGS = _QUALIFIERS + tuple(word for word in _WORDS if word not in ("
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
+_FURTHER_TERM = _PATTERNS["sentence_years"][-1]
+_SENTENCING = re.compile(_SENTENCED + r"|\b(?:given|received)\b", re.I)
+_PART_OF_YEAR = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
+_MONTHS = re.compile(r"and\s+" + NUMBER + r"\s+months", re.I)
+# Counts, not sums or rates: a rounder number near another of its kind restates it ("more than 1,300").
+_COUNT_KINDS = frozenset(kind for kind in _PATTERNS if kind != "sentence_years")
 
 
 def to_number(token: str) -> float | None:
     token = token.lower().replace(",", "")
     if token.isdigit():
         return float(token)
-    return float(_WORDS[token]) if token in _WORDS else None
+    if token in _WORDS:
+        return float(_WORDS[token])
+    tens, _, units = token.replace("-", " ").partition(" ")
+    return float(_WORDS[tens] + _WORDS[units]) if tens in _WORDS and units in _WORDS else None
 
 
 def extract_figures(text: str, title: str = "") -> list[Figure]:
@@ -124,8 +175,9 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     seen: set[tuple[str, float, str]] = set()
     for paragraph in filter(None, text.split("\n")):
         kinds = _kinds_cued(paragraph, _PATTERNS)
-        if not kinds and "£" not in paragraph and not _HAS_PERCENT.search(paragraph):
-            continue  # no sentence of it can state a figure, so it need not be split
+        if ((not kinds and "£" not in paragraph and not _HAS_PERCENT.search(paragraph))
+                or _RELATED_LINK.search(paragraph)):
+            continue  # no sentence of it can state a figure of this story, so it need not be split
         for sentence in sentences(paragraph):
             for figure, total in _sentence_figures(sentence, kinds):
                 # A story restating a number restates one fact; only prison terms listed side by side
@@ -136,9 +188,26 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
                     found.append((figure, total))
     stated = {(f.kind, f.value) for f, _ in found}
     found += [(f, total) for f, total in _sentence_figures(title, _PATTERNS) if (f.kind, f.value) not in stated]
-    terms = any(f.kind == "sentence_years" and not total for f, total in found)
-    # A total of the terms the story also gives one by one is no further fact.
-    return [f for f, total in found if not (total and terms)]
+    terms = sum(f.value for f, total in found if f.kind == "sentence_years" and not total)
+    # A total of the terms the story also gives one by one is no further fact; a total far beyond them
+    # (an operation's "more than 800 years" beside one leader's 14) is.
+    figures = [f for f, total in found if not (total and terms and f.value <= 2 * terms)]
+    return [f for f in figures if not _restated_rounder(f, figures)]
+
+
+def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
+    """Whether a count is a rounder restatement of another of its kind within 5%: "more than 1,300
+    arrests" beside "1,312 arrests" (a headline's or an intro's round number)."""
+    if figure.kind not in _COUNT_KINDS or figure.value < 100:
+        return False
+    return any(other.kind == figure.kind and other.value != figure.value
+               and abs(other.value - figure.value) <= 0.05 * other.value
+               and _trailing_zeros(figure.value) > _trailing_zeros(other.value) for other in figures)
+
+
+def _trailing_zeros(value: float) -> int:
+    digits = str(int(value))
+    return len(digits) - len(digits.rstrip("0")) if value.is_integer() else -1
 
 
 def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure, bool]]:
@@ -159,14 +228,26 @@ def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure,
             matches = (matches_at(pattern, sentence, number_openings) if pattern in _OPENS_WITH_NUMBER
                        else pattern.finditer(sentence))
             for match in matches:
-                value = to_number(match.group(1))
+                if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
+                    continue
+                value = _value(kind, match)
                 if value and value > 0 and (kind in _EVERY_MATCH or not values):
-                    half = 0.5 if "and a half" in match.group(0).lower() else 0
-                    values.append((value + half, kind == "sentence_years" and bool(_TOTAL.search(match.group(0)))))
+                    values.append((value, kind == "sentence_years" and bool(_TOTAL.search(match.group(0)))))
             if values and kind not in _EVERY_MATCH:
                 break
         found += [(Figure(kind, value, sentence), total) for value, total in values]
     return found
+
+
+def _value(kind: str, match: re.Match[str]) -> float | None:
+    """The number a match states; a prison term with its part of a year ("six years and three months": 6.25)."""
+    value = to_number(match.group(1))
+    if value is None or kind != "sentence_years":
+        return value
+    text = match.string[match.start(1):match.end()].lower()
+    value += sum(part for words, part in _PART_OF_YEAR.items() if f"and {words}" in text)
+    months = _MONTHS.search(text)
+    return value + (to_number(months.group(1)) or 0) / 12 if months else value
 
 
 # --- sums of money -------------------------------------------------------------------------
@@ -175,10 +256,28 @@ _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|mi
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|"
-                              r"available)\b", re.I)
+                              r"available|shar(?:e|es|ed|ing)|project|scheme|programme)\b", re.I)
 # Sums that are not funding even in a funding sentence.
 _NOT_FUNDING = re.compile(r"\b(worth|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
-                          r"cash seized|rais(?:ed|es|ing)|seized|seizure)\b", re.I)
+                          r"cash seized|rais(?:ed|es|ing)|seized|seizure|owed|owing|debts?|tickets?|admission|"
+                          r"entry fee|priced)\b", re.I)
+# What a grant may be, not what anyone was given: "grants of between £1,000 and £10,000", "up to £5,000 each".
+_SUM = r"£[\d,.]+\s*(?:bn|m|k|million)?"
+_RANGE_BEFORE = re.compile(r"(?:\bbetween\s+(?:" + _SUM + r"\s+and\s+)?|" + _SUM + r"\s*[-–—]\s*)$", re.I)
+_RANGE_AFTER = re.compile(r"^\s*[-–—]\s*£")
+_TO_BEFORE, _TO_AFTER = re.compile(_SUM + r"\s+to\s+$", re.I), re.compile(r"^\s*to\s+£", re.I)
+_CAP_BEFORE = re.compile(r"\b(?:up\s+to|maximum\s+of|max\.?|capped\s+at|no\s+more\s+than|at\s+most|not\s+exceeding|"
+                         r"limit\s+of)\s*$", re.I)
+_CAP_AFTER = re.compile(r"^\s*(?:each|per\s+(?:project|group|organisation|application|bid|scheme))\b", re.I)
+_GRANT_SIZES = re.compile(r"\b(?:grants?|awards?|bids?|apply|applications?)\b", re.I)
+# A household's council tax ("£14 a year for a Band D property") is no funding.
+_COUNCIL_TAX = re.compile(r"\b(?:band\s+[a-h]|council\s+tax|precept)\b", re.I)
+# One line of a list of awards: "Riverside Boxing Club – £9,000 for evening sessions".
+_AWARD_LINE = re.compile(r"^[\s•·*-]*[A-Z][^£]{2,100}?(?:\s[–—-]|:)\s*$")
+_AWARD_AFTER = re.compile(r"^\s*(?:to|for|towards)\b", re.I)
+# A related-story link closing a page: "Commissioner launches £200,000 fund – 11 July 2022".
+_RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|"
+                           r"October|November|December)\s+\d{4}\s*$")
 _DRUG = r"(?:drugs?|cannabis|cocaine|heroin|crack|ketamine|mdma|ecstasy|amphetamines?|spice|class\s+[ab]\b)"
 _DRUGS_BEFORE = re.compile(r"(?:street\s+value|" + _DRUG + r"[^£.;]{0,60}?\b(?:worth|valued|value))[^£.;]{0,40}$", re.I)
 _DRUGS_AFTER = re.compile(r"^[\s\w]{0,20}?\b(?:worth\s+of|of|in)\s+(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)
@@ -197,9 +296,26 @@ def _money_figures(sentence: str) -> list[Figure]:
             figures.append(Figure("drugs_seized_gbp", amount, sentence))
         elif _CASH_BEFORE.search(before) or _CASH_AFTER.match(after):
             figures.append(Figure("cash_seized_gbp", amount, sentence))
-        elif funding:
+        elif (funding or _awarded_in_list(before, after)) and not _not_a_grant(sentence, before, after, amount):
             figures.append(Figure("funding_gbp", amount, sentence))
     return figures
+
+
+def _awarded_in_list(before: str, after: str) -> bool:
+    """Whether the sum is one line of a list of awards: a name, a dash, the sum and what it is for."""
+    return bool(_AWARD_LINE.match(before) and _AWARD_AFTER.match(after))
+
+
+def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
+    """A grant range, a cap on each grant, or a household's council tax: sums no one was given."""
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+        return True
+    sizes = bool(_GRANT_SIZES.search(sentence))
+    if sizes and (_TO_BEFORE.search(before) or _TO_AFTER.match(after)):
+        return True
+    if _CAP_BEFORE.search(before) and (sizes or _CAP_AFTER.match(after)):
+        return True
+    return amount < 1000 and bool(_COUNCIL_TAX.search(sentence))
 
 
 # --- percentage changes --------------------------------------------------------------------
@@ -233,12 +349,15 @@ def _percent_changes(sentence: str) -> list[Figure]:
 
 # Cheap checks before the regular expressions: a sentence without these cannot match.
 _CUES = {
-    "arrests": ("arrest",), "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "sword"),
-    "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",), "warrants": ("warrant",),
+    "arrests": ("arrest", "detained"),
+    "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
+                "surrender"),
+    "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",), "warrants": ("warrant", "raid"),
     "stop_searches": ("search",), "lines_closed": ("lines",), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),
-    "offences": ("offences", "crimes", "count"),
+    "offences": ("offences", "crimes", "count", "burglar", "robber", "theft", "assault", "attack", "stabbing", "shooting",
+                 "break-in", "stole", "steal", "broke"),
 }
 _NUMBER_WORDS = (
     "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",

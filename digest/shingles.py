@@ -223,9 +223,31 @@ def story_facts(title: str, body: str) -> frozenset[str]:
 
 
 def lead_facts(title: str, body: str) -> frozenset[str]:
-    """The numbers and names of a story's headline and first paragraph: the event it is about."""
-    first = next((line for line in body.splitlines() if len(line.split()) >= LEAD_WORDS), "")
-    return _facts(f"{title}\n{first[:LEAD_CHARS]}")
+    """The numbers and names of a story's headline and first paragraph: the event it is about; and
+    the stage of a case it reports ("c:charged"), from the headline if it says, else the paragraph."""
+    first = next((line for line in body.splitlines() if len(line.split()) >= LEAD_WORDS), "")[:LEAD_CHARS]
+    stage = case_stage(title) or case_stage(first)
+    return _facts(f"{title}\n{first}") | ({f"c:{stage}"} if stage else set())
+
+
+# Stages of one case, earliest first: each is a story of its own ("Dawn raids", "Six charged",
+# "Found guilty", "Jailed", "Appeal refused"). A text telling several is at its latest.
+CASE_STAGES = (
+    ("raided", re.compile(r"\b(?:raids?|raided|warrants?|arrest(?:s|ed)?|detained)\b", re.I)),
+    ("charged", re.compile(r"\b(?:charged|charges?|remanded|accused|appear(?:s|ed)? (?:in|at|before) (?:court|"
+                           r"magistrates))\b", re.I)),
+    ("convicted", re.compile(r"\b(?:guilty|convicted|admit(?:s|ted)?)\b", re.I)),
+    ("sentenced", re.compile(r"\b(?:jailed|sentenced|locked up|imprisoned|behind bars|years? in prison|detained for "
+                             r"life)\b", re.I)),
+    ("appealed", re.compile(r"\bappeal (?:refused|rejected|dismissed|allowed|upheld)|\b(?:loses?|lost|wins?|won) "
+                            r"(?:an |his |her |their )?appeal\b", re.I)),
+)
+
+
+def case_stage(text: str) -> str | None:
+    """The latest stage of a case the text reports, if any."""
+    found = [stage for stage, pattern in CASE_STAGES if pattern.search(text)]
+    return found[-1] if found else None
 
 
 LEAD_CHARS = 400

@@ -93,3 +93,30 @@ def test_a_template_week_and_its_truncated_copy_join_only_their_own_week(digest,
     items = {item["path"]: item for item in export()}
     assert items["s3-may-copy.txt"]["cluster"] == items["s1-may.txt"]["cluster"]
     assert items["s3-may-copy.txt"]["cluster"] != items["s2-november.txt"]["cluster"]
+
+
+RAIDS = """ date 2026-09-08 Dawn raids target drugs network in Pennywell
+Officers carried out dawn raids at eleven addresses in Pennywell and Hylton Castle on Tuesday as part of
+Operation Larkspur, an investigation into a network supplying heroin and crack cocaine across Sunderland.
+
+Nine people were arrested and cash, phones and a quantity of drugs were seized. Superintendent Helen Ward said:
+"Drug supply brings violence and exploitation into our neighbourhoods. Operation Larkspur shows we will act on
+what residents tell us." Anyone with information can contact Northumbria Police or Crimestoppers.
+"""
+CHARGED = """ date 2026-09-10 Six charged after Operation Larkspur raids in Pennywell
+Six people have been charged with conspiracy to supply class A drugs following the Operation Larkspur raids.
+
+Officers carried out dawn raids at eleven addresses in Pennywell and Hylton Castle on Tuesday as part of
+Operation Larkspur, an investigation into a network supplying heroin and crack cocaine across Sunderland.
+
+Nine people were arrested and cash, phones and a quantity of drugs were seized. Superintendent Helen Ward said:
+"Drug supply brings violence and exploitation into our neighbourhoods. Operation Larkspur shows we will act on
+what residents tell us." Anyone with information can contact Northumbria Police or Crimestoppers.
+"""
+
+
+def test_the_raids_and_the_charges_of_one_case_are_two_stories(digest, export, seed_dir):
+    _write(seed_dir, **{"k1-raids.txt": RAIDS, "k2-charged.txt": CHARGED})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["k1-raids.txt"]["cluster"] != items["k2-charged.txt"]["cluster"]

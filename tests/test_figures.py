@@ -67,3 +67,105 @@ def test_a_total_of_terms_also_given_one_by_one_is_not_another_figure() -> None:
 def test_a_restated_figure_is_one_fact() -> None:
     text = "Officers seized £12,500 in cash.\nThe £12,500 in cash will be forfeited, police said."
     assert [f.kind for f in extract_figures(text)] == ["cash_seized_gbp"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # numbers in words, hyphenated
+    ("Thirty-two people were arrested during the week.", {("arrests", 32)}),
+    ("Fifty-six knives were handed in at the front counter.", {("weapons", 56)}),
+    # weapons: taken off the streets, found on a search, seized alongside other things, left in an amnesty bin
+    ("Officers took 45 knives and other weapons off the streets.", {("weapons", 45)}),
+    ("Officers searched the woods, recovering four knives.", {("weapons", 4)}),
+    ("They seized phones, a laptop and two weapons, including a machete.", {("weapons", 2)}),
+    ("Some 52 items were left in the surrender bin outside the station.", {("weapons", 52)}),
+    ("Detectives found two pistols in the boot of the car.", {("weapons", 2)}),
+    # people reached: talks and sessions, and those expected to take part
+    ("Youth workers spoke to more than 1,500 pupils about knife crime.", {("people_reached", 1500)}),
+    ("The team held workshops for 640 students across the county.", {("people_reached", 640)}),
+    ("Around 4,200 pupils are expected to take part this spring.", {("people_reached", 4200)}),
+    ("The charity has given knife crime talks to 700 young people.", {("people_reached", 700)}),
+    # safeguarded: two groups named, or a relative clause
+    ("Twelve vulnerable adults and children were safeguarded.", {("safeguarded", 12)}),
+    ("They included nine children who were safeguarded after being found at the address.", {("safeguarded", 9)}),
+    # arrests and charges in other words
+    ("Two teenagers have been detained after the robbery.", {("arrests", 2)}),
+    ("Four people – two men and two women – were arrested at the flat.", {("arrests", 4)}),
+    ("Officers arrested 61 drink drivers over the holiday.", {("arrests", 61)}),
+    ("Of those arrests, 230 were for carrying a weapon.", {("arrests", 230)}),
+    # warrants: at addresses, or raids
+    ("The inquiry ended with warrants at nine addresses in the city.", {("warrants", 9)}),
+    ("Police raided 14 properties on Tuesday morning.", {("warrants", 14)}),
+    # offences: admitted, carried out, recorded; counted by what was broken into; a count a change left
+    ("He admitted 11 burglaries at homes in the town.", {("offences", 11)}),
+    ("The group carried out 19 robberies over the summer.", {("offences", 19)}),
+    ("Police recorded 25 serious assaults in the area.", {("offences", 25)}),
+    ("Thieves stole catalytic converters from 48 cars.", {("offences", 48)}),
+    ("Nine vans have been broken into in the village.", {("offences", 9)}),
+    ("Knife-enabled offences fell by 8%, to 950.", {("offences", 950), ("percent_change", -8)}),
+    # funding: shared, a priced scheme, one line of a list of awards
+    ("Schools across the city will share £45,000.", {("funding_gbp", 45000)}),
+    ("A £120,000 project will put mentors in schools.", {("funding_gbp", 120000)}),
+    ("• Northfield Boxing Club – £7,500 for coached sessions on Friday nights", {("funding_gbp", 7500)}),
+    ("Eastside Youth Trust: £4,000 towards a summer camp", {("funding_gbp", 4000)}),
+])
+def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Hale was jailed for five and a half years, and his cousin, 24, for three years.",
+     {("sentence_years", 5.5), ("sentence_years", 3)}),
+    ("She received 9 years' imprisonment.", {("sentence_years", 9)}),
+    ("He was given seven years and three months.", {("sentence_years", 7.25)}),
+    ("Ross got six years.", {("sentence_years", 6)}),
+    ("He was locked up for 12 years.", {("sentence_years", 12)}),
+    ("The court sentenced her to four years and six months.", {("sentence_years", 4.5)}),
+    ("He was jailed for two years, having dealt drugs for three years.", {("sentence_years", 2)}),
+    ("He was jailed for 20 weeks and banned from driving for three years.", set()),
+    ("The project has received three years of funding.", set()),
+])
+def test_prison_terms_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
+    assert {(kind, value) for kind, value in figures(text) if kind == "sentence_years"} == expected
+
+
+def test_a_total_far_beyond_the_terms_given_is_a_figure() -> None:
+    text = ("Dealers have been jailed for more than 600 years in total since the operation began. "
+            "Its leader was jailed for 15 years.")
+    assert figures(text) == {("sentence_years", 600), ("sentence_years", 15)}
+
+
+@pytest.mark.parametrize("text", [
+    "Grants of between £500 and £5,000 are available to local groups.",
+    "Groups can bid for up to £2,500 each.",
+    "Grants range from £1,000 to £8,000.",
+    "Applications are open for grants of £250-£2,000.",
+    "The precept would rise by £13 a year for a Band D home.",
+    "Tickets are £10 for adults and £4 for children, available at the door.",
+    "A man who owed the dealers £300 was threatened, and others received messages.",
+    "Commissioner launches £50,000 fund for youth clubs – 14 June 2023",
+])
+def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
+    assert not {kind for kind, _ in figures(text)} & {"funding_gbp"}
+
+
+@pytest.mark.parametrize("text", [
+    "Officers spoke to 30 people who were in the street at the time.",
+    "More than 2,000 people took part in the budget survey.",
+    "Among the items recovered were three lock knives.",
+    "A boy took two knives to school, the court heard.",
+    "He was found guilty of carrying two knives in a park.",
+])
+def test_counts_that_are_not_these_figures(text: str) -> None:
+    assert not {kind for kind, _ in figures(text)} & {"people_reached", "weapons"}
+
+
+def test_a_rounder_restatement_of_a_count_is_one_fact() -> None:
+    assert figures("More than 1,200 people were arrested.\nIn all, officers made 1,236 arrests during the week.") == {
+        ("arrests", 1236)}
+    assert figures("Officers recovered 3,412 knives during the week.", "More than 3,400 knives recovered") == {
+        ("weapons", 3412)}
+
+
+def test_a_headline_count_without_a_verb() -> None:
+    assert figures("Both appeared before magistrates on Monday.", "Three men charged after town centre stabbing") == {
+        ("charged", 3)}
