@@ -25,7 +25,7 @@ MASTHEAD = re.compile(
     r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|"
     r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|"
     r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
-    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire)$")
+    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport)$")
 # A newspaper's chrome: ads, video prompts, subscriptions, reading times, most-read lists.
 _NEWS_CHROME = re.compile(
     r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
@@ -33,7 +33,9 @@ _NEWS_CHROME = re.compile(
     r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
 _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"
-                         r"^tags?:|^categor(?:y|ies):|\bby admin\b", re.I)
+                         r"^tags?:|^categor(?:y|ies):|\bby admin\b|"
+                         # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
+                         r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
 
 
@@ -54,7 +56,7 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
         if match := _FROM.match(line):
             name = match.group(1).strip()
             return PageOwner(organisation_kind(name) or "other", name)
-    masthead = next((line for line in head if MASTHEAD.match(line)), None)
+    masthead = next((line for line in head if MASTHEAD.match(line.title() if line.isupper() else line)), None)
     if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
@@ -85,6 +87,9 @@ _ORG_CUES = [
       "deputy mayor for policing")),
     ("pcc", r"\b(?:police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b)", 2,
      ("police ", "police,", "PCC", "PFCC", "OPCC", "OPFCC")),
+    ("pcc", r"\bcommissioner(?: [A-Z][\w’'-]+){0,3},? (?:has |have |had )?(?:praised|welcomed|announced|visited|joined|"
+            r"launched|awarded|pledged|backed|thanked|funded|invested|committed|called|urged|said|says)\b", 2,
+     ("commissioner",)),
     ("vru", r"\b(?:violence (?:and exploitation )?reduction (?:unit|partnership|network)|VE?RU|VRP|CURV|violence prevention (?:unit|partnership))\b", 2,
      ("violence ", "VRU", "VERU", "VRP", "CURV")),
     ("police", r"\b(?:DC|DS|PC|DI|DCI|PCSO|Sgt|Insp|Detective|Inspector|Sergeant|Superintendent|Chief Constable)\b[^.]{0,60}\bsaid\b", 2,

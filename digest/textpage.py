@@ -78,7 +78,8 @@ def extract_text(text: str) -> Extracted:
         body = body[:signed[1]] + body[signed[1] + 1:]
     if not title and body:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
-    owner = page_owner(lines[:start], chrome + [lines[index] for index in sorted(dates.lines)])
+    text_at = next((index for index, line in enumerate(lines) if index >= start and _reads_as_prose(line)), start)
+    owner = page_owner(lines[:text_at], chrome + [lines[index] for index in sorted(dates.lines)])
     summary = _meta_text(meta, "description") or first_sentences([p for p in body if _reads_as_prose(p)] or body)
     return Extracted(
         title=trim(title or "", 200), body="\n\n".join(body), summary=trim(summary, 300),

@@ -71,3 +71,31 @@ def test_a_period_under_the_headline_is_not_the_title() -> None:
 def test_the_site_description_before_the_headline_is_not_the_title() -> None:
     page = f"Skip to content\nLocal news for North Wessex\nWoman hurt in knife attack on town centre bus\n{LEDE}\n"
     assert _title(page) == "Woman hurt in knife attack on town centre bus"
+
+
+def _publisher(page: str) -> tuple[str | None, str]:
+    from digest.publisher import guess_org_kind
+
+    extracted = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    return extracted.publisher, guess_org_kind(extracted)
+
+
+def test_a_masthead_in_capitals_under_the_store_line_makes_the_page_a_papers() -> None:
+    page = (" date 2026-03-09 Brothers jailed for running drugs line into market town\nNORTH WESSEX POST\n"
+            "Home / News / Crime\nBy Sam Ridley\nTwo brothers who used a teenager to sell drugs have been jailed, "
+            "Wessex Crown Court heard. Detective Sergeant Kay Lowe said the sentences sent a clear message.\n")
+    assert _publisher(page) == ("North Wessex Post".upper(), "news")
+
+
+def test_a_british_story_under_another_languages_chrome_is_an_aggregators() -> None:
+    page = ("DAILY WIRE HUB\nBeranda / Crime\nKamis, 04 Januari 2024 | 08:12 WIB\n"
+            "Man fighting for life after street stabbing\nA man is fighting for his life in hospital after he was "
+            "stabbed in a street in the early hours of Sunday, police said.\n")
+    assert _publisher(page)[1] == "other"
+
+
+def test_a_post_led_by_the_commissioner_is_the_commissioners() -> None:
+    page = ("The Police and Crime Commissioner has welcomed the seizure of three guns in dawn raids across the "
+            "county, and thanked officers and residents for their help.\n\nOfficers arrested five people. The "
+            "Commissioner said the raids showed what can be done when communities speak up.\n")
+    assert _publisher(page)[1] == "pcc"
