@@ -42,6 +42,20 @@ _OPENED = [
     r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
     r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
     r"(home|news)(\s*[>›»/|]\s*[^>›»/|]{1,60}){1,6}",
+    r"listen( to this (article|story))?|video unavailable|report this comment|email this( (article|story))?|"
+    r"(back|return) to (news|top|results|the news|news listings|all news)\b.*|continue reading|related topics|"
+    r"more on this (story|topic)|top stories|latest( news| stories)?|you may also like|trending( now)?|save|"
+    r"open in (the )?app|register|download (our|the) app\b.*|got a story\??\b.*|want (to get )?the latest\b.*|"
+    r"the home of [^.!?]{1,60}|posted by admin\b.*|(a|an) ([\w-]+ ){0,2}(image|photo|picture|photograph) of\b[^.!?]{0,100}",
+    r"get (the|our) .{0,80}\b(sent|delivered) (straight |directly )?to your inbox\b.*|"
+    r"your email address will not be published\b.*|required fields are marked\b.*|leave a (reply|comment)|"
+    r"read the full (release|statement|story|article) (on|at) .{1,80}|public access to information:.*|"
+    r"\d+ (days|weeks|months) (from|before|after) today is\b.*|date calculator|printed:? .{1,40}|"
+    r"share this:?|like this:?|like loading\.*|reply to this message\b.*|tell a friend\b.*|baca juga:?.*|"
+    r"kategori:.*|source: [^.!?\d\s]+( [^.!?\d\s]+){0,4}|notes to editors|hide this message|view cookies|navigation menu|"
+    r"yes( \| no)?|no|comments? \| \d+|read next|< ?previous( page)?|next( page)? ?>|"
+    r"(more|latest) (in|from) [^.!?]{1,40}|related (posts|pages)|subscribe( now| today)?|bookmark|more options|"
+    r"agree|i agree|read this (letter|page|article|document) in welsh|cymraeg|english|newyddion \| news|x",
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
     r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
@@ -75,7 +89,10 @@ _OPENINGS = (
     "statement", "contents", "explore", "pay", "apply", "we ", "change", "increase", "decrease", "reset", "for ",
     "media", "or ", "you can also", "serving", "the ", "breaking", "thanks", "view", "reject", "allow", "deny",
     "decline", "refuse", "manage", "your", "prefer", "choices", "options", "personalised", "use precise", "actively",
-    "continued", "newsletter", "page",
+    "continued", "newsletter", "page", "listen", "return", "save", "register", "download", "got a", "want", "a ", "an ",
+    "top", "you may", "continue", "get ", "required", "leave", "public access", "date calculator", "like",
+    "reply", "tell a", "baca", "kategori", "source:", "notes to", "view cookies", "navigation", "yes", "no",
+    "< ", "<p", "bookmark", "agree", "i agree", "cymraeg", "english", "newyddion", "x", "subscribe",
 )
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)

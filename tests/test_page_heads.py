@@ -24,6 +24,10 @@ LEDE = ("Detectives have charged a man after a woman was seriously hurt in a kni
     "Axbridge, Cheddar and Wedmore Town Council", "Police Service of Northern Ireland",
     "3 hours ago", "Updated 20 mins ago",
     "Blades left in the amnesty bin during the week. Picture: Wessex Police",
+    "A blurred image of a youth holding a blade", "Listen to this article", "Continue reading", "You may also like",
+    "Get the week's biggest stories sent straight to your inbox", "Your email address will not be published.",
+    "Read the full release on the Home Office website.", "60 days from today is Monday, 2 March 2026",
+    "Source: Wessex Police", "Like Loading...", "Notes to editors", "Yes | No", "Read this page in Welsh",
 ])
 def test_site_furniture_of_real_pages(line: str) -> None:
     assert is_furniture(line)
@@ -33,6 +37,8 @@ def test_site_furniture_of_real_pages(line: str) -> None:
     "Man, 24, charged  after  bus stabbing", "Knife crime news from across the county this week.",
     "He was jailed for 3 hours ago, the court heard, no he was not.",
     "The council said the Police Service of Northern Ireland would attend the meeting on Tuesday evening.",
+    "Source: Home Office figures show a 9% fall", "An image of the suspect has been released by detectives.",
+    "Latest figures show knife crime fell by 9%", "Like many towns, Wessex has seen a rise in knife crime.",
 ])
 def test_lines_that_are_not_furniture(line: str) -> None:
     assert not is_furniture(line)
