@@ -50,7 +50,7 @@ _OPENED = [
     r"get (the|our) .{0,80}\b(sent|delivered) (straight |directly )?to your inbox\b.*|"
     r"your email address will not be published\b.*|required fields are marked\b.*|leave a (reply|comment)|"
     r"read the full (release|statement|story|article) (on|at) .{1,80}|public access to information:.*|"
-    r"\d+ (days|weeks|months) (from|before|after) today is\b.*|date calculator|printed:? .{1,40}|"
+    r"date calculator|printed:? .{1,40}|"
     r"share this:?|like this:?|like loading\.*|reply to this message\b.*|tell a friend\b.*|baca juga:?.*|"
     r"kategori:.*|source: [^.!?\d\s]+( [^.!?\d\s]+){0,4}|notes to editors|hide this message|view cookies|navigation menu|"
     r"yes( \| no)?|no|comments? \| \d+|read next|< ?previous( page)?|next( page)? ?>|"
@@ -133,6 +133,7 @@ _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit)\b[^
 _GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
 # A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
 _TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:picture|pictures|photo|photograph|image|credit)s?\s*:\s*[^.!?:]{1,60}$", re.I)
+_DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
 # A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".
 _RELATIVE_STAMP = re.compile(r"^(?:(?:updated|published|posted)\s+)?(?:\d{1,2}|an?|one)\s+"
                              r"(?:min(?:ute)?s?|hours?|hrs?|days?|weeks?)(?:\s+ago)?$", re.I)
@@ -183,6 +184,8 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
         return True
+    if "today is" in folded and _DAYS_FROM_TODAY.match(line):
+        return True  # a date calculator's widget: "90 days from today is ..."
     if len(line) <= 30 and _RELATIVE_STAMP.match(line):
         return True
     if short and _ICON.match(line):
