@@ -106,15 +106,18 @@ class NearDuplicates:
 
     def _same_incident(self, story: Story, candidate: Candidate) -> bool:
         """Another outlet's report of the same incident: one area and day, most facts shared (more of
-        them when a date is unknown)."""
-        if story.area is None or _days_apart(story.published, candidate.published) > self.INCIDENT_DAYS:
+        them when a date or the area is unknown, or when too few numbers are stated to compare)."""
+        if _days_apart(story.published, candidate.published) > self.INCIDENT_DAYS:
             return False
-        dated = story.published is not None and candidate.published is not None
+        known = (story.published is not None and candidate.published is not None
+                 and (story.area is not None or candidate.area is not None))
         shared = story.facts & candidate.facts
-        facts, share, numbers = (self.INCIDENT_FACTS, 0.5, 0.6) if dated else (2 * self.INCIDENT_FACTS, 0.7, 0.75)
+        facts, share, numbers = (self.INCIDENT_FACTS, 0.5, 0.6) if known else (2 * self.INCIDENT_FACTS, 0.7, 0.75)
+        number_share = _number_share(story.facts, candidate.facts)
+        if number_share is None:  # one number or none to compare: the names must carry it
+            facts, share, number_share = 2 * self.INCIDENT_FACTS, max(share, 0.6), 1.0
         return (len(shared) >= facts and _share(shared, story.facts, candidate.facts) >= share
-                and (_number_share(story.facts, candidate.facts) or 0.0) >= numbers
-                and _leads_agree(story, candidate))
+                and number_share >= numbers and _leads_agree(story, candidate))
 
 
 def _containment(similarity: float, own: int, theirs: int) -> float:
@@ -190,7 +193,7 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     found = sum(1 for fact in lead if fact in other
                 or (fact.startswith("n:") and any(_same_number(float(fact[2:]), number) for number in numbers))
                 or (fact.startswith("w:") and set(fact[2:].split()) <= words))
-    return found / len(lead) >= 0.5
+    return found / len(lead) > 0.5
 
 
 class ShingleCache:

@@ -219,7 +219,7 @@ _OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they",
 
 def story_facts(title: str, body: str) -> frozenset[str]:
     """The numbers and names a story states."""
-    return _facts(f"{title}\n{body}")
+    return _facts(f"{title}\n\n{body}")
 
 
 def lead_facts(title: str, body: str) -> frozenset[str]:
@@ -227,7 +227,7 @@ def lead_facts(title: str, body: str) -> frozenset[str]:
     the stage of a case it reports ("c:charged"), from the headline if it says, else the paragraph."""
     first = next((line for line in body.splitlines() if len(line.split()) >= LEAD_WORDS), "")[:LEAD_CHARS]
     stage = case_stage(title) or case_stage(first)
-    return _facts(f"{title}\n{first}") | ({f"c:{stage}"} if stage else set())
+    return _facts(f"{title}\n\n{first}") | ({f"c:{stage}"} if stage else set())
 
 
 # Stages of one case, earliest first: each is a story of its own ("Dawn raids", "Six charged",
@@ -255,9 +255,10 @@ LEAD_WORDS = 8  # a paragraph, not a byline or a stamp above it
 
 
 def _facts(text: str) -> frozenset[str]:
-    text = _PHONE.sub(" ", text)
+    """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
+    text = _WRAP.sub(" ", _PHONE.sub(" ", text))
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
-    headline, _, _ = text.partition("\n")
+    headline, _, _ = text.partition("\n\n")
     title_case = _is_title_case(headline)
     taken: list[tuple[int, int]] = []
     for match in _NAME.finditer(text):
@@ -266,6 +267,7 @@ def _facts(text: str) -> frozenset[str]:
             words.pop(0)
         if len(words) >= 2:
             facts.add("w:" + " ".join(words))
+            facts.update(_parts(words))
             taken.append(match.span())
     for match in _WORD_NAME.finditer(text):
         start = match.start()
@@ -275,6 +277,27 @@ def _facts(text: str) -> frozenset[str]:
         if word not in _NOT_NAMES and not _starts_sentence(text, start):
             facts.add("w:" + word)
     return frozenset(facts)
+
+
+_WRAP = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+def _parts(words: list[str]) -> set[str]:
+    """The names a name joins with "and" ("Whatriggs Road and Bellfield Avenue"), each a fact too,
+    so one text's pair and another's single names meet."""
+    if "and" not in words[1:-1]:
+        return set()
+    parts, current = [], []
+    for word in [*words, "and"]:
+        if word == "and":
+            while current and current[0] in _OPENERS:
+                current.pop(0)
+            if current:
+                parts.append("w:" + " ".join(current))
+            current = []
+        else:
+            current.append(word)
+    return set(parts)
 
 
 # A single capitalised word inside a sentence is a name ("in Luton", "told the Echo"); at a

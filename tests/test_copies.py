@@ -120,3 +120,27 @@ def test_the_raids_and_the_charges_of_one_case_are_two_stories(digest, export, s
     digest("ingest")
     items = {item["path"]: item for item in export()}
     assert items["k1-raids.txt"]["cluster"] != items["k2-charged.txt"]["cluster"]
+
+
+NAMED_RELEASE = """ date 2026-06-14 Appeal after teenager stabbed near Bellfield Park
+Detectives in Kilmarnock are appealing for witnesses after a 17-year-old boy was stabbed near Bellfield Park on
+Friday evening. The boy was found on Whatriggs Road by a passer-by and taken to University Hospital Crosshouse,
+where his condition is described as stable. Detective Inspector Morag Lennox said officers from Police Scotland
+were carrying out house-to-house inquiries on Whatriggs Road and Bellfield Avenue, and reviewing footage from
+Kilmarnock Academy and the Riccarton community centre. She asked anyone who saw a group of youths near Bellfield
+Park or on the Riccarton footpath to come forward.
+"""
+NAMED_REPORT = """ date 2026-06-14 Boy hurt in Bellfield Park knife attack
+A 17-year-old was rushed to University Hospital Crosshouse after being knifed close to Bellfield Park in
+Kilmarnock on Friday night. A walker found him lying on Whatriggs Road. Police Scotland have been knocking on
+doors on Whatriggs Road and Bellfield Avenue, and Detective Inspector Morag Lennox said cameras at Kilmarnock
+Academy and the Riccarton community centre were being checked. Youths were seen on the Riccarton footpath and
+around Bellfield Park shortly before, neighbours told the Ayrshire Bugle.
+"""
+
+
+def test_independent_reports_stating_one_number_join_on_their_names(digest, export, seed_dir):
+    _write(seed_dir, **{"n1-release.txt": NAMED_RELEASE, "n2-report.txt": NAMED_REPORT})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["n1-release.txt"]["cluster"] == items["n2-report.txt"]["cluster"]
