@@ -287,7 +287,8 @@ def _parts(words: list[str]) -> set[str]:
     so one text's pair and another's single names meet."""
     if "and" not in words[1:-1]:
         return set()
-    parts, current = [], []
+    parts: list[str] = []
+    current: list[str] = []
     for word in [*words, "and"]:
         if word == "and":
             while current and current[0] in _OPENERS:
