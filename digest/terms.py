@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from itertools import groupby
 from operator import itemgetter
+from typing import NamedTuple
 
 from digest.phrases import (
     OTHER_WHITESPACE,
@@ -74,7 +75,14 @@ class Term:
 
 # What the automaton finds at a term's key: (rank, group, number of words, words, exact) of each term with it.
 _Candidate = tuple[int, str, int, tuple[tuple[str, bool], ...], bool]
-_NO_TERM = (0, 0)  # (end, number of words) before a group has a term at a position
+_NO_TERM = (0, 0, 0)  # (end, number of words, rank) before a group has a term at a position
+
+
+class Hit(NamedTuple):
+    phrase: str  # as it appears in the text, lower-cased, single spaces
+    term: str  # the term that matched it, as written in its group
+    start: int  # where it starts in the text
+    end: int  # and where it ends
 
 
 def normalise_word(word: str) -> str:
@@ -90,24 +98,31 @@ class TermIndex:
         # Groups found at the same position enter the result in this order of their terms
         # (the order in which the word-by-word matcher this replaced tried them).
         by_key: dict[str, list[_Candidate]] = defaultdict(list)
+        self._texts: list[str] = []  # each term as written, by rank
         for rank, term in enumerate(sorted(terms, key=_first_word_order)):
             by_key[term.key].append((rank, term.group, len(term.words), term.words, term.exact))
+            self._texts.append(term.text)
         self._finder = PhraseFinder(((key, tuple(terms)) for key, terms in by_key.items()), _WORDS)
 
     def find(self, text: str) -> dict[str, list[str]]:
         """Group -> matched phrases as they appear in the text (lower-cased), in order, repeats kept."""
+        return {group: [hit.phrase for hit in hits] for group, hits in self.find_terms(text).items()}
+
+    def find_terms(self, text: str) -> dict[str, list[Hit]]:
+        """Group -> its hits in order, repeats kept: each phrase as in `find`, with the term that
+        matched it (as written in the groups) and where it is in the text."""
         rewritten, positions = _rewrite(text)
-        found: dict[str, list[str]] = defaultdict(list)
+        found: dict[str, list[Hit]] = defaultdict(list)
         free_from: dict[str, int] = {}
         for start, matches in groupby(sorted(self._matches(rewritten)), key=itemgetter(0)):
-            longest: dict[str, tuple[int, int]] = {}  # group -> (end, number of words) of its longest term here
-            for _, _, end, group, size in matches:
+            longest: dict[str, tuple[int, int, int]] = {}  # group -> (end, number of words, rank) of its longest term here
+            for _, rank, end, group, size in matches:
                 if free_from.get(group, 0) <= start and size > longest.get(group, _NO_TERM)[1]:
-                    longest[group] = (end, size)
-            for group, (end, _) in longest.items():
+                    longest[group] = (end, size, rank)
+            for group, (end, _, rank) in longest.items():
                 free_from[group] = end
-                phrase = text[positions.original(start):positions.original(end)]
-                found[group].append(" ".join(phrase.lower().split()))
+                at, to = positions.original(start), positions.original(end)
+                found[group].append(Hit(" ".join(text[at:to].lower().split()), self._texts[rank], at, to))
         return found
 
     def _matches(self, text: str) -> list[tuple[int, int, int, str, int]]:

@@ -1,11 +1,11 @@
 """The topic taxonomy (digest/data/taxonomy.yaml), with the overrides from config: each topic's
-label, kind and terms, and the routine-news groups. Data only: matching terms in text is the
+label, kind and terms (some strong, some weak), and the routine-news groups. Data only: matching terms in text is the
 classifier's job (digest.classify, digest.terms)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Protocol
@@ -21,6 +21,14 @@ class Topic:
     label: str
     kind: str  # "subject" or "facet"
     terms: list[str]
+    # Terms (also in `terms`) that tell more or less than a plain term: a strong one names what a
+    # story is about ("wounding with intent"); a weak one is often said in passing ("arrested").
+    strong: set[str] = field(default_factory=set)
+    weak: set[str] = field(default_factory=set)
+
+    def strength(self, term: str) -> str:
+        """"strong", "weak" or "plain": how much a match of this term (as written) tells."""
+        return "strong" if term in self.strong else "weak" if term in self.weak else "plain"
 
 
 class TopicChange(Protocol):
@@ -54,7 +62,9 @@ class Taxonomy:
         raw = _shipped()
         self.topics: dict[str, Topic] = {}
         for topic_id, spec in raw["topics"].items():
-            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"], list(spec["terms"]))
+            strong, weak = list(spec.get("strong") or []), list(spec.get("weak") or [])
+            self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"],
+                                          list(dict.fromkeys(spec["terms"] + strong + weak)), set(strong), set(weak))
         for topic_id, change in (changes or {}).items():
             self._apply(topic_id, change)
         self.routine: dict[str, list[str]] = {group: list(terms) for group, terms in (raw.get("routine") or {}).items()}
@@ -68,7 +78,7 @@ class Taxonomy:
                           change.kind or "subject", [])
             self.topics[topic_id] = topic
         if change.replace:
-            topic.terms = []
+            topic.terms, topic.strong, topic.weak = [], set(), set()
         topic.terms += [t.lower() for t in change.terms]
         topic.label = change.label or topic.label
         topic.kind = change.kind or topic.kind
