@@ -61,7 +61,7 @@ def prefill(store: Store, count: int, seed: int) -> None:
             stated = sorted(story_facts(doc.name, body))
             signatures.append({"item_id": item_id, "minhash": sig.to_bytes(), "shingles": len(TextKeys(body).shingles),
                                "facts": json.dumps(stated), "lead": json.dumps(sorted(lead_facts(doc.name, body)))})
-            facts += [{"fact": fact, "item_id": item_id} for fact in stated]
+            facts += [{"fact": fact, "item_id": item_id} for fact in NearDuplicates.lookup_facts(frozenset(stated))]
             bands += [{"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands())]
         with store.db.transaction():
             store.db.tables["items"].insert_all(items)
@@ -81,11 +81,12 @@ def judge_round(store: Store, judges: Judges, docs: list) -> list[float]:
             classification = judges.classifier.classify(extracted, "bench")
             keys = TextKeys(extracted.body)
             facts, lead = story_facts(extracted.title, extracted.body), lead_facts(extracted.title, extracted.body)
-            candidates = store.items.near_duplicate_candidates(keys.signature.bands(), facts, 0,
+            telling = NearDuplicates.lookup_facts(facts)
+            candidates = store.items.near_duplicate_candidates(keys.signature.bands(), telling, 0,
                                                                NearDuplicates.MAX_CANDIDATES)
             story = Story(keys, facts, lead, classification.area, extracted.published)
             judges.near_duplicates.judge(story, candidates, judges.shingles.of)
-            store.items.save_signature(10_000_000, keys.signature, len(keys.shingles), facts, lead)
+            store.items.save_signature(10_000_000, keys.signature, len(keys.shingles), facts, lead, telling)
             judges.shingles.remember(10_000_000, keys.fingerprint, keys.shingles)
             timings.append(time.perf_counter() - started)
         finally:

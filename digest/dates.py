@@ -183,7 +183,7 @@ def line_date(line: str) -> LineDate | None:
     """The date a line states as a date line: labelled, a byline, a stamp or a bare dateline.
     A sentence that mentions a date is not a date line. Of a line's dates, the first not labelled
     an update is the publication date ("Updated 4 June 2023 | Published 2 May 2023": 2 May)."""
-    if _NOT_A_DATE.search(line) or len(line) > 160:
+    if len(line) > 160 or _NOT_A_DATE.search(line):
         return None
     if stamp := parse_platform_timestamp(line):
         return LineDate(stamp, updated=False)

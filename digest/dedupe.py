@@ -18,9 +18,11 @@ writes nothing; the pipeline applies the decision in the document's transaction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -62,6 +64,17 @@ class NearDuplicates:
     def __init__(self, threshold: float):
         self.threshold = threshold
 
+    @staticmethod
+    def lookup_facts(facts: frozenset[str]) -> list[str]:
+        """The facts to find candidates by: the most telling first (names of several words, then
+        numbers of three or more digits that are not years, then the rest), at most LOOKUP_FACTS."""
+        def telling(fact: str) -> tuple[int, str]:
+            if fact.startswith("w:"):
+                return (0 if " " in fact else 2), fact
+            number = fact[2:].split(".")[0]
+            return (1 if len(number) >= 3 and not _YEAR.match(number) else 3), fact
+        return sorted((fact for fact in facts if not fact.startswith("c:")), key=telling)[:LOOKUP_FACTS]
+
     def judge(self, story: Story, candidates: list[Candidate], shingles_of: ShinglesOf) -> Decision:
         """The story the new text retells best, if any. `shingles_of` gives a candidate's shingles
         when an estimate is too close to call."""
@@ -89,10 +102,14 @@ class NearDuplicates:
         dated = story.published is not None and candidate.published is not None
         if _days_apart(story.published, candidate.published) > self.PARTIAL_COPY_DAYS:
             return 0.0
-        if candidate.shingles and _facts_agree(story, candidate, strict=not dated):
+        roughly = _containment(similarity, len(story.keys.shingles), candidate.shingles)
+        if (roughly > self.COPY_CONTAINMENT - self.ESTIMATE_MARGIN and candidate.shingles
+                and _facts_agree(story, candidate, strict=not dated)):
             containment = self._containment(story, candidate, similarity, shingles_of)
             if containment >= self.COPY_CONTAINMENT:
                 return containment * self.threshold
+        if len(story.facts & candidate.facts) < self.INCIDENT_FACTS:
+            return 0.0
         return self.threshold / 4 if self._same_incident(story, candidate) else 0.0
 
     def _containment(self, story: Story, candidate: Candidate, similarity: float, shingles_of: ShinglesOf) -> float:
@@ -120,6 +137,10 @@ class NearDuplicates:
                 and number_share >= numbers and _leads_agree(story, candidate))
 
 
+LOOKUP_FACTS = 12
+_YEAR = re.compile(r"^(?:19[5-9]\d|20[0-4]\d)$")
+
+
 def _containment(similarity: float, own: int, theirs: int) -> float:
     if not own or not theirs:
         return 0.0
@@ -140,16 +161,23 @@ def _share(shared: frozenset[str], one: frozenset[str], other: frozenset[str]) -
     return len(shared) / smaller if smaller else 0.0
 
 
-def _numbers(facts: frozenset[str]) -> list[float]:
-    return [float(fact[2:]) for fact in facts if fact.startswith("n:")]
+@lru_cache(maxsize=4096)
+def _numbers(facts: frozenset[str]) -> frozenset[float]:
+    return frozenset(float(fact[2:]) for fact in facts if fact.startswith("n:"))
 
 
-def _same_number(one: float, other: float) -> bool:
-    """Equal, or one a round figure for the other ("more than 1,500" for 1,502; 16,000 for 16,384)."""
-    if one == other:
+def _is_round(number: float) -> bool:
+    return number >= 100 and number % 100 == 0
+
+
+def _stated(number: float, numbers: frozenset[float]) -> bool:
+    """Whether `numbers` has this number, or a round figure for it ("more than 1,500" for 1,502;
+    16,000 for 16,384), or, when it is round, a number it rounds."""
+    if number in numbers:
         return True
-    rounded, exact = (one, other) if one % 100 == 0 else (other, one)
-    return rounded >= 100 and rounded % 100 == 0 and abs(exact - rounded) <= rounded * 0.05
+    if _is_round(number):
+        return any(abs(other - number) <= number * 0.05 for other in numbers)
+    return any(_is_round(other) and abs(number - other) <= other * 0.05 for other in numbers)
 
 
 def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
@@ -158,7 +186,7 @@ def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
     fewer, more = sorted((_numbers(one), _numbers(other)), key=len)
     if len(fewer) < 2:
         return None
-    return sum(1 for number in fewer if any(_same_number(number, other) for other in more)) / len(fewer)
+    return sum(1 for number in fewer if _stated(number, more)) / len(fewer)
 
 
 def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
@@ -172,6 +200,11 @@ def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
     if numbers is None:  # too few numbers to tell: a template's stock names alone must not decide
         return facts >= 0.75
     return numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
+
+
+@lru_cache(maxsize=4096)
+def _name_words(facts: frozenset[str]) -> frozenset[str]:
+    return frozenset(word for fact in facts if fact.startswith("w:") for word in fact[2:].split())
 
 
 def _stages_agree(one: frozenset[str], other: frozenset[str]) -> bool:
@@ -188,10 +221,9 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     lead = frozenset(fact for fact in lead if not fact.startswith("c:"))
     if not lead:
         return True  # a lead without facts tells nothing
-    numbers = _numbers(other)
-    words = {word for fact in other if fact.startswith("w:") for word in fact[2:].split()}
+    numbers, words = _numbers(other), _name_words(other)
     found = sum(1 for fact in lead if fact in other
-                or (fact.startswith("n:") and any(_same_number(float(fact[2:]), number) for number in numbers))
+                or (fact.startswith("n:") and _stated(float(fact[2:]), numbers))
                 or (fact.startswith("w:") and set(fact[2:].split()) <= words))
     return found / len(lead) > 0.5
 

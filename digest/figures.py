@@ -174,6 +174,8 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     found: list[tuple[Figure, bool]] = []  # (figure, a total of prison terms)
     seen: set[tuple[str, float, str]] = set()
     for paragraph in filter(None, text.split("\n")):
+        if not _states_number(paragraph):
+            continue
         kinds = _kinds_cued(paragraph, _PATTERNS)
         if ((not kinds and "£" not in paragraph and not _HAS_PERCENT.search(paragraph))
                 or _RELATED_LINK.search(paragraph)):
@@ -213,10 +215,12 @@ def _trailing_zeros(value: float) -> int:
 def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure, bool]]:
     """The figures of one sentence, of `kinds` only: those cued in its paragraph (a cue in the
     sentence is in its paragraph too). Substring tests run before the slow regular expressions."""
+    if not _states_number(sentence):
+        return []
     kinds = _kinds_cued(sentence, kinds)
     money = "£" in sentence
     percent = bool(_HAS_PERCENT.search(sentence))
-    if not (kinds or money or percent) or not _states_number(sentence):
+    if not (kinds or money or percent):
         return []
     found = [(figure, False) for figure in _money_figures(sentence)] if money else []
     if percent:

@@ -141,6 +141,7 @@ _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
 _SEPARATORS = frozenset("|•·⋅/\\-–—_*~=:;,. ")
+_OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners
 _HEADER_WORDS = 14  # a phone-number or address header is short
 
 
@@ -156,7 +157,8 @@ def is_furniture(line: str) -> bool:
         return False
     if all(char in _SEPARATORS for char in stripped):
         return True  # "|", "•", "···": a separator
-    if ("cookie" in folded or folded.startswith(_OPENINGS)) and _OPENED_RE.match(stripped):
+    consent = "cookie" in folded or "partners" in folded
+    if (consent or (len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS))) and _OPENED_RE.match(stripped):
         return True
     return _shaped(stripped, folded)
 
@@ -174,7 +176,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and _CREDIT.search(line) and not line.endswith("."):
         return True
-    if sum(char.isdigit() for char in line) >= 9 and len(line.split()) <= _HEADER_WORDS and (
+    if len(line) <= 160 and len(line.split()) <= _HEADER_WORDS and sum(char.isdigit() for char in line) >= 9 and (
             _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
                                      not any(char.islower() for char in line.replace("tel", "")))):
         return True

@@ -165,7 +165,7 @@ class Gazetteer:
             return None, mentioned
         if top <= NAME_WEIGHT and _NATIONAL.search(text):  # one passing mention
             return None, mentioned
-        if len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
+        if any(word in text for word in _ABROAD_WORDS) and len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
             return None, mentioned
         return mentioned[0], mentioned
 
@@ -177,6 +177,9 @@ _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Cres
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
                        r"\ball \d+ (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
+_ABROAD_WORDS = ("a.m.", "p.m.", "owntown", "Crime Stoppers", "cruiser", "heriff", "elony", "isdemeano", "sedan",
+                 "laneway", "Senior Sergeant", "Ontario", "Canada", "Australia", "Queensland", "New South Wales",
+                 "New Zealand", "United States")  # every match of _ABROAD contains one of these
 # The ways of writing of another country's news (American, Canadian, Australian): two or more
 # distinct ones and the London or Perth in the story is not the UK's.
 _ABROAD = re.compile(r"\b\d{1,2}(?::\d\d)? [ap]\.m\.|\bdowntown\b|\bCrime Stoppers\b|\bcruiser\b|\bsheriff\b|"

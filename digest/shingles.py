@@ -258,24 +258,22 @@ def _facts(text: str) -> frozenset[str]:
     """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
     text = _WRAP.sub(" ", _PHONE.sub(" ", text))
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
-    headline, _, _ = text.partition("\n\n")
-    title_case = _is_title_case(headline)
-    taken: list[tuple[int, int]] = []
-    for match in _NAME.finditer(text):
+
+    def name(match: re.Match[str]) -> str:
         words = match.group().lower().replace("’", "'").split()
         while words and words[0] in _OPENERS:  # "The Crown Court", "Detective Sergeant Jo Bell"
             words.pop(0)
-        if len(words) >= 2:
-            facts.add("w:" + " ".join(words))
-            facts.update(_parts(words))
-            taken.append(match.span())
-    for match in _WORD_NAME.finditer(text):
-        start = match.start()
-        if (title_case and start < len(headline)) or any(first <= start < last for first, last in taken):
-            continue
-        word = match.group().lower().replace("’", "'")
-        if word not in _NOT_NAMES and not _starts_sentence(text, start):
-            facts.add("w:" + word)
+        if len(words) < 2:
+            return match.group()
+        facts.add("w:" + " ".join(words))
+        facts.update(_parts(words))
+        return "name"  # mid-sentence still, for the word after it
+
+    rest = _NAME.sub(name, text)
+    if _is_title_case(text.partition("\n\n")[0]):
+        rest = rest.partition("\n\n")[2]
+    words = {word.lower().replace("’", "'") for word in _WORD_NAME.findall(rest)}
+    facts.update("w:" + word for word in words - _NOT_NAMES)
     return frozenset(facts)
 
 
@@ -303,18 +301,13 @@ def _parts(words: list[str]) -> set[str]:
 
 # A single capitalised word inside a sentence is a name ("in Luton", "told the Echo"); at a
 # sentence's start, or in a headline That Capitalises Every Word, it may be any word.
-_WORD_NAME = re.compile(r"\b[A-Z][a-z’'-]{2,}\b")
+_WORD_NAME = re.compile(r"(?<=[^\s.!?:;\"“‘'(] )[A-Z][a-z’'-]{2,}\b")
 _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "police", "council",
     "court", "crown", "officers", "officer", "detective", "inspector", "sergeant", "constable", "chief",
     "superintendent", "commissioner", "mayor", "judge", "mrs", "christmas", "easter", "british", "english",
 })
-
-
-def _starts_sentence(text: str, start: int) -> bool:
-    before = text[max(0, start - 8):start].rstrip(" \t\"“‘'")
-    return not before or before[-1] in ".!?:;\"“‘(\n"
 
 
 def _is_title_case(line: str) -> bool:

@@ -141,7 +141,8 @@ class Writer:
               file: _FileNote) -> None:
         """A new or changed text: judged against the stories it may retell, then stored with its signature."""
         keys, canonical = prepared.keys, prepared.canonical
-        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.facts, existing_id or 0,
+        telling = NearDuplicates.lookup_facts(prepared.facts)
+        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), telling, existing_id or 0,
                                                           NearDuplicates.MAX_CANDIDATES)
         story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
         decision = self.near_duplicates.judge(story, candidates, self.shingles.of)
@@ -150,7 +151,7 @@ class Writer:
             canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
             cluster=decision.cluster,
         )
-        self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead)
+        self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead, telling)
         self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known

@@ -160,43 +160,49 @@ class Items:
     # --- near-duplicate look-up ---------------------------------------------------------------
 
     def save_signature(self, item_id: int, signature: Signature, shingles: int, facts: frozenset[str],
-                       lead: frozenset[str]) -> None:
-        """The item's signature and LSH bands, its shingle count and its facts with their index rows."""
+                       lead: frozenset[str], indexed: list[str]) -> None:
+        """The item's signature and LSH bands, its shingle count, its facts, and index rows for the
+        facts it may be found by (`indexed`, the judgement's choice)."""
         save_signature_rows(self.db.tables, item_id, signature)
-        listed = sorted(facts)
         self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
-                        [shingles, json_strings(listed), json_strings(sorted(lead)), item_id])
+                        [shingles, json_strings(sorted(facts)), json_strings(sorted(lead)), item_id])
         self.db.execute("delete from item_facts where item_id = ?", [item_id])
         self.db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
-                                 [(fact, item_id) for fact in listed])
+                                 [(fact, item_id) for fact in indexed])
 
-    def near_duplicate_candidates(self, bands: list[int], facts: frozenset[str], exclude: int, limit: int,
+    def near_duplicate_candidates(self, bands: list[int], facts: list[str], exclude: int, limit: int,
                                   per_key: int = 50) -> list[Candidate]:
         """The items sharing most LSH bands with these, most shared first; then those sharing at
-        least MIN_SHARED_FACTS facts, most shared first.
+        least MIN_SHARED_FACTS of these facts (the judgement's choice of them), most shared first.
 
         One indexed lookup per band or fact, each capped at the `per_key` most recent items, so a
         band or a fact that boilerplate makes common cannot make the lookup grow with the store.
         """
         found = {row[0]: row for row in self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_key, limit])}
-        listed = sorted(facts)[:_MAX_FACTS]
+        listed = facts[:_MAX_FACTS]
         if len(listed) >= MIN_SHARED_FACTS:
             for row in self.db.execute(_fact_candidates_sql(len(listed)),
-                                       [*listed, exclude, per_key, limit, MIN_SHARED_FACTS]):
+                                       [*listed, exclude, _PER_FACT, limit // 2, MIN_SHARED_FACTS]):
                 found.setdefault(row[0], row)
         return [_candidate(row) for row in found.values()]
 
 
 MIN_SHARED_FACTS = 3
-_MAX_FACTS = 60  # facts looked up for one document (a long list of numbers adds little)
+_MAX_FACTS = 60  # a bound on the look-up, whatever the caller asks
+_PER_FACT = 16  # the most recent items looked at for each fact (a fact is rarer than a band)
 
 
 def _candidate(row: tuple[Any, ...]) -> Candidate:
     item_id, cluster, signature, fingerprint, shingles, facts, lead, area, published = row
-    return Candidate(item_id, cluster, signature, fingerprint, shingles or 0,
-                     frozenset(json.loads(facts)) if facts else frozenset(),
-                     frozenset(json.loads(lead)) if lead else frozenset(), area,
+    return Candidate(item_id, cluster, signature, fingerprint, shingles or 0, _fact_set(facts), _fact_set(lead), area,
                      date.fromisoformat(published) if published else None)
+
+
+@lru_cache(maxsize=8192)
+def _fact_set(stored: str | None) -> frozenset[str]:
+    """Stored facts as a set; one set for the same text, since the same items recur as candidates
+    (and the judgement keeps what it works out of a set)."""
+    return frozenset(json.loads(stored)) if stored else frozenset()
 
 
 def _item_row(key: str, source: str, path: str | None, extracted: Extracted, canonical: str | None,

@@ -171,4 +171,4 @@ def m008_story_facts(db: Database) -> None:
                    [len(TextKeys(body).shingles), json.dumps(facts), json.dumps(sorted(lead_facts(title, body))),
                     item_id])
         db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
-                            [(fact, item_id) for fact in facts])
+                            [(fact, item_id) for fact in facts])  # all of them: a superset of those looked up
