@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -14,8 +15,11 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from quality import EVAL, check_labels, evaluate_sets, load_labels, run_pipeline  # noqa: E402
 
 BASELINE = json.loads((EVAL / "baseline.json").read_text(encoding="utf-8"))
-FLOORS = [(which, metric) for which, floors in BASELINE.items() if not which.startswith("_")
-          for metric in floors if not metric.startswith("max_")]
+SETS = [which for which in BASELINE if not which.startswith("_")]
+FLOORS = [(which, metric) for which in SETS for metric in BASELINE[which] if not metric.startswith("max_")]
+CEILINGS = [(which, metric.removeprefix("max_")) for which in SETS for metric in BASELINE[which]
+            if metric.startswith("max_")]
+DETAILS = {"false_merges": "false_merge_pairs", "dates_invented": "date_errors", "furniture_in_titles": "furniture_errors"}
 
 
 @pytest.fixture(scope="module")
@@ -33,12 +37,19 @@ def test_metric_stays_above_its_floor(results, which, metric):
     assert results[which][metric] >= floor, f"{which}: {metric} fell to {results[which][metric]:.3f} (floor {floor})"
 
 
-@pytest.mark.parametrize("which", [which for which in BASELINE if not which.startswith("_")])
-def test_no_false_merges(results, which):
-    assert results[which]["false_merges"] <= BASELINE[which]["max_false_merges"], results[which]["false_merge_pairs"]
+@pytest.mark.parametrize(("which", "metric"), CEILINGS)
+def test_count_stays_below_its_ceiling(results, which, metric):
+    # The details name documents; the held-out set's are not read while tuning, so they are not shown.
+    details = results[which][DETAILS[metric]] if which != "held-out" else "(held out)"
+    assert results[which][metric] <= BASELINE[which][f"max_{metric}"], details
 
 
 def test_the_set_is_as_large_as_the_issue_asks(results):
+    labels = load_labels()
+    groups = Counter(label["cluster"] for label in labels.values())
+    traps = {label["trap"] for label in labels.values() if label.get("trap")}
+    assert results["all"]["documents"] >= 300 and results["held-out"]["documents"] >= 100
+    assert sum(1 for size in groups.values() if size > 1) >= 30 and len(traps) >= 20
     assert results["in-house"]["documents"] >= 80 and results["in-house"]["near_duplicate_pairs"] >= 12
     assert not results["all"]["not_ingested"]
 
