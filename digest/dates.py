@@ -41,6 +41,9 @@ _FORMS = (
 )
 _FIND = [(kind, re.compile(rf"(?<![\w/.-]){pattern}(?![\w/-]|\.\d)", re.I)) for kind, pattern in _FORMS]
 MONTH_ONLY = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
+# Every form of a date, and the platform's timestamp, has a year of four digits: a text without four
+# digits in a row (most lines) states none, and is not searched with the slow patterns above.
+_YEAR_DIGITS = re.compile(r"\d\d\d\d")
 # The national police platform's timestamp line: "08:17 03/11/2021".
 PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -58,6 +61,8 @@ class Found:
 
 def find_dates(text: str) -> list[Found]:
     """Every full date (day, month and year) written in the text, in order."""
+    if not _YEAR_DIGITS.search(text):
+        return []
     found: list[Found] = []
     for kind, pattern in _FIND:
         for match in pattern.finditer(text):
@@ -183,7 +188,7 @@ def line_date(line: str) -> LineDate | None:
     """The date a line states as a date line: labelled, a byline, a stamp or a bare dateline.
     A sentence that mentions a date is not a date line. Of a line's dates, the first not labelled
     an update is the publication date ("Updated 4 June 2023 | Published 2 May 2023": 2 May)."""
-    if len(line) > 160 or _NOT_A_DATE.search(line):
+    if len(line) > 160 or not _YEAR_DIGITS.search(line) or _NOT_A_DATE.search(line):
         return None
     if stamp := parse_platform_timestamp(line):
         return LineDate(stamp, updated=False)
