@@ -170,6 +170,11 @@ def _is_round(number: float) -> bool:
     return number >= 100 and number % 100 == 0
 
 
+@lru_cache(maxsize=4096)
+def _round_numbers(numbers: frozenset[float]) -> tuple[float, ...]:
+    return tuple(number for number in numbers if _is_round(number))
+
+
 def _stated(number: float, numbers: frozenset[float]) -> bool:
     """Whether `numbers` has this number, or a round figure for it ("more than 1,500" for 1,502;
     16,000 for 16,384), or, when it is round, a number it rounds."""
@@ -177,7 +182,7 @@ def _stated(number: float, numbers: frozenset[float]) -> bool:
         return True
     if _is_round(number):
         return any(abs(other - number) <= number * 0.05 for other in numbers)
-    return any(_is_round(other) and abs(number - other) <= other * 0.05 for other in numbers)
+    return any(abs(number - other) <= other * 0.05 for other in _round_numbers(numbers))
 
 
 def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
