@@ -13,7 +13,8 @@ import re
 from collections.abc import Iterable
 
 from digest.models import Figure
-from digest.text import fold_case, matches_at, positions_of, sentences
+from digest.phrases import Automaton
+from digest.text import fold_case, matches_at, sentences
 
 _WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -372,23 +373,22 @@ _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"s?)\b", re.I)
 _DIGIT = re.compile(r"\d")
 
 
+# One pass over a text finds every occurrence of every cue (or opening): a substring test per cue cost more.
+_CUE_FINDER = Automaton((cue, kind) for kind, cues in _CUES.items() for cue in cues)
+_OPENING_FINDER = Automaton((opening, None) for opening in _NUMBER_OPENINGS)
+
+
 def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
-    """Those of `kinds`, in order, whose cues the text contains (only their cues are looked for)."""
-    lowered = text.lower()
-    cued = []
-    for kind in kinds:
-        for cue in _CUES[kind]:
-            if cue in lowered:
-                cued.append(kind)
-                break
-    return cued
+    """Those of `kinds`, in order, whose cues the text contains."""
+    cued = {kind for _, _, kind in _CUE_FINDER.find(text.lower())}
+    return [kind for kind in kinds if kind in cued]
 
 
 def _number_openings(sentence: str) -> list[int]:
     """Every place a match of _QUALIFIER + NUMBER can begin: a digit, or a qualifier or number
     word in any case (found in the case-folded sentence, where a case-insensitive match is)."""
     digits = [match.start() for match in _DIGIT.finditer(sentence)]
-    return sorted({*digits, *positions_of(fold_case(sentence), _NUMBER_OPENINGS)})
+    return sorted({*digits, *(start for start, _, _ in _OPENING_FINDER.find(fold_case(sentence)))})
 
 
 def _states_number(sentence: str) -> bool:
