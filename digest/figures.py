@@ -14,14 +14,13 @@ from collections.abc import Iterable
 
 from digest.models import Figure
 from digest.phrases import Automaton
-from digest.text import fold_case, matches_at, sentences
+from digest.text import fold_case, literal_starts, matches_at, sentences, start_finder
 
 _WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90,
-    "hundred": 100, "dozens": 24, "a dozen": 12,
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
+    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90, "hundred": 100, "dozens": 24, "a dozen": 12,
 }
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "Thirty-eight" is one number, and the "eight" of it no number on its own.
@@ -145,10 +144,12 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"[^.;]{0,30}?\bto\s+(?!(?:19|20)\d\d\b)(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|per\s*cent))",
     ),
 }
-# A match of a pattern opening with _QUALIFIER + NUMBER begins at a digit, a qualifier or a number
-# word (NUMBER needs no word boundary: "someone" holds "one"); it is tried only at those places.
+# A pattern opening with _QUALIFIER + NUMBER is tried only at a digit, a qualifier or a number word
+# (NUMBER needs no word boundary: "someone" holds "one"); any other, where a word it begins with is.
 _OPENS_WITH_NUMBER = {p for patterns in _PATTERNS.values() for p in patterns if p.pattern.startswith(_QUALIFIER + NUMBER)}
 _NUMBER_OPENINGS = _QUALIFIERS + tuple(word for word in _WORDS if word not in ("a", "an"))
+_COUNT = "count"  # where the patterns opening with a number begin (_KEY); any other pattern is its own key
+_KEY = {p: _COUNT if p in _OPENS_WITH_NUMBER else p for patterns in _PATTERNS.values() for p in patterns}
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
@@ -226,13 +227,11 @@ def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure,
     found = [(figure, False) for figure in _money_figures(sentence)] if money else []
     if percent:
         found += [(figure, False) for figure in _percent_changes(sentence)]
-    number_openings = _number_openings(sentence) if kinds else []
+    starts = _match_starts(sentence, kinds) if kinds else {}
     for kind in kinds:
         values: list[tuple[float, bool]] = []
         for pattern in _PATTERNS[kind]:
-            matches = (matches_at(pattern, sentence, number_openings) if pattern in _OPENS_WITH_NUMBER
-                       else pattern.finditer(sentence))
-            for match in matches:
+            for match in matches_at(pattern, sentence, sorted(starts.get(_KEY[pattern], ()))):
                 if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
                     continue
                 value = _value(kind, match)
@@ -354,28 +353,24 @@ def _percent_changes(sentence: str) -> list[Figure]:
 
 # Cheap checks before the regular expressions: a sentence without these cannot match.
 _CUES = {
-    "arrests": ("arrest", "detained"),
     "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
                 "surrender"),
-    "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",), "warrants": ("warrant", "raid"),
-    "stop_searches": ("search",), "lines_closed": ("lines",), "safeguarded": ("safeguard",),
+    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",),
+    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("lines",), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),
     "offences": ("offences", "crimes", "count", "burglar", "robber", "theft", "assault", "attack", "stabbing", "shooting",
                  "break-in", "stole", "steal", "broke"),
 }
-_NUMBER_WORDS = (
-    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve", "thirteen",
-    "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty", "forty", "fifty",
-    "sixty", "seventy", "eighty", "ninety", "hundred", "dozen",
-)
+_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
+                 "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen")
 _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"s?)\b", re.I)
 _DIGIT = re.compile(r"\d")
-
-
-# One pass over a text finds every occurrence of every cue (or opening): a substring test per cue cost more.
+# One pass over a text finds every occurrence of every cue (or start): a substring test per cue cost more.
 _CUE_FINDER = Automaton((cue, kind) for kind, cues in _CUES.items() for cue in cues)
-_OPENING_FINDER = Automaton((opening, None) for opening in _NUMBER_OPENINGS)
+_START_FINDERS = {kind: start_finder((_KEY[p], _NUMBER_OPENINGS if p in _OPENS_WITH_NUMBER else literal_starts(p))
+                                     for p in patterns) for kind, patterns in _PATTERNS.items()}
 
 
 def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
@@ -384,11 +379,16 @@ def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
     return [kind for kind in kinds if kind in cued]
 
 
-def _number_openings(sentence: str) -> list[int]:
-    """Every place a match of _QUALIFIER + NUMBER can begin: a digit, or a qualifier or number
-    word in any case (found in the case-folded sentence, where a case-insensitive match is)."""
-    digits = [match.start() for match in _DIGIT.finditer(sentence)]
-    return sorted({*digits, *(start for start, _, _ in _OPENING_FINDER.find(fold_case(sentence)))})
+def _match_starts(sentence: str, kinds: list[str]) -> dict[object, set[int]]:
+    """Where matches of the patterns of these kinds can begin, by _KEY: at a digit, or a start in
+    any case (found in the case-folded sentence, where a case-insensitive match is)."""
+    found: dict[object, set[int]] = {_COUNT: {match.start() for match in _DIGIT.finditer(sentence)}}
+    folded = fold_case(sentence)
+    for kind in kinds:
+        for at, _, keys in _START_FINDERS[kind].find(folded):
+            for key in keys:
+                found.setdefault(key, set()).add(at)
+    return found
 
 
 def _states_number(sentence: str) -> bool:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from re import _parser  # type: ignore[attr-defined]  # the regex parser, to read a pattern's starts
+from typing import Any
 
 import ftfy
 
 from digest.errors import DocumentError
+from digest.phrases import Automaton
 
 _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\x7fELF", b"BZh")
 _BOMS = (
@@ -119,6 +122,58 @@ def matches_at(pattern: re.Pattern[str], text: str, positions: Iterable[int]) ->
         if position >= end and (match := pattern.match(text, position)):
             yield match
             end = match.end()
+
+
+def literal_starts(pattern: re.Pattern[str]) -> tuple[str, ...]:
+    """Strings every match of the pattern begins with (lower-cased when it ignores case: found in
+    fold_case(text)), read from the pattern's parse; ValueError when some match may begin otherwise
+    (with a digit, any letter...). Where none of them begins in a text, no match can (matches_at)."""
+    ignore_case = bool(pattern.flags & re.IGNORECASE)
+    found = _starts(list(_parser.parse(pattern.pattern, pattern.flags).data), ignore_case)
+    if "" in found:
+        raise ValueError(f"a match may begin with any character: {pattern.pattern}")
+    return tuple(sorted(start for start in found if not any(start.startswith(other) for other in found - {start})))
+
+
+def start_finder(starts: Iterable[tuple[object, Iterable[str]]]) -> Automaton:
+    """An automaton of the starts of some patterns ((key, its starts) for each), each start with the
+    keys of the patterns it begins: its matches in a (folded) text are where theirs can begin."""
+    keys: dict[str, dict[object, None]] = {}
+    for key, words in starts:
+        for word in words:
+            keys.setdefault(word, {})[key] = None
+    return Automaton((word, tuple(found)) for word, found in keys.items())
+
+
+_MAX_STARTS = 64  # a longer list of alternatives stops at the characters known so far
+
+
+def _starts(items: list[tuple[Any, Any]], ignore_case: bool) -> set[str]:
+    """The literal starts of a sequence of parsed items; {""} when nothing is known of them."""
+    if not items:
+        return {""}
+    (op, value), rest = items[0], items[1:]
+    if op in (_parser.AT, _parser.ASSERT, _parser.ASSERT_NOT):  # zero width: what follows begins the match
+        return _starts(rest, ignore_case)
+    if op is _parser.SUBPATTERN:
+        if value[1] or value[2]:  # flags of its own: not looked into
+            return {""}
+        return _starts(list(value[3].data) + rest, ignore_case)
+    if op is _parser.BRANCH:
+        return set().union(*(_starts(list(branch.data) + rest, ignore_case) for branch in value[1]))
+    if op in (_parser.MAX_REPEAT, _parser.MIN_REPEAT, _parser.POSSESSIVE_REPEAT):
+        least, _, repeated = value
+        once = _starts(list(repeated.data), ignore_case)  # what follows the first round is not looked at
+        return once if least else once | _starts(rest, ignore_case)
+    chars = ([value] if op is _parser.LITERAL else [code for kind, code in value if kind is _parser.LITERAL]
+             if op is _parser.IN and all(kind is _parser.LITERAL for kind, _ in value) else [])
+    # A non-ASCII letter ignoring case may match a character fold_case does not turn into it.
+    if not chars or (ignore_case and any(not chr(code).isascii() and chr(code).lower() != chr(code).upper()
+                                         for code in chars)):
+        return {""}
+    heads = {chr(code).lower() if ignore_case else chr(code) for code in chars}
+    following = _starts(rest, ignore_case)
+    return {head + more for head in heads for more in following} if len(heads) * len(following) <= _MAX_STARTS else heads
 
 
 # --- sentences -----------------------------------------------------------------------

@@ -1,0 +1,74 @@
+"""Fast paths of the judgement give what the slow ones give (no mocks): patterns tried only where
+a match can begin (digest.text.literal_starts) find what scanning the whole text finds."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from digest.figures import _KEY, _PATTERNS, _match_starts
+from digest.text import fold_case, literal_starts, matches_at
+
+
+@pytest.mark.parametrize(("pattern", "starts"), [
+    (re.compile(r"abc|abd"), ("abc", "abd")),
+    (re.compile(r"\bFoo(?:bar)?\b", re.I), ("foo",)),  # lower case: looked for in the folded text
+    (re.compile(r"\bFoo"), ("Foo",)),  # as written when case counts
+    (re.compile(r"x*y"), ("x", "y")),  # an optional part: what follows it may begin the match
+    (re.compile(r"(?<!\bin\s)(?:(?:some|over)\s+){0,2}cars", re.I), ("cars", "over", "some")),
+    (re.compile(r"an?d|an", re.I), ("ad", "an")),  # "and" begins where "an" does: not listed
+    (re.compile(r"[ab]c"), ("ac", "bc")),
+])
+def test_literal_starts(pattern: re.Pattern[str], starts: tuple[str, ...]) -> None:
+    assert literal_starts(pattern) == starts
+
+
+@pytest.mark.parametrize("pattern", [
+    re.compile(r"\d+ arrests"), re.compile(r"\w+"), re.compile(r"(?:some\s+)?\d"), re.compile(r"[a-c]x"),
+    re.compile(r"[^a]x"), re.compile(r"(?i:ab)c"), re.compile(r"é", re.I), re.compile(r"x?"),
+])
+def test_no_literal_starts(pattern: re.Pattern[str]) -> None:
+    with pytest.raises(ValueError):
+        literal_starts(pattern)
+
+
+SENTENCES = [
+    "Officers arrested twelve people and seized three knives, cash and two machetes.",
+    "OFFICERS SEIZED FOURTEEN KNIVES AND ARRESTED 12 PEOPLE.",
+    "Smith was jailed for six years, and Jones, 19, for four years and six months.",
+    "Warrants were executed at 14 addresses after raids on 3 homes; 2 men were charged.",
+    "The project has worked with 340 young people and spoke to 900 pupils at 12 schools.",
+    "Thefts from 212 cars fell by 12%, to 1,643, and 23 vans were broken into.",
+    "He admitted 3 counts of robbery and was convicted of 4 burglaries. ſix people ſafeguarded.",
+    "İn total 40 lines were closed, dismantling 5 county lines and safeguarding 19 children.",
+    "Some 1,200 stop and searches were carried out and officers stopped and searched 30 people.",
+]
+VOCABULARY = sorted({word for sentence in SENTENCES for word in re.findall(r"\w+|[^\w\s]", sentence)}
+                    | {"and", "of", "the", "Of", "Given", "handed", "guilty", "to", "ſ", "K", "İ", "-"})
+
+
+def _texts() -> list[str]:
+    draw = random.Random(7)
+    texts = list(SENTENCES)
+    for _ in range(300):
+        words = [draw.choice(VOCABULARY) for _ in range(draw.randint(1, 25))]
+        text = " ".join(words)
+        texts.append(text.upper() if draw.random() < 0.2 else text)
+    return texts
+
+
+@pytest.mark.parametrize("kind", list(_PATTERNS))
+def test_figure_patterns_tried_where_they_can_begin_find_what_finditer_finds(kind: str) -> None:
+    for text in _texts():
+        starts = _match_starts(text, [kind])
+        for pattern in _PATTERNS[kind]:
+            expected = [match.span() for match in pattern.finditer(text)]
+            got = [match.span() for match in matches_at(pattern, text, sorted(starts.get(_KEY[pattern], ())))]
+            assert got == expected, (pattern.pattern, text)
+
+
+def test_starts_found_in_the_folded_text_keep_their_places() -> None:
+    assert fold_case("ſeized") == "seized"
+    assert _match_starts("ſeized 3 knives", ["weapons"])[_KEY[_PATTERNS["weapons"][0]]] == {0}
