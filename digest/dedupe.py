@@ -191,7 +191,7 @@ def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
     fewer, more = sorted((_numbers(one), _numbers(other)), key=len)
     if len(fewer) < 2:
         return None
-    return sum(1 for number in fewer if _stated(number, more)) / len(fewer)
+    return (len(fewer & more) + sum(1 for number in fewer - more if _stated(number, more))) / len(fewer)
 
 
 def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
