@@ -7,10 +7,11 @@ source's thread or in a worker process (digest.workers) while the one writer sto
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from digest.classify import Classifier
 from digest.config import Config
+from digest.dedupe import NearDuplicates
 from digest.errors import DocumentError
 from digest.extract import extract
 from digest.models import Classification, Document, Extracted
@@ -37,6 +38,7 @@ class Prepared:
     canonical: str | None  # the canonical form of the URL the document states
     facts: frozenset[str] = frozenset()  # the numbers and names it states (for near-duplicates)
     lead: frozenset[str] = frozenset()  # those of its headline and first paragraph
+    telling: list[str] = field(default_factory=list)  # the facts it is looked up and indexed by
     fallback: bool = False  # judged from the document's fallback (a feed entry's own text)
 
 
@@ -57,6 +59,7 @@ def prepare(document: Document, classifier: Classifier) -> Prepared:
 
 def _prepare(document: Document, classifier: Classifier) -> Prepared:
     extracted = extract(document)
+    facts = story_facts(extracted.title, extracted.body)
     return Prepared(extracted, TextKeys(extracted.body), classifier.classify(extracted, document.source),
-                    canonical_url(extracted.url), story_facts(extracted.title, extracted.body),
-                    lead_facts(extracted.title, extracted.body))
+                    canonical_url(extracted.url), facts, lead_facts(extracted.title, extracted.body),
+                    NearDuplicates.lookup_facts(facts))

@@ -141,8 +141,7 @@ class Writer:
               file: _FileNote) -> None:
         """A new or changed text: judged against the stories it may retell, then stored with its signature."""
         keys, canonical = prepared.keys, prepared.canonical
-        telling = NearDuplicates.lookup_facts(prepared.facts)
-        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), telling, existing_id or 0,
+        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.telling, existing_id or 0,
                                                           NearDuplicates.MAX_CANDIDATES)
         story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
         decision = self.near_duplicates.judge(story, candidates, self.shingles.of)
@@ -151,7 +150,8 @@ class Writer:
             canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
             cluster=decision.cluster,
         )
-        self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead, telling)
+        self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
+                                  prepared.telling)
         self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known
