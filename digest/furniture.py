@@ -109,7 +109,8 @@ _CONSENT = re.compile(r"\bcookies?\b.*\b(?:set|use|store|accept|reject|manage|cu
                       r"consent)\b|\b(?:set|use|store|accept|reject|manage|allow)\b.*\bcookies?\b|store and/or access "
                       r"information|legitimate interest|your choices apply|manage your choices|change your choices|"
                       r"how your data is used|precise geolocation", re.I)
-_CONSENT_WORDS = ("cookie", "store and/or", "legitimate interest", "your choices", "your data", "geolocation")
+# In fold_case(line): one of these is in every match of _CONSENT.
+_CONSENT_WORDS = re.compile(r"cookie|store and/or|legitimate interest|your choices|your data|geolocation")
 _LOGO = re.compile(r"^.{2,100}\blogo$", re.I)
 _MIRROR = re.compile(r"^the post\b.{1,300}\bappeared first on\b.{1,100}$", re.I)
 _CREDIT = re.compile(r"(?:\bcopyright\b|©|\(c\)\s+\d{4})", re.I)
@@ -121,6 +122,7 @@ _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|c
 # ">", "›" or "»" ("Carlisle | Penrith | Lakes", "Community and living > Community safety").
 _MENU_ITEM = r"[^|/>›»·•.!?]{1,40}"
 _MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/·•]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»]\s?{_MENU_ITEM}){{1,}}$")
+_MENU_MARK = re.compile(r"[|/>›»·•]")  # one of which every _MENU line has
 # A line that is only an organisation's name: the site's name above its pages.
 _ORG_NAME = re.compile(
     r"^(?:(?:Office of|The)\s+)?(?:(?:[A-Z][\w'’.-]*,?|&|and|of|for|the|on|upon|[–-])\s+){0,9}"
@@ -165,7 +167,7 @@ def is_furniture(line: str) -> bool:
 
 def _shaped(line: str, folded: str) -> bool:
     """Furniture recognised by its shape rather than its first word."""
-    if any(word in folded for word in _CONSENT_WORDS) and _CONSENT.search(line):
+    if _CONSENT_WORDS.search(folded) and _CONSENT.search(line):
         return True
     short = len(line) <= 100
     if short and folded.endswith("logo") and _LOGO.match(line):
@@ -176,7 +178,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and _CREDIT.search(line) and not line.endswith("."):
         return True
-    if len(line) <= 160 and len(line.split()) <= _HEADER_WORDS and sum(char.isdigit() for char in line) >= 9 and (
+    if len(line) <= 160 and len(line.split()) <= _HEADER_WORDS and sum(map(str.isdigit, line)) >= 9 and (
             _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
                                      not any(char.islower() for char in line.replace("tel", "")))):
         return True
@@ -192,7 +194,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and _ICON.match(line):
         return True
-    if any(mark in line for mark in "|/>›»·•") and _MENU.match(line):
+    if _MENU_MARK.search(line) and _MENU.match(line):
         return True
     if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
         return True
