@@ -212,9 +212,15 @@ def _name_words(facts: frozenset[str]) -> frozenset[str]:
     return frozenset(word for fact in facts if fact.startswith("w:") for word in fact[2:].split())
 
 
+@lru_cache(maxsize=4096)
+def _stages(lead: frozenset[str]) -> frozenset[str]:
+    """The stages of a case a lead reports ("c:charged"); leads recur, as candidates of many texts."""
+    return frozenset(fact for fact in lead if fact.startswith("c:"))
+
+
 def _stages_agree(one: frozenset[str], other: frozenset[str]) -> bool:
     """Two leads reporting different stages of a case (its raids and its charges) tell two stories."""
-    stages = {fact for fact in one if fact.startswith("c:")}, {fact for fact in other if fact.startswith("c:")}
+    stages = _stages(one), _stages(other)
     return not (stages[0] and stages[1]) or stages[0] == stages[1]
 
 
@@ -223,7 +229,7 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     numbers, or round figures for them, and its names, word for word in any of the other's names."""
     lead, other = ((story.lead, candidate.facts) if len(story.facts) <= len(candidate.facts)
                    else (candidate.lead, story.facts))
-    lead = frozenset(fact for fact in lead if not fact.startswith("c:"))
+    lead = lead - _stages(lead)
     if not lead:
         return True  # a lead without facts tells nothing
     numbers, words = _numbers(other), _name_words(other)
