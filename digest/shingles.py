@@ -139,7 +139,9 @@ class Signature:
         update_batch calls the hash function once per value: three times slower here)."""
         a, b = _permutations()
         values = _fmix32((shingles & np.uint64(0xFFFFFFFF)).astype(np.uint32))
-        return cls((np.multiply.outer(values, a) + b).min(axis=0).astype(np.uint64))
+        hashed = np.multiply.outer(a, values)  # a permutation a row: each row's minimum along memory
+        hashed += b[:, None]
+        return cls(hashed.min(axis=1).astype(np.uint64))
 
     def to_bytes(self) -> bytes:
         return self.hashvalues.astype("<u8").tobytes()
