@@ -295,8 +295,7 @@ def _listed(lines: Sequence[str], stated: dict[int, tuple[LineDate, tuple[int, .
 
 def _reads_as_prose(line: str) -> bool:
     """A paragraph of text, not a heading, a caption or a label."""
-    words = len(line.split())
-    return len(line) > 160 or (words >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
+    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
 
 
 _TODAY = re.compile(r"\btoday\s*\(([^()]{6,40})\)", re.I)

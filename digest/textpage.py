@@ -192,8 +192,7 @@ def _headline_weight(line: str) -> int:
 
 def _reads_as_prose(line: str) -> bool:
     """A paragraph of text, not a heading, a caption or a label."""
-    words = len(line.split())
-    return len(line) > 160 or (words >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
+    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
 
 
 def _heading_like(line: str) -> bool:
