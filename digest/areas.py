@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 import yaml
 
@@ -24,9 +25,19 @@ class Area:
     ambiguous: frozenset[str]
 
 
+# libyaml's loader, when installed, reads the shipped data files ten times faster, and as PyYAML's
+# own does (a test checks): they are read before any document is, while the cores wait.
+_DATA_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_data(name: str) -> Any:
+    """A shipped data file (digest/data) read."""
+    return yaml.load(resources.files("digest.data").joinpath(name).read_text(encoding="utf-8"), Loader=_DATA_LOADER)
+
+
 @lru_cache(maxsize=1)
 def load_areas() -> tuple[Area, ...]:
-    raw = yaml.safe_load(resources.files("digest.data").joinpath("gazetteer.yaml").read_text(encoding="utf-8"))
+    raw = load_data("gazetteer.yaml")
     return tuple(
         Area(
             name=entry["name"], slug=entry["slug"], force=entry["force"],

@@ -7,11 +7,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from typing import Any, Protocol
 
-import yaml
-
+from digest.areas import load_data
 from digest.errors import ConfigError
 
 
@@ -46,8 +44,7 @@ class TopicChange(Protocol):
 
 @lru_cache(maxsize=1)
 def _shipped() -> dict[str, Any]:
-    raw: dict[str, Any] = yaml.safe_load(
-        resources.files("digest.data").joinpath("taxonomy.yaml").read_text(encoding="utf-8"))
+    raw: dict[str, Any] = load_data("taxonomy.yaml")
     return raw
 
 

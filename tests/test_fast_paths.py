@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import random
 import re
+from importlib import resources
 
 import pytest
+import yaml
 
+from digest.areas import load_data
 from digest.figures import _KEY, _PATTERNS, _match_starts
 from digest.text import fold_case, literal_starts, matches_at
 
@@ -72,3 +75,9 @@ def test_figure_patterns_tried_where_they_can_begin_find_what_finditer_finds(kin
 def test_starts_found_in_the_folded_text_keep_their_places() -> None:
     assert fold_case("ſeized") == "seized"
     assert _match_starts("ſeized 3 knives", ["weapons"])[_KEY[_PATTERNS["weapons"][0]]] == {0}
+
+
+@pytest.mark.parametrize("name", ["gazetteer.yaml", "taxonomy.yaml"])
+def test_shipped_data_read_as_pyyaml_reads_it(name: str) -> None:
+    text = resources.files("digest.data").joinpath(name).read_text(encoding="utf-8")
+    assert repr(load_data(name)) == repr(yaml.safe_load(text))
