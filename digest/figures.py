@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from digest.models import Figure
 from digest.phrases import Automaton
-from digest.text import fold_case, literal_starts, matches_at, sentences, start_finder
+from digest.text import MatchSites, fold_case, matches_at, sentences
 
 _WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -145,11 +145,12 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ),
 }
 # A pattern opening with _QUALIFIER + NUMBER is tried only at a digit, a qualifier or a number word
-# (NUMBER needs no word boundary: "someone" holds "one"); any other, where a word it begins with is.
+# (NUMBER needs no word boundary: "someone" holds "one"); any other, where a word it begins with is;
+# none in a sentence without the words its matches need (text.MatchSites).
 _OPENS_WITH_NUMBER = {p for patterns in _PATTERNS.values() for p in patterns if p.pattern.startswith(_QUALIFIER + NUMBER)}
 _NUMBER_OPENINGS = _QUALIFIERS + tuple(word for word in _WORDS if word not in ("a", "an"))
-_COUNT = "count"  # where the patterns opening with a number begin (_KEY); any other pattern is its own key
-_KEY = {p: _COUNT if p in _OPENS_WITH_NUMBER else p for patterns in _PATTERNS.values() for p in patterns}
+_SITES = {kind: MatchSites(patterns, {p: _NUMBER_OPENINGS for p in patterns if p in _OPENS_WITH_NUMBER})
+          for kind, patterns in _PATTERNS.items()}
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
@@ -227,11 +228,11 @@ def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure,
     found = [(figure, False) for figure in _money_figures(sentence)] if money else []
     if percent:
         found += [(figure, False) for figure in _percent_changes(sentence)]
-    starts = _match_starts(sentence, kinds) if kinds else {}
     for kind in kinds:
         values: list[tuple[float, bool]] = []
+        sites = _SITES[kind].find(sentence)
         for pattern in _PATTERNS[kind]:
-            for match in matches_at(pattern, sentence, sorted(starts.get(_KEY[pattern], ()))):
+            for match in matches_at(pattern, sentence, sites.get(pattern, ())):
                 if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
                     continue
                 value = _value(kind, match)
@@ -368,29 +369,15 @@ _NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight",
                  "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen")
 _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"s?)\b", re.I)
 _DIGIT = re.compile(r"\d")
-# One pass over a text finds every occurrence of every cue (or start): a substring test per cue cost more.
+# One pass over a text finds every occurrence of every cue (or number word): a substring test each cost more.
 _CUE_FINDER = Automaton((cue, kind) for kind, cues in _CUES.items() for cue in cues)
 _NUMBER_WORD_FINDER = Automaton((word, None) for word in _NUMBER_WORDS)
-_START_FINDERS = {kind: start_finder((_KEY[p], _NUMBER_OPENINGS if p in _OPENS_WITH_NUMBER else literal_starts(p))
-                                     for p in patterns) for kind, patterns in _PATTERNS.items()}
 
 
 def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
     """Those of `kinds`, in order, whose cues the text contains."""
     cued = {kind for _, _, kind in _CUE_FINDER.find(text.lower())}
     return [kind for kind in kinds if kind in cued]
-
-
-def _match_starts(sentence: str, kinds: list[str]) -> dict[object, set[int]]:
-    """Where matches of the patterns of these kinds can begin, by _KEY: at a digit, or a start in
-    any case (found in the case-folded sentence, where a case-insensitive match is)."""
-    found: dict[object, set[int]] = {_COUNT: {match.start() for match in _DIGIT.finditer(sentence)}}
-    folded = fold_case(sentence)
-    for kind in kinds:
-        for at, _, keys in _START_FINDERS[kind].find(folded):
-            for key in keys:
-                found.setdefault(key, set()).add(at)
-    return found
 
 
 def _states_number(sentence: str) -> bool:

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from digest.areas import load_data
-from digest.figures import _KEY, _PATTERNS, _match_starts
-from digest.text import fold_case, literal_starts, matches_at
+from digest.figures import _PATTERNS, _SITES
+from digest.text import fold_case, literal_needs, literal_starts, matches_at
 
 
 @pytest.mark.parametrize(("pattern", "starts"), [
@@ -62,19 +62,30 @@ def _texts() -> list[str]:
     return texts
 
 
+@pytest.mark.parametrize(("pattern", "needs"), [
+    (re.compile(r"\d+\s+(?:young\s+)?people\s+(?:were|have\s+been)\s+arrested", re.I),
+     [("people",), ("have", "were"), ("arrested",)]),
+    (re.compile(r"(?:seized|found)\s+\d+\s+(?:knives|guns)", re.I), [("found", "seized"), ("guns", "knives")]),
+    (re.compile(r"(?:a|b)x?(?=cdef)\bcars\b"), [("cars",)]),  # short, optional and zero-width parts need nothing
+])
+def test_literal_needs(pattern: re.Pattern[str], needs: list[tuple[str, ...]]) -> None:
+    assert literal_needs(pattern) == needs
+
+
 @pytest.mark.parametrize("kind", list(_PATTERNS))
 def test_figure_patterns_tried_where_they_can_begin_find_what_finditer_finds(kind: str) -> None:
     for text in _texts():
-        starts = _match_starts(text, [kind])
+        sites = _SITES[kind].find(text)
         for pattern in _PATTERNS[kind]:
             expected = [match.span() for match in pattern.finditer(text)]
-            got = [match.span() for match in matches_at(pattern, text, sorted(starts.get(_KEY[pattern], ())))]
+            got = [match.span() for match in matches_at(pattern, text, sites.get(pattern, ()))]
             assert got == expected, (pattern.pattern, text)
 
 
 def test_starts_found_in_the_folded_text_keep_their_places() -> None:
     assert fold_case("ſeized") == "seized"
-    assert _match_starts("ſeized 3 knives", ["weapons"])[_KEY[_PATTERNS["weapons"][0]]] == {0}
+    assert _SITES["weapons"].find("ſeized 3 knives")[_PATTERNS["weapons"][0]] == [0]
+    assert _PATTERNS["weapons"][0] not in _SITES["weapons"].find("ſeized 3 kniv")  # no weapon named
 
 
 @pytest.mark.parametrize("name", ["gazetteer.yaml", "taxonomy.yaml"])
