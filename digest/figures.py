@@ -181,7 +181,7 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
             continue
         kinds = _kinds_cued(paragraph, _PATTERNS)
         if ((not kinds and "£" not in paragraph and not _HAS_PERCENT.search(fold_case(paragraph)))
-                or _RELATED_LINK.search(paragraph)):
+                or (paragraph.rstrip()[-1:].isdecimal() and _RELATED_LINK.search(paragraph))):  # it ends with a year
             continue  # no sentence of it can state a figure of this story, so it need not be split
         for sentence in sentences(paragraph):
             for figure, total in _sentence_figures(sentence, kinds):
