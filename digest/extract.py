@@ -11,9 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
-from typing import Any
-
-from bs4 import BeautifulSoup
+from typing import TYPE_CHECKING, Any
 
 from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, parse_datetime, parse_platform_timestamp
 from digest.errors import DocumentError
@@ -22,6 +20,9 @@ from digest.models import Document, Extracted
 from digest.text import decode, first_sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
+
+if TYPE_CHECKING:
+    from bs4 import BeautifulSoup
 
 __all__ = ["TITLE_LIMIT", "extract", "extract_fragment", "extract_html", "extract_text"]
 def extract(document: Document) -> Extracted:
@@ -60,6 +61,7 @@ _CONTROL_ENTITY = re.compile(r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|x0*(?:[0-8bce
 
 def extract_html(html: str, url: str | None) -> Extracted:
     import trafilatura  # imported lazily: it is the slowest import of the stack
+    from bs4 import BeautifulSoup  # a slow import too, and a folder of text documents needs neither
 
     html = _CONTROL_ENTITY.sub("", html)
     soup = BeautifulSoup(html, "lxml")
@@ -89,6 +91,8 @@ def extract_html(html: str, url: str | None) -> Extracted:
 
 def extract_fragment(html: str) -> Extracted:
     """A feed entry's HTML: its paragraphs as the body; title and date come from the entry."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "blockquote"])
     texts = [" ".join(b.get_text(" ").split()) for b in blocks if not b.find(["p", "li"])] if blocks else []
