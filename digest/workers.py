@@ -26,7 +26,7 @@ from typing import TypeVar
 from digest.classify import Classifier
 from digest.config import Config
 from digest.models import Document
-from digest.prepare import Prepared, classifier_for, prepare
+from digest.prepare import Prepared, classifier_for, prepare_all
 
 log = logging.getLogger("digest.ingest")
 T = TypeVar("T")
@@ -139,13 +139,7 @@ def _lower_priority(increment: int) -> None:
 
 def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:
     assert _worker_classifier is not None
-    results: list[Prepared | Exception] = []
-    for document in documents:
-        try:
-            results.append(prepare(document, _worker_classifier))
-        except Exception as exc:  # noqa: BLE001 - reported against its document by the writer
-            results.append(exc)
-    return results
+    return prepare_all(documents, _worker_classifier)  # each failure is reported against its document by the writer
 
 
 def _settle(chunk: list[T], future: Future[list[Prepared | Exception]] | None

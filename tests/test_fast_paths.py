@@ -6,13 +6,18 @@ from __future__ import annotations
 import random
 import re
 from importlib import resources
+from types import SimpleNamespace
 
 import pytest
 import yaml
 
 from digest.areas import load_data
+from digest.classify import Classifier
 from digest.figures import _PATTERNS, _SITES
+from digest.models import Document
+from digest.prepare import Prepared, prepare, prepare_all
 from digest.text import fold_case, literal_needs, literal_starts, matches_at
+from digest.topics import Taxonomy
 
 
 @pytest.mark.parametrize(("pattern", "starts"), [
@@ -92,3 +97,33 @@ def test_starts_found_in_the_folded_text_keep_their_places() -> None:
 def test_shipped_data_read_as_pyyaml_reads_it(name: str) -> None:
     text = resources.files("digest.data").joinpath(name).read_text(encoding="utf-8")
     assert repr(load_data(name)) == repr(yaml.safe_load(text))
+
+
+def _summary(result: Prepared | Exception) -> tuple[object, ...]:
+    if isinstance(result, Exception):
+        return type(result), str(result)
+    return (result.extracted, result.classification, result.canonical, result.facts, result.lead, result.telling,
+            result.fallback, result.keys.fingerprint, result.keys.signature.bands())
+
+
+def test_prepare_all_gives_what_prepare_gives_one_document_at_a_time() -> None:
+    classifier = Classifier(Taxonomy(), 0.5, {"test": SimpleNamespace(area=None, org=None, org_kind=None)})
+    entry = Document(source="test", content=b"<p>Two men were arrested in Luton after a stabbing.</p>",
+                     media_type="fragment", title_hint="Two arrested in Luton")
+    documents = [
+        Document(source="test", content=sentence.encode(), media_type="text", path=f"{index}.txt")
+        for index, sentence in enumerate(SENTENCES)
+    ] + [
+        Document(source="test", content=b"", media_type="text", path="empty.txt"),  # no article: DocumentError
+        Document(source="test", content=b"\x00" * 10, media_type="text", path="binary.txt"),
+        Document(source="test", content=b"   ", media_type="text", url="https://a.example/x", fallback=entry),
+        Document(source="unknown", content=b"A story.", media_type="text", path="x.txt"),  # KeyError from classify
+    ]
+    one_at_a_time: list[Prepared | Exception] = []
+    for document in documents:
+        try:
+            one_at_a_time.append(prepare(document, classifier))
+        except Exception as exc:  # noqa: BLE001 - compared as a result
+            one_at_a_time.append(exc)
+    assert [_summary(each) for each in prepare_all(documents, classifier)] == [_summary(each) for each in one_at_a_time]
+    assert prepare_all(documents, classifier)[-2].fallback  # type: ignore[union-attr]
