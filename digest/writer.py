@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from digest.dedupe import NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
-from digest.models import Document, Failed, FileState, NotModified, SourceEvent, Unchanged, Validators
+from digest.models import Candidate, Document, Failed, FileState, NotModified, SourceEvent, Unchanged, Validators
 from digest.prepare import Prepared
 from digest.records import FetchRecord
 from digest.shingles import content_hash
@@ -22,6 +22,7 @@ from digest.store import Database, Items, Runs, WebCache
 from digest.urls import canonical_url
 
 log = logging.getLogger("digest.ingest")
+CANDIDATES_KEPT = 4000  # about 3 KB each
 
 
 @dataclass
@@ -64,6 +65,9 @@ class Writer:
         self.database, self.items, self.web, self.runs = database, items, web, runs
         self.near_duplicates = near_duplicates
         self.shingles = ShingleCache(items.body)
+        # Candidates read from the store in this ingest, by item id (they recur): an item is dropped
+        # when it is written, the oldest when there are too many.
+        self.candidates: dict[int, Candidate] = {}
 
     def apply(self, event: SourceEvent, prepared: Prepared | Exception | None, known: dict[str, FileState],
               summary: SourceSummary) -> None:
@@ -142,7 +146,7 @@ class Writer:
         """A new or changed text: judged against the stories it may retell, then stored with its signature."""
         keys, canonical = prepared.keys, prepared.canonical
         candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.telling, existing_id or 0,
-                                                          NearDuplicates.MAX_CANDIDATES)
+                                                          NearDuplicates.MAX_CANDIDATES, known=self.candidates)
         story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
         decision = self.near_duplicates.judge(story, candidates, self.shingles.of)
         item_id = self.items.save(
@@ -152,6 +156,9 @@ class Writer:
         )
         self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
                                   prepared.telling)
+        self.candidates.pop(item_id, None)
+        while len(self.candidates) > CANDIDATES_KEPT:
+            self.candidates.pop(next(iter(self.candidates)))
         self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known

@@ -3,9 +3,12 @@ a match can begin (digest.text.literal_starts) find what scanning the whole text
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
+from datetime import date
 from importlib import resources
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -14,8 +17,10 @@ import yaml
 from digest.areas import load_data
 from digest.classify import Classifier
 from digest.figures import _PATTERNS, _SITES
-from digest.models import Document
+from digest.models import Candidate, Classification, Document, Extracted
 from digest.prepare import Prepared, prepare, prepare_all
+from digest.shingles import TextKeys
+from digest.store import Store
 from digest.text import fold_case, literal_needs, literal_starts, matches_at
 from digest.topics import Taxonomy
 
@@ -127,3 +132,27 @@ def test_prepare_all_gives_what_prepare_gives_one_document_at_a_time() -> None:
             one_at_a_time.append(exc)
     assert [_summary(each) for each in prepare_all(documents, classifier)] == [_summary(each) for each in one_at_a_time]
     assert prepare_all(documents, classifier)[-2].fallback  # type: ignore[union-attr]
+
+
+def test_candidates_known_from_before_are_not_read_again(tmp_path: Path) -> None:
+    items = Store(tmp_path / "digest.db").items
+    body = "Officers seized 12 knives on Market Square in Luton after a stabbing on Saturday evening."
+    keys = TextKeys(body)
+    facts = ["n:12", "w:market square", "w:luton"]
+    item = items.save(item_id=None, key="a", source="s", path=None,
+                      extracted=Extracted(title="Knives seized", body=body, summary="", published=date(2026, 11, 4)),
+                      canonical=None, fingerprint=keys.fingerprint, cluster=None,
+                      classification=Classification(topics=[], relevance=0.0, relevant=False, area="Bedfordshire",
+                                                    mentioned_areas=[], org="x", org_kind="police", figures=[]))
+    items.save_signature(item, keys.signature, len(keys.shingles), frozenset(facts), frozenset(), facts)
+
+    def area_found(known: dict[int, Candidate]) -> str | None:
+        found = items.near_duplicate_candidates(keys.signature.bands(), facts, 0, 20, known=known)
+        assert [candidate.item_id for candidate in found] == [item]
+        return found[0].area
+
+    known: dict[int, Candidate] = {}
+    assert area_found(known) == "Bedfordshire" and item in known  # read, and remembered
+    known[item] = dataclasses.replace(known[item], area="as known")
+    assert area_found(known) == "as known"  # not read again
+    assert area_found({}) == "Bedfordshire"

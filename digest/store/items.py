@@ -171,20 +171,25 @@ class Items:
                                  [(fact, item_id) for fact in indexed])
 
     def near_duplicate_candidates(self, bands: list[int], facts: list[str], exclude: int, limit: int,
-                                  per_key: int = 50) -> list[Candidate]:
+                                  per_key: int = 50, known: dict[int, Candidate] | None = None) -> list[Candidate]:
         """The items sharing most LSH bands with these, most shared first; then those sharing at
         least MIN_SHARED_FACTS of these facts (the judgement's choice of them), most shared first.
 
         One indexed lookup per band or fact, each capped at the `per_key` most recent items, so a
         band or a fact that boilerplate makes common cannot make the lookup grow with the store.
+        `known`: candidates read before (by item id) whose rows have not been written since; those
+        read now are added (the caller removes an item it writes, and bounds its size).
         """
-        found = {row[0]: row for row in self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_key, limit])}
+        ids = [row[0] for row in self.db.execute(_candidates_sql(len(bands)), [*bands, exclude, per_key, limit])]
         listed = facts[:_MAX_FACTS]
         if len(listed) >= MIN_SHARED_FACTS:
-            for row in self.db.execute(_fact_candidates_sql(len(listed)),
-                                       [*listed, exclude, _PER_FACT, limit // 2, MIN_SHARED_FACTS]):
-                found.setdefault(row[0], row)
-        return [_candidate(row) for row in found.values()]
+            ids += [row[0] for row in self.db.execute(_fact_candidates_sql(len(listed)),
+                                                      [*listed, exclude, _PER_FACT, limit // 2, MIN_SHARED_FACTS])]
+        known = {} if known is None else known
+        if missing := [item_id for item_id in dict.fromkeys(ids) if item_id not in known]:
+            for row in self.db.execute(_CANDIDATE_ROWS, [json_ints(missing)]):
+                known[row[0]] = _candidate(row)
+        return [known[item_id] for item_id in dict.fromkeys(ids) if item_id in known]  # an item without a signature is none
 
 
 MIN_SHARED_FACTS = 3
@@ -251,8 +256,13 @@ def _fact_candidates_sql(fact_count: int) -> str:
             f"order by shared desc, item_id desc limit {limit}) " + _CANDIDATE_COLUMNS)
 
 
-_CANDIDATE_COLUMNS = (
+_CANDIDATE_COLUMNS = "select item_id from best order by shared desc, item_id desc"
+# The rows of candidates, by a JSON list of their ids (one statement, whatever their number).
+_CANDIDATE_ROWS = (
     "select i.id, coalesce(i.cluster, i.id), g.minhash, i.fingerprint, g.shingles, g.facts, g.lead, i.area, "
-    "i.published "
-    "from best join items i on i.id = best.item_id join item_signatures g on g.item_id = best.item_id "
-    "order by best.shared desc, best.item_id desc")
+    "i.published from items i join item_signatures g on g.item_id = i.id "
+    "where i.id in (select value from json_each(?))")
+
+
+def json_ints(numbers: list[int]) -> str:
+    return "[" + ",".join(map(str, numbers)) + "]"
