@@ -185,6 +185,7 @@ def _stated(number: float, numbers: frozenset[float]) -> bool:
     return any(abs(number - other) <= other * 0.05 for other in _round_numbers(numbers))
 
 
+@lru_cache(maxsize=4096)  # a pair is often asked twice: are they copies, are they one incident
 def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
     """The share of the numbers of the story stating fewer that the other states too; None when
     either states fewer than two."""
