@@ -34,6 +34,7 @@ from digest.shingles import TextKeys, jaccard, shingle_hashes, word_bytes
 class Decision:
     cluster: int | None  # the cluster of the story it retells; None: a story of its own
     similarity: float
+    reported: bool = False  # joined as another outlet's own report of the incident, not a copy
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,13 @@ class NearDuplicates:
             score = self._score(story, candidate, estimate, shingles_of)
             if score > best:
                 best_cluster, best = candidate.cluster, score
-        return Decision(best_cluster, best)
+        return Decision(best_cluster, best, reported=best_cluster is not None and best <= self._report_score)
+
+    @property
+    def _report_score(self) -> float:
+        """The score of an independent report of one incident: below any copy's (which is at least
+        COPY_CONTAINMENT of the threshold)."""
+        return self.threshold / 4
 
     def _score(self, story: Story, candidate: Candidate, estimate: float, shingles_of: ShinglesOf) -> float:
         """How surely the new text retells the candidate's story: its Jaccard similarity for a
@@ -110,7 +117,7 @@ class NearDuplicates:
                 return containment * self.threshold
         if len(story.facts & candidate.facts) < self.INCIDENT_FACTS:
             return 0.0
-        return self.threshold / 4 if self._same_incident(story, candidate) else 0.0
+        return self._report_score if self._same_incident(story, candidate) else 0.0
 
     def _containment(self, story: Story, candidate: Candidate, similarity: float, shingles_of: ShinglesOf) -> float:
         """The share of the shorter text's shingles found in the longer: from the Jaccard similarity

@@ -48,10 +48,11 @@ class Entry:
     topics: list[dict[str, str]]  # {"id", "label"}, subjects first
     figures: list[ShownFigure]
     why: str
-    also: list[dict[str, Any]]  # the story's other publishers: {"org", "url", "title"}
+    also: list[dict[str, Any]]  # the story's other publishers: {"org", "url", "title", "reported"}
     source: str
     path: str | None
     cluster: int = 0
+    reported: bool = False  # in its story as another outlet's own report of the incident, not a copy
     earlier_week: str | None = None  # for a follow-up: the week its story was first shown
 
     @property

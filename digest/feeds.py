@@ -116,13 +116,22 @@ def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str
     return fg
 
 
+def _also(others: list[Item]) -> str:
+    """"Also published by A; also reported by B": copies, then other outlets' own reports."""
+    said = []
+    for reported, label in ((False, "also published by"), (True, "also reported by")):
+        if names := ", ".join(dict.fromkeys(other.publisher for other in others if other.reported == reported)):
+            said.append(f"{label} {names}")
+    text = "; ".join(said)
+    return text[:1].upper() + text[1:]
+
+
 def one_per_cluster(items: list[Item], limit: int) -> list[Item]:
     """Newest stories first, each cluster once as its first-found member, the others noted in its summary."""
     leads = []
     for lead, *others in stories(items):
         if others:
-            names = ", ".join(dict.fromkeys(other.publisher for other in others))
-            lead = dataclasses.replace(lead, summary=f"{lead.summary} (Also published by {names}.)")
+            lead = dataclasses.replace(lead, summary=f"{lead.summary} ({_also(others)}.)")
         leads.append(lead)
     leads.sort(key=lambda i: (i.first_seen, i.id), reverse=True)
     return leads[:limit]

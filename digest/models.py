@@ -228,6 +228,7 @@ class Item:
     reasons: list[TopicMatch]  # topics in rank order, each with the terms that matched
     figures: list[Figure]
     aliases: list[str]  # other URLs or files with the same text
+    reported: bool = False  # in its cluster as another outlet's own report of the incident, not a copy
 
     @property
     def topics(self) -> list[str]:

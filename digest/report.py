@@ -75,7 +75,8 @@ def _week_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, start:
 
 
 def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:
-    """One entry per story (its first-found member), the others as "also published by".
+    """One entry per story (its first-found member), the others as "also published by" (copies)
+    or "also reported by" (other outlets' own reports of the incident).
 
     A story already shown in an earlier edition is not shown again: its new members come
     back as follow-ups, listed compactly.
@@ -85,7 +86,8 @@ def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> t
         if lead.cluster in shown_before:
             followups += [lead, *others]
             continue
-        lead.also = [{"org": o.org or o.source, "url": o.url, "title": o.title} for o in others]
+        lead.also = [{"org": o.org or o.source, "url": o.url, "title": o.title, "reported": o.reported}
+                     for o in others]
         main.append(lead)
     return main, followups
 
@@ -98,7 +100,7 @@ def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
         topics=[{"id": t, "label": taxonomy.label(t)} for t in item.topics],
         figures=[ShownFigure.of(figure) for figure in item.figures],
         why=f"Matched {why} (relevance {item.relevance:.2f})" if why else f"Relevance {item.relevance:.2f}",
-        also=[], source=item.source, path=item.path, cluster=item.cluster,
+        also=[], source=item.source, path=item.path, cluster=item.cluster, reported=item.reported,
     )
 
 

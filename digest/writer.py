@@ -152,7 +152,7 @@ class Writer:
         item_id = self.items.save(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=prepared.extracted,
             canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
-            cluster=decision.cluster,
+            cluster=decision.cluster, reported=decision.reported,
         )
         self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
                                   prepared.telling)

@@ -3,6 +3,10 @@ its cluster; different events told with one template do not."""
 
 from __future__ import annotations
 
+from datetime import date
+
+import feedparser
+
 RELEASE = """ date 2026-10-02 Two men charged after shots fired in Radford
 Two men have been charged after shots were fired at a house in Alfreton Road, Radford, in the early hours of
 Tuesday 29 September.
@@ -144,3 +148,20 @@ def test_independent_reports_stating_one_number_join_on_their_names(digest, expo
     digest("ingest")
     items = {item["path"]: item for item in export()}
     assert items["n1-release.txt"]["cluster"] == items["n2-report.txt"]["cluster"]
+
+
+def test_an_independent_report_is_shown_as_also_reported_by_and_a_copy_as_also_published_by(
+        digest, seed_dir, tmp_path):
+    today = date.today().isoformat()  # published this week: shown in full, with its other publishers
+    _write(seed_dir, **{name: text.replace("2026-10-02", today).replace("2026-10-03", today) for name, text in
+                        {"c1-release.txt": RELEASE, "c2-truncated.txt": TRUNCATED, "c3-report.txt": INDEPENDENT}.items()})
+    digest("run", "--once")
+    text = " ".join(next((tmp_path / "out" / "digests").glob("*.txt")).read_text(encoding="utf-8").split())
+    published, reported = text.index("Also published by:"), text.index("Also reported by:")
+    copy, report = text.index("Men charged over Radford shooting"), text.index("Pistol found in car after Radford")
+    assert published < copy < reported < report
+    html = next((tmp_path / "out" / "digests").glob("*.html")).read_text(encoding="utf-8")
+    assert html.count('class="also"') == 2 and "Also reported by" in html
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    lead = next(entry for entry in feed.entries if entry.title == "Two men charged after shots fired in Radford")
+    assert "Also published by" in lead.summary and "also reported by" in lead.summary

@@ -13,7 +13,7 @@ from digest.models import Figure, Item, TopicMatch
 from digest.store.db import Database, iso, parse_time
 
 _ITEM_COLUMNS = ("id, key, source, url, canonical_url, path, title, summary, published, published_time, first_seen, "
-                 "updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster")
+                 "updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster, reported")
 
 
 @dataclass
@@ -96,12 +96,12 @@ class Archive:
 
 def _item(row: tuple[Any, ...], reasons: list[TopicMatch], figures: list[Figure], aliases: list[str]) -> Item:
     (item_id, key, source, url, canonical_url, path, title, summary, published, published_time, first_seen,
-     updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster) = row
+     updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster, reported) = row
     return Item(
         id=item_id, key=key, source=source, url=url, canonical_url=canonical_url, path=path, title=title,
         summary=summary or "", published=date.fromisoformat(published) if published else None,
         published_time=parse_time(published_time), first_seen=datetime.fromisoformat(first_seen),
         updated_at=datetime.fromisoformat(updated_at), area=area, mentioned_areas=json.loads(mentioned_areas or "[]"),
         org=org, org_kind=org_kind, relevance=relevance, relevant=bool(relevant), why_not=why_not,
-        cluster=cluster or item_id, reasons=reasons, figures=figures, aliases=aliases,
+        cluster=cluster or item_id, reported=bool(reported), reasons=reasons, figures=figures, aliases=aliases,
     )

@@ -95,11 +95,14 @@ class Items:
                                                   extracted.summary)
 
     def save(self, *, item_id: int | None, key: str, source: str, path: str | None, extracted: Extracted,
-             canonical: str | None, fingerprint: str, classification: Classification, cluster: int | None) -> int:
+             canonical: str | None, fingerprint: str, classification: Classification, cluster: int | None,
+             reported: bool = False) -> int:
         """Insert or update one item with its topics and figures, in one transaction.
 
-        `cluster`: the cluster of the item it retells; None puts it in a cluster of its own."""
+        `cluster`: the cluster of the item it retells; None puts it in a cluster of its own.
+        `reported`: it joined that cluster as an independent report of the incident, not a copy."""
         row = _item_row(key, source, path, extracted, canonical, fingerprint, classification)
+        row["reported"] = int(reported and cluster is not None)
         with self.db.transaction():
             if item_id is None:
                 # The id is chosen here (as SQLite would: one past the largest), so the row is

@@ -172,3 +172,10 @@ def m008_story_facts(db: Database) -> None:
                     item_id])
         db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
                             [(fact, item_id) for fact in facts])  # all of them: a superset of those looked up
+
+
+@migrations()
+def m009_reported(db: Database) -> None:
+    """Whether an item joined its story as another outlet's own report of the incident (shown as
+    "also reported by") rather than as a copy ("also published by")."""
+    db.execute("alter table items add column reported integer not null default 0")
