@@ -137,6 +137,8 @@ class NearDuplicates:
                  and (story.area is not None or candidate.area is not None))
         shared = story.facts & candidate.facts
         facts, share, numbers = (self.INCIDENT_FACTS, 0.5, 0.6) if known else (2 * self.INCIDENT_FACTS, 0.7, 0.75)
+        if _share(shared, story.facts, candidate.facts) < share:
+            return False  # the cheapest test first: most candidates fail it
         number_share = _number_share(story.facts, candidate.facts)
         if number_share is None:  # one number or none to compare: the names must carry it
             facts, share, number_share = 2 * self.INCIDENT_FACTS, max(share, 0.6), 1.0
@@ -206,13 +208,13 @@ def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
     """Two texts about one event: the event the shorter one leads with is in the other, and most of
     their numbers (or, failing numbers, most facts) are in common. `strict`: without both dates to
     tell two editions of a template apart, more must agree."""
-    if not _leads_agree(story, candidate):
-        return False
     facts = _share(story.facts & candidate.facts, story.facts, candidate.facts)
     numbers = _number_share(story.facts, candidate.facts)
     if numbers is None:  # too few numbers to tell: a template's stock names alone must not decide
-        return facts >= 0.75
-    return numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
+        agree = facts >= 0.75
+    else:
+        agree = numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
+    return agree and _leads_agree(story, candidate)
 
 
 @lru_cache(maxsize=4096)
