@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat as stat_module
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,7 +31,14 @@ def list_files(root: Path) -> Iterator[tuple[str, str]]:
             if name.startswith(".") or name.lower().startswith("readme"):
                 continue
             if _suffix(name) in MEDIA_TYPES:
-                yield os.path.join(directory, name), prefix + name
+                yield os.path.join(directory, name), shown_name(prefix + name)
+
+
+def shown_name(relative: str) -> str:
+    """A file name as it is stored, logged and shown: bytes that are not UTF-8 and control
+    characters (a line break in a name would forge a log line) as backslash escapes."""
+    text = os.fsencode(relative).decode("utf-8", "backslashreplace")
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
 
 
 def _suffix(name: str) -> str:
@@ -47,11 +55,16 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
     if not root.is_dir():
         raise SourceError(f"folder not found: {root}")
     max_bytes = source.max_bytes or default_max_bytes
+    real_root = os.path.realpath(root)
     for full_path, relative in list_files(root):
         try:
-            stat = os.stat(full_path)
-        except OSError as exc:
-            yield Failed(source.name, relative, f"cannot read file ({exc.strerror or exc})")
+            stat = os.lstat(full_path)
+            if stat_module.S_ISLNK(stat.st_mode):
+                full_path = _inside(full_path, real_root)
+                stat = os.stat(full_path)
+            _check_regular(stat)
+        except (OSError, _Skipped) as exc:
+            yield Failed(source.name, relative, f"cannot read file ({_reason(exc)})")
             continue
         state = known.get(relative)
         if state and state.size == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
@@ -61,9 +74,9 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
             yield Failed(source.name, relative, f"file is over the size limit ({stat.st_size:,} bytes > {max_bytes:,})")
             continue
         try:
-            content = _read(full_path, max_bytes + 1)
-        except OSError as exc:
-            yield Failed(source.name, relative, f"cannot read file ({exc.strerror or exc})")
+            content = _read(full_path, max_bytes + 1, stat)
+        except (OSError, _Skipped) as exc:
+            yield Failed(source.name, relative, f"cannot read file ({_reason(exc)})")
             continue
         if len(content) > max_bytes:
             yield Failed(source.name, relative, f"file is over the size limit (> {max_bytes:,} bytes)")
@@ -78,9 +91,45 @@ def read_folder(source: FolderSource, known: dict[str, FileState], default_max_b
         )
 
 
-def _read(path: str, limit: int) -> bytes:
-    """Up to `limit` bytes of a file (unbuffered: one read for a whole small file)."""
-    with open(path, "rb", buffering=0) as handle:
+class _Skipped(Exception):
+    """A name in the folder that is not a regular file inside it."""
+
+
+def _reason(exc: Exception) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
+
+
+def _inside(path: str, real_root: str) -> str:
+    """The real path a symbolic link names, which must be inside the folder (it may point
+    elsewhere: /etc/passwd named news.txt)."""
+    real = os.path.realpath(path)
+    if os.path.commonpath([real, real_root]) != real_root:
+        raise _Skipped("a symbolic link to outside the folder; skipped")
+    return real
+
+
+_KINDS = ((stat_module.S_ISFIFO, "a FIFO"), (stat_module.S_ISSOCK, "a socket"), (stat_module.S_ISCHR, "a device"),
+          (stat_module.S_ISBLK, "a device"), (stat_module.S_ISDIR, "a directory"))
+
+
+def _check_regular(stat: os.stat_result) -> None:
+    if not stat_module.S_ISREG(stat.st_mode):
+        kind = next((name for test, name in _KINDS if test(stat.st_mode)), "not a file")
+        raise _Skipped(f"not a regular file but {kind}; skipped")
+
+
+def _read(path: str, limit: int, expected: os.stat_result) -> bytes:
+    """Up to `limit` bytes of a file (unbuffered: one read for a whole small file). Opened without
+    blocking, and read only if it is still the regular file that was looked at: a FIFO put in
+    its place meanwhile would block the read for ever."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with open(descriptor, "rb", buffering=0) as handle:
+        opened = os.fstat(descriptor)
+        _check_regular(opened)
+        if (opened.st_dev, opened.st_ino) != (expected.st_dev, expected.st_ino):
+            raise _Skipped("the file changed while it was read; skipped until the next run")
         chunks = []
         while limit > 0 and (chunk := handle.read(min(limit, 1 << 20))):
             chunks.append(chunk)
