@@ -4,8 +4,11 @@
 - one request at a time per host with `fetch.per_host_delay` between them, hosts in parallel;
 - conditional GET from stored ETag/Last-Modified; 429/503 `Retry-After` honoured;
 - retries with exponential backoff on timeouts, connection errors and 5xx;
-- connect/read timeouts, a response size cap read as a stream, http/https only,
+- connect/read timeouts and one deadline for the whole request (3 x fetch.timeout), a response
+  size cap that holds while the body is decoded (one content coding at most), http/https only,
   redirects followed by hand within a limit, content types checked;
+- public addresses only (and those fetch.allow_private_networks lists), on every redirect hop;
+- a stop event (the service's SIGTERM) abandons requests in progress at once;
 - every request recorded in the fetch log.
 
 The fetcher writes nothing itself: it reads validators from, and reports each request to,
@@ -26,7 +29,10 @@ from urllib.robotparser import RobotFileParser
 
 import httpx
 
+from digest.addresses import AddressPolicy, Refused, Resolve
+from digest.bodies import ACCEPT_ENCODING, Unreadable, content_coding, read_body
 from digest.config import Fetch
+from digest.connections import GuardedBackend, GuardedTransport, RequestClock, Stopped, TooSlow
 from digest.errors import DigestError
 from digest.models import utc_now
 from digest.records import FetchRecord
@@ -76,19 +82,30 @@ class _Retry(Exception):
         self.reason, self.status, self.wait = reason, status, wait
 
 
-class Fetcher:
-    """Thread-safe: sources running in parallel share one Fetcher."""
+__all__ = ["MEDIA_KINDS", "FetchError", "Fetcher", "HttpCache", "Response", "Stopped"]
 
-    def __init__(self, settings: Fetch, cache: HttpCache):
+
+class Fetcher:
+    """Thread-safe: sources running in parallel share one Fetcher.
+
+    stop: set it to abandon every request in progress (each raises Stopped).
+    resolve: how host names are resolved (the system's resolver unless given).
+    """
+
+    def __init__(self, settings: Fetch, cache: HttpCache, *, stop: threading.Event | None = None,
+                 resolve: Resolve | None = None):
         self.settings = settings
         self.cache = cache
         self.user_agent = f"{self.settings.user_agent} (+{self.settings.contact})"
         self.robots_agent = self.settings.user_agent.split("/")[0].split()[0] or "digest"
+        self.addresses = AddressPolicy(settings.allow_private_networks, resolve)
+        self.clock = RequestClock(stop)
         timeout = self.settings.timeout
         self.client = httpx.Client(
-            headers={"User-Agent": self.user_agent, "Accept-Encoding": "gzip, deflate"},
+            headers={"User-Agent": self.user_agent, "Accept-Encoding": ACCEPT_ENCODING},
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
             follow_redirects=False,
+            transport=GuardedTransport(GuardedBackend(self.addresses, self.clock)),
         )
         self._lock = threading.Lock()
         self._host_locks: dict[str, threading.Lock] = {}
@@ -115,6 +132,7 @@ class Fetcher:
             if len(seen) > self.settings.max_redirects:
                 raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
             seen.append(current)
+            self._check_address(current, asked=url)
             if self.settings.respect_robots and not self._allowed(current, source):
                 raise FetchError(current, "disallowed by robots.txt; not fetched")
             validators = self.cache.validators(current) if conditional else None
@@ -135,11 +153,24 @@ class Fetcher:
             raise FetchError(current, f"HTTP {response.status}", response.status)
         return response
 
+    def _check_address(self, url: str, asked: str) -> None:
+        """Refuse a URL whose host resolves to an address not allowed. The connection checks the
+        address it connects to again; this names the page rather than its robots.txt."""
+        host = urlsplit(url).hostname or ""
+        try:
+            self.addresses.checked(host)
+        except Refused as exc:
+            if url != asked:
+                raise FetchError(asked, f"redirected to {url}: {exc.reason}") from None
+            raise FetchError(url, exc.reason) from None
+        except (OSError, UnicodeError, ValueError):
+            pass  # an unknown host: the request fails with the resolver's own words
+
     # --- one URL, with retries ---------------------------------------------------------------------
 
     def _request(self, url: str, source: str, validators: tuple[str | None, str | None] | None,
                  accept: tuple[str, ...]) -> Response:
-        host = urlsplit(url).netloc.lower()
+        host = _host(url)
         headers = {}
         if validators:
             etag, modified = validators
@@ -161,7 +192,7 @@ class Fetcher:
                         raise FetchError(url, f"{retry.reason}; asked to wait {wait:.0f} s, more than "
                                               f"fetch.max_retry_after ({self.settings.max_retry_after:.0f} s)", retry.status) from None
                     log.info("%s: %s: %s; retrying in %.1f s", source, url, retry.reason, wait)
-                    time.sleep(wait)
+                    self.clock.sleep(wait)
         raise AssertionError("unreachable")
 
     def _attempt(self, url: str, source: str, headers: dict[str, str], accept: tuple[str, ...]) -> Response:
@@ -170,7 +201,7 @@ class Fetcher:
         size = 0
         error: str | None = None
         try:
-            with self.client.stream("GET", url, headers=headers) as raw:
+            with self.clock.request(self.settings.timeout * 3), self.client.stream("GET", url, headers=headers) as raw:
                 status = raw.status_code
                 if status in (429, 503) or status >= 500:
                     wait = _retry_after(raw.headers.get("retry-after"))
@@ -184,8 +215,16 @@ class Fetcher:
                 content = self._read_capped(raw) if status == 200 else b""
                 size = len(content)
                 return Response(url, status, raw.headers, content, media_type)
-        except _Retry:
+        except (_Retry, Stopped):
+            error = error or "stopped: shutting down"
             raise
+        except TooSlow:
+            error = (f"took longer than {self.settings.timeout * 3:.0f} s (3 x fetch.timeout) to answer in full; "
+                     "cut off")
+            raise FetchError(url, error) from None
+        except Refused as exc:
+            error = exc.reason
+            raise FetchError(url, error) from None
         except httpx.TimeoutException as exc:
             error = f"timed out ({type(exc).__name__})"
             raise _Retry(error) from None
@@ -211,22 +250,15 @@ class Fetcher:
                                           utc_now()))
 
     def _read_capped(self, raw: httpx.Response) -> bytes:
-        """The body, stopped at max_bytes, and at a deadline so a server dripping bytes cannot hold us."""
+        """The body, decoded, stopped at max_bytes (the request's deadline bounds the time it takes)."""
         limit = self.settings.max_bytes
-        deadline = time.monotonic() + self.settings.timeout * 3
         declared = raw.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > limit:
             raise FetchError(str(raw.url), f"response of {int(declared):,} bytes is over fetch.max_bytes ({limit:,})")
-        chunks, total = [], 0
-        for chunk in raw.iter_bytes():
-            total += len(chunk)
-            if total > limit:
-                raise FetchError(str(raw.url), f"response is over fetch.max_bytes ({limit:,} bytes); stopped reading")
-            if time.monotonic() > deadline:
-                raise FetchError(str(raw.url), f"response took longer than {self.settings.timeout * 3:.0f} s "
-                                               "(3 x fetch.timeout); stopped reading")
-            chunks.append(chunk)
-        return b"".join(chunks)
+        try:
+            return read_body(raw.iter_raw(), content_coding(raw.headers.get("content-encoding")), limit)
+        except Unreadable as exc:
+            raise FetchError(str(raw.url), exc.reason) from None
 
     # --- politeness ------------------------------------------------------------------------------
 
@@ -238,12 +270,11 @@ class Fetcher:
         """Called with the host's lock held: keep per_host_delay between requests to one host."""
         delay = self._next_request.get(host, 0.0) - time.monotonic()
         if delay > 0:
-            time.sleep(delay)
+            self.clock.sleep(delay)
         self._next_request[host] = time.monotonic() + self.settings.per_host_delay
 
     def _allowed(self, url: str, source: str) -> bool:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
+        origin = _origin(url)
         with self._host_lock("robots:" + origin):
             parser = self._robots.get(origin)
             if parser is None:
@@ -278,6 +309,18 @@ class Fetcher:
 
 
 _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+
+
+def _host(url: str) -> str:
+    """The host and port a URL is fetched from (its credentials left out): one queue of requests each."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
+
+
+def _origin(url: str) -> str:
+    """Scheme, credentials as written (they are the source's, case and all) and host: where robots.txt is."""
+    parts = urlsplit(url)
+    userinfo, at, host = parts.netloc.rpartition("@")
+    return f"{parts.scheme.lower()}://{userinfo}{at}{host.lower()}"
 
 
 def _check_scheme(url: str) -> None:

@@ -20,7 +20,7 @@ from digest.classify import Classifier
 from digest.config import Config, FeedSource, FolderSource, WebpageSource
 from digest.dedupe import NearDuplicates
 from digest.errors import DigestError
-from digest.fetch import Fetcher
+from digest.fetch import Fetcher, Stopped
 from digest.models import Document, FileState, SourceEvent, utc_now
 from digest.parallel import in_threads
 from digest.prepare import Prepared, classifier_for, prepare
@@ -111,7 +111,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     classifier = classifier_for(config)
     lookups = Lookups(store.path)
     fetch_log = FetchLog(lookups)
-    fetcher = Fetcher(config.fetch, fetch_log) if any(not run.batched for run in runs) else None
+    fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if any(not run.batched for run in runs) else None
     writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate))
     try:
         producers = [_produce(run, config, classifier, fetcher, lookups, stop) for run in runs]
@@ -185,6 +185,9 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
             if stop is not None and stop.is_set():
                 yield Done(name, started, stopped=True)
                 return
+    except Stopped:  # a request abandoned as the ingest stops: left for the next run, not a failure
+        yield Done(name, started, stopped=True)
+        return
     except DigestError as exc:
         yield Done(name, started, error=str(exc))
         return

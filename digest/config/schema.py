@@ -5,13 +5,14 @@ Errors name the key path (`sources[2].url: not a URL`); digest.config.loading re
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from digest.areas import area_names
 from digest.errors import ConfigError
@@ -44,6 +45,13 @@ def _check_url(value: str) -> str:
     if not is_web_url(value):
         raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
     return value
+
+
+def _check_network(value: str) -> str:
+    try:
+        return str(ipaddress.ip_network(value.strip(), strict=False))
+    except ValueError:
+        raise ValueError(f"not a network: {value!r} (use CIDR notation, e.g. 10.0.0.0/8 or fd00::/8)") from None
 
 
 class Strict(BaseModel):
@@ -137,6 +145,9 @@ class Fetch(Strict):
     backoff: float = Field(default=1.0, ge=0)  # first retry waits this long, then doubles
     max_retry_after: float = Field(default=120.0, ge=0)  # a longer Retry-After fails the request
     max_redirects: int = Field(default=5, ge=0, le=20)
+    # Networks (CIDR) that may be fetched besides public addresses; private, link-local, CGNAT,
+    # unique-local and unspecified addresses are refused unless listed here.
+    allow_private_networks: list[Annotated[str, AfterValidator(_check_network)]] = ["127.0.0.0/8", "::1/128"]
 
 
 class Dedupe(Strict):
