@@ -189,7 +189,17 @@ class Validators:
     last_modified: str | None
 
 
-SourceEvent = Document | Unchanged | NotModified | Failed | Validators
+@dataclass
+class Gone:
+    """An article that answered 404 or 410: remembered, so it is not asked for again every run."""
+
+    source: str
+    where: str  # the link, as a listing gave it
+    url: str  # its canonical URL
+    status: int
+
+
+SourceEvent = Document | Unchanged | NotModified | Failed | Validators | Gone
 
 
 # --- the stored item --------------------------------------------------------------------------

@@ -14,7 +14,17 @@ from dataclasses import dataclass, field
 
 from digest.dedupe import NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
-from digest.models import Candidate, Document, Failed, FileState, NotModified, SourceEvent, Unchanged, Validators
+from digest.models import (
+    Candidate,
+    Document,
+    Failed,
+    FileState,
+    Gone,
+    NotModified,
+    SourceEvent,
+    Unchanged,
+    Validators,
+)
 from digest.prepare import Prepared
 from digest.records import FetchRecord
 from digest.shingles import content_hash
@@ -82,6 +92,9 @@ class Writer:
             summary.not_modified += 1
         elif isinstance(event, Validators):
             self.web.save_validators(event.url, event.etag, event.last_modified)
+        elif isinstance(event, Gone):
+            self.web.save_gone(event.url, event.source, event.status)
+            summary.fail(Failed(event.source, event.where, f"HTTP {event.status}: gone; not asked for again for a week"))
         else:
             self._apply_document(event, prepared, known, summary)
 

@@ -9,6 +9,7 @@ import gzip
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -310,3 +311,63 @@ def test_robots_txt_is_asked_for_with_the_credentials_as_written(web, web_config
     expected = "Basic " + base64.b64encode(b"Reader:S3cret-PW").decode()
     assert [seen.headers.get("authorization") for seen in web.seen("/robots.txt")] == [expected]
     assert web.seen("/news/x/news/")[0].headers.get("authorization") == expected
+
+
+# --- 16. a listing is conditional even when an article is gone ---------------------------------
+
+
+def _listing_rows(tmp_path: Path, table: str) -> list[tuple]:
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
+        return db.execute(f"select * from {table} order by 1").fetchall()
+
+
+def test_gone_articles_do_not_hold_the_listing_back_and_are_not_asked_for_again(web, web_config, digest, tmp_path):
+    listing = "/news/x/news/"
+    web.script(listing, Reply(200, _listing("fine", "deleted", "withdrawn"), {**HTML, "ETag": '"v1"'}),
+               Reply(304, b"", {"ETag": '"v1"'}),
+               Reply(200, _listing("fine", "deleted", "withdrawn", "later"), {**HTML, "ETag": '"v2"'}))
+    web.script(SECTION + "fine/", Reply(200, _article("A story about a stabbing in Luton"), HTML))
+    web.script(SECTION + "deleted/", Reply(404, b"<h1>Not found</h1>", HTML))
+    web.script(SECTION + "withdrawn/", Reply(410, b"<h1>Gone</h1>", HTML))
+    web.script(SECTION + "later/", Reply(200, _article("A later story about a knife arrest in Dunstable"), HTML))
+    config = web_config(_webpage(web.url(listing)))
+
+    first = digest("ingest", config=config)
+    assert "x: 1 new, 0 updated, 0 duplicate, 0 unchanged, 2 failed" in first.stdout
+    assert f"{SECTION}deleted/: HTTP 404: gone; not asked for again for a week" in first.stderr
+    assert f"{SECTION}withdrawn/: HTTP 410: gone; not asked for again for a week" in first.stderr
+    assert [(url, etag) for url, etag, *_ in _listing_rows(tmp_path, "http_cache")] == [(web.url(listing), '"v1"')]
+
+    second = digest("ingest", config=config)
+    assert "x: 0 new, 0 updated, 0 duplicate, 0 unchanged, 0 failed (not modified since the last run)" in second.stdout
+    assert web.seen(listing)[1].headers.get("if-none-match") == '"v1"'
+
+    third = digest("ingest", config=config)  # the listing changed: only the new article is asked for
+    assert "x: 1 new, 0 updated, 0 duplicate, 3 unchanged, 0 failed" in third.stdout
+    assert len(web.seen(SECTION + "deleted/")) == 1 and len(web.seen(SECTION + "withdrawn/")) == 1
+
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # a week later, a gone page is asked for once more
+        db.execute("update gone set gone_at = '2020-01-01T00:00:00+00:00' where url like '%deleted%'")
+        db.execute("delete from http_cache")
+    digest("ingest", config=config)
+    assert len(web.seen(SECTION + "deleted/")) == 2 and len(web.seen(SECTION + "withdrawn/")) == 1
+
+
+def test_transient_article_failures_still_hold_the_listing_back(web, web_config, digest, tmp_path):
+    listing = "/news/x/news/"
+    web.script(listing, Reply(200, _listing("fine", "deleted", "flaky", "slow"), {**HTML, "ETag": '"v1"'}))
+    web.script(SECTION + "fine/", Reply(200, _article("A story about a stabbing in Luton"), HTML))
+    web.script(SECTION + "deleted/", Reply(404, b"<h1>Not found</h1>", HTML))
+    web.script(SECTION + "flaky/", Reply(503, b"busy", HTML),
+               Reply(200, _article("A flaky story about a knife arrest in Dunstable"), HTML))
+    web.script(SECTION + "slow/", Reply(200, _article("A slow story about a machete in Bedford"), HTML, delay=1.5),
+               Reply(200, _article("A slow story about a machete in Bedford"), HTML))
+    config = web_config(_webpage(web.url(listing)), timeout=0.5, retries=0)
+    first = digest("ingest", config=config)
+    assert "x: 1 new, 0 updated, 0 duplicate, 0 unchanged, 3 failed" in first.stdout
+    assert _listing_rows(tmp_path, "http_cache") == []  # held back: the 503 and the timeout are tried again
+    second = digest("ingest", config=config)
+    assert "if-none-match" not in web.seen(listing)[1].headers
+    assert "x: 2 new, 0 updated, 0 duplicate, 2 unchanged, 0 failed" in second.stdout
+    assert len(web.seen(SECTION + "deleted/")) == 1
+    assert [row[0] for row in _listing_rows(tmp_path, "http_cache")] == [web.url(listing)]

@@ -1,4 +1,4 @@
-"""What every source adapter shares: the read-only question it may ask of the store, and the
+"""What every source adapter shares: the read-only questions it may ask of the store, and the
 note it yields to have a listing's or feed's validators remembered."""
 
 from __future__ import annotations
@@ -12,6 +12,10 @@ from digest.models import Validators
 class SeenUrls(Protocol):
     def seen(self, canonical_url: str) -> bool:
         """Whether an article URL is already stored (as an item or an alias)."""
+        ...
+
+    def gone(self, canonical_url: str) -> bool:
+        """Whether an article URL answered 404 or 410 lately (it is not asked for again yet)."""
         ...
 
 

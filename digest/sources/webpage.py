@@ -4,8 +4,10 @@ Default link rule (fits the national police platform and most news sections): li
 the same site, under the listing's path, at least two levels deeper than the listing or
 with a year in the path. `link_selector` (CSS) and `link_pattern` (regex on the absolute
 URL) override it. Pagination follows `next_selector` (default: rel="next" or a "Next"
-link) up to `max_pages`. Only links not already stored are fetched. A listing with no
-article links at all is reported as a broken source: its layout has probably changed.
+link) up to `max_pages`. Only links not already stored are fetched. An article answering 404
+or 410 is noted as gone (not asked for again for a week) and does not keep the listing from
+being remembered; any other failure does, so the article is tried again next run. A listing
+with no article links at all is reported as a broken source: its layout has probably changed.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from bs4 import BeautifulSoup
 from digest.config import WebpageSource
 from digest.errors import SourceError
 from digest.fetch import Fetcher, FetchError, Response
-from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
+from digest.models import Document, Failed, Gone, NotModified, SourceEvent, Unchanged
 from digest.sources.base import SeenUrls, validators_of
 from digest.urls import canonical_url, is_web_url, site_of
 
 _YEAR = re.compile(r"^(19|20)\d{2}$")
 _NOT_ARTICLES = re.compile(r"\.(pdf|jpe?g|png|gif|svg|docx?|xlsx?|pptx?|zip|mp3|mp4|csv|ics)$", re.I)
+GONE_STATUSES = (404, 410)
 _NEXT_TEXT = re.compile(r"^\s*(next( page)?|older( posts| news)?|more news)?\s*[›»>→]*\s*$", re.I)
 
 
@@ -60,17 +63,20 @@ def read_webpage(source: WebpageSource, fetcher: Fetcher, seen: SeenUrls) -> Ite
     clean = True
     for link in links:
         canonical = canonical_url(link)
-        if canonical and seen.seen(canonical):
+        if canonical and (seen.seen(canonical) or seen.gone(canonical)):
             yield Unchanged(source.name, link)
             continue
         try:
             page = fetcher.get(link, source=source.name, accept=("html",), conditional=False)
         except FetchError as exc:
+            if canonical and exc.status in GONE_STATUSES:
+                yield Gone(source.name, link, canonical, exc.status)
+                continue
             clean = False
             yield Failed(source.name, link, exc.reason)
             continue
         yield Document(source=source.name, content=page.content, media_type="html", url=page.url)
-    if clean:  # a listing is only "seen" once every article on it was fetched
+    if clean:  # a listing is only "seen" once every article on it was fetched or is gone
         for response in listings:
             yield validators_of(source.name, response)
 

@@ -179,3 +179,10 @@ def m009_reported(db: Database) -> None:
     """Whether an item joined its story as another outlet's own report of the incident (shown as
     "also reported by") rather than as a copy ("also published by")."""
     db.execute("alter table items add column reported integer not null default 0")
+
+
+@migrations()
+def m011_gone(db: Database) -> None:
+    """Articles that answered 404 or 410, so a listing that still links them is not held back by
+    them and they are not asked for on every run."""
+    db.table("gone").create({"url": str, "source": str, "status": int, "gone_at": str}, pk="url")

@@ -1,4 +1,5 @@
-"""HTTP bookkeeping: the validators to send back (ETag, Last-Modified) and the fetch log.
+"""HTTP bookkeeping: the validators to send back (ETag, Last-Modified), the articles gone
+(404, 410) and the fetch log.
 
 `Lookups` answers the source threads of an ingest from a read-only connection of its own;
 `WebCache` is the writing side, used by the ingest's one writer.
@@ -8,10 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from datetime import timedelta
 from pathlib import Path
 
+from digest.models import utc_now
 from digest.records import FetchRecord
 from digest.store.db import Database, iso, now_iso
+
+GONE_FOR = timedelta(days=7)  # then asked for once more: a page missing for a moment comes back
 
 
 class WebCache:
@@ -25,6 +30,13 @@ class WebCache:
                     "insert into http_cache (url, etag, last_modified, saved_at) values (?, ?, ?, ?) on conflict (url) "
                     "do update set etag = excluded.etag, last_modified = excluded.last_modified, "
                     "saved_at = excluded.saved_at", [url, etag, last_modified, now_iso()])
+
+    def save_gone(self, url: str, source: str, status: int) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                "insert into gone (url, source, status, gone_at) values (?, ?, ?, ?) on conflict (url) do update set "
+                "source = excluded.source, status = excluded.status, gone_at = excluded.gone_at",
+                [url, source, status, now_iso()])
 
     def log_fetches(self, records: list[FetchRecord]) -> None:
         if not records:
@@ -53,6 +65,15 @@ class Lookups:
             return self._conn.execute(
                 "select 1 from items where canonical_url = ? union all select 1 from aliases where url = ? limit 1",
                 [canonical_url, canonical_url],
+            ).fetchone() is not None
+
+    def gone(self, canonical_url: str) -> bool:
+        """An article URL that answered 404 or 410 in the last week."""
+        now = utc_now()
+        with self._lock:
+            return self._conn.execute(
+                "select 1 from gone where url = ? and gone_at > ? and gone_at <= ?",
+                [canonical_url, iso(now - GONE_FOR), iso(now)],
             ).fetchone() is not None
 
     def validators(self, url: str) -> tuple[str | None, str | None] | None:
