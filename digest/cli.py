@@ -113,6 +113,8 @@ def build(ctx: click.Context, week: str | None) -> None:
 
     result = run_build(_config(ctx), _store(ctx), week)
     _print_build(result)
+    if result.feed_error:
+        raise click.ClickException(f"feeds not written: {result.feed_error}")
 
 
 def _print_build(result: Any) -> None:
@@ -128,25 +130,38 @@ def _print_build(result: Any) -> None:
 
 @cli.command()
 @click.option("--week", default=None, metavar="YYYY-Www|current|last", help="Default: the last complete week.")
-@click.option("--dry-run", is_flag=True, help="Write .eml files to out/outbox/ instead of sending.")
+@click.option("--dry-run", is_flag=True, help="Write .eml files to the outbox beside the database instead of sending.")
+@click.option("--retry-failed", is_flag=True,
+              help="Send again to the week's recipients recorded as failed for good or possibly sent.")
 @click.pass_context
 @_user_errors
-def send(ctx: click.Context, week: str | None, dry_run: bool) -> None:
-    """Email the edition to each recipient, per the delivery ledger (exit 1 on a permanent failure).
+def send(ctx: click.Context, week: str | None, dry_run: bool, retry_failed: bool) -> None:
+    """Email the edition to each recipient, per the delivery ledger (exit 1 when the send or a recipient failed).
 
     Example: digest send --week current --dry-run
     """
+    from digest.service import clear_failures
     from digest.service import send as run_send
 
-    config = _config(ctx)
-    outcomes = run_send(config, _store(ctx), week, dry_run)
+    config, store = _config(ctx), _store(ctx)
+    if retry_failed and not dry_run:
+        label, cleared = clear_failures(config, store, week)
+        for address in cleared:
+            click.echo(f"Cleared the recorded failure of {address} for week {label}")
+    outcomes = run_send(config, store, week, dry_run)
     if not outcomes:
         click.echo("No recipients configured (email.recipients).")
+    _print_outcomes(outcomes)
+
+
+def _print_outcomes(outcomes: list[Any]) -> None:
+    from digest.mailer import send_failure
+
     for outcome in outcomes:
         click.echo(outcome.line())
-    failed = [o.recipient for o in outcomes if o.status == "failed"]
-    if failed:
-        raise click.ClickException(f"permanent delivery failure for {', '.join(failed)}")
+    failure = send_failure(outcomes)
+    if failure:
+        raise click.ClickException(failure)
 
 
 @cli.command()
@@ -247,8 +262,9 @@ def run(ctx: click.Context, once: bool) -> None:
     for summary in summaries:
         click.echo(summary.line())
     _print_build(result)
-    for outcome in outcomes:
-        click.echo(outcome.line())
+    _print_outcomes(outcomes)
+    if result.feed_error:
+        raise click.ClickException(f"feeds not written: {result.feed_error}")
 
 
 def main() -> None:

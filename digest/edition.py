@@ -96,6 +96,7 @@ class Edition:
     source_problems: list[dict[str, str]]
     followups: list[Entry] = field(default_factory=list)
     previous_entries: list[Entry] = field(default_factory=list)  # last week's stories, to recount under a filter
+    late: list[Entry] = field(default_factory=list)  # in email: items found after their own week was sent
     previous_week: str | None = None
     next_week: str | None = None
     feed_url: str = "../feed.xml"
@@ -112,8 +113,8 @@ class Edition:
         return len(self.older)
 
     def all_entries(self) -> list[Entry]:
-        """Every entry it shows: the stories, the older items and the follow-ups."""
-        return [e for g in self.groups for e in g.entries] + self.older + self.followups
+        """Every entry it shows: the stories, the older items, the follow-ups and the late items."""
+        return [e for g in self.groups for e in g.entries] + self.older + self.followups + self.late
 
     def filtered(self, keep: Callable[[Entry], bool]) -> Edition:
         """The edition with only the entries `keep` accepts; counts and totals recomputed from them."""
@@ -123,6 +124,7 @@ class Edition:
         return dataclasses.replace(
             self, groups=groups, older=[e for e in self.older if keep(e)],
             followups=[e for e in self.followups if keep(e)], previous_entries=previous,
+            late=[e for e in self.late if keep(e)],
             **tallies([e for g in groups for e in g.entries], previous),
         )
 

@@ -25,7 +25,7 @@ from digest.weeks import shift_week, week_bounds, week_days, week_label
 
 class StoredItems(Protocol):
     def items(self, *, relevant_only: bool = False, since: datetime | None = None,
-              until: datetime | None = None) -> Iterable[Item]: ...
+              until: datetime | None = None, after_id: int | None = None) -> Iterable[Item]: ...
 
     def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]: ...
 
@@ -72,6 +72,14 @@ def _week_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, start:
     older = sorted((e for e in entries if e.published and e.published < cutoff), key=lambda e: e.sort_time,
                    reverse=True)
     return WeekEntries(fresh, older, followups)
+
+
+def late_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, after_id: int,
+                 before: datetime) -> list[Entry]:
+    """Relevant items stored after item `after_id` yet first seen before `before` (the clock was
+    set back): for recipients whose edition of that week had already been sent."""
+    items = archive.items(relevant_only=True, until=before, after_id=after_id)
+    return sorted((_entry(item, taxonomy, tz) for item in items), key=lambda e: e.sort_time, reverse=True)
 
 
 def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:

@@ -29,8 +29,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from digest.config import Config
 from digest.lock import holding
+from digest.mailer import send_failure
 from digest.models import utc_now
-from digest.service import build, ingest_step, read_status, send
+from digest.service import build, ingest_step, read_status, send_weeks
 from digest.store import Store
 from digest.weeks import resolve_week, shift_week, week_bounds, week_label
 
@@ -58,10 +59,13 @@ def ingest_trigger(seconds: float) -> IntervalTrigger:
 
 
 def missed_weeks(config: Config, store: Store, now: datetime | None = None) -> list[str]:
-    """Completed weeks whose edition was never built after the week ended, oldest first."""
+    """Completed weeks whose edition was never built after the week ended, oldest first. An edition
+    built "later than now" (by a clock that ran ahead) counts as not built: its week is built and
+    sent when it really ends, and the ledger keeps what was sent then from going again."""
     tz = config.tz
+    now = now or utc_now()
     last = resolve_week("last", tz, now)
-    complete = {e.week for e in store.editions.all() if e.built_at >= week_bounds(e.week, tz)[1]}
+    complete = {e.week for e in store.editions.all() if week_bounds(e.week, tz)[1] <= e.built_at <= now}
     start = shift_week(max(complete), 1, tz) if complete else _first_week(store, tz)
     if start is None:
         return []
@@ -106,26 +110,40 @@ class Service:
             if not self.stopping.is_set():
                 result = build(self.config, store, "current")
                 log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)
+                if result.feed_error:
+                    log.error("ingest: feeds not written: %s", result.feed_error)
         self._job(f"ingest ({', '.join(names)})", work)
 
     def weekly_job(self) -> None:
         self._job("weekly edition", self.catch_up)
 
     def catch_up(self, store: Store) -> None:
-        """Build and send every completed week not yet built; retry temporary delivery failures."""
+        """Build every completed week not yet built, then send them (several weeks without items go to
+        a recipient as one message); retry temporary delivery failures."""
+        built: list[str] = []
         for week in missed_weeks(self.config, store):
             if self.stopping.is_set():
-                return
+                break
             result = build(self.config, store, week)
             log.info("weekly edition: built %s (%d items, %d older)", week, result.item_count, result.older_count)
-            self._send(store, week)
-        for week in sorted({d.week for d in store.ledger.failed() if d.status == "retry"}):
+            if result.feed_error:
+                log.error("weekly edition: feeds not written: %s", result.feed_error)
+            built.append(week)
+        if built:
+            self._send(store, built)
+        for week in sorted({d.week for d in store.ledger.failed() if d.status == "retry"} - set(built)):
             if not self.stopping.is_set():
-                self._send(store, week)
+                self._send(store, [week])
 
-    def _send(self, store: Store, week: str) -> None:
-        for outcome in send(self.config, store, week):
-            (log.warning if outcome.status in ("retry", "failed") else log.info)("send %s: %s", week, outcome.line())
+    def _send(self, store: Store, weeks: list[str]) -> None:
+        label = weeks[0] if len(weeks) == 1 else f"{weeks[0]} to {weeks[-1]}"
+        outcomes = send_weeks(self.config, store, weeks)
+        for outcome in outcomes:
+            (log.warning if outcome.status in ("retry", "failed", "possibly-sent") else log.info)(
+                "send %s: %s", label, outcome.line())
+        failure = send_failure(outcomes)
+        if failure:
+            log.error("send %s: %s", label, failure)
 
     # --- the process -----------------------------------------------------------------------
 

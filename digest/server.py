@@ -30,7 +30,7 @@ StatusReader = Callable[[], Status | None]
 
 RSS = "application/rss+xml; charset=utf-8"
 TYPES = {
-    ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8", ".eml": "message/rfc822",
+    ".html": "text/html; charset=utf-8", ".txt": "text/plain; charset=utf-8",
     ".atom": "application/atom+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".json": "application/json", ".png": "image/png",
 }
@@ -72,6 +72,8 @@ def safe_path(root: Path, path_info: str) -> tuple[Path, bool] | None:
         return None
     if any(part.startswith(".") for part in target.relative_to(root).parts):
         return None  # a symlink to a hidden or temporary file
+    if target.suffix.lower() == ".eml":
+        return None  # an email (an outbox an older version kept in output_dir) is never public
     return (target, folder) if target.is_file() else None
 
 

@@ -5,6 +5,7 @@ Each step holds its lock (digest.lock) and hands every stage the part of the sto
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 from collections.abc import Iterable
@@ -12,17 +13,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.config import Config
-from digest.edition import Edition
+from digest.edition import Edition, Entry
 from digest.feeds import write_feeds
 from digest.lock import holding
-from digest.mailer import Outcome, send_edition
+from digest.mailer import Outcome, send_editions
 from digest.pipeline import SourceSummary, ingest
 from digest.records import Status
 from digest.render import write_edition, write_index
-from digest.report import build_edition
+from digest.report import build_edition, late_entries
 from digest.store import Store
 from digest.topics import Taxonomy
-from digest.weeks import resolve_week, shift_week
+from digest.weeks import resolve_week, shift_week, week_bounds
 
 log = logging.getLogger("digest.service")
 
@@ -36,6 +37,7 @@ class BuildResult:
     text: Path
     index: Path
     feeds: list[Path] = field(default_factory=list)
+    feed_error: str | None = None  # the feeds could not be written (the edition was, and can be sent)
 
 
 def ingest_step(config: Config, store: Store, names: Iterable[str] = (),
@@ -65,9 +67,19 @@ def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     store.editions.record(label, edition.start, edition.end, edition.item_count + edition.older_count)
     editions = store.editions.all()
     index = write_index(config.site, config.output_dir, editions, config.tz)
-    feeds = write_feeds(config, store.archive, taxonomy, editions)
+    feeds, feed_error = [], None
+    try:
+        feeds = write_feeds(config, store.archive, taxonomy, editions)
+    except Exception as exc:  # noqa: BLE001 - whatever breaks a feed file must not stop the edition's email
+        feed_error = _problem(exc)
     log.info("built edition %s: %d items, %d older", label, edition.item_count, edition.older_count)
-    return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds)
+    return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds, feed_error)
+
+
+def _problem(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return f"{exc.filename2 or exc.filename or '?'}: {exc.strerror or exc}"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def edition_for(config: Config, store: Store, week: str | None) -> Edition:
@@ -78,8 +90,34 @@ def edition_for(config: Config, store: Store, week: str | None) -> Edition:
 
 def send(config: Config, store: Store, week: str | None = None, dry_run: bool = False) -> list[Outcome]:
     """Email the week's edition (default: the last complete week) per the delivery ledger."""
+    return send_weeks(config, store, [resolve_week(week, config.tz)], dry_run)
+
+
+def send_weeks(config: Config, store: Store, weeks: list[str], dry_run: bool = False) -> list[Outcome]:
+    """Email these weeks' editions (oldest first); weeks with nothing for a recipient go as one message.
+    Items stored since a recipient's last message but first seen in a week already sent to them
+    (the clock was set back) come with the last edition."""
     with holding(config.database, "send"):
-        return send_edition(config, store.ledger, edition_for(config, store, week), dry_run=dry_run)
+        through = store.archive.last_id()
+        editions = [edition_for(config, store, week) for week in weeks]
+        editions[-1] = dataclasses.replace(editions[-1], late=_late_candidates(config, store, weeks[0]))
+        return send_editions(config, store.ledger, editions, dry_run=dry_run, items_through=through)
+
+
+def _late_candidates(config: Config, store: Store, first_week: str) -> list[Entry]:
+    marks = [store.ledger.sent_before(r.address)[0] for r in config.email.recipients]
+    known = [mark for mark in marks if mark is not None]
+    if not known:
+        return []
+    before, _ = week_bounds(first_week, config.tz)
+    return late_entries(store.archive, Taxonomy(config.classify.topics), config.tz, min(known), before)
+
+
+def clear_failures(config: Config, store: Store, week: str | None) -> tuple[str, list[str]]:
+    """`send --retry-failed`: the week's permanent failures and possibly-sent messages may go again."""
+    label = resolve_week(week, config.tz)
+    with holding(config.database, "send"):
+        return label, store.ledger.clear(label)
 
 
 def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult, list[Outcome]]:

@@ -177,7 +177,7 @@ def test_dry_run_and_disabled_email_write_to_the_outbox(digest, mail_config, smt
     digest("ingest", config=config)
     result = digest("send", "--week", "current", "--dry-run", config=config)
     assert result.exit_code == 0 and not smtp.messages
-    outbox = sorted((tmp_path / "out" / "outbox").glob("*.eml"))
+    outbox = sorted((tmp_path / "data" / "outbox").glob("*.eml"))  # beside the database, not served
     assert [p.name.split("-", 2)[-1] for p in outbox] == ["alice@beds.example.org.eml", "bob@cambs.example.org.eml"]
     message = message_from_bytes(outbox[0].read_bytes(), policy=policy.default)
     assert message.get_content_type() == "multipart/alternative"

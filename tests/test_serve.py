@@ -115,7 +115,7 @@ def test_feeds_folder_and_other_files(site: int, tmp_path: Path) -> None:
     (out / "archive" / "index.html").write_text("<p>archive</p>", encoding="utf-8")
     (out / "blob.bin").write_bytes(b"\x00\x01")
     assert request(site, "/feeds/topics/knife_crime.xml")[1]["content-type"] == "application/rss+xml; charset=utf-8"
-    assert request(site, "/outbox/a.eml")[1]["content-type"] == "message/rfc822"
+    assert request(site, "/outbox/a.eml")[0] == 404  # an email is never served
     assert request(site, "/blob.bin")[1]["content-type"] == "application/octet-stream"
     status, headers, body = request(site, "/archive/")
     assert status == 200 and body == b"<p>archive</p>" and headers["content-type"].startswith("text/html")

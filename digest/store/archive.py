@@ -29,11 +29,12 @@ class Archive:
 
     def items(self, *, relevant_only: bool = False, since: datetime | None = None,
               until: datetime | None = None, limit: int | None = None, newest_first: bool = False,
-              topic: str | None = None, area: str | None = None) -> Iterator[Item]:
-        """Items first seen in [since, until), of a topic or an area, oldest first by id or newest
-        first by first_seen (loaded in batches)."""
+              topic: str | None = None, area: str | None = None, after_id: int | None = None) -> Iterator[Item]:
+        """Items first seen in [since, until), of a topic or an area, stored after item `after_id`,
+        oldest first by id or newest first by first_seen (loaded in batches)."""
         where, params = ["1 = 1"], []
         for condition, value in (("first_seen >= ?", since and iso(since)), ("first_seen < ?", until and iso(until)),
+                                 ("id > ?", after_id),
                                  ("id in (select item_id from item_topics where topic = ?)", topic),
                                  ("area = ?", area)):
             if value:
@@ -79,6 +80,10 @@ class Archive:
             [*clusters, iso(before)],
         ).fetchall()
         return {cluster: datetime.fromisoformat(first) for cluster, first in rows}
+
+    def last_id(self) -> int:
+        """The newest item's id (ids only grow: what was stored after a moment has a greater one)."""
+        return int(self.db.execute("select coalesce(max(id), 0) from items").fetchone()[0])
 
     def first_seen(self) -> datetime | None:
         row = self.db.execute("select min(first_seen) from items").fetchone()

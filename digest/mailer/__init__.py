@@ -1,0 +1,272 @@
+"""Email delivery: one multipart/alternative message per recipient per edition, through a ledger.
+
+The ledger (digest.store.ledger: deliveries, delivered_items) makes `send` idempotent per item: a
+recipient gets each item once; the first send of an edition always goes out (a quiet week
+says so; several quiet weeks caught up at once go as one message); a later send with nothing
+new sends nothing. Each message is recorded as possibly sent before its DATA and its result
+right after, so a crash or a ledger that cannot be written never leads to a second copy.
+A refusal of the session or the sender (digest.mailer.smtp) fails the send and is retried;
+only a refused recipient fails for good. With email disabled or --dry-run, messages are
+written to the outbox beside the database instead (never under output_dir, which is served).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import re
+from dataclasses import dataclass
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Protocol
+
+from digest.config import Config, Recipient
+from digest.edition import Edition
+from digest.errors import DigestError
+from digest.mailer.message import build_message, for_recipient, quiet_weeks_message
+from digest.mailer.smtp import DeliveryFailed, MessageFailed, RecipientRefused, SessionFailed, SmtpSession, Unconfirmed
+from digest.records import Delivery
+from digest.render import atomic_write
+from digest.weeks import week_label
+
+__all__ = ["Ledger", "Outcome", "build_message", "for_recipient", "outbox_dir", "send_edition", "send_editions",
+           "send_failure"]
+log = logging.getLogger("digest.mailer")
+POSSIBLY_SENT = "possibly-sent"  # the ledger's status from just before DATA until the result is known
+ASK_AGAIN = "after checking the mailbox, send --retry-failed sends it"
+
+
+@dataclass
+class Outcome:
+    recipient: str
+    status: str  # sent, written, nothing-new, retry, failed, skipped, possibly-sent, error
+    items: int = 0
+    detail: str = ""
+    refused: str = ""  # "send" or "message": refused by the server with a 5xx, a failure of the send
+
+    def line(self) -> str:
+        if self.refused:
+            return (f"{self.recipient}: not sent: the mail server refused the {self.refused} ({self.detail}); "
+                    "will retry on the next send")
+        text = {
+            "sent": f"sent {self.items} item(s)" + (f" ({self.detail})" if self.detail else ""),
+            "written": f"written to {self.detail} ({self.items} item(s))",
+            "nothing-new": "nothing new since the last send; not sent",
+            "retry": f"temporary failure ({self.detail}); will retry on the next send",
+            "failed": f"permanent failure ({self.detail}); not retried",
+            "skipped": f"not sent: {self.detail}",
+            "possibly-sent": f"possibly sent: {self.detail}; not sent again ({ASK_AGAIN})",
+            "error": self.detail,
+        }[self.status]
+        return f"{self.recipient}: {text}"
+
+
+class Ledger(Protocol):
+    """The delivery ledger: what each recipient was sent. Its writes raise DigestError with the reason."""
+
+    def delivery(self, week: str, recipient: str) -> Delivery | None: ...
+    def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]: ...
+    def sent_before(self, recipient: str) -> tuple[int | None, set[str]]: ...
+    def attempt(self, weeks: list[str], recipient: str, message_id: str, item_count: int,
+                items_through: int) -> None: ...
+    def result(self, weeks: list[str], recipient: str, status: str, error: str | None = None,
+               item_ids: list[int] | None = None) -> None: ...
+    def refused(self, weeks: list[str], recipient: str, status: str, error: str,
+                message_id: str | None = None) -> None: ...
+
+
+@dataclass
+class Letter:
+    """One message to one recipient, for one week or for several quiet ones."""
+
+    weeks: list[str]
+    message: EmailMessage
+    item_ids: list[int]
+    detail: str = ""
+
+    @property
+    def message_id(self) -> str:
+        return str(self.message["Message-ID"]).strip()
+
+
+def outbox_dir(config: Config) -> Path:
+    """Where messages that are not sent are written: beside the database, private."""
+    return config.database.parent / "outbox"
+
+
+def send_edition(config: Config, ledger: Ledger, edition: Edition, dry_run: bool = False,
+                 items_through: int = 0) -> list[Outcome]:
+    """Email (or write to the outbox) the edition for every recipient, per the ledger."""
+    return send_editions(config, ledger, [edition], dry_run, items_through)
+
+
+def send_editions(config: Config, ledger: Ledger, editions: list[Edition], dry_run: bool = False,
+                  items_through: int = 0) -> list[Outcome]:
+    """Email the editions (oldest first) to every recipient; `items_through` is the newest item
+    stored when they were read. A ledger that cannot be written stops the send."""
+    postman = Postman(config, ledger, live=config.email.enabled and not dry_run, items_through=items_through)
+    outcomes: list[Outcome] = []
+    try:
+        for recipient in config.email.recipients:
+            outcomes += postman.deliver(recipient, editions)
+            if postman.stopped:
+                break
+    finally:
+        postman.close()
+    for outcome in outcomes:
+        (log.warning if outcome.status in ("retry", "failed", POSSIBLY_SENT, "error") else log.info)(outcome.line())
+    return outcomes
+
+
+def send_failure(outcomes: list[Outcome]) -> str | None:
+    """What makes a send fail (exit 1), in one line: a ledger error, a refusal by the server, or
+    recipients refused for good; None when it did not fail."""
+    for outcome in outcomes:
+        if outcome.status == "error":
+            return f"{outcome.recipient}: {outcome.detail}"
+    session = [o for o in outcomes if o.refused == "send"]
+    if session:
+        return (f"the mail server refused the send ({session[0].detail}); check email.from and email.smtp; "
+                "every recipient not sent to will be retried on the next send")
+    message = [o for o in outcomes if o.refused == "message"]
+    if message:
+        return (f"the mail server refused the message to {', '.join(o.recipient for o in message)} "
+                f"({message[0].detail}); it will be retried on the next send")
+    failed = [o.recipient for o in outcomes if o.status == "failed"]
+    return f"permanent delivery failure for {', '.join(failed)}" if failed else None
+
+
+class Postman:
+    """One send run: the SMTP session, and whether the server or the ledger stopped it."""
+
+    def __init__(self, config: Config, ledger: Ledger, live: bool, items_through: int):
+        self.config, self.ledger, self.items_through = config, ledger, items_through
+        self.smtp = SmtpSession(config.email.smtp) if live else None
+        self.down: SessionFailed | None = None  # the server refused the session: nobody else is tried
+        self.stopped = False  # the ledger could not be written: nothing more is sent
+
+    def close(self) -> None:
+        if self.smtp:
+            self.smtp.close()
+
+    def deliver(self, recipient: Recipient, editions: list[Edition]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        letters: list[Letter] = []
+        quiet: list[Edition] = []
+        for edition in editions:
+            copy = self._copy(recipient, edition)
+            if isinstance(copy, Outcome):
+                outcomes.append(copy)
+            elif copy.all_entries() or len(editions) == 1:
+                letters.append(Letter([copy.week], build_message(self.config, copy, recipient.address),
+                                      [e.id for e in copy.all_entries()]))
+            else:
+                quiet.append(copy)
+        if len(quiet) == 1:
+            letters.append(Letter([quiet[0].week], build_message(self.config, quiet[0], recipient.address), []))
+        elif quiet:
+            letters.append(Letter([e.week for e in quiet], quiet_weeks_message(self.config, quiet, recipient), [],
+                                  f"one message for {len(quiet)} weeks without items, {quiet[0].week} to "
+                                  f"{quiet[-1].week}"))
+        for letter in sorted(letters, key=lambda letter: letter.weeks[0]):
+            if self.stopped:
+                break
+            outcomes.append(self._send(letter, recipient.address))
+        return outcomes
+
+    def _copy(self, recipient: Recipient, edition: Edition) -> Edition | Outcome:
+        """The recipient's copy with only what they have not received, or why nothing goes."""
+        address = recipient.address
+        previous = self.ledger.delivery(edition.week, address)
+        if self.smtp and previous and previous.status == "failed":
+            return Outcome(address, "skipped", detail=f"an earlier attempt failed permanently ({previous.error})")
+        if self.smtp and previous and previous.status == POSSIBLY_SENT:
+            return Outcome(address, POSSIBLY_SENT,
+                           detail=f"an attempt (Message-ID {previous.message_id}) has no recorded result")
+        mine = self._late(for_recipient(edition, recipient), address)
+        entries = mine.all_entries()
+        delivered = self.ledger.delivered_items(address, [e.id for e in entries])
+        fresh = {e.id for e in entries if e.id not in delivered}
+        if previous and previous.sent_at and not fresh:
+            return Outcome(address, "nothing-new")
+        return mine.filtered(lambda entry: entry.id in fresh)
+
+    def _late(self, copy: Edition, address: str) -> Edition:
+        """Of the items found after the recipient's last message, those of weeks already sent to them."""
+        if not copy.late:
+            return copy
+        through, weeks = self.ledger.sent_before(address)
+        late = [e for e in copy.late
+                if through is not None and e.id > through and week_label(e.first_seen, self.config.tz) in weeks]
+        return dataclasses.replace(copy, late=late)
+
+    def _send(self, letter: Letter, address: str) -> Outcome:
+        if self.smtp is None:
+            return self._write(letter, address)
+        if self.down:
+            return self._refusal(letter, address, self.down)
+        try:
+            self.smtp.envelope(self.config.email.from_, address)
+        except (RecipientRefused, SessionFailed) as failure:
+            if isinstance(failure, SessionFailed):
+                self.down = failure
+            return self._refusal(letter, address, failure)
+        try:
+            self.ledger.attempt(letter.weeks, address, letter.message_id, len(letter.item_ids), self.items_through)
+        except DigestError as exc:
+            self.smtp.abandon()
+            return self._stop(address, f"not sent: the delivery ledger could not record the attempt ({exc})")
+        try:
+            self.smtp.hand_over(letter.message.as_bytes(policy=letter.message.policy.clone(linesep="\r\n")))
+        except Unconfirmed as unknown:  # left as possibly sent in the ledger
+            return Outcome(address, POSSIBLY_SENT, detail=unknown.detail)
+        except MessageFailed as failure:
+            return self._result(letter, address, failure)
+        return self._result(letter, address, None)
+
+    def _result(self, letter: Letter, address: str, failure: MessageFailed | None) -> Outcome:
+        try:
+            if failure is None:
+                self.ledger.result(letter.weeks, address, "sent", item_ids=letter.item_ids)
+            else:
+                self.ledger.result(letter.weeks, address, "retry", error=failure.detail)
+        except DigestError as exc:
+            if failure is None:
+                return self._stop(address, f"sent, but the delivery ledger could not record it ({exc}); it will "
+                                           "not be sent again unless asked (send --retry-failed)")
+            return self._stop(address, f"not sent ({failure.detail}), and the delivery ledger could not record "
+                                       f"that ({exc}); it is left as possibly sent")
+        if failure is None:
+            return Outcome(address, "sent", len(letter.item_ids), letter.detail)
+        return Outcome(address, "retry", detail=failure.detail, refused="message" if failure.permanent else "")
+
+    def _refusal(self, letter: Letter, address: str, failure: DeliveryFailed) -> Outcome:
+        """An attempt that ended before DATA: recorded in one write."""
+        permanent_here = isinstance(failure, RecipientRefused) and failure.permanent
+        status = "failed" if permanent_here else "retry"
+        try:
+            self.ledger.refused(letter.weeks, address, status, failure.detail, letter.message_id)
+        except DigestError as exc:
+            return self._stop(address, f"not sent ({failure.detail}), and the delivery ledger could not record "
+                                       f"that ({exc})")
+        refused = "send" if failure.permanent and not permanent_here else ""
+        return Outcome(address, status, detail=failure.detail, refused=refused)
+
+    def _stop(self, address: str, problem: str) -> Outcome:
+        self.stopped = True
+        return Outcome(address, "error", detail=f"{problem}; the send stopped")
+
+    def _write(self, letter: Letter, address: str) -> Outcome:
+        """The outbox: a folder only its owner can read, beside the database."""
+        folder = outbox_dir(self.config)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)
+        path = folder / f"{'-'.join(dict.fromkeys([letter.weeks[0], letter.weeks[-1]]))}-{_safe(address)}.eml"
+        atomic_write(path, letter.message.as_bytes())
+        os.chmod(path, 0o600)
+        return Outcome(address, "written", len(letter.item_ids), str(path))
+
+
+def _safe(address: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._@-]", "_", address)
