@@ -182,14 +182,14 @@ def m009_reported(db: Database) -> None:
 
 
 @migrations()
-def m010_delivery_attempts(db: Database) -> None:
-    """A delivery records, from the moment it may have been sent, the newest item stored when its
-    message was composed: an item stored later in a week already sent to the recipient is found by it."""
-    db.execute("alter table deliveries add column items_through integer")
-
-
-@migrations()
 def m011_gone(db: Database) -> None:
     """Articles that answered 404 or 410, so a listing that still links them is not held back by
     them and they are not asked for on every run."""
     db.table("gone").create({"url": str, "source": str, "status": int, "gone_at": str}, pk="url")
+
+
+@migrations()
+def m012_delivery_attempts(db: Database) -> None:
+    """A delivery records, from the moment it may have been sent, the newest item stored when its
+    message was composed: an item stored later in a week already sent to the recipient is found by it."""
+    db.execute("alter table deliveries add column items_through integer")
