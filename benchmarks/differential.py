@@ -17,8 +17,9 @@ byte for byte. The scenario, the same for both:
                   export, export --relevant-only, status, check; serve and ask /healthz
 
 Compared: every command's output and exit code, every file under out/ (pages, text
-editions, feeds, the outbox's .eml files with their random MIME boundaries and Message-ID
-made equal) and every table of the database (fetch durations and file times left out).
+editions, feeds), the outbox's .eml files (under out/ or beside the database) with their
+random MIME boundaries and Message-ID made equal, and every table of the database (fetch
+durations and file times left out).
 Exit code 0 when they are identical; otherwise the first differences are printed.
 """
 
@@ -161,6 +162,8 @@ def run_scenario(code: Path, web: FixtureServer) -> dict[str, bytes]:
     for path in sorted((WORK / "out").rglob("*")):
         if path.is_file():
             outputs["out/" + path.relative_to(WORK / "out").as_posix()] = normalise(path.read_bytes())
+    for path in sorted((WORK / "data" / "outbox").glob("*.eml")):  # the outbox beside the database
+        outputs["out/outbox/" + path.name] = normalise(path.read_bytes())  # where revisions before 733fd94 kept it
     outputs.update(database_tables(WORK / "data" / "digest.db"))
     return outputs
 
