@@ -205,7 +205,8 @@ def status(ctx: click.Context) -> None:
     click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
     click.echo(f"Next weekly edition: {next_weekly.isoformat(timespec='minutes')} ({config.schedule.digest} {config.timezone})")
     for delivery in status.failed_deliveries:
-        click.echo(f"Delivery {delivery.week} to {delivery.recipient}: {delivery.status} ({delivery.error})")
+        detail = delivery.error or f"Message-ID {delivery.message_id}, no result recorded"
+        click.echo(f"Delivery {delivery.week} to {delivery.recipient}: {delivery.status} ({detail})")
 
 
 def _source_lines(config: Config, status: Status) -> list[str]:

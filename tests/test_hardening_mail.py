@@ -41,6 +41,7 @@ class Scripted(Recorder):
         self.password: bytes | None = None  # the one accepted (None: AUTH is not checked)
         self.at_rcpt: Callable[[str], None] | None = None  # runs at each RCPT TO, before the answer
         self.at_data: Callable[[Any], None] | None = None  # runs when a message has arrived, before the answer
+        self.hang_up = 0  # messages after which the connection is closed instead of answered
 
     async def handle_MAIL(self, server, session, envelope, address, mail_options):  # aiosmtpd calls it by this name
         self.mail_commands += 1
@@ -59,6 +60,9 @@ class Scripted(Recorder):
         if self.data_replies:
             return self.data_replies.pop(0)
         await super().handle_DATA(server, session, envelope)  # kept: from here on it is delivered
+        if self.hang_up:
+            self.hang_up -= 1
+            server.transport.close()  # delivered, but the answer never leaves
         if self.at_data:
             await asyncio.get_running_loop().run_in_executor(None, self.at_data, envelope)
         return "250 Message accepted"
@@ -240,6 +244,20 @@ def test_a_crash_after_data_is_reported_as_possibly_sent_and_not_sent_again(dige
     assert len(server.to(ALICE)) == 1
     asked = digest("send", "--week", "current", "--retry-failed", config=config)
     assert f"{ALICE}: sent 2 item(s)" in asked.stdout and len(server.to(ALICE)) == 2
+
+
+def test_a_connection_lost_after_the_message_was_handed_over_is_possibly_sent(digest, mail, server):
+    config = mail()
+    digest("ingest", config=config)
+    server.hang_up = 1
+    first = digest("send", "--week", "current", config=config)
+    assert f"{ALICE}: possibly sent: no answer after the message was handed over (SMTPServerDisconnected" \
+        in first.stdout
+    assert f"{BOB}: sent 2 item(s)" in first.stdout  # on a new connection
+    status = digest("status", config=config)
+    assert "to alice@beds.example.org: possibly-sent (no answer after the message was handed over" in status.stdout
+    assert "possibly sent" in digest("send", "--week", "current", config=config).stdout
+    assert len(server.to(ALICE)) == 1
 
 
 @pytest.fixture

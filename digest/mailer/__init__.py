@@ -219,7 +219,12 @@ class Postman:
             return self._stop(address, f"not sent: the delivery ledger could not record the attempt ({exc})")
         try:
             self.smtp.hand_over(letter.message.as_bytes(policy=letter.message.policy.clone(linesep="\r\n")))
-        except Unconfirmed as unknown:  # left as possibly sent in the ledger
+        except Unconfirmed as unknown:  # stays possibly sent in the ledger, with the reason
+            try:
+                self.ledger.result(letter.weeks, address, POSSIBLY_SENT, error=unknown.detail)
+            except DigestError as exc:
+                return self._stop(address, f"possibly sent ({unknown.detail}), and the delivery ledger could not "
+                                           f"record that ({exc})")
             return Outcome(address, POSSIBLY_SENT, detail=unknown.detail)
         except MessageFailed as failure:
             return self._result(letter, address, failure)
