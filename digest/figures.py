@@ -230,9 +230,8 @@ def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure,
         found += [(figure, False) for figure in _percent_changes(sentence)]
     for kind in kinds:
         values: list[tuple[float, bool]] = []
-        sites = _SITES[kind].find(sentence)
-        for pattern in _PATTERNS[kind]:
-            for match in matches_at(pattern, sentence, sites.get(pattern, ())):
+        for pattern, sites in zip(_PATTERNS[kind], _SITES[kind].find(sentence), strict=True):
+            for match in matches_at(pattern, sentence, sites or ()):
                 if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
                     continue
                 value = _value(kind, match)

@@ -173,8 +173,10 @@ class MatchSites:
         self._at_digits = [pattern in at_digits for pattern in self._patterns]
         self._automaton = Automaton((string, tuple(found)) for string, found in strings.items())
 
-    def find(self, text: str) -> dict[re.Pattern[str], list[int]]:
-        """Each pattern that may match in the text, with every place in order where a match can begin."""
+    def find(self, text: str) -> list[list[int] | None]:
+        """For each of the patterns, in order: None where it cannot match in the text, else every place
+        in order where a match of it can begin. Not a dict by pattern: hashing a compiled pattern reads
+        all its code, microseconds for these."""
         starts: list[set[int]] = [set() for _ in self._patterns]
         met: list[set[int]] = [set() for _ in self._patterns]
         for at, _, found in self._automaton.find(fold_case(text)):
@@ -184,13 +186,15 @@ class MatchSites:
                 else:
                     met[index].add(need)
         digits: set[int] | None = None
-        sites = {}
-        for index, pattern in enumerate(self._patterns):
-            if len(met[index]) == self._needs[index]:
-                if self._at_digits[index]:
-                    digits = {match.start() for match in _DIGIT.finditer(text)} if digits is None else digits
-                    starts[index] |= digits
-                sites[pattern] = sorted(starts[index])
+        sites: list[list[int] | None] = []
+        for index in range(len(self._patterns)):
+            if len(met[index]) < self._needs[index]:
+                sites.append(None)
+                continue
+            if self._at_digits[index]:
+                digits = {match.start() for match in _DIGIT.finditer(text)} if digits is None else digits
+                starts[index] |= digits
+            sites.append(sorted(starts[index]))
         return sites
 
 
