@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -18,6 +19,7 @@ from digest.errors import DigestError
 from digest.models import utc_now
 from digest.records import Status, stamp
 from digest.store import Store
+from digest.urls import redact
 
 
 def _config(ctx: click.Context) -> Config:
@@ -34,20 +36,59 @@ def _store(ctx: click.Context) -> Store:
 
 
 def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into click's one-line `Error:` with exit code 1."""
+    """Turn library errors into click's one-line `Error:` with exit code 1 (URLs' secrets hidden);
+    a reader that stops reading (`digest export | head -1`) ends the command quietly."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
         except DigestError as exc:
-            raise click.ClickException(str(exc)) from None
+            raise click.ClickException(redact(str(exc))) from None
+        except BrokenPipeError:
+            _quiet_stdout()
+            return None
         except OSError as exc:  # an output folder that is a file, a full disk, a read-only path...
             where = exc.filename or "?"
-            raise click.ClickException(f"{where}: {exc.strerror or exc}") from None
+            raise click.ClickException(redact(f"{where}: {exc.strerror or exc}")) from None
 
     wrapper.__name__ = func.__name__
     wrapper.__doc__ = func.__doc__
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered for a closed pipe is dropped at exit
+    instead of raising BrokenPipeError again ("Exception ignored ...") while Python shuts down."""
+    try:
+        descriptor = sys.stdout.fileno()
+    except (OSError, ValueError):
+        return  # not a real file (a test's captured output): nothing is left to flush into a pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+class _RedactedRecords:
+    """A log record factory: every record, whoever logs it (httpx names each URL it requests),
+    says its URLs with their user info and query values hidden, its traceback too."""
+
+    def __init__(self, make: Callable[..., logging.LogRecord]):
+        self.make = make
+
+    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = self.make(*args, **kwargs)
+        try:
+            record.msg, record.args = redact(record.getMessage()), ()
+        except Exception:  # noqa: BLE001 - a malformed call is left for logging to report as usual
+            return record
+        if record.exc_info and not record.exc_text:
+            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
+        return record
+
+
+def _redact_logs() -> None:
+    if not isinstance(logging.getLogRecordFactory(), _RedactedRecords):
+        logging.setLogRecordFactory(_RedactedRecords(logging.getLogRecordFactory()))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,6 +102,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s", force=True,
     )
+    _redact_logs()
     ctx.obj = {"config_path": config_path_from(config_path)}
 
 

@@ -3,13 +3,43 @@ editions built, deliveries and the status that `digest status` and `/healthz` sh
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
+
+# What a public output (an edition, its email, /healthz) says of a failure: the HTTP status or
+# the kind of error, never the error's own words, which may name a URL, a path or a server's reply.
+_ERROR_KINDS = [(re.compile(pattern, re.I), kind) for pattern, kind in (
+    (r"timed out|took longer than", "timed out"),
+    (r"cannot connect|connection broken|name or service not known", "could not connect"),
+    (r"disallowed by robots\.txt|cannot read robots\.txt", "refused by robots.txt"),
+    (r"allow_private_networks", "address not allowed"),
+    (r"redirect", "redirect problem"),
+    (r"max_bytes", "response too large"),
+    (r"content coding|not valid \w+ data", "response could not be decoded"),
+    (r"content type", "unexpected content type"),
+    (r"not a usable URL|only http and https", "unusable URL"),
+    (r"no article links", "no article links found (page layout changed?)"),
+    (r"feed", "not a readable feed"),
+    (r"folder", "folder could not be read"),
+    (r"stopped", "stopped (shutting down)"),
+)]
+_HTTP_STATUS = re.compile(r"\bHTTP (\d{3})\b")
 
 
 def stamp(moment: datetime | None) -> str | None:
     """A stored time as it is shown: ISO 8601 in UTC to the second."""
     return moment.isoformat(timespec="seconds") if moment else None
+
+
+def public_error(error: str | None) -> str | None:
+    """A failure as public outputs name it: `HTTP 500`, or its kind (`timed out`), else `failed`."""
+    if not error:
+        return error
+    status = _HTTP_STATUS.search(error)
+    if status:
+        return f"HTTP {status.group(1)}"
+    return next((kind for pattern, kind in _ERROR_KINDS if pattern.search(error)), "failed")
 
 
 @dataclass

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from digest.config import Config
 from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, ShownFigure, tallies
 from digest.models import Item, stories, utc_now
-from digest.records import RunRecord
+from digest.records import RunRecord, public_error
 from digest.topics import Taxonomy
 from digest.weeks import shift_week, week_bounds, week_days, week_label
 
@@ -136,7 +136,7 @@ def _source_problems(config: Config, runs: RunHistory, start: datetime, end: dat
         failed_docs = sum(r.failed for r in mine)
         if errors:
             problems.append({"source": source.name,
-                             "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {errors[-1]}"})
+                             "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {public_error(errors[-1])}"})
         elif mine and not sum(r.seen for r in mine) and not failed_docs:
             problems.append({"source": source.name, "problem": "returned nothing"})
         if failed_docs:

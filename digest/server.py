@@ -20,7 +20,7 @@ from urllib.parse import quote
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.records import Status, stamp
+from digest.records import Status, public_error, stamp
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -34,6 +34,10 @@ TYPES = {
     ".atom": "application/atom+xml; charset=utf-8", ".css": "text/css; charset=utf-8",
     ".json": "application/json", ".png": "image/png",
 }
+# An idle or slow client holds a connection, not a thread, but waitress stops accepting at its
+# connection limit (100 by default, each idle one kept 120 s): a handful of idle sockets would
+# stall /healthz for minutes. Allow more, and close the idle ones within about 20 s.
+LIMITS: dict[str, Any] = {"connection_limit": 500, "channel_timeout": 15, "cleanup_interval": 5}
 COMMON: Headers = [("X-Content-Type-Options", "nosniff"), ("Cache-Control", "no-cache")]
 HTML_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
@@ -147,8 +151,8 @@ def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, An
                               "failing_sources": [], "items": 0}
     try:
         status = read_status()
-    except (DigestError, sqlite3.Error) as exc:
-        return 503, {**report, "status": "error", "database": f"error: {exc}"}
+    except (DigestError, sqlite3.Error) as exc:  # its message may name the file: the class is enough here
+        return 503, {**report, "status": "error", "database": f"error: {type(exc).__name__}"}
     if status is None:
         return 200, {**report, "database": "missing"}
     report["last_ingest"] = stamp(status.last_ingest)
@@ -157,8 +161,8 @@ def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, An
     report["items"] = status.items
     enabled = {source.name for source in config.sources if source.enabled}
     report["failing_sources"] = [
-        {"name": source.name, "consecutive_failures": source.consecutive_failures, "last_error": source.last_error,
-         "last_success": stamp(source.last_success)}
+        {"name": source.name, "consecutive_failures": source.consecutive_failures,
+         "last_error": public_error(source.last_error), "last_success": stamp(source.last_success)}
         for source in status.failing(enabled)
     ]
     if report["failing_sources"]:
@@ -199,7 +203,7 @@ def serve(config: Config, read_status: StatusReader, host: str, port: int) -> No
 
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {config.output_dir} on http://{shown}:{port}/", file=sys.stderr, flush=True)
-    waitress.serve(make_app(config, read_status), host=host, port=port, threads=8, ident="digest")
+    waitress.serve(make_app(config, read_status), host=host, port=port, threads=8, ident="digest", **LIMITS)
 
 
 class BackgroundServer:
@@ -210,7 +214,8 @@ class BackgroundServer:
         from waitress.server import create_server
 
         self._close_all = wasyncore.close_all
-        self.server = create_server(make_app(config, read_status), host=host, port=port, threads=4, ident="digest")
+        self.server = create_server(make_app(config, read_status), host=host, port=port, threads=4, ident="digest",
+                                    **LIMITS)
         self.thread = threading.Thread(target=self.server.run, name="http", daemon=True)
 
     def start(self) -> None:

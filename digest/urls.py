@@ -1,4 +1,5 @@
-"""URLs: which are web addresses, their canonical form, and the site they belong to.
+"""URLs: which are web addresses, their canonical form, the site they belong to, and how
+they are shown without the secrets a source's URL may carry.
 
 Only http(s) URLs with a host are web URLs: anything else (javascript:, file:, data:,
 relative paths) is never fetched and never becomes a link.
@@ -10,6 +11,8 @@ import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
 _WEB_URL = re.compile(r"^https?://[^\s/]+", re.I)
+# A URL in running text, without the punctuation that closes a sentence or a bracket around it.
+_URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+(?<![.,;:!?)\]])", re.I)
 _TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|_ga|_gl|igshid|ref_src|cmpid|ito|at_medium|at_campaign)$",
     re.I,
@@ -22,10 +25,48 @@ def is_web_url(url: str | None) -> bool:
 
 
 def web_url(url: str | None) -> str | None:
-    """The URL, safe to put in a link (<, >, quotes and spaces percent-encoded), if it is a web URL."""
+    """The URL, safe to put in a link (<, >, quotes and spaces percent-encoded, no user name or
+    password: a link shown to readers never carries a source's credentials), if it is a web URL."""
     if not url or not is_web_url(url):
         return None
-    return quote(url.strip(), safe=":/?#[]@!$&()*+,;=%~-._")
+    scheme, authority, rest = _parts(url.strip())
+    return quote(f"{scheme}{authority.rpartition('@')[2]}{rest}", safe=":/?#[]@!$&()*+,;=%~-._")
+
+
+def redact(text: str) -> str:
+    """Text (a URL, or a message naming URLs) with each URL's user info and query values hidden:
+    `https://user:pw@host/path?key=SECRET` becomes `https://***@host/path?key=***`.
+
+    Everything that records or shows a URL or an error outside the fetcher goes through this:
+    log lines, errors, the `runs`, `sources` and `fetch_log` rows, status and /healthz.
+    """
+    return _URL_IN_TEXT.sub(lambda match: _redact_url(match.group()), text)
+
+
+def _redact_url(url: str) -> str:
+    scheme, authority, rest = _parts(url)
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    path, question, query_and_fragment = rest.partition("?")
+    if not question:
+        return scheme + authority + rest
+    query, hash_, fragment = query_and_fragment.partition("#")
+    hidden = "&".join(_hide_value(part) for part in query.split("&"))
+    return f"{scheme}{authority}{path}?{hidden}{hash_}{fragment}"
+
+
+def _hide_value(parameter: str) -> str:
+    if not parameter:
+        return parameter
+    name, equals, _ = parameter.partition("=")
+    return f"{name}=***" if equals else "***"  # a bare `?token` may be the secret itself
+
+
+def _parts(url: str) -> tuple[str, str, str]:
+    """("https://", "user:pw@host:port", "/path?query#fragment"), split by hand: never fails."""
+    scheme, _, rest = url.partition("://")
+    end = min((i for i in (rest.find(c) for c in "/?#") if i >= 0), default=len(rest))
+    return scheme + "://", rest[:end], rest[end:]
 
 
 def site_of(url: str) -> str:

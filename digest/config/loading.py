@@ -12,6 +12,7 @@ from pydantic import ValidationError
 
 from digest.config.schema import Config, FolderSource
 from digest.errors import ConfigError
+from digest.urls import redact
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -107,4 +108,7 @@ def effective_config(config: Config) -> dict[str, Any]:
     smtp = data["email"]["smtp"]
     env_name = smtp["password_env"]
     smtp["password"] = "***** (set)" if os.environ.get(env_name) else f"(not set: ${env_name} is empty)"
+    for source in data["sources"]:
+        if source.get("url"):
+            source["url"] = redact(source["url"])  # a private feed's key or credentials
     return data

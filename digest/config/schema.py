@@ -6,6 +6,7 @@ Errors name the key path (`sources[2].url: not a URL`); digest.config.loading re
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import re
 from pathlib import Path
@@ -23,6 +24,11 @@ from digest.urls import is_web_url
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
 _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+# Bounds beyond which a number is a typo: a schedule of over a year, a request or delay of over
+# ten minutes, a document of over 100 MB (it is read whole into memory).
+LONGEST_DURATION = 366 * 86400
+MAX_WAIT = 600
+MAX_BYTES = 100_000_000
 
 
 def parse_duration(value: Any) -> float:
@@ -36,8 +42,12 @@ def parse_duration(value: Any) -> float:
         if not match:
             raise ValueError(f"not a duration: {value!r} (use a number with s, m, h or d, e.g. 2h)")
         seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
+    if not math.isfinite(seconds):
+        raise ValueError(f"must be a finite duration (got {value!r})")
     if seconds <= 0:
         raise ValueError("must be greater than zero")
+    if seconds > LONGEST_DURATION:
+        raise ValueError(f"must be at most 366d (got {value!r})")
     return seconds
 
 
@@ -55,7 +65,8 @@ def _check_network(value: str) -> str:
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    # .inf and .nan are numbers to YAML: never a timeout, a delay or a size.
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class SourceBase(Strict):
@@ -82,7 +93,7 @@ class SourceBase(Strict):
 class FolderSource(SourceBase):
     kind: Literal["folder"]
     path: Path
-    max_bytes: int | None = Field(default=None, gt=0)
+    max_bytes: int | None = Field(default=None, gt=0, le=MAX_BYTES)
 
 
 class FeedSource(SourceBase):
@@ -137,13 +148,13 @@ class Site(Strict):
 class Fetch(Strict):
     user_agent: str = Field(default="digest/0.1 (serious violence news digest)", min_length=1, pattern=r"^\S")
     contact: str = "https://github.com/digest-news/digest"
-    timeout: float = Field(default=20.0, gt=0)
-    per_host_delay: float = Field(default=1.0, ge=0)
-    max_bytes: int = Field(default=5_000_000, gt=0)
+    timeout: float = Field(default=20.0, gt=0, le=MAX_WAIT)
+    per_host_delay: float = Field(default=1.0, ge=0, le=MAX_WAIT)
+    max_bytes: int = Field(default=5_000_000, gt=0, le=MAX_BYTES)
     retries: int = Field(default=3, ge=0, le=10)
     respect_robots: bool = True
-    backoff: float = Field(default=1.0, ge=0)  # first retry waits this long, then doubles
-    max_retry_after: float = Field(default=120.0, ge=0)  # a longer Retry-After fails the request
+    backoff: float = Field(default=1.0, ge=0, le=MAX_WAIT)  # first retry waits this long, then doubles
+    max_retry_after: float = Field(default=120.0, ge=0, le=3600)  # a longer Retry-After fails the request
     max_redirects: int = Field(default=5, ge=0, le=20)
     # Networks (CIDR) that may be fetched besides public addresses; private, link-local, CGNAT,
     # unique-local and unspecified addresses are refused unless listed here.
@@ -161,7 +172,7 @@ class Ingest(Strict):
     # ("auto": one per CPU; 0 or 1: all in this process). They start only once a folder
     # source has more than `parallel_after` documents to read in one run.
     workers: int | Literal["auto"] = Field(default="auto")
-    parallel_after: int = Field(default=64, ge=0)
+    parallel_after: int = Field(default=64, ge=0, le=10_000_000)
     # How much lower the workers' CPU priority is than this process's (nice). They only feed
     # it, and it writes the store alone: when all compete for the cores, it should go first.
     worker_nice: int = Field(default=10, ge=0, le=19)
@@ -205,7 +216,7 @@ class Classify(Strict):
 
 class DigestSettings(Strict):
     group_by: Literal["topic", "area"] = "topic"
-    backfill_days: int = Field(default=30, ge=0)
+    backfill_days: int = Field(default=30, ge=0, le=36_500)
 
 
 class Feeds(Strict):
@@ -236,7 +247,7 @@ class Smtp(Strict):
     security: Literal["none", "starttls", "ssl"] = "none"
     username: str | None = None
     password_env: str = "DIGEST_SMTP_PASSWORD"
-    timeout: float = Field(default=30.0, gt=0)
+    timeout: float = Field(default=30.0, gt=0, le=MAX_WAIT)
 
 
 class Recipient(Strict):

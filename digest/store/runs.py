@@ -1,4 +1,8 @@
-"""Ingest runs and the health of each source (last attempt, last success, failures in a row)."""
+"""Ingest runs and the health of each source (last attempt, last success, failures in a row).
+
+Errors are stored and read with the secrets of URLs redacted (digest.urls.redact): rows
+written before redaction existed come out redacted too.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ from typing import Any
 
 from digest.records import RunRecord, SourceHealth
 from digest.store.db import Database, iso, now_iso, parse_time
+from digest.urls import redact
 
 
 class Runs:
@@ -16,6 +21,7 @@ class Runs:
     def record(self, source: str, kind: str, started: datetime, counts: dict[str, int], error: str | None) -> None:
         """One source's run: a row in `runs`, and its health in `sources`."""
         finished = now_iso()
+        error = _redacted(error)
         with self.db.transaction():
             self.db.insert("runs", {"source": source, "started": iso(started), "finished": finished,
                                     "error": error, **counts})
@@ -34,7 +40,7 @@ class Runs:
     def health(self) -> list[SourceHealth]:
         return [
             SourceHealth(row["name"], row["kind"], parse_time(row["last_attempt"]), parse_time(row["last_success"]),
-                         int(row["consecutive_failures"] or 0), row["last_error"], int(row["last_count"] or 0))
+                         int(row["consecutive_failures"] or 0), _redacted(row["last_error"]), int(row["last_count"] or 0))
             for row in self.db.rows("select * from sources order by name")
         ]
 
@@ -52,4 +58,8 @@ def _run(row: dict[str, Any]) -> RunRecord:
     counts = {name: int(row[name] or 0) for name in ("new", "updated", "duplicate", "unchanged", "failed",
                                                      "not_modified")}
     return RunRecord(source=row["source"], started=datetime.fromisoformat(row["started"]),
-                     finished=datetime.fromisoformat(row["finished"]), error=row["error"], **counts)
+                     finished=datetime.fromisoformat(row["finished"]), error=_redacted(row["error"]), **counts)
+
+
+def _redacted(error: str | None) -> str | None:
+    return None if error is None else redact(error)

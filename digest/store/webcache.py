@@ -15,6 +15,7 @@ from pathlib import Path
 from digest.models import utc_now
 from digest.records import FetchRecord
 from digest.store.db import Database, iso, now_iso
+from digest.urls import redact
 
 GONE_FOR = timedelta(days=7)  # then asked for once more: a page missing for a moment comes back
 
@@ -43,9 +44,10 @@ class WebCache:
             return
         with self.db.transaction():
             for record in records:
-                self.db.insert("fetch_log", {"source": record.source, "url": record.url, "status": record.status,
-                                             "bytes": record.size, "duration_ms": record.duration_ms,
-                                             "error": record.error, "at": iso(record.at)})
+                self.db.insert("fetch_log", {"source": record.source, "url": redact(record.url),
+                                             "status": record.status, "bytes": record.size,
+                                             "duration_ms": record.duration_ms,
+                                             "error": record.error and redact(record.error), "at": iso(record.at)})
 
 
 class Lookups:
