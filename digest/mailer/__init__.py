@@ -63,7 +63,7 @@ class Outcome:
 
 
 class Ledger(Protocol):
-    """The delivery ledger: what each recipient was sent. Its writes raise DigestError with the reason."""
+    """The delivery ledger: what each recipient was sent. Its reads and writes raise DigestError with the reason."""
 
     def delivery(self, week: str, recipient: str) -> Delivery | None: ...
     def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]: ...
@@ -155,7 +155,10 @@ class Postman:
         letters: list[Letter] = []
         quiet: list[Edition] = []
         for edition in editions:
-            copy = self._copy(recipient, edition)
+            try:
+                copy = self._copy(recipient, edition)
+            except DigestError as exc:
+                return [*outcomes, self._stop(recipient.address, f"not sent: the delivery ledger could not be read ({exc})")]
             if isinstance(copy, Outcome):
                 outcomes.append(copy)
             elif copy.all_entries() or len(editions) == 1:

@@ -3,7 +3,8 @@ recipient has received (so no one gets an item twice).
 
 A message is recorded as "possibly-sent", durably, before its DATA, and its result right
 after: a crash or a failed write in between leaves "possibly-sent", which is never sent
-again unless asked (`clear`). A write that fails raises DigestError with its reason.
+again unless asked (`clear`). A read or write that fails raises DigestError with SQLite's
+reason ("database or disk is full"), for the caller to say what could not be done.
 """
 
 from __future__ import annotations
@@ -26,22 +27,26 @@ class Ledger:
         self.db = database
 
     def delivery(self, week: str, recipient: str) -> Delivery | None:
-        rows = self.db.rows("select * from deliveries where week = ? and recipient = ?", [week, recipient])
+        with _store_errors():
+            rows = self.db.rows("select * from deliveries where week = ? and recipient = ?", [week, recipient])
         return _delivery(rows[0]) if rows else None
 
     def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]:
         if not item_ids:
             return set()
         marks = ",".join("?" * len(item_ids))
-        return {row[0] for row in self.db.execute(
-            f"select item_id from delivered_items where recipient = ? and item_id in ({marks})", [recipient, *item_ids])}
+        with _store_errors():
+            return {row[0] for row in self.db.execute(
+                f"select item_id from delivered_items where recipient = ? and item_id in ({marks})",
+                [recipient, *item_ids])}
 
     def sent_before(self, recipient: str) -> tuple[int | None, set[str]]:
         """The newest item stored when the recipient was last (possibly) sent a message, and the
         weeks they were sent: an item stored after that in one of those weeks came too late for it."""
-        rows = self.db.execute(
-            "select week, status, items_through from deliveries where recipient = ? "
-            "and (sent_at is not null or status = ?)", [recipient, POSSIBLY_SENT]).fetchall()
+        with _store_errors():
+            rows = self.db.execute(
+                "select week, status, items_through from deliveries where recipient = ? "
+                "and (sent_at is not null or status = ?)", [recipient, POSSIBLY_SENT]).fetchall()
         # A row whose latest attempt failed carries that attempt's mark, which nothing delivered.
         marks = [through for _, status, through in rows if through is not None and status in ("sent", POSSIBLY_SENT)]
         return (max(marks) if marks else None), {week for week, _, _ in rows}
@@ -105,7 +110,7 @@ class Ledger:
     @contextmanager
     def _writing(self, durable: bool = False) -> Iterator[None]:
         """One transaction; `durable` waits for the disk (synchronous=FULL) so even a power cut keeps it."""
-        try:
+        with _store_errors():
             if durable:
                 self.db.execute("PRAGMA synchronous=FULL")
             try:
@@ -114,8 +119,14 @@ class Ledger:
             finally:
                 if durable:
                     self.db.execute("PRAGMA synchronous=NORMAL")
-        except sqlite3.Error as exc:
-            raise DigestError(f"the delivery ledger could not be written ({exc})") from None
+
+
+@contextmanager
+def _store_errors() -> Iterator[None]:
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DigestError(str(exc)) from None
 
 
 def _delivery(row: dict[str, Any]) -> Delivery:
