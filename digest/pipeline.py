@@ -27,7 +27,6 @@ from digest.prepare import Prepared, classifier_for, prepare
 from digest.records import FetchRecord
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
-from digest.urls import redact
 from digest.workers import prepare_ahead
 from digest.writer import SourceSummary, Writer
 
@@ -116,7 +115,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate))
     try:
         producers = [_produce(run, config, classifier, fetcher, lookups, stop) for run in runs]
-        with store.db.batch() as batch:
+        with store.db.batch(writer.settled) as batch:
             messages = in_threads(producers, idle=batch.commit) if len(producers) > 1 else _inline(producers)
             _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop)
     finally:
@@ -138,6 +137,7 @@ def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], write
         writer.log_fetches(fetch_log.take())
         run = runs[message.source]
         if isinstance(message, Done):
+            batch.commit()  # its documents are counted when they are known to be stored
             _finish(run, message, writer)
         elif run.summary.stopped:
             continue  # read before the stop: left for the next run
@@ -154,7 +154,8 @@ def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], write
 
 def _finish(run: SourceRun, done: Done, writer: Writer) -> None:
     summary = run.summary
-    summary.error = done.error and redact(done.error)  # printed by `ingest`, logged by the service
+    # printed by `ingest`, logged by the service; else documents the store could not keep, if any
+    summary.error = done.error or summary.error
     summary.stopped = summary.stopped or done.stopped
     if done.started is None:
         return  # never read: nothing to record

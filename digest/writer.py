@@ -10,6 +10,7 @@ skipped next time.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass, field
 
 from digest.dedupe import NearDuplicates, ShingleCache, Story
@@ -48,13 +49,14 @@ class SourceSummary:
     stopped: bool = False
     error: str | None = None
     problems: list[Failed] = field(default_factory=list)
+    not_stored_count: int = 0
 
     def counts(self) -> dict[str, int]:
         return {"new": self.new, "updated": self.updated, "duplicate": self.duplicate,
                 "unchanged": self.unchanged, "failed": self.failed, "not_modified": self.not_modified}
 
     def line(self) -> str:
-        if self.error:
+        if self.error and not any(self.counts().values()):
             return f"{self.name}: FAILED: {self.error}"
         text = (f"{self.name}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "
                 f"{self.unchanged} unchanged, {self.failed} failed")
@@ -62,12 +64,20 @@ class SourceSummary:
             text += " (not modified since the last run)"
         if self.stopped:
             text += " (stopped early: shutting down)"
-        return text + (f", {self.missing} no longer present" if self.missing else "")
+        text += f", {self.missing} no longer present" if self.missing else ""
+        return text + (f"; FAILED: {self.error}" if self.error else "")
 
     def fail(self, failed: Failed) -> None:
         log.warning("%s: skipped %s: %s", failed.source, failed.where, failed.reason)
         self.failed += 1
         self.problems.append(failed)
+
+    def not_stored(self, failed: Failed) -> None:
+        """A document the store could not keep: failed, and the run a failure."""
+        self.fail(failed)
+        self.not_stored_count += 1
+        self.error = (f"{self.not_stored_count} document(s) not stored ({failed.reason.removeprefix('not stored: ')}); "
+                      "the next run stores them")
 
 
 class Writer:
@@ -78,6 +88,8 @@ class Writer:
         # Candidates read from the store in this ingest, by item id (they recur): an item is dropped
         # when it is written, the oldest when there are too many.
         self.candidates: dict[int, Candidate] = {}
+        # Documents stored since the last commit, counted when it is known whether it committed.
+        self.uncommitted: list[tuple[SourceSummary, str, str]] = []
 
     def apply(self, event: SourceEvent, prepared: Prepared | Exception | None, known: dict[str, FileState],
               summary: SourceSummary) -> None:
@@ -113,11 +125,25 @@ class Writer:
         except DocumentError as exc:
             summary.fail(Failed(document.source, where, str(exc)))
             return
+        except sqlite3.Error as exc:  # the store failed (a full disk), not the document
+            summary.not_stored(Failed(document.source, where, f"not stored: {exc}"))
+            return
         except Exception as exc:  # one odd document (deep YAML, a bug) must not stop its source
             log.exception("%s: %s: unexpected error", document.source, where)
             summary.fail(Failed(document.source, where, f"unexpected error: {exc!r}"))
             return
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
+        self.uncommitted.append((summary, outcome, where))
+
+    def settled(self, error: BaseException | None) -> None:
+        """The batch holding the documents stored since the last commit was committed (error None)
+        or lost: they count as what they were, or as failed with the reason (the next run stores
+        them: their files were not recorded either)."""
+        uncommitted, self.uncommitted = self.uncommitted, []
+        for summary, outcome, where in uncommitted:
+            if error is None:
+                setattr(summary, outcome, getattr(summary, outcome) + 1)
+            else:
+                summary.not_stored(Failed(summary.name, where, f"not stored: {error}"))
 
     def _store(self, document: Document, prepared: Prepared, known: dict[str, FileState]) -> str:
         """Store one document; returns 'new', 'updated', 'unchanged' or 'duplicate'."""

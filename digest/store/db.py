@@ -129,10 +129,12 @@ class Database:
         self.execute(f"SAVEPOINT {name}")
         try:
             yield
-        except BaseException:
-            if self.conn.in_transaction:  # an error may have rolled back the whole transaction already
+        except BaseException as exc:
+            if self.conn.in_transaction:
                 self.execute(f"ROLLBACK TO SAVEPOINT {name}")
                 self.execute(f"RELEASE SAVEPOINT {name}")
+            elif self._batch is not None:  # an error (a full disk) rolled back the whole batch
+                self._batch.lost(exc)
             raise
         else:
             self.execute(f"RELEASE SAVEPOINT {name}")
@@ -140,19 +142,23 @@ class Database:
             self._savepoints -= 1
 
     @contextmanager
-    def batch(self, max_writes: int = 1000, max_seconds: float = 1.0) -> Iterator[Batch]:
+    def batch(self, settled: Settled, max_writes: int = 1000, max_seconds: float = 1.0) -> Iterator[Batch]:
         """Commit the transactions inside together, every `max_writes` or `max_seconds`.
 
         Each transaction stays atomic (a savepoint): one that fails is undone alone. A crash
-        loses at most the last uncommitted batch. Another thread of this process waiting to
-        write gets its turn at the next commit.
+        loses at most the last uncommitted batch; a failed commit (a full disk) loses it too,
+        and `settled` is told, with the error, as it is told of every commit (with None).
+        Another thread of this process waiting to write gets its turn at the next commit.
         """
-        self._batch = Batch(self, max_writes, max_seconds)
+        self._batch = Batch(self, settled, max_writes, max_seconds)
         try:
             yield self._batch
         finally:
             batch, self._batch = self._batch, None
             batch.commit()
+
+
+Settled = Callable[[BaseException | None], None]  # told after each commit of a batch: None, or why it failed
 
 
 class WriteGate:
@@ -198,14 +204,17 @@ class WriteGate:
 class Batch:
     """One open transaction holding many documents' savepoints, committed now and then."""
 
-    def __init__(self, database: Database, max_writes: int, max_seconds: float):
-        self.database, self.max_writes, self.max_seconds = database, max_writes, max_seconds
+    def __init__(self, database: Database, settled: Settled, max_writes: int, max_seconds: float):
+        self.database, self.settled, self.max_writes, self.max_seconds = database, settled, max_writes, max_seconds
         self.open_since: float | None = None
         self.writes = self.depth = 0
+        self._lost_by: BaseException | None = None
 
     @contextmanager
     def member(self) -> Iterator[None]:
         """A transaction inside the batch (its savepoint is the caller's)."""
+        if self.open_since is not None and not self.database.conn.in_transaction:
+            self.commit()  # rolled back by an error: settled as lost, and a new one begun
         if self.open_since is None:
             self._begin()
         self.depth += 1
@@ -231,18 +240,29 @@ class Batch:
                 or time.monotonic() - (self.open_since or 0) >= self.max_seconds):
             self.commit()
 
+    def lost(self, error: BaseException) -> None:
+        """The batch's transaction was rolled back by this error: nothing in it was stored."""
+        self._lost_by = self._lost_by or error
+
     def commit(self) -> None:
-        """Commit what the batch holds now (nothing to do when it holds nothing)."""
+        """Commit what the batch holds now (nothing to do when it holds nothing), and say whether
+        it was stored."""
         if self.open_since is None:
             return
+        error = self._lost_by
         try:
-            if self.database.conn.in_transaction:
+            if error is None and self.database.conn.in_transaction:
                 self.database.commit()
-            else:  # an I/O error rolled it back already
-                self.database.rollback()
+            elif error is None:
+                error = sqlite3.OperationalError("the transaction was rolled back by a write error")
+        except sqlite3.Error as exc:  # a full disk, a failing device: the batch is not stored
+            error = exc
         finally:
-            self.open_since = None
+            if error is not None:
+                self.database.rollback()
+            self.open_since, self._lost_by = None, None
             self.database._gate.release()
+        self.settled(error)
 
 
 def iso(value: datetime) -> str:
