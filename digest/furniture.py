@@ -25,11 +25,7 @@ _OPENED = [
     r"this (site|website|service) is (a |in )?(new|beta|public beta).*",
     r"this is a (new|beta) (service|website|site)\b.*",
     r"(beta|alpha)( this is a new (service|website).*)?",
-    r".*\bwe use (some )?(essential |necessary )?cookies\b.*",
-    r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
-    r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
-    r".*\bcookies( notice| on \S+)\b.*",
-    r"we (value|care about|respect) your privacy.*", r".*\bwe and our (\d+ )?partners\b.*",
+    r"we (value|care about|respect) your privacy.*",
     r"(accept|reject|allow|deny|decline|refuse) all( cookies)?", r"(manage )?(your )?(preferences|choices|options)",
     r"personalised (advertising|ads|content)\b.*", r"use precise geolocation data.*",
     r"actively scan device characteristics.*", r"advertise with us", r"newsletters?", r"page \d+ of \d+",
@@ -75,9 +71,19 @@ _OPENED = [
     r"neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
     r"statement|contents|related content|explore the topic|report it|pay it|apply for it)",
 ]
+# A consent banner's lines, wherever their words are: each mentions cookies or partners.
+_CONSENT_LINES = [
+    r".*\bwe use (some )?(essential |necessary )?cookies\b.*",
+    r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
+    r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
+    r".*\bcookies( notice| on \S+)\b.*",
+    r".*\bwe and our (\d+ )?partners\b.*",
+]
 _OPENED_RE = re.compile(r"^(?:" + "|".join(_OPENED) + r")$", re.IGNORECASE)
-# Every pattern above begins with one of these words or mentions cookies: lines without them
-# skip the slow regular expression. Keep this in step with _OPENED.
+# A line mentioning cookies or partners is tried with all of them; any other, without the slow ".*" ones.
+_OPENED_OR_CONSENT_RE = re.compile(r"^(?:" + "|".join(_OPENED + _CONSENT_LINES) + r")$", re.IGNORECASE)
+# Every pattern of _OPENED begins with one of these words: lines without them skip the slow
+# regular expression. Keep this in step with _OPENED.
 _OPENINGS = (
     "accessibility", "skip", "main", "article", "font", "text", "quickly", "exit", "leave", "hide", "sorry", "this",
     "beta", "alpha", "back", "print", "share", "menu", "search", "close", "home", "open", "cookie", "report",
@@ -161,8 +167,10 @@ def is_furniture(line: str) -> bool:
         return False
     if all(char in _SEPARATORS for char in stripped):
         return True  # "|", "•", "···": a separator
-    consent = "cookie" in folded or "partners" in folded
-    if (consent or (len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS))) and _OPENED_RE.match(stripped):
+    if "cookie" in folded or "partners" in folded:
+        if _OPENED_OR_CONSENT_RE.match(stripped):
+            return True
+    elif len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS) and _OPENED_RE.match(stripped):
         return True
     return _shaped(stripped, folded)
 
@@ -178,7 +186,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if "appeared first on" in folded and _MIRROR.match(line):
         return True
-    if short and _CREDIT.search(line) and not line.endswith("."):
+    if short and ("copyright" in folded or "(c)" in folded or "©" in line) and _CREDIT.search(line) and not line.endswith("."):
         return True
     if len(line) <= 160 and len(line.split()) <= _HEADER_WORDS and sum(map(str.isdigit, line)) >= 9 and (
             _PHONE.search(line) and (_POSTCODE.search(line) or folded.startswith(("tel", "call", "phone")) or
