@@ -19,8 +19,9 @@ import ssl
 import threading
 import time
 import typing
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 import httpcore
 import httpx
@@ -29,6 +30,7 @@ from digest.addresses import AddressPolicy
 from digest.errors import DigestError
 
 SLICE_SECONDS = 0.25  # how soon a wait notices a stop or the request's deadline
+T = TypeVar("T")
 
 
 class Stopped(DigestError):
@@ -68,6 +70,27 @@ class RequestClock:
         if self.stop.wait(max(0.0, seconds)):
             raise Stopped()
 
+    def call(self, work: Callable[[], T]) -> T:
+        """Blocking work that cannot be waited on in slices (a name look-up), done in a thread of its
+        own so that a stop or the deadline need not wait for it."""
+        outcome: list[T] = []
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                outcome.append(work())
+            except BaseException as exc:  # noqa: BLE001 - raised again in the caller's thread
+                failure.append(exc)
+
+        worker = threading.Thread(target=run, name="resolve", daemon=True)
+        worker.start()
+        while worker.is_alive():
+            self.check()
+            worker.join(SLICE_SECONDS)
+        if failure:
+            raise failure[0]
+        return outcome[0]
+
     def wait_for(self, sock: socket.socket, *, write: bool, timeout: float | None,
                  expired: type[Exception]) -> None:
         """Until the socket is ready; raises `expired` after `timeout` seconds of waiting, TooSlow
@@ -94,7 +117,7 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[typing.Any] | None = None) -> httpcore.NetworkStream:
         try:
-            checked = self.addresses.checked(host)  # Refused passes through httpcore and httpx as it is
+            checked = self.clock.call(lambda: self.addresses.checked(host))  # Refused passes through httpx as it is
         except OSError as exc:
             raise httpcore.ConnectError(str(exc)) from exc
         failure: OSError | None = None

@@ -158,7 +158,7 @@ class Fetcher:
         address it connects to again; this names the page rather than its robots.txt."""
         host = urlsplit(url).hostname or ""
         try:
-            self.addresses.checked(host)
+            self.clock.call(lambda: self.addresses.checked(host))
         except Refused as exc:
             if url != asked:
                 raise FetchError(asked, f"redirected to {url}: {exc.reason}") from None

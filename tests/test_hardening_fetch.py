@@ -22,7 +22,7 @@ import pytest
 
 from digest.bodies import read_body
 from digest.config import Fetch
-from digest.fetch import Fetcher, FetchError
+from digest.fetch import Fetcher, FetchError, Stopped
 from digest.pipeline import FetchLog
 from digest.store import Lookups, Store
 from webfixture import Reply
@@ -116,6 +116,7 @@ class Trickler:
     def __init__(self, path: str, part: str, every: float = 0.2, give_up: float = 25.0):
         self.path, self.part, self.every, self.give_up = path, part, every, give_up
         self.requested = threading.Event()
+        self.answered = 0  # requests for `path`
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}{path}"
         threading.Thread(target=self._serve, daemon=True).start()
@@ -143,6 +144,7 @@ class Trickler:
                 conn.sendall(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 return
             self.requested.set()
+            self.answered += 1
             if self.part == "status":
                 slow, rest = b"HTTP/1.1 200 " + b"O" * 500, b"\r\nContent-Length: 0\r\n\r\n"
             else:
@@ -186,6 +188,7 @@ def test_a_trickled_answer_is_cut_off_and_fails_its_source_alone(part, trickler,
     assert f"stuck: FAILED: {stuck.url}: took longer than 3 s (3 x fetch.timeout) to answer in full" in result.stdout
     assert "beds-police: 6 new, 0 updated, 0 duplicate, 0 unchanged, 0 failed" in result.stdout
     assert took < 12, f"the ingest took {took:.1f} s"
+    assert stuck.answered == 1  # cut off, not retried
 
 
 def test_sigterm_stops_the_service_while_a_fetch_is_stuck(trickler, write_config, tmp_path):
@@ -212,6 +215,23 @@ def test_sigterm_stops_the_service_while_a_fetch_is_stuck(trickler, write_config
     assert code == 0 and took < 10, (took, text)
     assert "stuck: 0 new, 0 updated, 0 duplicate, 0 unchanged, 0 failed (stopped early: shutting down)" in text
     assert "digest service stopped" in text
+
+
+def test_a_stop_does_not_wait_for_a_slow_name_look_up(fetch_log):
+    def resolve(host: str) -> list[str]:
+        time.sleep(20)  # a resolver that does not answer
+        return ["127.0.0.1"]
+
+    stop = threading.Event()
+    fetcher = Fetcher(Fetch(per_host_delay=0, retries=0), fetch_log, stop=stop, resolve=resolve)
+    threading.Timer(0.5, stop.set).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(Stopped):
+            fetcher.get("http://slow-resolver.test/news/", source="t")
+    finally:
+        fetcher.close()
+    assert time.monotonic() - started < 3
 
 
 # --- 10. no fetching of private networks -------------------------------------------------------
