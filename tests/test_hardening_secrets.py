@@ -139,6 +139,7 @@ def test_source_secrets_appear_nowhere(web, web_config, seed_dir, digest, servin
     assert [source for source, _ in runs] == ["broken", "locked"]
     assert all("***@" in error for _, error in runs)
     assert f"http://***@{web.host}/feed.xml?token=***" in urls and f"http://***@{web.host}/robots.txt" in urls
+    assert sent.exit_code == 0 and list(tmp_path.rglob("*.eml")), sent.output  # the email was written
     assert _files_holding_secrets(tmp_path, config) == []  # the database, the edition, feeds and outbox
 
     # Public outputs name the source and its status, not the error's words (or the URL at all).
