@@ -17,7 +17,7 @@ from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, p
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.models import Document, Extracted
-from digest.text import decode, first_sentences, strip_controls, trim
+from digest.text import clean_title, decode, first_sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
 
@@ -25,8 +25,18 @@ if TYPE_CHECKING:
     from bs4 import BeautifulSoup
 
 __all__ = ["TITLE_LIMIT", "extract", "extract_fragment", "extract_html", "extract_text"]
+
+# What one document may cost: its text is read up to MAX_CHARACTERS, and HTML is parsed up to
+# its MAX_TAGS-th "<" (trafilatura and BeautifulSoup spend tens of µs on each tag). News pages
+# have a few thousand tags; a 5 MB page of bare markup would take a minute.
+MAX_CHARACTERS = 2_000_000
+MAX_TAGS = 50_000
+
+
 def extract(document: Document) -> Extracted:
-    text, warnings = decode(document.content)
+    text, warnings = decode(document.content, limit=MAX_CHARACTERS)
+    if document.media_type in ("html", "fragment"):
+        text = _within_tags(text, warnings)
     if document.media_type == "html":
         extracted = extract_html(text, document.url)
     elif document.media_type == "fragment":
@@ -43,12 +53,33 @@ def extract(document: Document) -> Extracted:
         extracted.published = document.published_hint.astimezone(LONDON).date()
     if document.summary_hint and not extracted.summary:
         extracted.summary = trim(document.summary_hint, 300)
-    extracted.title, extracted.body, extracted.summary = (
-        strip_controls(extracted.title), strip_controls(extracted.body), strip_controls(extracted.summary))
+    _clean(extracted, document.media_type)
     extracted.url = web_url(extracted.url)
     if not extracted.title or not extracted.body:
         raise DocumentError("no article text found")
     return extracted
+
+
+def _clean(extracted: Extracted, media_type: str) -> None:
+    """Text that XML can carry, titles without bidi controls; a title and a body for feed entries without one."""
+    extracted.body, extracted.summary = strip_controls(extracted.body), strip_controls(extracted.summary)
+    extracted.title = clean_title(extracted.title)
+    if not extracted.title:  # a feed entry without a <title>: its first sentence
+        extracted.title = clean_title(trim(first_sentences(extracted.body.split("\n\n", 1)[:1], limit=10_000),
+                                           TITLE_LIMIT))
+    if media_type == "fragment" and not extracted.body:  # an entry that is only markup (an image, an embed)
+        extracted.body = extracted.title
+
+
+def _within_tags(html: str, warnings: list[str]) -> str:
+    """The HTML up to its MAX_TAGS-th tag (with a warning when that cuts it)."""
+    if html.count("<") <= MAX_TAGS:
+        return html
+    at = -1
+    for _ in range(MAX_TAGS):
+        at = html.find("<", at + 1)
+    warnings.append(f"HTML cut at its {MAX_TAGS:,}th tag (character {at:,})")
+    return html[:at]
 
 
 # --- HTML documents ----------------------------------------------------------------------

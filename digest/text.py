@@ -23,8 +23,9 @@ _BOMS = (
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
 
 
-def decode(content: bytes) -> tuple[str, list[str]]:
-    """Bytes to clean text, or DocumentError for empty and binary input. Returns (text, warnings)."""
+def decode(content: bytes, limit: int | None = None) -> tuple[str, list[str]]:
+    """Bytes to clean text, or DocumentError for empty and binary input. Returns (text, warnings).
+    Text beyond `limit` characters is cut off before it is cleaned (with a warning)."""
     warnings: list[str] = []
     if not content.strip():
         raise DocumentError("empty file")
@@ -38,7 +39,7 @@ def decode(content: bytes) -> tuple[str, list[str]]:
                 raise DocumentError(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
             if encoding != "utf-8":
                 warnings.append(f"read as {encoding.upper()} (byte-order mark)")
-            return _finish(text, warnings)
+            return _finish(text, warnings, limit)
     sample = content[:8192]
     control_bytes = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control_bytes > len(sample) * 0.05:
@@ -51,10 +52,13 @@ def decode(content: bytes) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         warnings.append(f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
         text = content.decode("cp1252", errors="replace")
-    return _finish(text, warnings)
+    return _finish(text, warnings, limit)
 
 
-def _finish(text: str, warnings: list[str]) -> tuple[str, list[str]]:
+def _finish(text: str, warnings: list[str], limit: int | None) -> tuple[str, list[str]]:
+    if limit is not None and len(text) > limit:
+        warnings.append(f"cut to its first {limit:,} characters (of {len(text):,})")
+        text = text[:limit]
     text = fix_text(text)
     if not text.strip():
         raise DocumentError("empty file")
@@ -62,8 +66,29 @@ def _finish(text: str, warnings: list[str]) -> tuple[str, list[str]]:
 
 
 def strip_controls(text: str) -> str:
-    """Remove control characters (also those that HTML entities such as &#8; decode to)."""
+    """Remove control characters (also those that HTML entities such as &#8; decode to) and every
+    other character XML 1.0 cannot carry (U+FFFE, U+FFFF, lone surrogates): one in a title would
+    stop every feed being written."""
     return _CONTROL_TEXT.sub("", text)
+
+
+def clean_title(text: str) -> str:
+    """A title as stored and shown: strip_controls, and no bidi overrides or isolates, which
+    reorder the text around the title wherever it is shown (a subject line, a feed reader)."""
+    return _BIDI_CONTROLS.sub("", strip_controls(text))
+
+
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def without_surrogate_references(markup: bytes) -> bytes:
+    """Markup without numeric character references to lone surrogates (`&#xD800;`), which no
+    text can hold: feedparser's lenient parser fails on the whole feed at one."""
+    return _SURROGATE_REFERENCE.sub(b"", markup) if b"&#" in markup else markup
+
+
+_SURROGATE_REFERENCE = re.compile(  # U+D800 to U+DFFF, in hexadecimal or decimal (55296 to 57343)
+    rb"&#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}|0*(?:5529[6-9]|55[3-9]\d\d|56\d{3}|57[0-2]\d\d|573[0-3]\d|5734[0-3]));")
 
 
 # Characters that mojibake or stray control codes leave behind; text without them needs no ftfy pass.
@@ -84,7 +109,7 @@ def _looks_suspect(text: str) -> bool:
     return _SUSPECT.search(text) is not None
 
 
-_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff]")
+_CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 # Non-ASCII letters that re.IGNORECASE matches to ASCII ones, beyond what str.lower() gives:

@@ -25,6 +25,7 @@ from digest.errors import SourceError
 from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
 from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
 from digest.sources.base import SeenUrls, validators_of
+from digest.text import without_surrogate_references
 from digest.urls import canonical_url, is_web_url
 
 log = logging.getLogger("digest.sources.feed")
@@ -62,7 +63,7 @@ def parse_feed(response: Response) -> Any:
     """feedparser on the bytes and the full response headers; a feed with no usable entries is an error."""
     headers = {key.lower(): value for key, value in response.headers.items()}
     headers.setdefault("content-location", response.url)
-    parsed = feedparser.parse(response.content, response_headers=headers)
+    parsed = feedparser.parse(without_surrogate_references(response.content), response_headers=headers)
     if parsed.bozo and not parsed.entries:
         raise SourceError(f"malformed feed at {response.url}: {parsed.get('bozo_exception', 'not a feed')}")
     if not parsed.get("version") and not parsed.entries:
