@@ -135,10 +135,10 @@ class SmtpSession:
         else:
             connection = smtplib.SMTP(s.host, s.port, timeout=s.timeout)
         try:
-            connection.ehlo()
+            connection.ehlo_or_helo_if_needed()
             if s.security == "starttls":
                 connection.starttls(context=context)
-                connection.ehlo()
+                connection.ehlo_or_helo_if_needed()
             if s.username:
                 _login(connection, s.username, _password(s))
         except BaseException:
