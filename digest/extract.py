@@ -17,7 +17,7 @@ from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, p
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.models import Document, Extracted
-from digest.text import clean_title, decode, first_sentences, strip_controls, trim
+from digest.text import clean_title, decode, first_sentences, sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
 
@@ -65,8 +65,7 @@ def _clean(extracted: Extracted, media_type: str) -> None:
     extracted.body, extracted.summary = strip_controls(extracted.body), strip_controls(extracted.summary)
     extracted.title = clean_title(extracted.title)
     if not extracted.title:  # a feed entry without a <title>: its first sentence
-        extracted.title = clean_title(trim(first_sentences(extracted.body.split("\n\n", 1)[:1], limit=10_000),
-                                           TITLE_LIMIT))
+        extracted.title = clean_title(trim(next(iter(sentences(extracted.body.split("\n\n", 1)[0])), ""), TITLE_LIMIT))
     if media_type == "fragment" and not extracted.body:  # an entry that is only markup (an image, an embed)
         extracted.body = extracted.title
 

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
 
 from digest.areas import area_slug
@@ -21,7 +23,7 @@ from digest.config import Config
 from digest.models import Item, stories, utc_now
 from digest.records import EditionRecord
 from digest.render import atomic_write
-from digest.text import strip_controls
+from digest.text import clean_title, strip_controls
 from digest.topics import Taxonomy
 from digest.urls import edition_page, is_web_url
 from digest.weeks import date_range, week_label
@@ -59,6 +61,30 @@ def item_date(config: Config, item: Item) -> datetime:
     return item.first_seen
 
 
+class PlainText(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no type information
+    """An entry's summary is plain text, and shows as such in every reader: RSS readers read
+    <description> as HTML, so it is HTML-escaped there (markup in it shows as text); Atom says
+    type="text"."""
+
+    def extend_rss(self, entry: Any) -> Any:
+        description = entry.find("description")
+        if description is not None and description.text:
+            description.text = html.escape(description.text, quote=False)
+        return entry
+
+    def extend_atom(self, entry: Any) -> Any:
+        for text in (entry.find("content"), entry.find("summary")):
+            if text is not None:
+                text.set("type", "text")
+        return entry
+
+
+def describe(entry: FeedEntry, text: str) -> None:
+    """The entry's summary, as plain text in RSS and Atom alike."""
+    entry.description(strip_controls(text))
+    entry.register_extension("plain_text", PlainText)
+
+
 def set_links(fg: FeedGenerator, base: str, self_path: str) -> None:
     """The feed's own URL as rel="self", then the site: RSS <link> comes from the last link() call."""
     kind = "application/atom+xml" if self_path.endswith(".atom") else "application/rss+xml"
@@ -66,31 +92,33 @@ def set_links(fg: FeedGenerator, base: str, self_path: str) -> None:
     fg.link(href=base, rel="alternate")
 
 
-def new_feed(config: Config, title: str, self_path: str, atom_path: str | None = None) -> FeedGenerator:
+def new_feed(config: Config, title: str, self_path: str, atom_path: str | None = None,
+             now: datetime | None = None) -> FeedGenerator:
     base, title = config.site.base_url, strip_controls(title)
     fg = FeedGenerator()
     fg.id(base + (atom_path or self_path))
     fg.title(title)
     fg.description(f"{title}: UK police and commissioner news about serious violence")
     fg.language("en-GB")
-    fg.updated(utc_now())
+    fg.updated(now or utc_now())
     fg.generator("digest")
     fg.author({"name": strip_controls(config.site.title)})
     set_links(fg, base, self_path)
     return fg
 
 
-def item_entry(config: Config, item: Item, taxonomy: Taxonomy) -> FeedEntry:
+def item_entry(config: Config, item: Item, taxonomy: Taxonomy, now: datetime) -> FeedEntry:
+    """An item's entry; no date in it is later than `now`, the build's time (a page may state any date)."""
     base = config.site.base_url
     entry = FeedEntry()
     guid, permalink = item_guid(item)
     entry.id(guid)
     entry.guid(guid, permalink=permalink)
-    entry.title(strip_controls(item.title))
+    entry.title(clean_title(item.title))
     entry.link(href=item_link(config, item))
-    entry.description(strip_controls(item.summary or item.title))
-    entry.published(item_date(config, item))
-    entry.updated(item.updated_at)
+    describe(entry, item.summary or item.title)
+    entry.published(min(item_date(config, item), now))
+    entry.updated(min(item.updated_at, now))
     if item.org:
         entry.author({"name": strip_controls(item.org)})
     for topic in item.topics:
@@ -101,17 +129,19 @@ def item_entry(config: Config, item: Item, taxonomy: Taxonomy) -> FeedEntry:
 
 
 def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str, rss_path: str,
-               atom_path: str | None = None, cache: dict[tuple[int, str], FeedEntry] | None = None) -> FeedGenerator:
+               atom_path: str | None = None, cache: dict[tuple[int, str], FeedEntry] | None = None,
+               now: datetime | None = None) -> FeedGenerator:
     """A feed of these items whose self link is `rss_path` (call `set_links` before writing Atom).
 
-    `cache` shares entries between the feeds of one build: an item is in several of them.
+    `cache` shares entries between the feeds of one build (an item is in several of them), built at `now`.
     """
-    fg = new_feed(config, title, rss_path, atom_path)
+    now = now or utc_now()
+    fg = new_feed(config, title, rss_path, atom_path, now)
     cache = {} if cache is None else cache
     for item in items:
         key = (item.id, item.summary)  # a cluster lead's summary names the other publishers
         if key not in cache:
-            cache[key] = item_entry(config, item, taxonomy)
+            cache[key] = item_entry(config, item, taxonomy, now)
         fg.add_entry(cache[key], order="append")
     return fg
 
@@ -144,6 +174,7 @@ class Recent:
     items: list[Item]
     complete: bool  # every relevant item in the store
     entries: dict[tuple[int, str], FeedEntry] = field(default_factory=dict)
+    now: datetime = field(default_factory=utc_now)  # the build's time, which no date in a feed is later than
     groups: dict[tuple[str | None, str | None], list[Item]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -186,8 +217,8 @@ def edition_title(edition: EditionRecord) -> str:
     return f"Week {edition.week}: {date_range(edition.start, edition.end)} ({count} item{'' if count == 1 else 's'})"
 
 
-def build_editions_feed(config: Config, editions: Iterable[EditionRecord]) -> FeedGenerator:
-    fg = new_feed(config, f"{config.site.title} – weekly editions", "feeds/editions.xml")
+def build_editions_feed(config: Config, editions: Iterable[EditionRecord], now: datetime) -> FeedGenerator:
+    fg = new_feed(config, f"{config.site.title} – weekly editions", "feeds/editions.xml", now=now)
     for edition in editions:  # newest first
         entry = fg.add_entry(order="append")
         guid = f"urn:digest:edition:{edition.week}"
@@ -195,9 +226,9 @@ def build_editions_feed(config: Config, editions: Iterable[EditionRecord]) -> Fe
         entry.guid(guid, permalink=False)
         entry.title(edition_title(edition))
         entry.link(href=edition_page(config.site.base_url, edition.week))
-        entry.description(f"The weekly digest of serious violence news for {date_range(edition.start, edition.end)}.")
-        entry.published(edition.built_at)
-        entry.updated(edition.built_at)
+        describe(entry, f"The weekly digest of serious violence news for {date_range(edition.start, edition.end)}.")
+        entry.published(min(edition.built_at, now))
+        entry.updated(min(edition.built_at, now))
     return fg
 
 
@@ -209,7 +240,7 @@ def write_rss(config: Config, fg: FeedGenerator, path: str) -> Path:
 
 def write_main(config: Config, archive: StoredItems, taxonomy: Taxonomy, recent: Recent) -> list[Path]:
     fg = build_feed(config, latest(config, archive, recent), taxonomy, config.site.title, "feed.xml", "feed.atom",
-                    recent.entries)
+                    recent.entries, recent.now)
     rss = write_rss(config, fg, "feed.xml")
     set_links(fg, config.site.base_url, "feed.atom")
     atom = config.output_dir / "feed.atom"
@@ -221,7 +252,8 @@ def write_selection(config: Config, archive: StoredItems, taxonomy: Taxonomy, re
                     scheme: str, term: str, topic: str | None = None, area: str | None = None) -> Path:
     """A topic's or an area's feed: its latest stories, the channel titled and categorised by it."""
     items = latest(config, archive, recent, topic=topic, area=area)
-    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {name}", path, cache=recent.entries)
+    fg = build_feed(config, items, taxonomy, f"{config.site.title} – {name}", path, cache=recent.entries,
+                    now=recent.now)
     fg.category(term=term, label=strip_controls(name), scheme=config.site.base_url + scheme)
     return write_rss(config, fg, path)
 
@@ -249,6 +281,6 @@ def write_feeds(config: Config, archive: StoredItems, taxonomy: Taxonomy, editio
         if _FEED_NAME.fullmatch(area_slug(area)):
             written.append(write_selection(config, archive, taxonomy, recent, f"feeds/areas/{area_slug(area)}.xml",
                                            area, "areas", area, area=area))
-    written.append(write_rss(config, build_editions_feed(config, editions), "feeds/editions.xml"))
+    written.append(write_rss(config, build_editions_feed(config, editions, recent.now), "feeds/editions.xml"))
     remove_stale(config, written)
     return written

@@ -136,7 +136,7 @@ def entry_document(entry: Any, source: str, link: str | None) -> Document:
             raise ValueError("entry has neither title nor text")
         body = f"<p>{_escape(title)}</p>"
     published = _entry_date(entry)
-    guid = entry.get("id") or hashlib.sha1(f"{title}|{published}".encode()).hexdigest()
+    guid = entry.get("id") or hashlib.sha1(f"{title or body}|{published}".encode()).hexdigest()  # untitled: by text
     return Document(
         source=source, content=body.encode("utf-8"), media_type="fragment", guid=str(guid),
         url=link, title_hint=title or None, published_hint=published,
