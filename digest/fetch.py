@@ -246,6 +246,7 @@ class Fetcher:
             error = f"request failed ({exc})"
             raise FetchError(url, error) from None
         finally:
+            self._next_request[_host(url)] = time.monotonic() + self.settings.per_host_delay
             self.cache.record(FetchRecord(source, url, status, size, int((time.monotonic() - started) * 1000), error,
                                           utc_now()))
 
@@ -267,11 +268,11 @@ class Fetcher:
             return self._host_locks.setdefault(host, threading.Lock())
 
     def _wait_turn(self, host: str) -> None:
-        """Called with the host's lock held: keep per_host_delay between requests to one host."""
+        """Called with the host's lock held: keep per_host_delay between one request's end and the
+        next one's start (so the server sees them that far apart however long each took to reach it)."""
         delay = self._next_request.get(host, 0.0) - time.monotonic()
         if delay > 0:
             self.clock.sleep(delay)
-        self._next_request[host] = time.monotonic() + self.settings.per_host_delay
 
     def _allowed(self, url: str, source: str) -> bool:
         origin = _origin(url)
