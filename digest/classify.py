@@ -67,6 +67,7 @@ class Classifier:
         self.min_relevance = min_relevance
         self.publishers = publishers
         self.gazetteer = Gazetteer()
+        self._routine_groups = [(group, ROUTINE + group) for group in taxonomy.routine]  # (group, its index group)
 
     def classify(self, extracted: Extracted, source_name: str) -> Classification:
         source = self.publishers[source_name]
@@ -74,9 +75,8 @@ class Classifier:
         in_title, in_body = self.index.find_terms(title), self.index.find_terms(body)
         figures = extract_figures(body, title)
         matches, subject, facet = self._topic_matches(in_title, in_body, figures)
-        routine = {group: _distinct([hit.phrase for hit in in_title.get(ROUTINE + group, [])
-                                     + in_body.get(ROUTINE + group, [])]) for group in self.taxonomy.routine}
-        routine = {group: terms for group, terms in routine.items() if terms}
+        routine = {group: _distinct([hit.phrase for hit in in_title.get(key, []) + in_body.get(key, [])])
+                   for group, key in self._routine_groups if key in in_title or key in in_body}
         signal = subject + (0.25 * facet if subject else 0.0)
         relevance = 1 - math.exp(-signal / SIGNAL_SCALE)
         routine_weight = sum(len(terms) for terms in routine.values())
@@ -110,6 +110,8 @@ class Classifier:
         matches: list[TopicMatch] = []
         signals: dict[str, float] = {"subject": 0.0, "facet": 0.0}
         for topic in topics.values():
+            if topic.id not in in_title and topic.id not in in_body and topic.id not in cues:
+                continue  # no signal (0.0) and no match
             signals[topic.kind] = signals.get(topic.kind, 0.0) + _signal(in_title.get(topic.id, []),
                                                                          in_body.get(topic.id, []))
             if own_title[topic.id] or own_body[topic.id] or topic.id in cues:
