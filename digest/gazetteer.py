@@ -51,22 +51,24 @@ def _may_follow_rank_or_name(text: str, start: int) -> bool:
     return bool(last) and not last[0].islower() and (last[0][-1].isalpha() or last[0][-1] == ".")
 
 
-def _is_surname(text: str, name: str, start: int, end: int) -> bool:
-    """Certainly a person: after a rank ("PC Preston", "Insp Sam Preston") or speaking ("Preston said")."""
+def _is_surname(text: str, name: str, start: int, end: int, may_follow: bool) -> bool:
+    """Certainly a person: after a rank ("PC Preston", "Insp Sam Preston") or speaking ("Preston said").
+    `may_follow`: _may_follow_rank_or_name(text, start)."""
     if " " in name:
         return False
-    after_rank = _may_follow_rank_or_name(text, start) and _RANK.search(text[max(0, start - 40):start])
+    after_rank = may_follow and _RANK.search(text[max(0, start - 40):start])
     may_speak = end < len(text) and (text[end].isspace() or text[end] in "’'")  # as _SPEECH_AFTER begins
     return bool(after_rank or (may_speak and _SPEECH_AFTER.match(text[end:end + 14])))
 
 
-def _after_first_name(text: str, name: str, start: int) -> bool:
+def _after_first_name(text: str, name: str, start: int, may_follow: bool) -> bool:
     """A one-word place right after a rank or a capitalised word ("Darryl Preston") reads as a surname.
+    `may_follow`: _may_follow_rank_or_name(text, start).
 
     Real places written that way ("Boson Patrols Luton" in a Title Case headline) are still
     counted when another mention of their area corroborates them.
     """
-    if " " in name or not _may_follow_rank_or_name(text, start):
+    if " " in name or not may_follow:
         return False
     before = _PRECEDING_WORD.search(text[max(0, start - 30):start])
     return before is not None and before.group(1) not in _PLACE_PREFIXES
@@ -132,14 +134,17 @@ class Gazetteer:
         sure: dict[str, float] = {}
         doubtful: dict[str, float] = {}
         texts = ((title, TITLE_FACTOR), (body, 1.0), (publisher or "", PUBLISHER_FACTOR))
-        mentions = [(text, factor, name, start, end) for text, factor in texts if text
+        # A one-word name's mention is asked twice whether it may follow a rank or a name.
+        mentions = [(text, factor, name, start, end, " " not in name and _may_follow_rank_or_name(text, start))
+                    for text, factor in texts if text
                     for name, start, end in self.find(text) if not _STREET_AFTER.match(text, end)]
-        surnames = {name for text, _, name, start, end in mentions if _is_surname(text, name, start, end)}
-        for text, factor, name, start, end in mentions:
+        surnames = {name for text, _, name, start, end, follows in mentions
+                    if _is_surname(text, name, start, end, follows)}
+        for text, factor, name, start, end, follows in mentions:
             _, area, weight, ambiguous = self._by_name[name]
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
-            if ambiguous or name in surnames or _after_first_name(text, name, start):
+            if ambiguous or name in surnames or _after_first_name(text, name, start, follows):
                 doubtful[area.name] = doubtful.get(area.name, 0.0) + weight * factor * 0.5
             else:
                 sure[area.name] = sure.get(area.name, 0.0) + weight * factor
