@@ -266,14 +266,9 @@ def _facts(text: str) -> frozenset[str]:
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
 
     def name(match: re.Match[str]) -> str:
-        words = match.group().lower().replace("’", "'").split()
-        while words and words[0] in _OPENERS:  # "The Crown Court", "Detective Sergeant Jo Bell"
-            words.pop(0)
-        if len(words) < 2:
-            return match.group()
-        facts.add("w:" + " ".join(words))
-        facts.update(_parts(words))
-        return "name"  # mid-sentence still, for the word after it
+        replacement, named = _name_facts(match.group())
+        facts.update(named)
+        return replacement
 
     rest = _NAME.sub(name, text)
     if _is_title_case(text.partition("\n\n")[0]):
@@ -284,6 +279,17 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+
+
+@lru_cache(maxsize=20_000)  # news names the same people, places and courts again and again
+def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
+    """What a match of _NAME is replaced by, and the facts it names."""
+    words = found.lower().replace("’", "'").split()
+    while words and words[0] in _OPENERS:  # "The Crown Court", "Detective Sergeant Jo Bell"
+        words.pop(0)
+    if len(words) < 2:
+        return found, ()
+    return "name", ("w:" + " ".join(words), *_parts(words))  # "name": mid-sentence still, for the word after it
 
 
 def _parts(words: list[str]) -> set[str]:
