@@ -27,6 +27,7 @@ from digest.prepare import Prepared, classifier_for, prepare
 from digest.records import FetchRecord
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
+from digest.urls import redact
 from digest.workers import prepare_ahead
 from digest.writer import SourceSummary, Writer
 
@@ -155,7 +156,7 @@ def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], write
 def _finish(run: SourceRun, done: Done, writer: Writer) -> None:
     summary = run.summary
     # printed by `ingest`, logged by the service; else documents the store could not keep, if any
-    summary.error = done.error or summary.error
+    summary.error = (done.error and redact(done.error)) or summary.error
     summary.stopped = summary.stopped or done.stopped
     if done.started is None:
         return  # never read: nothing to record

@@ -13,7 +13,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 
-from digest.dedupe import NearDuplicates, ShingleCache, Story
+from digest.dedupe import Decision, NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
 from digest.models import (
     Candidate,
@@ -30,6 +30,7 @@ from digest.prepare import Prepared
 from digest.records import FetchRecord
 from digest.shingles import content_hash
 from digest.store import Database, Items, Runs, WebCache
+from digest.store.items import Found
 from digest.urls import canonical_url
 
 log = logging.getLogger("digest.ingest")
@@ -160,34 +161,48 @@ class Writer:
                 self.items.remove_alias(state.item_id, document.source, document.path or "")
             elif state and state.item_id:
                 existing_id = state.item_id
-            by_url = False
-            if existing_id is None:
-                found = self.items.find(key=key, canonical_url=canonical)
-                existing_id = found.id if found else None
-                by_url = found is not None and document.path is not None
+            if existing_id is None and (found := self.items.find(key=key, canonical_url=canonical)):
+                if found.source != document.source or found.path != document.path:
+                    return self._keep_first(document, prepared, found, file)
+                existing_id = found.id
             if existing_id is not None and self.items.unchanged(existing_id, extracted, keys.fingerprint):
-                if by_url:  # another file stating the same URL and text: a copy, recorded as an alias
-                    self.items.add_alias(existing_id, document.source, None, document.path)
-                    self._remember(file, existing_id, is_alias=True)
-                    return "duplicate"
                 self._remember(file, existing_id, is_alias=False)
                 return "unchanged"
             if existing_id is None and (twin := self.items.find(fingerprint=keys.fingerprint)):
-                self.items.add_alias(twin.id, document.source, canonical or extracted.url, document.path)
-                self._remember(file, twin.id, is_alias=True)
-                log.info("%s: %s has the same text as item %s; recorded as an alias", document.source, where, twin.id)
-                return "duplicate"
+                return self._alias(document, prepared, twin, file)
             self._save(document, prepared, key, existing_id, file)
         return "updated" if existing_id else "new"
 
+    def _keep_first(self, document: Document, prepared: Prepared, found: Found, file: _FileNote) -> str:
+        """A document stating the URL of an item another source or another file wrote: that item's
+        text is never replaced. The same text is an alias of it; another file of the same folder
+        is a document of its own in that item's story; another source's text is an alias too."""
+        where = document.path or document.url
+        if twin := self.items.find(fingerprint=prepared.keys.fingerprint):
+            return self._alias(document, prepared, twin, file)
+        if found.source == document.source and document.path is not None:
+            self._save(document, prepared, f"{document.source}:{document.path}", None, file, story=found.cluster)
+            log.info("%s: %s states the URL of item %s from another file; stored as its own item in that story",
+                     document.source, where, found.id)
+            return "new"
+        log.warning("%s: %s states the URL of item %s from source %s; recorded as an alias, that item's text kept",
+                    document.source, where, found.id, found.source)
+        return self._alias(document, prepared, found, file)
+
+    def _alias(self, document: Document, prepared: Prepared, item: Found, file: _FileNote) -> str:
+        """The document is recorded as another place (URL or file) of a stored item."""
+        url = prepared.canonical or prepared.extracted.url
+        self.items.add_alias(item.id, document.source, None if url == item.key else url, document.path)
+        self._remember(file, item.id, is_alias=True)
+        log.info("%s: %s recorded as an alias of item %s", document.source, document.path or document.url, item.id)
+        return "duplicate"
+
     def _save(self, document: Document, prepared: Prepared, key: str, existing_id: int | None,
-              file: _FileNote) -> None:
-        """A new or changed text: judged against the stories it may retell, then stored with its signature."""
+              file: _FileNote, story: int | None = None) -> None:
+        """A new or changed text: judged against the stories it may retell (unless its `story` is
+        known), then stored with its signature."""
         keys, canonical = prepared.keys, prepared.canonical
-        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.telling, existing_id or 0,
-                                                          NearDuplicates.MAX_CANDIDATES, known=self.candidates)
-        story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
-        decision = self.near_duplicates.judge(story, candidates, self.shingles.of)
+        decision = Decision(story, 1.0) if story is not None else self._judge(prepared, existing_id)
         item_id = self.items.save(
             item_id=existing_id, key=key, source=document.source, path=document.path, extracted=prepared.extracted,
             canonical=canonical, fingerprint=keys.fingerprint, classification=prepared.classification,
@@ -206,6 +221,13 @@ class Writer:
             log.info("%s: %s retells item %s (similarity %.2f)", document.source, document.path or document.url,
                      decision.cluster, decision.similarity)
         self._remember(file, item_id, is_alias=False)
+
+    def _judge(self, prepared: Prepared, existing_id: int | None) -> Decision:
+        keys = prepared.keys
+        candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.telling, existing_id or 0,
+                                                          NearDuplicates.MAX_CANDIDATES, known=self.candidates)
+        story = Story(keys, prepared.facts, prepared.lead, prepared.classification.area, prepared.extracted.published)
+        return self.near_duplicates.judge(story, candidates, self.shingles.of)
 
     def _remember(self, file: _FileNote, item_id: int, is_alias: bool) -> None:
         document = file.document

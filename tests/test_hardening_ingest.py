@@ -115,3 +115,87 @@ def test_a_full_database_counts_what_did_not_commit_as_failed_and_the_next_run_s
         store.close()
     assert again.failed == 0 and again.error is None
     assert again.new + again.updated + again.duplicate == summary.failed and total == stored + again.new
+
+
+FIRST = """```yaml
+url: https://www.beds.police.uk/news/bedford-knife-arrest
+title: Man arrested after knife found in Bedford High Street
+publish:
+  date: 30 Nov 2026
+```
+
+Officers arrested a 23-year-old man on Monday after a knife was found in a bag in Bedford High Street.
+He remains in custody while enquiries continue, and patrols have been stepped up in the town centre.
+"""
+SECOND = """```yaml
+url: https://www.beds.police.uk/news/bedford-knife-arrest
+title: Bedford man charged with carrying a knife
+publish:
+  date: 1 Dec 2026
+```
+
+A 23-year-old man from Bedford has been charged with possession of a bladed article in a public place.
+He was remanded to appear at Luton Magistrates' Court, where the case will be heard later this month.
+"""
+
+
+def _two_folders_config(tmp_path: Path, *folders: Path) -> Path:
+    config_path = tmp_path / "two.yaml"
+    config_path.write_text(yaml.safe_dump({
+        "database": str(tmp_path / "two.db"), "output_dir": str(tmp_path / "out"),
+        "sources": [{"name": folder.name, "kind": "folder", "path": str(folder)} for folder in folders],
+    }), encoding="utf-8")
+    return config_path
+
+
+def _bodies(config_path: Path) -> dict[str, tuple[str, str, int]]:
+    """Each item's (source, body, cluster) by its title."""
+    config = load_config(config_path)
+    store = Store(config.database)
+    try:
+        return {title: (source, body, cluster) for title, source, body, cluster in store.db.execute(
+            "select title, source, body, coalesce(cluster, id) from items")}
+    finally:
+        store.close()
+
+
+def test_another_source_stating_a_stored_url_never_replaces_its_text(tmp_path):
+    force, other = tmp_path / "force", tmp_path / "other"
+    force.mkdir(), other.mkdir()
+    (force / "arrest.txt").write_text(FIRST, encoding="utf-8")
+    (other / "charged.txt").write_text(SECOND, encoding="utf-8")
+    config_path = _two_folders_config(tmp_path, force, other)
+    config = load_config(config_path)
+    store = Store(config.database)
+    try:
+        first = ingest(config, store, ["force"])[0]
+        second = ingest(config, store, ["other"])[0]
+        aliases = store.db.execute("select source, path from aliases").fetchall()
+    finally:
+        store.close()
+    bodies = _bodies(config_path)
+    assert list(bodies) == ["Man arrested after knife found in Bedford High Street"]
+    assert "bag in Bedford High Street" in bodies["Man arrested after knife found in Bedford High Street"][1]
+    assert first.new == 1 and second.duplicate == 1 and second.updated == 0
+    assert ("other", "charged.txt") in aliases
+
+
+def test_two_files_stating_one_url_are_two_items_of_one_story(tmp_path):
+    folder = tmp_path / "force"
+    folder.mkdir()
+    (folder / "a-arrest.txt").write_text(FIRST, encoding="utf-8")
+    (folder / "b-charged.txt").write_text(SECOND, encoding="utf-8")
+    config_path = _two_folders_config(tmp_path, folder)
+    config = load_config(config_path)
+    store = Store(config.database)
+    try:
+        summary = ingest(config, store)[0]
+        again = ingest(config, store)[0]
+    finally:
+        store.close()
+    bodies = _bodies(config_path)
+    arrest = bodies["Man arrested after knife found in Bedford High Street"]
+    charged = bodies["Bedford man charged with carrying a knife"]
+    assert summary.new == 2 and again.unchanged == 2 and again.new == again.updated == 0
+    assert "bag in Bedford High Street" in arrest[1] and "remanded" in charged[1]
+    assert arrest[2] == charged[2]  # one story

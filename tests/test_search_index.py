@@ -52,13 +52,13 @@ def test_folder_items_are_searchable_with_stems(digest, seed_dir, tmp_path):
     assert items == indexed == 6
 
 
-def test_item_rewritten_within_one_batch_keeps_the_index_consistent(digest, seed_dir, tmp_path):
-    """Two files stating one URL: the second rewrites the item the first created, before the batch commits."""
+def test_two_files_stating_one_url_in_one_batch_are_both_searchable(digest, seed_dir, tmp_path):
+    """Two files stating one URL: two items of one story, both indexed, neither text replacing the other."""
     (seed_dir / "a-kempston.txt").write_text(RELEASE.format(town="Kempston", slug="one"), encoding="utf-8")
     (seed_dir / "b-biggleswade.txt").write_text(RELEASE.format(town="Biggleswade", slug="one"), encoding="utf-8")
-    assert "6 new, 1 updated" in _ingest(digest)
+    assert "7 new, 0 updated" in _ingest(digest)
     db_path = tmp_path / "data" / "digest.db"
-    assert _search(db_path, "kempston") == []
+    assert _search(db_path, "kempston") == ["Two arrested after stabbing in Kempston"]
     assert _search(db_path, "biggleswade") == ["Two arrested after stabbing in Biggleswade"]
 
 

@@ -24,6 +24,9 @@ class Found:
     id: int
     key: str
     fingerprint: str
+    source: str
+    path: str | None
+    cluster: int
 
 
 class Items:
@@ -79,10 +82,11 @@ class Items:
         for column, value in (("key", key), ("canonical_url", canonical_url), ("fingerprint", fingerprint)):
             if value:
                 row = self.db.execute(
-                    f"select id, key, fingerprint from items where {column} = ? order by id limit 1", [value]
+                    f"select id, key, fingerprint, source, path, coalesce(cluster, id) from items where {column} = ? "
+                    "order by id limit 1", [value]
                 ).fetchone()
                 if row:
-                    return Found(row[0], row[1], row[2])
+                    return Found(*row)
         return None
 
     def unchanged(self, item_id: int, extracted: Extracted, fingerprint: str) -> bool:
