@@ -150,7 +150,7 @@ _RELATIVE_STAMP = re.compile(r"^(?:(?:updated|published|posted)\s+)?(?:\d{1,2}|a
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
-_SEPARATORS = frozenset("|•·⋅/\\-–—_*~=:;,. ")
+_SEPARATORS = "|•·⋅/\\-–—_*~=:;,. "
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners
 _HEADER_WORDS = 14  # a phone-number or address header is short
 
@@ -165,7 +165,7 @@ def is_furniture(line: str) -> bool:
         return True  # a row of icons' text: "Calendar An icon of a calendar page. Close An icon of..."
     if len(stripped) >= 400:
         return False
-    if all(char in _SEPARATORS for char in stripped):
+    if not stripped.strip(_SEPARATORS):
         return True  # "|", "•", "···": a separator
     if "cookie" in folded or "partners" in folded:
         if _OPENED_OR_CONSENT_RE.match(stripped):
@@ -204,7 +204,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and _ICON.match(line):
         return True
-    if _MENU_MARK.search(line) and _MENU.match(line):
+    if "." not in line and _MENU_MARK.search(line) and _MENU.match(line):  # no menu item has a full stop
         return True
     if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
         return True

@@ -61,7 +61,7 @@ def extract_text(text: str) -> Extracted:
     else:
         lines, chrome = _without_furniture(lines)
     dates = head_date(lines)
-    skipped = dates.lines | {index for index, line in enumerate(lines) if _month_alone(line, index)}
+    skipped = dates.lines | {index for index, line in enumerate(lines[:HEAD_LINES]) if _month_alone(line, index)}
     title = _meta_text(meta, "title")
     start = 0
     if not title and headline and lines and lines[0] == headline:
@@ -80,7 +80,8 @@ def extract_text(text: str) -> Extracted:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
     text_at = next((index for index, line in enumerate(lines) if index >= start and _reads_as_prose(line)), start)
     owner = page_owner(lines[:text_at], chrome + [lines[index] for index in sorted(dates.lines)])
-    summary = _meta_text(meta, "description") or first_sentences([p for p in body if _reads_as_prose(p)] or body)
+    prose = next((paragraph for paragraph in body if _reads_as_prose(paragraph)), None)  # the first is the summary's
+    summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
         title=trim(title or "", 200), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
