@@ -114,8 +114,9 @@ class Classifier:
                 continue  # no signal (0.0) and no match
             signals[topic.kind] = signals.get(topic.kind, 0.0) + _signal(in_title.get(topic.id, []),
                                                                          in_body.get(topic.id, []))
-            if own_title[topic.id] or own_body[topic.id] or topic.id in cues:
-                matches.append(_match(topic, own_title[topic.id], own_body[topic.id], cues.get(topic.id, [])))
+            title_hits, body_hits = own_title.get(topic.id, []), own_body.get(topic.id, [])
+            if title_hits or body_hits or topic.id in cues:
+                matches.append(_match(topic, title_hits, body_hits, cues.get(topic.id, [])))
         return matches, signals["subject"], signals["facet"]
 
 
@@ -149,9 +150,12 @@ def _match(topic: Topic, title_hits: list[Hit], body_hits: list[Hit], cues: list
 
 def _own_hits(found: dict[str, list[Hit]], topics: Iterable[str]) -> dict[str, list[Hit]]:
     """Each topic's hits but those inside a longer hit of another topic, which are part of a name:
-    in "Violence Prevention Unit" (partnership) "prevention" is not prevention work."""
-    ids = list(topics)
-    spans = sorted(((hit.start, hit.end, topic) for topic in ids for hit in found.get(topic, [])),
+    in "Violence Prevention Unit" (partnership) "prevention" is not prevention work. Only topics
+    with hits are given."""
+    hits = {topic: found[topic] for topic in topics if topic in found}
+    if len(hits) < 2:
+        return hits  # no other topic's hit for one to be inside
+    spans = sorted(((hit.start, hit.end, topic) for topic, each in hits.items() for hit in each),
                    key=lambda span: (span[0], -span[1]))  # a longer hit before the hits inside it
     inside: set[tuple[str, int]] = set()  # (topic, start) of the hits inside another topic's
     around: list[tuple[int, int, str]] = []  # (start, end, topic) of the hits that reach this far
@@ -161,7 +165,7 @@ def _own_hits(found: dict[str, list[Hit]], topics: Iterable[str]) -> dict[str, l
                for outer_start, outer_end, other in around):
             inside.add((topic, start))
         around.append((start, end, topic))
-    return {topic: [hit for hit in found.get(topic, []) if (topic, hit.start) not in inside] for topic in ids}
+    return {topic: [hit for hit in each if (topic, hit.start) not in inside] for topic, each in hits.items()}
 
 
 def _figure_cues(figures: list[Figure]) -> dict[str, list[str]]:
