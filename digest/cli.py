@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Callable
 from datetime import timedelta
@@ -47,6 +48,8 @@ def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             _quiet_stdout()
             return None
+        except sqlite3.Error as exc:  # a malformed or read-only database met outside an ingest
+            raise click.ClickException(f"the database failed: {exc}") from None
         except OSError as exc:  # an output folder that is a file, a full disk, a read-only path...
             where = exc.filename or "?"
             raise click.ClickException(redact(f"{where}: {exc.strerror or exc}")) from None

@@ -10,6 +10,7 @@ reported and skipped; one broken source is reported and the others carry on.
 from __future__ import annotations
 
 import logging
+import sqlite3
 import sys
 import threading
 from collections.abc import Generator, Iterable, Iterator
@@ -27,6 +28,7 @@ from digest.prepare import Prepared, classifier_for, prepare
 from digest.records import FetchRecord
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
+from digest.store.db import unusable
 from digest.urls import redact
 from digest.workers import prepare_ahead
 from digest.writer import SourceSummary, Writer
@@ -107,8 +109,11 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     for name in wanted:
         config.source(name)  # unknown names are a user error before anything runs
     sources = [s for s in config.sources if (s.name in wanted if wanted else s.enabled)]
-    runs = [SourceRun(s, SourceSummary(s.name),
-                      store.items.file_states(s.name) if isinstance(s, FolderSource) else {}) for s in sources]
+    try:
+        runs = [SourceRun(s, SourceSummary(s.name),
+                          store.items.file_states(s.name) if isinstance(s, FolderSource) else {}) for s in sources]
+    except sqlite3.Error as exc:
+        raise _store_failed(store, exc) from None
     classifier = classifier_for(config)
     lookups = Lookups(store.path)
     fetch_log = FetchLog(lookups)
@@ -119,11 +124,17 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
         with store.db.batch(writer.settled) as batch:
             messages = in_threads(producers, idle=batch.commit) if len(producers) > 1 else _inline(producers)
             _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop)
+    except sqlite3.Error as exc:  # outside any one document's: the run cannot be recorded
+        raise _store_failed(store, exc) from None
     finally:
         if fetcher:
             fetcher.close()
         lookups.close()
     return [run.summary for run in runs]
+
+
+def _store_failed(store: Store, error: sqlite3.Error) -> DigestError:
+    return unusable(store.path, error) or DigestError(f"{store.path}: {error}")
 
 
 def _inline(producers: list[Messages]) -> Iterator[Message | Done]:

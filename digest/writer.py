@@ -30,6 +30,7 @@ from digest.prepare import Prepared
 from digest.records import FetchRecord
 from digest.shingles import content_hash
 from digest.store import Database, Items, Runs, WebCache
+from digest.store.db import UnusableDatabase, unusable
 from digest.store.items import Found
 from digest.urls import canonical_url
 
@@ -126,7 +127,11 @@ class Writer:
         except DocumentError as exc:
             summary.fail(Failed(document.source, where, str(exc)))
             return
+        except UnusableDatabase:
+            raise
         except sqlite3.Error as exc:  # the store failed (a full disk), not the document
+            if stop := unusable(self.database.path, exc):
+                raise stop from None
             summary.not_stored(Failed(document.source, where, f"not stored: {exc}"))
             return
         except Exception as exc:  # one odd document (deep YAML, a bug) must not stop its source
@@ -140,6 +145,8 @@ class Writer:
         or lost: they count as what they were, or as failed with the reason (the next run stores
         them: their files were not recorded either)."""
         uncommitted, self.uncommitted = self.uncommitted, []
+        if error is not None and (stop := unusable(self.database.path, error)):
+            raise stop
         for summary, outcome, where in uncommitted:
             if error is None:
                 setattr(summary, outcome, getattr(summary, outcome) + 1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -199,3 +200,65 @@ def test_two_files_stating_one_url_are_two_items_of_one_story(tmp_path):
     assert summary.new == 2 and again.unchanged == 2 and again.new == again.updated == 0
     assert "bag in Bedford High Street" in arrest[1] and "remanded" in charged[1]
     assert arrest[2] == charged[2]  # one story
+
+
+def _seeded(config_path: Path) -> Path:
+    """The database after a first ingest of the seeds."""
+    assert _ingest(config_path).returncode == 0
+    return config_path.parent / "data" / "digest.db"
+
+
+def _one_error_line(result: subprocess.CompletedProcess[str]) -> str:
+    assert result.returncode != 0 and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
+    return lines[0]
+
+
+def test_a_database_from_a_newer_digest_is_refused_naming_both_versions(config_path):
+    database = _seeded(config_path)
+    with sqlite3.connect(database) as db:
+        db.execute("insert into _sqlite_migrations (migration_set, name, applied_at) "
+                   "values ('digest', 'm099_from_the_future', '2027-06-01')")
+    line = _one_error_line(_ingest(config_path))
+    assert "schema version 99" in line and "knows up to version" in line
+
+
+def test_a_read_only_database_gives_one_error_line_and_nothing_is_written(config_path, seed_dir):
+    database = _seeded(config_path)
+    (seed_dir / "zz-story.txt").write_text(STORY, encoding="utf-8")
+    before = database.read_bytes()
+    # Read-only for root too: the immutable attribute (plain permissions do not bind root).
+    made_immutable = subprocess.run(["chattr", "+i", str(database)], capture_output=True, check=False).returncode == 0
+    if not made_immutable:
+        database.chmod(0o444)
+        assert os.geteuid() != 0, "cannot make the database read-only here: chattr failed and we are root"
+    try:
+        line = _one_error_line(_ingest(config_path))
+    finally:
+        subprocess.run(["chattr", "-i", str(database)], capture_output=True, check=False)
+        database.chmod(0o644)
+    assert "read-only" in line
+    assert database.read_bytes() == before
+
+
+@pytest.mark.parametrize("table", ["files", "items"])  # found before the first document, or while storing one
+def test_a_malformed_database_stops_the_ingest_with_one_error_line(config_path, seed_dir, table):
+    database = _seeded(config_path)
+    with sqlite3.connect(database) as db:
+        db.execute("pragma wal_checkpoint(truncate)")
+        page_size = db.execute("pragma page_size").fetchone()[0]
+        root = db.execute("select rootpage from sqlite_master where name = ?", [table]).fetchone()[0]
+    with open(database, "r+b") as handle:  # the table's first page: the schema still reads
+        handle.seek((root - 1) * page_size)
+        handle.write(b"\xde\xad" * (page_size // 2))
+    (seed_dir / "zz-story.txt").write_text(STORY, encoding="utf-8")
+    before = database.read_bytes()
+    line = _one_error_line(_ingest(config_path))
+    assert "malformed" in line
+    wal = database.with_name(database.name + "-wal")
+    assert database.read_bytes() == before and (not wal.exists() or wal.stat().st_size == 0)
+    if table == "items":  # other commands that meet it say so in one line too
+        export = subprocess.run([sys.executable, "-m", "digest", "--config", str(config_path), "export"], cwd=REPO,
+                                capture_output=True, text=True, timeout=120, check=False)
+        assert "malformed" in _one_error_line(export)

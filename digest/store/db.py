@@ -6,6 +6,7 @@ together or not at all. Every time is stored as an ISO 8601 UTC string (`iso`).
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 import time
@@ -19,7 +20,7 @@ from sqlite_utils import Database as Tables
 
 from digest.errors import DigestError
 from digest.models import utc_now
-from digest.store.schema import migrations
+from digest.store.schema import migrations, newer_schema
 
 
 class Database:
@@ -38,8 +39,13 @@ class Database:
                 self.tables = Tables(conn)
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            _check_writable(self.path)
             self.tables = Tables(sqlite3.connect(str(self.path), timeout=30, isolation_level=None))
             self._configure()
+            if versions := newer_schema(self.tables):
+                self.tables.close()
+                raise UnusableDatabase(f"{self.path}: the database has schema version {versions[0]}, from a newer "
+                                       f"digest; this digest knows up to version {versions[1]}. Upgrade digest")
             migrations.apply(self.tables)
         except (OSError, sqlite3.DatabaseError) as exc:
             raise DigestError(f"{self.path}: cannot open database ({exc})") from None
@@ -153,12 +159,41 @@ class Database:
         self._batch = Batch(self, settled, max_writes, max_seconds)
         try:
             yield self._batch
+        except (UnusableDatabase, sqlite3.Error) as exc:
+            stop = exc if isinstance(exc, UnusableDatabase) else unusable(self.path, exc)
+            if stop is None:
+                raise
+            self._batch.abandon()  # nothing more is written into a file that cannot take it
+            raise stop from None
         finally:
             batch, self._batch = self._batch, None
             batch.commit()
 
 
 Settled = Callable[[BaseException | None], None]  # told after each commit of a batch: None, or why it failed
+
+
+class UnusableDatabase(DigestError):
+    """The database cannot be written safely (read-only, malformed, from a newer digest): whatever
+    uses it stops, rather than write into it."""
+
+
+_UNUSABLE = {sqlite3.SQLITE_READONLY: "it is read-only", sqlite3.SQLITE_CORRUPT: "the file is malformed",
+             sqlite3.SQLITE_NOTADB: "the file is not a database"}
+
+
+def unusable(path: Path, error: BaseException) -> UnusableDatabase | None:
+    """The error as UnusableDatabase when it says the database cannot be written safely."""
+    reason = _UNUSABLE.get(getattr(error, "sqlite_errorcode", 0) & 0xFF)  # the primary result code
+    if reason is None:
+        return None
+    return UnusableDatabase(f"{path}: cannot write the database: {reason} ({error}); stopped without writing more")
+
+
+def _check_writable(path: Path) -> None:
+    for target, what in ((path, "the database file"), (path.parent, "its folder")):
+        if target.exists() and not os.access(target, os.W_OK):
+            raise UnusableDatabase(f"{path}: cannot write the database: {what} is read-only")
 
 
 class WriteGate:
@@ -239,6 +274,13 @@ class Batch:
         if (self.writes >= self.max_writes or self.database._gate.waiting
                 or time.monotonic() - (self.open_since or 0) >= self.max_seconds):
             self.commit()
+
+    def abandon(self) -> None:
+        """Roll back what the batch holds, and end it."""
+        if self.open_since is not None:
+            self.open_since = None
+            self.database.rollback()
+            self.database._gate.release()
 
     def lost(self, error: BaseException) -> None:
         """The batch's transaction was rolled back by this error: nothing in it was stored."""

@@ -193,3 +193,18 @@ def m012_delivery_attempts(db: Database) -> None:
     """A delivery records, from the moment it may have been sent, the newest item stored when its
     message was composed: an item stored later in a week already sent to the recipient is found by it."""
     db.execute("alter table deliveries add column items_through integer")
+
+
+def newer_schema(db: Database) -> tuple[int, int] | None:
+    """(the database's schema version, this digest's) when a newer digest has written the database:
+    it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""
+    known = {migration.name for migration in migrations._migrations}  # sqlite-utils lists no names
+    unknown = [applied.name for applied in migrations.applied(db) if applied.name not in known]
+    if not unknown:
+        return None
+    return max(map(_version, unknown)), max(map(_version, known))
+
+
+def _version(name: str) -> int:
+    digits = name[1:].split("_")[0]
+    return int(digits) if digits.isdigit() else 0
