@@ -202,24 +202,29 @@ class MatchSites:
         """For each of the patterns, in order: None where it cannot match in the text, else every place
         in order where a match of it can begin. Not a dict by pattern: hashing a compiled pattern reads
         all its code, microseconds for these."""
-        starts: list[set[int]] = [set() for _ in self._patterns]
-        met: list[set[int]] = [set() for _ in self._patterns]
+        starts: dict[int, set[int]] = {}
+        met: dict[int, set[int]] = {}
         for at, _, found in self._automaton.find(fold_case(text)):
             for index, need in found:
                 if need < 0:
-                    starts[index].add(at)
-                else:
+                    if index in starts:
+                        starts[index].add(at)
+                    else:
+                        starts[index] = {at}
+                elif index in met:
                     met[index].add(need)
-        digits: set[int] | None = None
+                else:
+                    met[index] = {need}
+        digits: list[int] | None = None
         sites: list[list[int] | None] = []
-        for index in range(len(self._patterns)):
-            if len(met[index]) < self._needs[index]:
+        for index, needs in enumerate(self._needs):
+            if needs and (index not in met or len(met[index]) < needs):
                 sites.append(None)
-                continue
-            if self._at_digits[index]:
-                digits = {match.start() for match in _DIGIT.finditer(text)} if digits is None else digits
-                starts[index] |= digits
-            sites.append(sorted(starts[index]))
+            elif self._at_digits[index]:
+                digits = [match.start() for match in _DIGIT.finditer(text)] if digits is None else digits
+                sites.append(sorted(starts[index].union(digits)) if index in starts else digits)
+            else:
+                sites.append(sorted(starts[index]) if index in starts else [])
         return sites
 
 
