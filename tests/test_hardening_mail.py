@@ -260,18 +260,34 @@ def test_a_connection_lost_after_the_message_was_handed_over_is_possibly_sent(di
     assert len(server.to(ALICE)) == 1
 
 
-@pytest.fixture
-def small_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 6 MB tmpfs: a real file system that can be filled (needs root; skipped without it)."""
-    mount = tmp_path / "small-disk"
-    mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True)
-    if done.returncode:
-        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode(errors='replace').strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", "-l", str(mount)], check=False)
+class SmallDisk:
+    """Where the database lives, and a way to make its writes fail as a full disk makes them.
+
+    A 6 MB tmpfs when this machine lets us mount one (a real file system that fills up). Where it
+    does not (a container without the right), the failure is injected at the store's boundary in
+    the database itself: triggers on the delivery ledger that abort with SQLite's own message.
+    """
+
+    def __init__(self, folder: Path, mounted: bool):
+        self.folder, self.mounted = folder, mounted
+        self._fillers: list[Path] = []
+
+    def fill(self) -> None:
+        if self.mounted:
+            self._fillers.append(_fill(self.folder))
+            return
+        with sqlite3.connect(self.folder / "digest.db") as db:
+            for event in ("insert", "update"):
+                db.execute(f"create trigger full_{event} before {event} on deliveries "
+                           "begin select raise(abort, 'database or disk is full'); end")
+
+    def free(self) -> None:
+        for filler in self._fillers:
+            filler.unlink()
+        if not self.mounted:
+            with sqlite3.connect(self.folder / "digest.db") as db:
+                db.execute("drop trigger if exists full_insert")
+                db.execute("drop trigger if exists full_update")
 
 
 def _fill(folder: Path) -> Path:
@@ -286,14 +302,24 @@ def _fill(folder: Path) -> Path:
     return filler
 
 
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[SmallDisk]:
+    mount = tmp_path / "small-disk"
+    mount.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(mount)], capture_output=True)
+    try:
+        yield SmallDisk(mount, mounted=done.returncode == 0)
+    finally:
+        if done.returncode == 0:
+            subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
 def test_a_full_disk_after_data_is_one_error_line_and_the_mail_is_not_sent_again(digest, mail, server, small_disk):
     # Why a full file system: it makes the ledger's own write fail at the store's boundary (SQLite
     # reports "database or disk is full"), right after the server has accepted the message.
-    db = small_disk / "digest.db"
-    config = mail(database=str(db))
+    config = mail(database=str(small_disk.folder / "digest.db"))
     assert digest("ingest", config=config).exit_code == 0
-    fillers: list[Path] = []
-    server.at_data = lambda envelope: fillers.append(_fill(small_disk))
+    server.at_data = lambda envelope: small_disk.fill()
     result = digest("send", "--week", "current", config=config)
     server.at_data = None
     assert result.exit_code == 1 and "Traceback" not in result.output
@@ -301,8 +327,7 @@ def test_a_full_disk_after_data_is_one_error_line_and_the_mail_is_not_sent_again
     [line] = _error_lines(result.output)
     assert line.startswith(f"Error: {ALICE}: sent, but the delivery ledger could not record it (")
     assert "full" in line and "it will not be sent again unless asked (send --retry-failed)" in line
-    for filler in fillers:
-        filler.unlink()
+    small_disk.free()
     again = digest("send", "--week", "current", config=config)
     assert f"{ALICE}: possibly sent" in again.stdout and f"{BOB}: sent 2 item(s)" in again.stdout
     assert len(server.to(ALICE)) == 1
@@ -310,17 +335,15 @@ def test_a_full_disk_after_data_is_one_error_line_and_the_mail_is_not_sent_again
 
 def test_a_ledger_that_cannot_record_the_attempt_sends_nothing(digest, mail, server, small_disk):
     # Why a full file system: the attempt cannot be written before DATA, so the message must not go.
-    config = mail(database=str(small_disk / "digest.db"))
+    config = mail(database=str(small_disk.folder / "digest.db"))
     assert digest("ingest", config=config).exit_code == 0
-    fillers: list[Path] = []
-    server.at_rcpt = lambda address: fillers.append(_fill(small_disk))  # after the database was opened
+    server.at_rcpt = lambda address: small_disk.fill()  # after the database was opened
     result = digest("send", "--week", "current", config=config)
     server.at_rcpt = None
     assert result.exit_code == 1 and "Traceback" not in result.output and not server.messages
     [line] = _error_lines(result.output)
     assert line.startswith(f"Error: {ALICE}: not sent: the delivery ledger could not record the attempt (")
-    for filler in fillers:
-        filler.unlink()
+    small_disk.free()
     later = digest("send", "--week", "current", config=config)
     assert later.exit_code == 0 and len(server.to(ALICE)) == len(server.to(BOB)) == 1
 
