@@ -185,7 +185,8 @@ def _text_kind(extracted: Extracted) -> str:
     in_rest = _CUE_STARTS.find(rest, fold_case(rest))
     scores: dict[str, float] = {}
     for cue, opening_starts, rest_starts in zip(_ORG_PATTERNS, in_opening, in_rest, strict=True):
-        hits = 2 * cue.count(opening, opening_starts) + cue.count(rest, rest_starts)
+        hits = ((2 * cue.count(opening, opening_starts) if opening_starts else 0)  # most cues have no start
+                + (cue.count(rest, rest_starts) if rest_starts else 0))
         if hits and cue.weight >= _DECISIVE and cue.kind == "news":
             return "news"  # a paper quoting what it was told: a force's words in a paper are the paper's
         scores[cue.kind] = scores.get(cue.kind, 0.0) + cue.weight * min(hits, 4)
