@@ -12,6 +12,7 @@ import re
 
 from digest.areas import Area, load_areas
 from digest.phrases import OTHER_WHITESPACE, Automaton, PhraseFinder, Positions, Words, replace_chars, shorten
+from digest.text import fold_case, literal_starts, matches_at, positions_of
 
 NAME_WEIGHT = 2.0
 PLACE_WEIGHT = 1.0
@@ -168,7 +169,7 @@ class Gazetteer:
         text = f"{title}\n{body}"
         if len(mentioned) > 1 and scores[mentioned[1]] == top:
             return None, mentioned
-        if top <= NAME_WEIGHT and _NATIONAL.search(text):  # one passing mention
+        if top <= NAME_WEIGHT and _national(text):  # one passing mention
             return None, mentioned
         if _ABROAD_WORDS.find(text) and len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
             return None, mentioned
@@ -182,6 +183,15 @@ _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Cres
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
                        r"\ball \d+ (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
+_NATIONAL_STARTS = literal_starts(_NATIONAL)
+
+
+def _national(text: str) -> bool:
+    """Whether _NATIONAL finds a match, tried only where one can begin (its literal starts): scanning
+    the text with it, opening with a word boundary and ignoring case, took 0.15 ms."""
+    return next(matches_at(_NATIONAL, text, positions_of(fold_case(text), _NATIONAL_STARTS)), None) is not None
+
+
 # Every match of _ABROAD contains one of these (found in one pass: a substring search each cost more).
 _ABROAD_WORDS = Automaton((word, None) for word in (
     "a.m.", "p.m.", "owntown", "Crime Stoppers", "cruiser", "heriff", "elony", "isdemeano", "sedan", "laneway",

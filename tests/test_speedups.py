@@ -292,3 +292,13 @@ def test_json_strings_is_json_dumps(strings: list[str]) -> None:
     from digest.store.items import json_strings
 
     assert json_strings(strings) == json.dumps(strings)
+
+
+@pytest.mark.parametrize("text", [
+    "Forces across the country joined in.", "FORCES ACROSS THE COUNTRY", "It ran in England and Wales.",
+    "in england and walesx", "all 43 police forces", "all 43 forces took part", "all of the forces", "every force",
+    "Every police force in ſcotland", "a nationwide push", "nationally, 40 arrests", "international week",
+    "a national week of action", "the national campaign", "no such words here", "", "İn England and Wales",
+])
+def test_national_tried_where_it_can_begin_is_a_search(text: str) -> None:
+    assert gazetteer._national(text) is bool(gazetteer._NATIONAL.search(text))
