@@ -204,13 +204,15 @@ _NAMED = {
     "council": re.compile(r"\b((?:[A-Z][\w'’-]+(?:-(?:on|upon|under)-[A-Z][\w'’-]+)? (?:and )?){1,4}"
                           r"(?:City |Borough |County |District |Metropolitan Borough )?Council)\b"),
 }
+_NAMED_WORD = {"news": "told ", "vru": "Violence ", "council": "Council"}  # a word every match has
 
 
 def named_in_text(org_kind: str, text: str) -> str | None:
     """The publisher of that kind that the text names ("told the Luton Gazette", "the Kent Violence
     Reduction Unit"), when it names one."""
     pattern = _NAMED.get(org_kind)
-    match = pattern.search(text) if pattern else None
+    # Scanning a story with these patterns takes a tenth of a millisecond: only where it has their word.
+    match = pattern.search(text) if pattern and _NAMED_WORD[org_kind] in text else None
     return match.group(1).removeprefix("The ").strip() if match else None
 
 
