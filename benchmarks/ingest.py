@@ -8,6 +8,10 @@
 
 Each measurement runs in a fresh child process so peak RSS is its own; medians of --runs.
 Usage: python benchmarks/ingest.py [--docs 10000] [--runs 3] [--profile-docs 1000]
+
+With --base REV (checked out in a temporary git worktree, removed afterwards) or --base-path DIR
+(a checkout already there), only 1. is measured, for that code and for this tree on the same
+folder, their runs alternating: old and new side by side, and the new rate as a multiple of the old.
 """
 
 from __future__ import annotations
@@ -18,15 +22,18 @@ import json
 import os
 import pstats
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
+CODE = Path(os.environ.get("DIGEST_BENCH_CODE", ROOT))  # whose digest a measuring child imports
+sys.path[:0] = [str(CODE), str(ROOT / "benchmarks")]
 
 STAGES = {  # stage -> (module, function) pairs whose cumulative time is the stage's (none nested in another)
     "read": [("folder.py", "read_folder")],
@@ -90,6 +97,7 @@ def child(folder: str, database: str, passes: int, workers: str, worker_nice: st
     """Run in a child process: ingest `passes` times; print timings and peak memory as JSON."""
     import yaml
 
+    import digest
     from digest.config import load_config
     from digest.pipeline import ingest
     from digest.store import Store
@@ -112,18 +120,25 @@ def child(folder: str, database: str, passes: int, workers: str, worker_nice: st
                     - before.children_user - before.children_system})
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     worker_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(json.dumps({"timings": timings, "cpu": cpu, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024}))
+    print(json.dumps({"timings": timings, "cpu": cpu, "peak_mb": peak_kb / 1024, "worker_peak_mb": worker_kb / 1024,
+                      "code": str(Path(digest.__file__).resolve().parent.parent)}))
 
 
 def _workers(value: str) -> int | str:
     return value if value == "auto" else int(value)
 
 
-def run_child(folder: Path, workdir: Path, passes: int, workers: str, worker_nice: str = "") -> dict:
-    """Run one measuring child (single-threaded, as `digest ingest` is) and sample its memory from here."""
+def run_child(folder: Path, workdir: Path, passes: int, workers: str, worker_nice: str = "",
+              code: Path = ROOT) -> dict[str, Any]:
+    """Run one measuring child (single-threaded, as `digest ingest` is) and sample its memory from here.
+
+    The child, and the worker processes it starts, run the digest found at `code` (from its folder).
+    """
     database = workdir / f"bench-{time.monotonic_ns()}.db"
-    child_process = subprocess.Popen([sys.executable, __file__, "--child", str(folder), str(database), str(passes),
-                                      workers, worker_nice], stdout=subprocess.PIPE, text=True)
+    env = {**os.environ, "DIGEST_BENCH_CODE": str(code), "PYTHONPATH": str(code)}
+    child_process = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--child", str(folder),
+                                      str(database), str(passes), workers, worker_nice],
+                                     stdout=subprocess.PIPE, text=True, env=env, cwd=code)
     peak_rss = peak_pss = 0.0
     samples = 0
     while child_process.poll() is None:
@@ -135,7 +150,10 @@ def run_child(folder: Path, workdir: Path, passes: int, workers: str, worker_nic
     out = child_process.stdout.read() if child_process.stdout else ""
     if child_process.returncode:
         raise SystemExit(f"benchmark child failed ({child_process.returncode})")
-    return {**json.loads(out.strip().splitlines()[-1]), "total_rss_mb": peak_rss, "total_pss_mb": peak_pss}
+    result = json.loads(out.strip().splitlines()[-1])
+    if Path(result["code"]) != code.resolve():
+        raise SystemExit(f"the child ran the digest in {result['code']}, not the one in {code}")
+    return {**result, "total_rss_mb": peak_rss, "total_pss_mb": peak_pss}
 
 
 def stage_split(folder: Path, workdir: Path) -> dict[str, float]:
@@ -175,8 +193,15 @@ def main() -> None:
     parser.add_argument("--profile-docs", type=int, default=1000)
     parser.add_argument("--workers", default="auto", help="ingest.workers for 1. and 2. ('auto', 0, 2, ...)")
     parser.add_argument("--worker-nice", default="", help="ingest.worker_nice for 1. and 2. (default: the config's)")
+    old = parser.add_mutually_exclusive_group()
+    old.add_argument("--base", metavar="REV", help="also run 1. with this git revision's code, side by side")
+    old.add_argument("--base-path", metavar="DIR", type=Path, help="also run 1. with the code checked out in DIR")
     args = parser.parse_args()
     from synth import write_folder
+
+    if args.base or args.base_path:
+        compare(args)
+        return
 
     with tempfile.TemporaryDirectory() as tmp:
         workdir = Path(tmp)
@@ -217,6 +242,54 @@ def main() -> None:
         print(f"3. cost per document by stage ({args.profile_docs:,} documents, in one process, profiled, so slower than 1.):")
         for stage, seconds in sorted(split.items(), key=lambda kv: -kv[1]):
             print(f"   {stage:10} {seconds / args.profile_docs * 1000:7.2f} ms  {seconds / total:5.0%}")
+
+
+def compare(args: argparse.Namespace) -> None:
+    """1. for the old code and this tree on one folder, runs alternating (old first, then new first, ...)."""
+    from synth import write_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        workdir = Path(tmp)
+        base = args.base_path or workdir / "base"
+        if args.base:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(base), args.base],
+                           check=True)
+        try:
+            docs = write_folder(workdir / "docs", args.docs, seed=11)
+            print(f"{len(docs):,} documents; old: {args.base or base} "
+                  f"({_revision(base)}), new: this tree ({_revision(ROOT)}, uncommitted changes included)")
+            codes = {"old": base, "new": ROOT}
+            results: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+            for run in range(args.runs):
+                for label in (("old", "new") if run % 2 == 0 else ("new", "old")):
+                    result = run_child(workdir / "docs", workdir, passes=1, workers=args.workers,
+                                       worker_nice=args.worker_nice, code=codes[label])
+                    results[label].append(result)
+                    print(f"   run {run + 1} {label}: {len(docs) / result['timings'][0]:.0f} docs/s", flush=True)
+            rates = {label: _report(label, runs, len(docs)) for label, runs in results.items()}
+            print(f"new rate = {rates['new'] / rates['old']:.2f}x old")
+        finally:
+            if args.base:
+                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
+                shutil.rmtree(base, ignore_errors=True)
+
+
+def _revision(path: Path) -> str:
+    found = subprocess.run(["git", "-C", str(path), "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    return found.stdout.strip() or "not a git checkout"
+
+
+def _report(label: str, runs: list[dict[str, Any]], docs: int) -> float:
+    """Print one code's medians; return its median rate in documents a second."""
+    rate: float = statistics.median(docs / r["timings"][0] for r in runs)
+    main_ms = statistics.median(r["cpu"][0]["main"] for r in runs) / docs * 1000
+    workers_ms = statistics.median(r["cpu"][0]["workers"] for r in runs) / docs * 1000
+    total_ms = statistics.median(r["cpu"][0]["main"] + r["cpu"][0]["workers"] for r in runs) / docs * 1000
+    peak = statistics.median(r["peak_mb"] for r in runs)
+    total_rss = statistics.median(r["total_rss_mb"] for r in runs)
+    print(f"{label}: median {rate:5.0f} docs/s; CPU a document {total_ms:.2f} ms (main process {main_ms:.2f}, "
+          f"workers {workers_ms:.2f}); peak RSS main process {peak:.0f} MB, all processes {total_rss:.0f} MB")
+    return rate
 
 
 if __name__ == "__main__":
