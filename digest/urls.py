@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+from digest.areas import area_slug
+
 _WEB_URL = re.compile(r"^https?://[^\s/]+", re.I)
 # A URL in running text, without the punctuation that closes a sentence or a bracket around it.
 _URL_IN_TEXT = re.compile(r"https?://[^\s<>\"'`]+(?<![.,;:!?)\]])", re.I)
@@ -100,3 +102,18 @@ def canonical_url(url: str | None) -> str | None:
 def edition_page(base_url: str, week: str) -> str:
     """The public address of a week's edition page under the site's base URL."""
     return f"{base_url}digests/{week}.html"
+
+
+def area_page(area: str) -> str:
+    """An area's page, relative to the site's root: `areas/<area-slug>.html` (DESIGN.md §12)."""
+    return f"areas/{area_slug(area)}.html"
+
+
+def area_feed(area: str) -> str:
+    """An area's RSS feed, relative to the site's root."""
+    return f"feeds/areas/{area_slug(area)}.xml"
+
+
+def topic_feed(topic_id: str) -> str:
+    """A topic's RSS feed, relative to the site's root."""
+    return f"feeds/topics/{topic_id}.xml"
