@@ -16,6 +16,18 @@ from typing import Any
 from digest.models import FIGURE_LABELS, RATE_KINDS, Figure, figure_label, format_figure
 
 AREA_NOT_KNOWN = "Area not known"
+LEAD_STORIES = 5  # shown in full at the top of an edition
+CHIPS = 3  # topic labels shown on an item
+REASON_TOPICS, REASON_TERMS = 2, 2  # an item's one-line reason: its first topics, their first terms
+# A publisher with no name is shown as its kind, as a reader knows it.
+KIND_LABELS = {"police": "Police", "pcc": "Police and Crime Commissioner", "vru": "Violence Reduction Unit",
+               "council": "Council", "news": "News outlet", "other": "Other publisher"}
+
+
+def publisher_name(org: str | None, org_kind: str | None) -> str:
+    """The name readers know a publisher by: its organisation, else the label of its kind; never
+    a source's config name or a file's path."""
+    return org or KIND_LABELS.get(org_kind or "other", KIND_LABELS["other"])
 
 
 @dataclass
@@ -33,6 +45,30 @@ class ShownFigure:
 
 
 @dataclass
+class Quote:
+    """A sentence of a story and every figure taken from it: the sentence is quoted once."""
+
+    text: str
+    figures: list[ShownFigure]
+
+    @property
+    def values(self) -> str:
+        """"Arrests: 2 · Weapons seized or surrendered: 3"."""
+        return " · ".join(f"{f.label}: {f.display}" for f in self.figures)
+
+
+@dataclass
+class Reason:
+    """A topic an item is tagged with and the terms that matched it, in the order the classifier found them."""
+
+    topic: str
+    label: str
+    short: str  # the label as a chip and the one-line reason show it ("Knife crime")
+    subject: bool  # a subject topic (a violence signal), not a facet
+    terms: list[str]
+
+
+@dataclass
 class Entry:
     """One story of an edition, as shown."""
 
@@ -45,15 +81,46 @@ class Entry:
     published: date | None
     first_seen: datetime
     summary: str
-    topics: list[dict[str, str]]  # {"id", "label"}, subjects first
+    topics: list[dict[str, str]]  # {"id", "label", "short"}, subjects first
     figures: list[ShownFigure]
-    why: str
+    reasons: list[Reason]  # subjects first
     also: list[dict[str, Any]]  # the story's other publishers: {"org", "url", "title", "reported"}
     source: str
     path: str | None
     cluster: int = 0
     reported: bool = False  # in its story as another outlet's own report of the incident, not a copy
     earlier_week: str | None = None  # for a follow-up: the week its story was first shown
+    relevance: float = 0.0
+
+    @property
+    def publisher(self) -> str:
+        return publisher_name(self.org, self.org_kind)
+
+    @property
+    def chips(self) -> list[dict[str, str]]:
+        """The topics shown on the item: at most CHIPS, subjects first."""
+        return self.topics[:CHIPS]
+
+    @property
+    def why(self) -> str:
+        """The one-line reason: "Knife crime: stabbed, knife · Enforcement: arrested"."""
+        return " · ".join(f"{r.short}: {', '.join(r.terms[:REASON_TERMS])}" if r.terms else r.short
+                          for r in self.reasons[:REASON_TOPICS])
+
+    @property
+    def quotes(self) -> list[Quote]:
+        """The figures grouped by the sentence they came from, in the order first stated; a sentence
+        the summary already says is not quoted again."""
+        quotes: dict[str, Quote] = {}
+        for figure in self.figures:
+            text = "" if figure.text and figure.text in self.summary else figure.text
+            quotes.setdefault(text, Quote(text, [])).figures.append(figure)
+        return list(quotes.values())
+
+    @property
+    def publishers(self) -> int:
+        """How many publishers tell this story: its own and those of its other versions."""
+        return len({self.publisher} | {other["org"] for other in self.also})
 
     @property
     def sort_time(self) -> datetime:
@@ -103,10 +170,43 @@ class Edition:
     index_url: str = "../index.html"
     page_base: str = ""  # prefix for links to other editions ("" on the site; absolute in email)
     email: bool = False
+    first_areas: tuple[str, ...] = ()  # a reader's areas: their stories lead, their groups come first
+    lead_count: int = LEAD_STORIES
+
+    @property
+    def site_root(self) -> str:
+        """The prefix of links to the site's other pages ("../" on the site; the absolute base URL in email)."""
+        return self.index_url.removesuffix("index.html")
 
     @property
     def item_count(self) -> int:
         return sum(len(g.entries) for g in self.groups)
+
+    def stories(self) -> list[Entry]:
+        """This week's stories (not the older items, follow-ups or late items), in group order."""
+        return [e for g in self.groups for e in g.entries]
+
+    @property
+    def leads(self) -> list[Entry]:
+        """The stories shown first and in full: most publishers first, then the most relevant."""
+        return lead_stories(self.stories(), self.lead_count, self.first_areas)
+
+    @property
+    def more_groups(self) -> list[Group]:
+        """The groups without the lead stories; under group_by area, the reader's areas first."""
+        shown = {e.id for e in self.leads}
+        groups = [Group(g.key, g.label, [e for e in g.entries if e.id not in shown]) for g in self.groups]
+        return sorted((g for g in groups if g.entries),
+                      key=lambda g: self.group_by == "area" and g.key not in self.first_areas)
+
+    @property
+    def where(self) -> list[tuple[str, int]]:
+        """The areas of this week's stories with how many each has, the most first (the reader's areas first)."""
+        counts = Counter(e.area for e in self.stories() if e.area)
+        return sorted(counts.items(), key=lambda pair: (pair[0] not in self.first_areas, -pair[1], pair[0]))
+
+    def with_areas_first(self, areas: list[str] | tuple[str, ...]) -> Edition:
+        return dataclasses.replace(self, first_areas=tuple(areas))
 
     @property
     def older_count(self) -> int:
@@ -127,6 +227,14 @@ class Edition:
             late=[e for e in self.late if keep(e)],
             **tallies([e for g in groups for e in g.entries], previous),
         )
+
+
+def lead_stories(entries: list[Entry], count: int, first_areas: tuple[str, ...] = ()) -> list[Entry]:
+    """The `count` stories to lead with: those of `first_areas` first, then those told by the most
+    publishers, then the most relevant, then the newest."""
+    ranked = sorted(entries, key=lambda e: (bool(first_areas) and e.area not in first_areas, -e.publishers,
+                                            -e.relevance, -e.sort_time.timestamp()))
+    return ranked[:count]
 
 
 def tallies(fresh: list[Entry], previous: list[Entry]) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from digest.config import Site
 from digest.edition import Edition
 from digest.models import utc_now
 from digest.records import EditionRecord
-from digest.urls import edition_page, is_web_url
+from digest.urls import area_feed, area_page, edition_page, is_web_url, topic_feed
 from digest.weeks import date_range, long_date
 
 
@@ -35,7 +35,8 @@ def environment() -> Environment:
         undefined=StrictUndefined,
     )
     # The rules templates share with the code: dates as readers see them, which URLs become links.
-    env.globals.update(long_date=long_date, date_range=date_range, is_web=is_web_url, edition_page=edition_page)
+    env.globals.update(long_date=long_date, date_range=date_range, is_web=is_web_url, edition_page=edition_page,
+                       area_page=area_page, area_feed=area_feed, topic_feed=topic_feed)
     return env
 
 

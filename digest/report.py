@@ -16,7 +16,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from digest.config import Config
-from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, ShownFigure, tallies
+from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure, tallies
 from digest.models import Item, stories, utc_now
 from digest.records import RunRecord, public_error
 from digest.topics import Taxonomy
@@ -94,22 +94,29 @@ def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> t
         if lead.cluster in shown_before:
             followups += [lead, *others]
             continue
-        lead.also = [{"org": o.org or o.source, "url": o.url, "title": o.title, "reported": o.reported}
-                     for o in others]
+        lead.also = [{"org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported} for o in others]
         main.append(lead)
     return main, followups
 
 
 def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
-    why = "; ".join(f"{taxonomy.label(r.topic)}: {', '.join(r.terms[:5])}" for r in item.reasons)
+    reasons = reasons_shown(item, taxonomy)
     return Entry(
-        id=item.id, title=item.title, url=item.url, org=item.org, org_kind=item.org_kind or "other",
-        area=item.area, published=item.published, first_seen=item.first_seen.astimezone(tz), summary=item.summary,
-        topics=[{"id": t, "label": taxonomy.label(t)} for t in item.topics],
-        figures=[ShownFigure.of(figure) for figure in item.figures],
-        why=f"Matched {why} (relevance {item.relevance:.2f})" if why else f"Relevance {item.relevance:.2f}",
+        id=item.id, title=item.title, url=item.url, org=item.org,
+        org_kind=item.org_kind or "other", area=item.area, published=item.published,
+        first_seen=item.first_seen.astimezone(tz), summary=item.summary,
+        topics=[{"id": r.topic, "label": r.label, "short": r.short} for r in reasons],
+        figures=[ShownFigure.of(figure) for figure in item.figures], reasons=reasons,
         also=[], source=item.source, path=item.path, cluster=item.cluster, reported=item.reported,
+        relevance=item.relevance,
     )
+
+
+def reasons_shown(item: Item, taxonomy: Taxonomy) -> list[Reason]:
+    """The item's topics with their matched terms, subjects first (each kind in the classifier's rank order)."""
+    reasons = [Reason(r.topic, taxonomy.label(r.topic), taxonomy.short_label(r.topic), taxonomy.is_subject(r.topic),
+                      list(r.terms)) for r in item.reasons]
+    return sorted(reasons, key=lambda r: not r.subject)
 
 
 def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Group]:
@@ -131,14 +138,14 @@ def _source_problems(config: Config, runs: RunHistory, start: datetime, end: dat
     for source in config.sources:
         if not source.enabled:
             continue
+        named = {"source": source.name, "publisher": source.org or source.name}
         mine = [r for r in week_runs if r.source == source.name]
         errors = [r.error for r in mine if r.error]
         failed_docs = sum(r.failed for r in mine)
         if errors:
-            problems.append({"source": source.name,
-                             "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {public_error(errors[-1])}"})
+            problems.append({**named, "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {public_error(errors[-1])}"})
         elif mine and not sum(r.seen for r in mine) and not failed_docs:
-            problems.append({"source": source.name, "problem": "returned nothing"})
+            problems.append({**named, "problem": "returned nothing"})
         if failed_docs:
-            problems.append({"source": source.name, "problem": f"{failed_docs} document(s) could not be read"})
+            problems.append({**named, "problem": f"{failed_docs} document(s) could not be read"})
     return problems

@@ -23,6 +23,7 @@ class Topic:
     # story is about ("wounding with intent"); a weak one is often said in passing ("arrested").
     strong: set[str] = field(default_factory=set)
     weak: set[str] = field(default_factory=set)
+    short: str = ""  # the label as chips and one-line reasons show it; the label itself when empty
 
     def strength(self, term: str) -> str:
         """"strong", "weak" or "plain": how much a match of this term (as written) tells."""
@@ -61,7 +62,8 @@ class Taxonomy:
         for topic_id, spec in raw["topics"].items():
             strong, weak = list(spec.get("strong") or []), list(spec.get("weak") or [])
             self.topics[topic_id] = Topic(topic_id, spec["label"], spec["kind"],
-                                          list(dict.fromkeys(spec["terms"] + strong + weak)), set(strong), set(weak))
+                                          list(dict.fromkeys(spec["terms"] + strong + weak)), set(strong), set(weak),
+                                          spec.get("short", ""))
         for topic_id, change in (changes or {}).items():
             self._apply(topic_id, change)
         self.routine: dict[str, list[str]] = {group: list(terms) for group, terms in (raw.get("routine") or {}).items()}
@@ -77,9 +79,18 @@ class Taxonomy:
         if change.replace:
             topic.terms, topic.strong, topic.weak = [], set(), set()
         topic.terms += [t.lower() for t in change.terms]
-        topic.label = change.label or topic.label
+        if change.label:
+            topic.label, topic.short = change.label, ""  # a shipped short label would name the old one
         topic.kind = change.kind or topic.kind
 
     def label(self, topic_id: str) -> str:
         topic = self.topics.get(topic_id)
         return topic.label if topic else topic_id
+
+    def short_label(self, topic_id: str) -> str:
+        topic = self.topics.get(topic_id)
+        return (topic.short or topic.label) if topic else topic_id
+
+    def is_subject(self, topic_id: str) -> bool:
+        topic = self.topics.get(topic_id)
+        return topic is not None and topic.kind == "subject"
