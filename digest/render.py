@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -75,13 +76,16 @@ def write_edition(site: Site, output_dir: Path, edition: Edition) -> tuple[Path,
     return html_path, text_path
 
 
-def write_index(site: Site, output_dir: Path, editions: list[EditionRecord], tz: ZoneInfo) -> Path:
-    """The archive page: every edition built, newest first."""
+def write_index(site: Site, output_dir: Path, editions: list[EditionRecord], tz: ZoneInfo,
+                areas: Iterable[str] = (), topics: Iterable[tuple[str, str]] = ()) -> Path:
+    """The archive page: every edition built, newest first, with each area's page and feed and
+    every topic's feed (`topics`: id and label)."""
     rows = [{"week": e.week, "start": e.start, "end": e.end, "item_count": e.item_count,
              "href": f"digests/{e.week}.html"} for e in editions]
     path = output_dir / "index.html"
     html = environment().get_template("index.html.j2").render(
         site=site, editions=rows, feed_url="feed.xml", generated_at=utc_now().astimezone(tz),
+        areas=list(areas), topics=list(topics),
     )
     atomic_write(path, html)
     return path

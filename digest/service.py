@@ -66,7 +66,8 @@ def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     html, text = write_edition(config.site, config.output_dir, edition)
     store.editions.record(label, edition.start, edition.end, edition.item_count + edition.older_count)
     editions = store.editions.all()
-    index = write_index(config.site, config.output_dir, editions, config.tz)
+    index = write_index(config.site, config.output_dir, editions, config.tz, store.archive.relevant_areas(),
+                        [(topic, taxonomy.label(topic)) for topic in taxonomy.topics])
     feeds, feed_error = [], None
     try:
         feeds = write_feeds(config, store.archive, taxonomy, editions)
