@@ -146,7 +146,8 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], strict: bool) -> None:
 
 
 @cli.command()
-@click.option("--week", default=None, metavar="YYYY-Www|current|last", help="Default: the last complete week.")
+@click.option("--week", default=None, metavar="YYYY-Www|current|last",
+              help="Default: the last complete week (the current week when no edition has been built yet).")
 @click.pass_context
 @_user_errors
 def build(ctx: click.Context, week: str | None) -> None:
@@ -155,8 +156,12 @@ def build(ctx: click.Context, week: str | None) -> None:
     Example: digest build --week current
     """
     from digest.service import build as run_build
+    from digest.weeks import refuse_future, resolve_week
 
-    result = run_build(_config(ctx), _store(ctx), week)
+    config, store = _config(ctx), _store(ctx)
+    if week is None and not store.editions.all():
+        week = "current"  # a first build shows what has been found so far, not an empty past week
+    result = run_build(config, store, refuse_future(resolve_week(week, config.tz), config.tz))
     _print_build(result)
     if result.feed_error:
         raise click.ClickException(f"feeds not written: {result.feed_error}")

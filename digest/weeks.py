@@ -54,6 +54,14 @@ def resolve_week(value: str | None, tz: ZoneInfo, now: datetime | None = None) -
     return value
 
 
+def refuse_future(label: str, tz: ZoneInfo, now: datetime | None = None) -> str:
+    """The week, if it has begun; a week after the current one is an error."""
+    current = week_label(now or utc_now(), tz)
+    if week_bounds(label, tz)[0] > week_bounds(current, tz)[0]:
+        raise DigestError(f"--week: {label} has not begun yet (the current week is {current})")
+    return label
+
+
 def shift_week(label: str, weeks: int, tz: ZoneInfo) -> str:
     start, _ = week_bounds(label, tz)
     return week_label(start + timedelta(days=7 * weeks, hours=12), tz)
