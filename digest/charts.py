@@ -97,10 +97,11 @@ class Trend:
                 f"{series.latest} in the latest week.")
 
     def overall_chart(self) -> Chart:
-        return bar_chart(self.overall, self.weeks, 480, 150, labels=True)
+        # Drawn 360 wide and shown up to 480: 12-unit text is 12 px on a phone, 16 px on a desktop.
+        return bar_chart(self.overall, self.weeks, 360, 130, labels=True, shown_width=480)
 
     def topic_chart(self, series: Series) -> Chart:
-        return bar_chart(series, self.weeks, 240, 48, labels=False)
+        return bar_chart(series, self.weeks, 240, 48, labels=False, shown_width=240)
 
     def overall_rows(self) -> list[BarRow]:
         """The overall series as email bar rows: one a week, oldest first."""
@@ -138,6 +139,7 @@ class Chart:
 
     width: int
     height: int
+    shown_width: int  # CSS pixels wide at most (narrower screens scale it down)
     baseline: float
     bars: list[Bar]
     ticks: list[tuple[float, str]]  # (x of a label's middle, text) along the bottom
@@ -194,7 +196,7 @@ def window_start(week: str, tz: ZoneInfo) -> datetime:
     return start
 
 
-def bar_chart(series: Series, weeks: list[Week], width: int, height: int, labels: bool) -> Chart:
+def bar_chart(series: Series, weeks: list[Week], width: int, height: int, labels: bool, shown_width: int) -> Chart:
     """Bars for a series in a viewBox `width` by `height`: room above for the values and, when
     `labels`, below for every other week's date (the latest week's always)."""
     top, bottom = 14, (18 if labels else 4)
@@ -212,4 +214,4 @@ def bar_chart(series: Series, weeks: list[Week], width: int, height: int, labels
         last = len(weeks) - 1
         ticks = [(round(i * slot + slot / 2, 1), week.short) for i, week in enumerate(weeks)
                  if (last - i) % 2 == 0]
-    return Chart(width, height, top + plot, bars, ticks)
+    return Chart(width, height, shown_width, top + plot, bars, ticks)

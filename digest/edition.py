@@ -10,12 +10,14 @@ import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from digest.models import FIGURE_LABELS, RATE_KINDS, Figure, figure_label, format_figure
+from digest.charts import Trend
+from digest.models import Figure, figure_label, format_figure
+from digest.totals import AREA_NOT_KNOWN, Count, FigureTotal, Period, tallies
 
-AREA_NOT_KNOWN = "Area not known"
+__all__ = ["AREA_NOT_KNOWN", "Count", "tallies"]  # kept importable from here
 LEAD_STORIES = 5  # shown in full at the top of an edition
 CHIPS = 3  # topic labels shown on an item
 REASON_TOPICS, REASON_TERMS = 2, 2  # an item's one-line reason: its first topics, their first terms
@@ -84,7 +86,7 @@ class Entry:
     topics: list[dict[str, str]]  # {"id", "label", "short"}, subjects first
     figures: list[ShownFigure]
     reasons: list[Reason]  # subjects first
-    also: list[dict[str, Any]]  # the story's other publishers: {"org", "url", "title", "reported"}
+    also: list[dict[str, Any]]  # the story's other publishers: {"id", "org", "url", "title", "reported", "published", "figures"}
     source: str
     path: str | None
     cluster: int = 0
@@ -137,17 +139,6 @@ class Group:
 
 
 @dataclass
-class Count:
-    label: str
-    count: int
-    previous: int
-
-    @property
-    def change(self) -> int:
-        return self.count - self.previous
-
-
-@dataclass
 class Edition:
     week: str
     start: date
@@ -159,10 +150,13 @@ class Edition:
     older: list[Entry]
     counts_by_area: list[Count]
     counts_by_topic: list[Count]
-    figure_totals: list[dict[str, Any]]
+    figure_totals: list[FigureTotal]
     source_problems: list[dict[str, str]]
     followups: list[Entry] = field(default_factory=list)
     previous_entries: list[Entry] = field(default_factory=list)  # last week's stories, to recount under a filter
+    first_edition: bool = False  # nothing was found before its week: no previous edition to compare with
+    set_apart: list[Entry] = field(default_factory=list)  # stories not in the totals: published earlier, or undated
+    trend: Trend | None = None  # weekly counts over the twelve weeks it ends
     late: list[Entry] = field(default_factory=list)  # in email: items found after their own week was sent
     previous_week: str | None = None
     next_week: str | None = None
@@ -216,6 +210,14 @@ class Edition:
         """Every entry it shows: the stories, the older items, the follow-ups and the late items."""
         return [e for g in self.groups for e in g.entries] + self.older + self.followups + self.late
 
+    def week_period(self, stories: list[Entry]) -> Period[Entry]:
+        """Stories as its totals count them: those published in its week."""
+        return Period(stories, self.start, self.end)
+
+    def previous_week_period(self, stories: list[Entry]) -> Period[Entry]:
+        """The previous edition's stories as its counts compare with them: those published in that week."""
+        return Period(stories, self.start - timedelta(days=7), self.end - timedelta(days=7))
+
     def filtered(self, keep: Callable[[Entry], bool]) -> Edition:
         """The edition with only the entries `keep` accepts; counts and totals recomputed from them."""
         groups = [Group(g.key, g.label, [e for e in g.entries if keep(e)]) for g in self.groups]
@@ -225,7 +227,8 @@ class Edition:
             self, groups=groups, older=[e for e in self.older if keep(e)],
             followups=[e for e in self.followups if keep(e)], previous_entries=previous,
             late=[e for e in self.late if keep(e)],
-            **tallies([e for g in groups for e in g.entries], previous),
+            **tallies(self.week_period([e for g in groups for e in g.entries]),
+                      None if self.first_edition else self.previous_week_period(previous)),
         )
 
 
@@ -235,29 +238,3 @@ def lead_stories(entries: list[Entry], count: int, first_areas: tuple[str, ...] 
     ranked = sorted(entries, key=lambda e: (bool(first_areas) and e.area not in first_areas, -e.publishers,
                                             -e.relevance, -e.sort_time.timestamp()))
     return ranked[:count]
-
-
-def tallies(fresh: list[Entry], previous: list[Entry]) -> dict[str, Any]:
-    """An edition's counts by area and by topic against the previous week's, and its figure totals."""
-    return {
-        "counts_by_area": _counts([e.area or AREA_NOT_KNOWN for e in fresh], [e.area or AREA_NOT_KNOWN for e in previous]),
-        "counts_by_topic": _counts([t["label"] for e in fresh for t in e.topics],
-                                   [t["label"] for e in previous for t in e.topics]),
-        "figure_totals": _figure_totals(fresh),
-    }
-
-
-def _counts(current: list[str], previous: list[str]) -> list[Count]:
-    now, before = Counter(current), Counter(previous)
-    labels = sorted(set(now) | set(before), key=lambda label: (-now[label], label))
-    return [Count(label, now[label], before[label]) for label in labels]
-
-
-def _figure_totals(entries: list[Entry]) -> list[dict[str, Any]]:
-    totals: dict[str, float] = {}
-    for entry in entries:
-        for figure in entry.figures:
-            if figure.kind not in RATE_KINDS:
-                totals[figure.kind] = totals.get(figure.kind, 0) + figure.value
-    return [{"kind": kind, "label": figure_label(kind), "display": format_figure(kind, totals[kind])}
-            for kind in FIGURE_LABELS if kind in totals]

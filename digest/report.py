@@ -9,17 +9,20 @@ as follow-ups.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from digest.charts import archive_trend, window_start
 from digest.config import Config
-from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure, tallies
+from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure
 from digest.models import Item, stories, utc_now
 from digest.records import RunRecord, public_error
 from digest.topics import Taxonomy
+from digest.totals import tallies
 from digest.weeks import shift_week, week_bounds, week_days, week_label
 
 
@@ -28,6 +31,8 @@ class StoredItems(Protocol):
               until: datetime | None = None, after_id: int | None = None) -> Iterable[Item]: ...
 
     def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]: ...
+
+    def first_seen(self) -> datetime | None: ...
 
 
 class RunHistory(Protocol):
@@ -49,14 +54,26 @@ def build_edition(config: Config, archive: StoredItems, runs: RunHistory, taxono
     prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
     previous = _week_entries(archive, taxonomy, tz, prev_start, start, config.digest.backfill_days).fresh
     first_day, last_day = week_days(week, tz)
-    return Edition(
+    first_edition = _first_edition(archive, start)
+    edition = Edition(
         week=week, start=first_day, end=last_day, timezone=config.timezone,
         generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
         groups=_group(this.fresh, config.digest.group_by, taxonomy), older=this.older,
+        counts_by_area=[], counts_by_topic=[], figure_totals=[],
         source_problems=_source_problems(config, runs, start, end),
         followups=this.followups, previous_entries=previous, previous_week=previous_week, next_week=next_week,
-        **tallies(this.fresh, previous),
+        first_edition=first_edition,
+        trend=archive_trend(archive.items(relevant_only=True, since=window_start(week, tz), until=end), taxonomy,
+                            week, tz, "all areas"),
     )
+    return dataclasses.replace(edition, **tallies(edition.week_period(this.fresh),
+                                                  None if first_edition else edition.previous_week_period(previous)))
+
+
+def _first_edition(archive: StoredItems, start: datetime) -> bool:
+    """Nothing was found before the week starting at `start`: there is no previous edition to compare with."""
+    first = archive.first_seen()
+    return first is None or first >= start
 
 
 def _week_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, start: datetime, end: datetime,
@@ -82,6 +99,12 @@ def late_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, after_i
     return sorted((_entry(item, taxonomy, tz) for item in items), key=lambda e: e.sort_time, reverse=True)
 
 
+def story_entries(items: Iterable[Item], taxonomy: Taxonomy, tz: ZoneInfo) -> list[Entry]:
+    """One entry per story of these items: its first-found item, with the others as its other publishers."""
+    main, _ = merge_clusters([_entry(item, taxonomy, tz) for item in items], {})
+    return main
+
+
 def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> tuple[list[Entry], list[Entry]]:
     """One entry per story (its first-found member), the others as "also published by" (copies)
     or "also reported by" (other outlets' own reports of the incident).
@@ -94,7 +117,8 @@ def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> t
         if lead.cluster in shown_before:
             followups += [lead, *others]
             continue
-        lead.also = [{"org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported} for o in others]
+        lead.also = [{"id": o.id, "org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported,
+                      "published": o.published, "figures": o.figures} for o in others]
         main.append(lead)
     return main, followups
 

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.area_pages import write_area_pages
 from digest.config import Config
 from digest.edition import Edition, Entry
 from digest.feeds import write_feeds
@@ -38,6 +39,7 @@ class BuildResult:
     index: Path
     feeds: list[Path] = field(default_factory=list)
     feed_error: str | None = None  # the feeds could not be written (the edition was, and can be sent)
+    areas: list[Path] = field(default_factory=list)  # the area pages written (areas/<slug>.html)
 
 
 def ingest_step(config: Config, store: Store, names: Iterable[str] = (),
@@ -66,6 +68,7 @@ def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     html, text = write_edition(config.site, config.output_dir, edition)
     store.editions.record(label, edition.start, edition.end, edition.item_count + edition.older_count)
     editions = store.editions.all()
+    areas = write_area_pages(config, store.archive, taxonomy, label, {e.week for e in editions})
     index = write_index(config.site, config.output_dir, editions, config.tz, store.archive.relevant_areas(),
                         [(topic, taxonomy.label(topic)) for topic in taxonomy.topics])
     feeds, feed_error = [], None
@@ -74,7 +77,7 @@ def _build(config: Config, store: Store, week: str | None) -> BuildResult:
     except Exception as exc:  # noqa: BLE001 - whatever breaks a feed file must not stop the edition's email
         feed_error = _problem(exc)
     log.info("built edition %s: %d items, %d older", label, edition.item_count, edition.older_count)
-    return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds, feed_error)
+    return BuildResult(label, edition.item_count, edition.older_count, html, text, index, feeds, feed_error, areas)
 
 
 def _problem(exc: Exception) -> str:

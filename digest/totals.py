@@ -19,14 +19,39 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from digest.models import FIGURE_LABELS, RATE_KINDS, figure_label, format_figure
 
-if TYPE_CHECKING:
-    from digest.edition import Entry, ShownFigure
+
+class StatedFigure(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def value(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+
+
+class Story(Protocol):
+    """What the totals read of a story (an edition's Entry): its other publishers' figures are in
+    `also`, under "figures"."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def published(self) -> date | None: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def topics(self) -> list[dict[str, str]]: ...
+    @property
+    def figures(self) -> Sequence[StatedFigure]: ...
+    @property
+    def also(self) -> list[dict[str, Any]]: ...
 
 AREA_NOT_KNOWN = "Area not known"
 YEAR_NOT_STATED = "year not stated"
@@ -54,22 +79,22 @@ class FigureTotal:
     """The sum of one kind of figure (funding: of one period) over the stories counted."""
 
     kind: str
-    label: str
+    name: str  # the kind's label: "Funding"
     period: str | None  # funding only: the year or years its sentences state, or YEAR_NOT_STATED
     value: float
-    stories: list[Entry] = field(default_factory=list)  # the stories whose figures make it, first stated first
+    stories: list[Story] = field(default_factory=list)  # the stories whose figures make it, first stated first
 
     @property
     def display(self) -> str:
         return format_figure(self.kind, self.value)
 
     @property
-    def heading(self) -> str:
-        """"Funding (2025/26)", "Arrests"."""
-        return f"{self.label} ({self.period})" if self.period else self.label
+    def label(self) -> str:
+        """"Funding (2025/26)", "Arrests": a funding total always says which year it is for."""
+        return f"{self.name} ({self.period})" if self.period else self.name
 
 
-def published_within(entry: Entry, first_day: date, last_day: date) -> bool:
+def published_within(entry: Story, first_day: date, last_day: date) -> bool:
     """Whether a story counts in a period: it states a publication date within it."""
     return entry.published is not None and first_day <= entry.published <= last_day
 
@@ -91,23 +116,26 @@ def funding_period(text: str) -> str:
     return YEAR_NOT_STATED
 
 
+StoryT = TypeVar("StoryT", bound=Story)
+
+
 @dataclass
-class Period:
+class Period(Generic[StoryT]):
     """Stories and the days within which they count (an edition's week, an area page's weeks)."""
 
-    stories: list[Entry]
+    stories: list[StoryT]
     first_day: date
     last_day: date
 
-    def counted(self) -> list[Entry]:
+    def counted(self) -> list[StoryT]:
         return [e for e in self.stories if published_within(e, self.first_day, self.last_day)]
 
-    def set_apart(self) -> list[Entry]:
+    def set_apart(self) -> list[StoryT]:
         """The stories listed but not counted: published before the period, or with no date."""
         return [e for e in self.stories if not published_within(e, self.first_day, self.last_day)]
 
 
-def tallies(this: Period, previous: Period | None) -> dict[str, Any]:
+def tallies(this: Period[StoryT], previous: Period[StoryT] | None) -> dict[str, Any]:
     """Counts by area and topic (against the previous edition's; None: there was none), figure
     totals, and the stories set apart."""
     counted = this.counted()
@@ -129,7 +157,7 @@ def counts(current: list[str], previous: list[str] | None) -> list[Count]:
     return [Count(label, now[label], None if previous is None else before[label]) for label in labels]
 
 
-def figure_totals(stories: list[Entry]) -> list[FigureTotal]:
+def figure_totals(stories: Sequence[Story]) -> list[FigureTotal]:
     """Totals of the figures the stories state: one account per story and kind, funding per period,
     rates left out; in the order of FIGURE_LABELS, funding periods newest first, undated last."""
     totals: dict[tuple[str, str | None], FigureTotal] = {}
@@ -147,11 +175,11 @@ def figure_totals(stories: list[Entry]) -> list[FigureTotal]:
                                                t.period == YEAR_NOT_STATED))
 
 
-def story_figures(story: Entry) -> dict[str, list[ShownFigure]]:
+def story_figures(story: Story) -> dict[str, list[StatedFigure]]:
     """A story's figures by kind, each kind from one publisher's account: the lead item's when it
     states that kind, else the first other publisher's that does. Rates are left out."""
     accounts = [story.figures] + [other.get("figures") or [] for other in story.also]
-    chosen: dict[str, list[ShownFigure]] = {}
+    chosen: dict[str, list[StatedFigure]] = {}
     for figures in accounts:
         for kind in dict.fromkeys(f.kind for f in figures):
             if kind not in chosen and kind not in RATE_KINDS:

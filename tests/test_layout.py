@@ -19,7 +19,7 @@ PACKAGE = ROOT / "digest"
 PARTS = {
     "base": ["digest", "digest.errors", "digest.models", "digest.records", "digest.weeks", "digest.urls",
              "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles",
-             "digest.edition", "digest.parallel"],
+             "digest.edition", "digest.totals", "digest.charts", "digest.parallel"],
     "config": ["digest.config"],
     "store": ["digest.store"],
     "judging": ["digest.extract", "digest.textpage", "digest.furniture", "digest.classify",
@@ -27,7 +27,7 @@ PARTS = {
                 "digest.prepare"],
     "web": ["digest.fetch", "digest.sources"],
     "ingest": ["digest.pipeline", "digest.writer", "digest.workers"],
-    "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server"],
+    "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server", "digest.area_pages"],
     "service": ["digest.service", "digest.scheduler", "digest.lock"],
     "cli": ["digest.cli", "digest.__main__"],
 }
