@@ -162,12 +162,12 @@ class Postman:
             if isinstance(copy, Outcome):
                 outcomes.append(copy)
             elif copy.all_entries() or len(editions) == 1:
-                letters.append(Letter([copy.week], build_message(self.config, copy, recipient.address),
+                letters.append(Letter([copy.week], build_message(self.config, copy, recipient),
                                       [e.id for e in copy.all_entries()]))
             else:
                 quiet.append(copy)
         if len(quiet) == 1:
-            letters.append(Letter([quiet[0].week], build_message(self.config, quiet[0], recipient.address), []))
+            letters.append(Letter([quiet[0].week], build_message(self.config, quiet[0], recipient), []))
         elif quiet:
             letters.append(Letter([e.week for e in quiet], quiet_weeks_message(self.config, quiet, recipient), [],
                                   f"one message for {len(quiet)} weeks without items, {quiet[0].week} to "

@@ -3,21 +3,17 @@ multipart/alternative message, or one message for several weeks that had nothing
 
 from __future__ import annotations
 
-import dataclasses
 import re
+from email.charset import QP, Charset
+from email.header import Header
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-import css_inline
-
 from digest.config import Config, Recipient
 from digest.edition import Edition, Entry
+from digest.mailer.content import render_email, render_quiet_weeks, unsubscribe
 from digest.models import utc_now
-from digest.render import environment, render_edition
-from digest.urls import is_web_url
 from digest.weeks import date_range
-
-_INLINER = css_inline.CSSInliner(keep_style_tags=False, keep_at_rules=False, load_remote_stylesheets=False)
 
 
 def _wanted(entry: Entry, recipient: Recipient) -> bool:
@@ -31,24 +27,16 @@ def for_recipient(edition: Edition, recipient: Recipient) -> Edition:
     return edition.filtered(lambda entry: _wanted(entry, recipient))
 
 
-def build_message(config: Config, edition: Edition, address: str) -> EmailMessage:
-    base = config.site.base_url
-    mail_edition = dataclasses.replace(
-        edition, email=True, page_base=f"{base}digests/", index_url=f"{base}index.html", feed_url=f"{base}feed.xml",
-    )
-    html, text = render_edition(config.site, mail_edition, email=True)
+def build_message(config: Config, edition: Edition, recipient: Recipient) -> EmailMessage:
+    html, text = render_email(config, edition, recipient)
     subject = f"{config.site.title}: week {edition.week} ({date_range(edition.start, edition.end)})"
-    return _message(config, address, subject, edition.week, text, _INLINER.inline(html))
+    return _message(config, recipient.address, subject, edition.week, text, html)
 
 
 def quiet_weeks_message(config: Config, editions: list[Edition], recipient: Recipient) -> EmailMessage:
     """One message for several weeks caught up at once that had no items for this recipient."""
     first, last = editions[0], editions[-1]
-    context = {"site": config.site, "editions": editions, "filtered": bool(recipient.areas or recipient.topics),
-               "email": True}
-    env = environment()
-    text = env.get_template("quiet_weeks.txt.j2").render(context)
-    html = _INLINER.inline(env.get_template("quiet_weeks.html.j2").render(context))
+    html, text = render_quiet_weeks(config, editions, recipient)
     subject = (f"{config.site.title}: no items in the {len(editions)} weeks {first.week} to {last.week} "
                f"({date_range(first.start, last.end)})")
     return _message(config, recipient.address, subject, f"{first.week}-{last.week}", text, html)
@@ -61,17 +49,27 @@ def _message(config: Config, address: str, subject: str, idstring: str, text: st
     message["To"] = address
     message["Date"] = format_datetime(utc_now())
     message["Message-ID"] = make_msgid(idstring=idstring, domain=_domain(config.email.from_))
-    message["Subject"] = _one_line(subject)
-    if config.email.unsubscribe:
-        target = config.email.unsubscribe
-        if is_web_url(target):
-            message["List-Unsubscribe"] = f"<{target}>"
+    _set_subject(message, _one_line(subject))
+    leave = unsubscribe(config)
+    if leave:
+        message["List-Unsubscribe"] = f"<{leave.uri}>"
+        if leave.web:
             message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        else:
-            message["List-Unsubscribe"] = f"<mailto:{target.removeprefix('mailto:')}?subject=unsubscribe>"
     message.set_content(text)
     message.add_alternative(html, subtype="html")
     return message
+
+
+def _set_subject(message: EmailMessage, subject: str) -> None:
+    """A subject that is not ASCII (the en dash of a week's dates) goes as encoded words, folded
+    between them: the standard folder breaks such a line after a space and before an encoded
+    word, which readers show as two spaces ("30 November  – 6 December")."""
+    if subject.isascii():
+        message["Subject"] = subject
+        return
+    charset = Charset("utf-8")
+    charset.header_encoding = QP
+    message.set_raw("Subject", Header(subject, charset, header_name="Subject").encode())
 
 
 def _one_line(value: str) -> str:

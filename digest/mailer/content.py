@@ -1,0 +1,118 @@
+"""What an email shows: a recipient's copy of an edition rendered for mail clients
+(templates/email.html.j2 and email.txt.j2), or one note for several weeks without items.
+
+The HTML is written for mail clients, not browsers: one fluid table (up to 640 px, narrower on
+a phone), inline styles only (no <style>, <link> or <script>), sizes in px, no positioning,
+every link absolute. The lead stories are shown in full, the rest as one line each, so that a
+60-story edition stays well under Gmail's clipping size (about 102 KB of HTML).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+from digest.config import Config, Recipient
+from digest.edition import Edition, ShownFigure
+from digest.render import environment
+from digest.topics import Taxonomy
+from digest.urls import area_feed, area_page, edition_page, is_web_url, topic_feed
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    """What a filtered copy covers, said in its first line, with its areas' pages and feeds."""
+
+    sentence: str
+    links: list[Link]
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    """How to stop the email: the List-Unsubscribe target, and the line the body says it in."""
+
+    uri: str
+    web: bool  # an https page (one click) rather than a mailto: address
+
+    @property
+    def address(self) -> str:
+        return self.uri.removeprefix("mailto:").split("?", 1)[0]
+
+
+def unsubscribe(config: Config) -> Unsubscribe | None:
+    """`email.unsubscribe`: a web page, or an address that a message with the subject "unsubscribe" goes to."""
+    target = config.email.unsubscribe
+    if not target:
+        return None
+    if is_web_url(target):
+        return Unsubscribe(target, web=True)
+    return Unsubscribe(f"mailto:{target.removeprefix('mailto:')}?subject=unsubscribe", web=False)
+
+
+def _names(names: list[str], joiner: str) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {joiner} {names[-1]}"
+
+
+def cover(config: Config, recipient: Recipient, taxonomy: Taxonomy) -> Cover | None:
+    """For a recipient with area or topic filters: what their copy holds, and the pages and feeds
+    of those areas and topics (the national ones cover more than they asked for)."""
+    if not recipient.areas and not recipient.topics:
+        return None
+    base = config.site.base_url
+    said = "Your copy has only the stories"
+    if recipient.areas:
+        said += f" from {_names(recipient.areas, 'and')}"
+    if recipient.topics:
+        said += f" about {_names([taxonomy.label(t) for t in recipient.topics], 'or')}"
+    links = [link for area in recipient.areas
+             for link in (Link(f"{area} page", base + area_page(area)), Link(f"{area} feed", base + area_feed(area)))]
+    links += [Link(f"{taxonomy.label(t)} feed", base + topic_feed(t)) for t in recipient.topics]
+    return Cover(f"{said}.", links)
+
+
+def figure_summary(figures: list[ShownFigure]) -> str:
+    """A story's figures in one line, each kind once with its values in the order stated:
+    "Arrests 4, 7 · Weapons seized or surrendered 68"."""
+    kinds: dict[str, list[str]] = {}
+    for figure in figures:
+        kinds.setdefault(figure.label, []).append(figure.display)
+    return " · ".join(f"{label} {', '.join(dict.fromkeys(values))}" for label, values in kinds.items())
+
+
+def _context(config: Config, recipient: Recipient) -> dict[str, Any]:
+    base = config.site.base_url
+    taxonomy = Taxonomy(config.classify.topics)
+    mine = cover(config, recipient, taxonomy)
+    return {
+        "site": config.site, "cover": mine, "unsubscribe": unsubscribe(config), "index_url": f"{base}index.html",
+        "feeds": mine.links if mine else [Link("RSS feed", f"{base}feed.xml")],
+        "area_url": lambda area: base + area_page(area), "figure_summary": figure_summary,
+    }
+
+
+def render_email(config: Config, edition: Edition, recipient: Recipient) -> tuple[str, str]:
+    """The recipient's copy of the edition as email HTML and plain text."""
+    base = config.site.base_url
+    copy = dataclasses.replace(edition, email=True, page_base=f"{base}digests/", index_url=f"{base}index.html",
+                               feed_url=f"{base}feed.xml").with_areas_first(recipient.areas)
+    context = {**_context(config, recipient), "edition": copy, "web_url": edition_page(base, copy.week)}
+    return _render("email", context)
+
+
+def render_quiet_weeks(config: Config, editions: list[Edition], recipient: Recipient) -> tuple[str, str]:
+    """One note for several weeks caught up at once that had no items for this recipient."""
+    context = {**_context(config, recipient), "editions": editions}
+    return _render("email_quiet_weeks", context)
+
+
+def _render(name: str, context: dict[str, Any]) -> tuple[str, str]:
+    env = environment()
+    html, text = (env.get_template(f"{name}.{kind}.j2").render(context).strip() + "\n" for kind in ("html", "txt"))
+    return html, text
