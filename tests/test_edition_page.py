@@ -3,6 +3,7 @@ which week `digest build` builds."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -163,3 +164,49 @@ def test_a_week_after_the_current_one_is_refused_in_one_line(digest, write_confi
     assert result.output.startswith(f"Error: --week: {future} has not begun") and result.output.count("\n") == 1
     assert not (tmp_path / "out" / "digests").exists()
     assert digest("build", "--week", "current", config=config).exit_code == 0
+
+
+def _story(place: str, force: str) -> str:
+    return (f" date {TODAY} Man stabbed in {place} town centre\n"
+            f"A 22-year-old man was stabbed in {place} town centre on Friday evening and taken to hospital with a "
+            f"stab wound to his leg. Officers were called at about 7.20pm to reports of a fight between two groups "
+            f"of young people and a kitchen knife was recovered from a garden nearby. {force} said a 17-year-old "
+            f"boy has been charged with wounding with intent and will appear at the youth court on Monday.\n")
+
+
+def test_the_story_told_by_most_publishers_leads_and_a_readers_area_comes_first(write_config, tmp_path):
+    from digest.config import load_config
+    from digest.service import edition_for, ingest_step
+    from digest.store import Store
+
+    for folder in ("police", "paper", "cambs"):
+        (tmp_path / folder).mkdir()
+    bedford = _story("Bedford", "Bedfordshire Police")
+    (tmp_path / "police" / "bedford.txt").write_text(bedford, encoding="utf-8")
+    (tmp_path / "paper" / "bedford.txt").write_text(bedford.replace("Man stabbed", "Teenager charged after man stabbed")
+                                                   + "Witnesses told the Gazette the fight began outside a bar.\n", encoding="utf-8")
+    (tmp_path / "cambs" / "ely.txt").write_text(
+        f" date {TODAY} Knife arch and weapons sweeps in Ely after robbery\nCambridgeshire Constabulary set up a "
+        "knife arch at Ely station on Saturday after a teenager was robbed at knifepoint near the cathedral. "
+        "Officers carried out weapons sweeps of parks and the riverside and found two knives hidden in hedges.\n",
+        encoding="utf-8")
+    config = load_config(write_config(sources=[
+        {"name": "police", "kind": "folder", "path": "police", "org": "Bedfordshire Police", "org_kind": "police",
+         "area": "Bedfordshire"},
+        {"name": "paper", "kind": "folder", "path": "paper", "org": "Bedford Gazette", "org_kind": "news",
+         "area": "Bedfordshire"},
+        {"name": "cambs", "kind": "folder", "path": "cambs", "org": "Cambridgeshire Constabulary",
+         "org_kind": "police", "area": "Cambridgeshire"},
+    ], digest={"group_by": "area", "backfill_days": 30}))
+    store = Store(config.database)
+    try:
+        ingest_step(config, store)
+        edition = dataclasses.replace(edition_for(config, store, "current"), lead_count=1)
+    finally:
+        store.close()
+    assert edition.item_count == 2  # the paper's copy is one story with the police's release
+    assert [(e.area, e.publishers) for e in edition.leads] == [("Bedfordshire", 2)]
+    assert [g.label for g in edition.more_groups] == ["Cambridgeshire"]
+    theirs = edition.with_areas_first(["Cambridgeshire"])
+    assert [e.area for e in theirs.leads] == ["Cambridgeshire"] and theirs.where[0] == ("Cambridgeshire", 1)
+    assert [g.label for g in theirs.more_groups] == ["Bedfordshire"]
