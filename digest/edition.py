@@ -70,6 +70,21 @@ class Reason:
     terms: list[str]
 
 
+def reason_line(reasons: list[Reason]) -> str:
+    """An item's one-line reason: "Knife crime: stabbed, knife · Enforcement: arrested"."""
+    return " · ".join(f"{r.short}: {', '.join(r.terms[:REASON_TERMS])}" if r.terms else r.short
+                      for r in reasons[:REASON_TOPICS])
+
+
+def figures_line(figures: list[ShownFigure]) -> str:
+    """An item's figures in one line, each kind once with its values in the order stated (a value
+    restated is not repeated): "Arrests 4, 7 · Weapons seized or surrendered 68"."""
+    kinds: dict[str, list[str]] = {}
+    for figure in figures:
+        kinds.setdefault(figure.label, []).append(figure.display)
+    return " · ".join(f"{label} {', '.join(dict.fromkeys(values))}" for label, values in kinds.items())
+
+
 @dataclass
 class Entry:
     """One story of an edition, as shown."""
@@ -105,9 +120,7 @@ class Entry:
 
     @property
     def why(self) -> str:
-        """The one-line reason: "Knife crime: stabbed, knife · Enforcement: arrested"."""
-        return " · ".join(f"{r.short}: {', '.join(r.terms[:REASON_TERMS])}" if r.terms else r.short
-                          for r in self.reasons[:REASON_TOPICS])
+        return reason_line(self.reasons)
 
     @property
     def quotes(self) -> list[Quote]:
