@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from digest.config import Config, Recipient
-from digest.edition import Edition, ShownFigure
+from digest.edition import Edition, figures_line
 from digest.render import environment
 from digest.topics import Taxonomy
 from digest.urls import area_feed, area_page, edition_page, is_web_url, topic_feed
@@ -77,15 +77,6 @@ def cover(config: Config, recipient: Recipient, taxonomy: Taxonomy) -> Cover | N
     return Cover(f"{said}.", links)
 
 
-def figure_summary(figures: list[ShownFigure]) -> str:
-    """A story's figures in one line, each kind once with its values in the order stated:
-    "Arrests 4, 7 · Weapons seized or surrendered 68"."""
-    kinds: dict[str, list[str]] = {}
-    for figure in figures:
-        kinds.setdefault(figure.label, []).append(figure.display)
-    return " · ".join(f"{label} {', '.join(dict.fromkeys(values))}" for label, values in kinds.items())
-
-
 def _context(config: Config, recipient: Recipient) -> dict[str, Any]:
     base = config.site.base_url
     taxonomy = Taxonomy(config.classify.topics)
@@ -93,7 +84,7 @@ def _context(config: Config, recipient: Recipient) -> dict[str, Any]:
     return {
         "site": config.site, "cover": mine, "unsubscribe": unsubscribe(config), "index_url": f"{base}index.html",
         "feeds": mine.links if mine else [Link("RSS feed", f"{base}feed.xml")],
-        "area_url": lambda area: base + area_page(area), "figure_summary": figure_summary,
+        "area_url": lambda area: base + area_page(area), "figures_line": figures_line,
     }
 
 
