@@ -142,7 +142,7 @@ class Chart:
     shown_width: int  # CSS pixels wide at most (narrower screens scale it down)
     baseline: float
     bars: list[Bar]
-    ticks: list[tuple[float, str]]  # (x of a label's middle, text) along the bottom
+    ticks: list[tuple[float, str, str]]  # (x, text, text-anchor) of the labels along the bottom
 
 
 def weeks_ending(week: str, tz: ZoneInfo, count: int = WEEKS) -> list[Week]:
@@ -212,6 +212,7 @@ def bar_chart(series: Series, weeks: list[Week], width: int, height: int, labels
     ticks = []
     if labels:
         last = len(weeks) - 1
-        ticks = [(round(i * slot + slot / 2, 1), week.short) for i, week in enumerate(weeks)
-                 if (last - i) % 2 == 0]
+        # Every other week's date under its bar, the latest's always; the last ends at the right edge.
+        ticks = [(round(i * slot + slot / 2, 1), week.short, "middle") if i < last else (float(width), week.short, "end")
+                 for i, week in enumerate(weeks) if (last - i) % 2 == 0]
     return Chart(width, height, shown_width, top + plot, bars, ticks)
