@@ -19,7 +19,7 @@ writes nothing; the pipeline applies the decision in the document's transaction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -96,6 +96,9 @@ class NearDuplicates:
     def _score(self, story: Story, candidate: Candidate, estimate: float, shingles_of: ShinglesOf) -> float:
         """How surely the new text retells the candidate's story: its Jaccard similarity for a
         retelling, lower for a partial copy or a report of the same incident; 0 for another story."""
+        if (story.area != candidate.area and story.area is not None and candidate.area is not None
+                and not abs(estimate - self.threshold) < self.ESTIMATE_MARGIN and estimate < self.threshold):
+            return 0.0  # no retelling by its estimate, and only a retelling joins across areas (most candidates)
         if (_days_apart(story.published, candidate.published) > self.COPY_DAYS
                 or not _stages_agree(story.lead, candidate.lead)):
             return 0.0
@@ -115,7 +118,8 @@ class NearDuplicates:
             containment = self._containment(story, candidate, similarity, shingles_of)
             if containment >= self.COPY_CONTAINMENT:
                 return containment * self.threshold
-        if len(story.facts & candidate.facts) < self.INCIDENT_FACTS:
+        if (_days_apart(story.published, candidate.published) > self.INCIDENT_DAYS
+                or len(story.facts & candidate.facts) < self.INCIDENT_FACTS):
             return 0.0
         return self._report_score if self._same_incident(story, candidate) else 0.0
 
@@ -190,18 +194,33 @@ def _stated(number: float, numbers: frozenset[float]) -> bool:
     if number in numbers:
         return True
     if _is_round(number):
-        return any(abs(other - number) <= number * 0.05 for other in numbers)
-    return any(abs(number - other) <= other * 0.05 for other in _round_numbers(numbers))
+        return _rounds_one_of(number, numbers)
+    return _rounded_by_one_of(number, _round_numbers(numbers))
+
+
+def _rounds_one_of(round_number: float, numbers: Iterable[float]) -> bool:
+    return any(abs(other - round_number) <= round_number * 0.05 for other in numbers)
+
+
+def _rounded_by_one_of(number: float, round_numbers: Iterable[float]) -> bool:
+    return any(abs(number - other) <= other * 0.05 for other in round_numbers)
 
 
 @lru_cache(maxsize=4096)  # a pair is often asked twice: are they copies, are they one incident
 def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
-    """The share of the numbers of the story stating fewer that the other states too; None when
-    either states fewer than two."""
+    """The share of the numbers of the story stating fewer that the other states too (`_stated`);
+    None when either states fewer than two."""
     fewer, more = sorted((_numbers(one), _numbers(other)), key=len)
     if len(fewer) < 2:
         return None
-    return (len(fewer & more) + sum(1 for number in fewer - more if _stated(number, more))) / len(fewer)
+    missing = fewer - more
+    stated = len(fewer) - len(missing)
+    if missing:  # the round ones first, then the others, which only a round number can state
+        stated += sum(1 for number in _round_numbers(fewer) if number in missing and _rounds_one_of(number, more))
+        if round_numbers := _round_numbers(more):
+            stated += sum(1 for number in missing if not _is_round(number)
+                          and _rounded_by_one_of(number, round_numbers))
+    return stated / len(fewer)
 
 
 def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
