@@ -16,16 +16,19 @@ from typing import Any, Protocol
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.dc import DcEntryExtension
 from feedgen.feed import FeedGenerator
 
 from digest.areas import area_slug
 from digest.config import Config
+from digest.edition import ShownFigure, figures_line, publisher_name, reason_line
 from digest.models import Item, stories, utc_now
 from digest.records import EditionRecord
 from digest.render import atomic_write
+from digest.report import reasons_shown
 from digest.text import clean_title, strip_controls
 from digest.topics import Taxonomy
-from digest.urls import edition_page, is_web_url
+from digest.urls import area_feed, edition_page, is_web_url, topic_feed
 from digest.weeks import date_range, week_label
 
 _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # topic ids and area slugs that make safe file names
@@ -53,12 +56,18 @@ def item_link(config: Config, item: Item) -> str:
     return f"{edition_page(config.site.base_url, week_label(item.first_seen, config.tz))}#item-{item.id}"
 
 
-def item_date(config: Config, item: Item) -> datetime:
+def item_date(config: Config, item: Item, now: datetime) -> datetime:
+    """The item's date as readers sort by it: the date it states, else when it was found. A stated
+    date after the build (a page's typo, a clock that was wrong) is not believed: the item is dated
+    when it was found, so it is not placed above the rest at every build."""
+    stated = None
     if item.published_time:
-        return item.published_time
-    if item.published:
-        return datetime.combine(item.published, time(0), tzinfo=config.tz)
-    return item.first_seen
+        stated = item.published_time
+    elif item.published:
+        stated = datetime.combine(item.published, time(0), tzinfo=config.tz)
+    if stated is not None and stated <= now:
+        return stated
+    return min(item.first_seen, now)
 
 
 class PlainText(BaseEntryExtension):  # type: ignore[misc]  # feedgen has no type information
@@ -96,6 +105,7 @@ def new_feed(config: Config, title: str, self_path: str, atom_path: str | None =
              now: datetime | None = None) -> FeedGenerator:
     base, title = config.site.base_url, strip_controls(title)
     fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)  # xmlns:dc on <rss>, for its items' dc:creator
     fg.id(base + (atom_path or self_path))
     fg.title(title)
     fg.description(f"{title}: UK police and commissioner news about serious violence")
@@ -116,16 +126,33 @@ def item_entry(config: Config, item: Item, taxonomy: Taxonomy, now: datetime) ->
     entry.guid(guid, permalink=permalink)
     entry.title(clean_title(item.title))
     entry.link(href=item_link(config, item))
-    describe(entry, item.summary or item.title)
-    entry.published(min(item_date(config, item), now))
+    describe(entry, item_text(item, taxonomy))
+    entry.published(item_date(config, item, now))
     entry.updated(min(item.updated_at, now))
-    if item.org:
-        entry.author({"name": strip_controls(item.org)})
+    publisher = strip_controls(publisher_name(item.org, item.org_kind))
+    entry.author({"name": publisher})  # Atom's <author>; RSS's <author> must be an email address, so dc:creator
+    entry.register_extension("dc", DcEntryExtension, atom=False, rss=True)
+    entry.dc.dc_creator(publisher)
     for topic in item.topics:
         entry.category(term=topic, label=strip_controls(taxonomy.label(topic)), scheme=base + "topics")
     if item.area:
         entry.category(term=item.area, label=item.area, scheme=base + "areas")
     return entry
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "!", "?", "…", ")")) else f"{text}."
+
+
+def item_text(item: Item, taxonomy: Taxonomy) -> str:
+    """What a reader shows of an item: its summary, why it is in the digest (the edition's one-line
+    reason) and the figures it states, a paragraph each."""
+    parts = [_sentence(item.summary or item.title)]
+    if reason := reason_line(reasons_shown(item, taxonomy)):
+        parts.append(_sentence(f"Why included: {reason}"))
+    if figures := figures_line([ShownFigure.of(figure) for figure in item.figures]):
+        parts.append(_sentence(f"Key figures: {figures}"))
+    return "\n\n".join(parts)
 
 
 def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str, rss_path: str,
@@ -275,11 +302,11 @@ def write_feeds(config: Config, archive: StoredItems, taxonomy: Taxonomy, editio
     recent = Recent.load(config, archive)
     written = write_main(config, archive, taxonomy, recent)
     for topic in filter(_FEED_NAME.fullmatch, taxonomy.topics):
-        written.append(write_selection(config, archive, taxonomy, recent, f"feeds/topics/{topic}.xml",
+        written.append(write_selection(config, archive, taxonomy, recent, topic_feed(topic),
                                        taxonomy.label(topic), "topics", topic, topic=topic))
     for area in relevant_areas(archive, recent):
         if _FEED_NAME.fullmatch(area_slug(area)):
-            written.append(write_selection(config, archive, taxonomy, recent, f"feeds/areas/{area_slug(area)}.xml",
+            written.append(write_selection(config, archive, taxonomy, recent, area_feed(area),
                                            area, "areas", area, area=area))
     written.append(write_rss(config, build_editions_feed(config, editions, recent.now), "feeds/editions.xml"))
     remove_stale(config, written)
