@@ -58,12 +58,10 @@ def atomic_write(path: Path, data: str | bytes) -> None:
         raise
 
 
-def render_edition(site: Site, edition: Edition, email: bool = False) -> tuple[str, str]:
-    """The edition as HTML and as plain text (`email`: the HTML wrapped for mail clients)."""
+def render_edition(site: Site, edition: Edition) -> tuple[str, str]:
+    """The edition's web page (HTML) and its text edition (the email has its own templates)."""
     env = environment()
     context: dict[str, object] = {"site": site, "edition": edition}
-    if email:
-        context["email"] = True
     return env.get_template("edition.html.j2").render(context), env.get_template("edition.txt.j2").render(context)
 
 
