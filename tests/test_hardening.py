@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sqlite3
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import feedparser
 import pytest
@@ -171,14 +172,20 @@ def test_an_output_folder_that_is_a_file_is_a_one_line_error(write_config, diges
 
 
 def test_previous_week_counts_leave_out_older_items(digest, seed_dir, tmp_path):
+    last_week = (datetime.now(UTC) - timedelta(days=7)).date()
+    (seed_dir / "last-week.txt").write_text(
+        f"---\ntitle: Knife arch at Peterborough station\narea: Cambridgeshire\ndate: {last_week.isoformat()}\n---\n\n"
+        "Officers set up a knife arch at Peterborough station and arrested two men after a week of action "
+        "against knife crime and serious violence in the city.\n", encoding="utf-8")
     digest("ingest")
     with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # the seeds were found last week
         db.execute("update items set first_seen = datetime(first_seen, '-7 days') || '+00:00'")
     digest("build", "--week", "current")
     text = " ".join(next((tmp_path / "out" / "digests").glob("*.txt")).read_text(encoding="utf-8").split())
-    # Last week had two new stories (Cambridgeshire) and three older items, which are not counted.
-    assert "Cambridgeshire 0 2 -2" in text.replace("−", "-")
-    assert "Bedfordshire" not in text.split("Items by topic")[0]
+    # Last week had three new stories (Cambridgeshire), two of them undated, and three older items
+    # (Bedfordshire, Northamptonshire): only the one published last week is counted.
+    assert "Cambridgeshire 0 1 -1" in text.replace("−", "-")
+    assert "Bedfordshire" not in text.split("Stories by area and topic")[1]
 
 
 def test_atom_feed_names_an_author(digest, tmp_path):
