@@ -149,6 +149,7 @@ class Group:
     key: str
     label: str
     entries: list[Entry]
+    short: str = ""  # the label as the list of groups shows it (a topic's short label)
 
 
 @dataclass
@@ -202,7 +203,7 @@ class Edition:
     def more_groups(self) -> list[Group]:
         """The groups without the lead stories; under group_by area, the reader's areas first."""
         shown = {e.id for e in self.leads}
-        groups = [Group(g.key, g.label, [e for e in g.entries if e.id not in shown]) for g in self.groups]
+        groups = [dataclasses.replace(g, entries=[e for e in g.entries if e.id not in shown]) for g in self.groups]
         return sorted((g for g in groups if g.entries),
                       key=lambda g: self.group_by == "area" and g.key not in self.first_areas)
 
@@ -233,7 +234,7 @@ class Edition:
 
     def filtered(self, keep: Callable[[Entry], bool]) -> Edition:
         """The edition with only the entries `keep` accepts; counts and totals recomputed from them."""
-        groups = [Group(g.key, g.label, [e for e in g.entries if keep(e)]) for g in self.groups]
+        groups = [dataclasses.replace(g, entries=[e for e in g.entries if keep(e)]) for g in self.groups]
         groups = [g for g in groups if g.entries]
         previous = [e for e in self.previous_entries if keep(e)]
         return dataclasses.replace(

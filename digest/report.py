@@ -147,11 +147,11 @@ def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Grou
     groups: dict[str, Group] = {}
     for entry in entries:
         if group_by == "area":
-            key = label = entry.area or AREA_NOT_KNOWN
-        else:
-            key = entry.topics[0]["id"] if entry.topics else "other"
-            label = entry.topics[0]["label"] if entry.topics else "Other"
-        groups.setdefault(key, Group(key, label, [])).entries.append(entry)
+            key = label = short = entry.area or AREA_NOT_KNOWN
+        else:  # by its first subject (a facet when it has none)
+            first = entry.topics[0] if entry.topics else {"id": "other", "label": "Other", "short": "Other"}
+            key, label, short = first["id"], first["label"], first["short"]
+        groups.setdefault(key, Group(key, label, [], short)).entries.append(entry)
     order = list(taxonomy.topics) if group_by == "topic" else sorted(groups)
     return sorted(groups.values(), key=lambda g: order.index(g.key) if g.key in order else len(order))
 
