@@ -172,6 +172,8 @@ def _print_build(result: Any) -> None:
     click.echo(f"  HTML:  {result.html}")
     click.echo(f"  text:  {result.text}")
     click.echo(f"  index: {result.index}")
+    if result.areas:
+        click.echo(f"  areas: {len(result.areas)} area pages under {result.areas[0].parent}")
     for feed in result.feeds[:2]:
         click.echo(f"  feed:  {feed}")
     if len(result.feeds) > 2:

@@ -27,6 +27,7 @@ def built(digest, seed_dir: Path, tmp_path: Path, config_path: Path) -> dict[str
     stale.write_text("an area that no longer has stories", encoding="utf-8")
     result = digest("build", "--week", "current")
     assert result.exit_code == 0, result.output
+    assert f"areas: 3 area pages under {tmp_path / 'out' / 'areas'}" in result.output
     config = load_config(config_path)
     weeks = weeks_ending(re.search(r"Edition (\S+):", result.output).group(1), config.tz)
     return {"out": tmp_path / "out", "written": written, "first_day": weeks[0].first_day, "stale": stale}
