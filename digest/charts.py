@@ -14,12 +14,15 @@ Template interface (templates/charts.html.j2):
   trend as rows of table-cell bars for email (inline attributes only, fluid width);
   `bar_rows(rows)` draws any list of BarRow (label, value, width in per cent, note) as `<tr>`s
   of such a table.
+
+A reader's filtered copy can show the trend of its own areas and topics:
+`edition.trend.narrowed(recipient.areas, recipient.topics, "Bedfordshire")`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,10 +64,13 @@ class Series:
 
 @dataclass
 class TrendStory:
-    """What the charts need of a story: the day it was published (None: not stated) and its topics."""
+    """What the charts need of a story: the day it was published (None: not stated), its topics'
+    labels, and (to narrow a trend to a reader's filter) its area and topic ids."""
 
     published: date | None
     topics: list[str]
+    area: str | None = None
+    topic_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -74,6 +80,15 @@ class Trend:
     overall: Series
     by_topic: list[Series]  # topics with a story in the weeks, the most first
     undated: int  # stories found in the weeks with no publication date: in no week
+    stories: list[TrendStory] = field(default_factory=list, repr=False)  # what it counted, to narrow it
+
+    def narrowed(self, areas: Iterable[str], topics: Iterable[str], scope: str) -> Trend:
+        """The same weeks counting only the stories of these areas and of any of these topic ids
+        (an empty list: no filter on it), as a reader's filtered copy shows them."""
+        areas, topics = set(areas), set(topics)
+        kept = [s for s in self.stories
+                if (not areas or s.area in areas) and (not topics or topics.intersection(s.topic_ids))]
+        return trend(kept, self.weeks, scope)
 
     @property
     def first_day(self) -> date:
@@ -156,7 +171,9 @@ def trend_stories(items: Iterable[Item], taxonomy: Taxonomy) -> list[TrendStory]
     result = []
     for members in stories(items):
         dates = [item.published for item in members if item.published]
-        result.append(TrendStory(min(dates) if dates else None, [taxonomy.label(t) for t in members[0].topics]))
+        lead = members[0]
+        result.append(TrendStory(min(dates) if dates else None, [taxonomy.label(t) for t in lead.topics], lead.area,
+                                 tuple(lead.topics)))
     return result
 
 
@@ -178,7 +195,7 @@ def trend(found: list[TrendStory], weeks: list[Week], scope: str) -> Trend:
         for topic in story.topics:
             by_topic.setdefault(topic, [0] * len(weeks))[index] += 1
     topics = sorted((Series(label, counts) for label, counts in by_topic.items()), key=lambda s: (-s.total, s.label))
-    return Trend(scope, weeks, Series("All stories", overall), topics, undated)
+    return Trend(scope, weeks, Series("All stories", overall), topics, undated, found)
 
 
 def archive_trend(items: Iterable[Item], taxonomy: Taxonomy, week: str, tz: ZoneInfo, scope: str) -> Trend:

@@ -133,3 +133,18 @@ def test_funding_is_told_apart_by_the_years_its_sentence_gives():
     assert funding_period("£2m between 2024 and 2026") == "2024–2026"
     assert funding_period("A further £50,000 was awarded") == "year not stated"
     assert funding_period("£1m for 2025 to 2026") == "2025/26"
+
+
+def test_a_trend_narrows_to_a_readers_areas_and_topics():
+    monday = date(2026, 11, 30)
+    stories = [TrendStory(monday, ["Knife crime"], "Bedfordshire", ("knife_crime",)),
+               TrendStory(monday, ["County lines"], "Bedfordshire", ("county_lines",)),
+               TrendStory(monday, ["Knife crime"], "Cambridgeshire", ("knife_crime",)),
+               TrendStory(None, ["Knife crime"], "Bedfordshire", ("knife_crime",))]
+    everywhere = trend(stories, weeks(), "all areas")
+    assert everywhere.overall.latest == 3
+    mine = everywhere.narrowed(["Bedfordshire"], [], "Bedfordshire")
+    assert (mine.scope, mine.overall.latest, mine.undated) == ("Bedfordshire", 2, 1)
+    knives = everywhere.narrowed(["Bedfordshire"], ["knife_crime"], "Bedfordshire, knife crime")
+    assert (knives.overall.latest, [s.label for s in knives.by_topic]) == (1, ["Knife crime"])
+    assert everywhere.narrowed([], [], "all areas").overall.counts == everywhere.overall.counts
