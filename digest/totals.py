@@ -167,7 +167,7 @@ def figure_totals(stories: Sequence[Story]) -> list[FigureTotal]:
                 period = funding_period(figure.text) if kind == "funding_gbp" else None
                 total = totals.setdefault((kind, period), FigureTotal(kind, figure_label(kind), period, 0))
                 total.value += figure.value
-                if story not in total.stories:
+                if not total.stories or total.stories[-1] is not story:  # a story's figures of a kind come together
                     total.stories.append(story)
     order = list(FIGURE_LABELS)
     newest_first = sorted(totals.values(), key=lambda t: t.period or "", reverse=True)
