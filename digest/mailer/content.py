@@ -9,7 +9,6 @@ every link absolute. The lead stories are shown in full, the rest as one line ea
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -90,10 +89,8 @@ def _context(config: Config, recipient: Recipient) -> dict[str, Any]:
 
 def render_email(config: Config, edition: Edition, recipient: Recipient) -> tuple[str, str]:
     """The recipient's copy of the edition as email HTML and plain text."""
-    base = config.site.base_url
-    copy = dataclasses.replace(edition, email=True, page_base=f"{base}digests/", index_url=f"{base}index.html",
-                               feed_url=f"{base}feed.xml").with_areas_first(recipient.areas)
-    context = {**_context(config, recipient), "edition": copy, "web_url": edition_page(base, copy.week)}
+    copy = edition.with_areas_first(recipient.areas)  # under group_by: area, their areas come first
+    context = {**_context(config, recipient), "edition": copy, "web_url": edition_page(config.site.base_url, copy.week)}
     return _render("email", context)
 
 
