@@ -172,7 +172,7 @@ def trend_stories(items: Iterable[Item], taxonomy: Taxonomy) -> list[TrendStory]
     for members in stories(items):
         dates = [item.published for item in members if item.published]
         lead = members[0]
-        result.append(TrendStory(min(dates) if dates else None, [taxonomy.label(t) for t in lead.topics], lead.area,
+        result.append(TrendStory(min(dates) if dates else None, [taxonomy.short_label(t) for t in lead.topics], lead.area,
                                  tuple(lead.topics)))
     return result
 

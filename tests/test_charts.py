@@ -61,7 +61,7 @@ def test_a_story_counts_once_at_its_earliest_date_and_only_if_found_by_the_end_o
     ]
     shown = archive_trend(items, Taxonomy(), WEEK, TZ, "all areas")
     assert shown.overall.counts[-2:] == [1, 0]
-    assert [s.label for s in shown.by_topic] == [Taxonomy().label("knife_crime")]
+    assert [s.label for s in shown.by_topic] == [Taxonomy().short_label("knife_crime")] == ["Knife crime"]
 
 
 def test_bars_are_proportional_and_the_latest_is_marked():
