@@ -216,7 +216,7 @@ class Writer:
             cluster=decision.cluster, reported=decision.reported,
         )
         self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
-                                  prepared.telling)
+                                  prepared.telling, new=existing_id is None)
         self.candidates.pop(item_id, None)
         while len(self.candidates) > CANDIDATES_KEPT:
             self.candidates.pop(next(iter(self.candidates)))

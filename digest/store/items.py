@@ -167,13 +167,15 @@ class Items:
     # --- near-duplicate look-up ---------------------------------------------------------------
 
     def save_signature(self, item_id: int, signature: Signature, shingles: int, facts: frozenset[str],
-                       lead: frozenset[str], indexed: list[str]) -> None:
+                       lead: frozenset[str], indexed: list[str], new: bool = False) -> None:
         """The item's signature and LSH bands, its shingle count, its facts, and index rows for the
-        facts it may be found by (`indexed`, the judgement's choice)."""
-        save_signature_rows(self.db.tables, item_id, signature)
+        facts it may be found by (`indexed`, the judgement's choice). A `new` item has none of these
+        yet to replace."""
+        save_signature_rows(self.db.tables, item_id, signature, new)
         self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
                         [shingles, json_strings(sorted(facts)), json_strings(sorted(lead)), item_id])
-        self.db.execute("delete from item_facts where item_id = ?", [item_id])
+        if not new:
+            self.db.execute("delete from item_facts where item_id = ?", [item_id])
         self.db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
                                  [(fact, item_id) for fact in indexed])
 

@@ -90,11 +90,12 @@ def m003_near_duplicates(db: Database) -> None:
         save_signature_rows(db, item_id, signature(body))
 
 
-def save_signature_rows(db: Database, item_id: int, sig: Signature) -> None:
-    """The item's signature and its LSH band rows (those of its previous signature removed)."""
+def save_signature_rows(db: Database, item_id: int, sig: Signature, new: bool = False) -> None:
+    """The item's signature and its LSH band rows (those of its previous signature removed, unless
+    the item is `new`: it has none)."""
     from digest.shingles import Signature
 
-    old = db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
+    old = None if new else db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
     if old:  # found by their own key: no index on item_id to keep up to date on every insert
         db.conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
                             [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
