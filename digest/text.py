@@ -104,9 +104,12 @@ def fix_text(text: str) -> str:
 
 
 def _looks_suspect(text: str) -> bool:
-    if text.isascii():
-        return "&" in text  # _SUSPECT's only ASCII character: `in` finds it far faster
+    if text.isascii():  # in ASCII, ftfy changes only HTML entities ("A&E" is none)
+        return "&" in text and _HTML_ENTITY.search(text) is not None
     return _SUSPECT.search(text) is not None
+
+
+_HTML_ENTITY = re.compile(r"&#?[0-9A-Za-z]{1,24};")  # what ftfy unescapes (its HTML_ENTITY_RE)
 
 
 _CONTROL_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b\ufeff\ud800-\udfff\ufffe\uffff]")
