@@ -126,6 +126,9 @@ def test_older_and_undated_stories_are_listed_apart_not_totalled(digest, seed_di
     assert "1 story published before" in text and "without a publication date" in text
     for story in mine.values():
         assert f'href="#item-{story.id}"' in note.group(1)
+    text = " ".join((tmp_path / "out" / "digests" / f"{edition.week}.txt").read_text(encoding="utf-8").split())
+    assert re.search(r"Not in these numbers: 1 story published before \d+ \w+ \d{4}; \d+ stories without a "
+                     r"publication date\.", text)
 
 
 def test_a_first_edition_says_no_previous_edition_and_has_no_change_column(digest, seed_dir, config_path, tmp_path):
