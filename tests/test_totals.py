@@ -120,7 +120,7 @@ def test_older_and_undated_stories_are_listed_apart_not_totalled(digest, seed_di
     assert by_area == {"Bedfordshire": 1}  # only the story published this week is counted
 
     html = built_html(tmp_path, edition)
-    note = re.search(r'<p class="note set-apart">(.*?)</p>', html, re.S)
+    note = re.search(r"<div class=\"note set-apart\">(.*?)</div>", html, re.S)
     assert note, "the stories set apart are named"
     text = " ".join(note.group(1).split())
     assert "1 story published before" in text and "without a publication date" in text
