@@ -68,37 +68,38 @@ def area_pages(config: Config, archive: StoredItems, taxonomy: Taxonomy, week: s
     pages = []
     for area in sorted(set(archive.relevant_areas()) | set(recent)):
         items = recent.get(area, [])
-        if len(_story_ids(items)) < AT_LEAST:
-            items += _earlier(archive, area, window_start(week, tz), items)
-        if items:
-            pages.append(_page(area, items, taxonomy, tz, week, built_weeks))
+        earlier = _earlier(archive, area, window_start(week, tz)) if len(_story_ids(items)) < AT_LEAST else []
+        if items or earlier:
+            pages.append(_page(area, items, earlier, taxonomy, tz, week, built_weeks))
     return pages
 
 
-def _earlier(archive: StoredItems, area: str, before: datetime, have: list[Item]) -> list[Item]:
+def _earlier(archive: StoredItems, area: str, before: datetime) -> list[Item]:
     """An area's latest items found before `before`, enough for AT_LEAST stories on its page."""
-    known = {item.id for item in have}
-    earlier = archive.items(relevant_only=True, area=area, until=before, newest_first=True, limit=4 * AT_LEAST)
-    return [item for item in earlier if item.id not in known]
+    return list(archive.items(relevant_only=True, area=area, until=before, newest_first=True, limit=4 * AT_LEAST))
 
 
 def _story_ids(items: list[Item]) -> set[int]:
     return {item.cluster for item in items}
 
 
-def _page(area: str, items: list[Item], taxonomy: Taxonomy, tz: ZoneInfo, week: str,
+def _page(area: str, recent: list[Item], earlier: list[Item], taxonomy: Taxonomy, tz: ZoneInfo, week: str,
           built_weeks: set[str]) -> AreaPage:
-    weeks = weeks_ending(week, tz)
-    area_trend = trend(trend_stories(items, taxonomy), weeks, area)
-    entries = sorted(story_entries(items, taxonomy, tz), key=lambda e: e.sort_time, reverse=True)
-    start, _ = week_bounds(weeks[0].label, tz)
-    in_window = [e for e in entries if e.first_seen >= start]
-    listed = {e.id for e in in_window}
-    shown = in_window + [e for e in entries if e.id not in listed][:max(0, AT_LEAST - len(in_window))]
+    """An area's page from the items found in its twelve weeks (`recent`) and, to list at least
+    AT_LEAST stories, some found before them (`earlier`)."""
+    area_trend = trend(trend_stories(recent, taxonomy), weeks_ending(week, tz), area)
+    in_window = _newest_first(story_entries(recent, taxonomy, tz))
+    stories = {e.cluster for e in in_window}
+    before = [e for e in _newest_first(story_entries(earlier, taxonomy, tz)) if e.cluster not in stories]
+    shown = in_window + before[:max(0, AT_LEAST - len(in_window))]
     period = Period(in_window, area_trend.first_day, area_trend.last_day)
     editions = {e.id: label for e in shown if (label := week_label(e.first_seen, tz)) in built_weeks}
     return AreaPage(area, week, shown, area_trend, figure_totals(period.counted()), period.set_apart(),
-                    _mentioned(items, area), editions)
+                    _mentioned(recent + earlier, area), editions)
+
+
+def _newest_first(entries: list[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: e.sort_time, reverse=True)
 
 
 def _mentioned(items: list[Item], area: str) -> list[tuple[str, int]]:

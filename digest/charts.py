@@ -207,9 +207,9 @@ def archive_trend(items: Iterable[Item], taxonomy: Taxonomy, week: str, tz: Zone
 
 
 def window_start(week: str, tz: ZoneInfo) -> datetime:
-    """From when items must be read for the trend of `week`: a story is found after it is published,
-    the week before the first is margin for a date read in another time zone."""
-    start, _ = week_bounds(shift_week(week, -WEEKS, tz), tz)
+    """From when items are read for the trend of `week`: the start of its first week (a story is
+    found after it is published, and its undated stories are those found in the weeks)."""
+    start, _ = week_bounds(shift_week(week, 1 - WEEKS, tz), tz)
     return start
 
 

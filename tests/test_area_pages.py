@@ -5,7 +5,8 @@ mention, its feed; linked from the edition and the index."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+import sqlite3
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,19 @@ def test_the_edition_and_the_index_link_to_the_area_pages(built):
     index = (out / "index.html").read_text(encoding="utf-8")
     from_index = set(re.findall(r'href="(areas/[a-z0-9-]+\.html)"', index))
     assert from_index == {f"areas/{path.name}" for path in (out / "areas").glob("*.html")}
+
+
+def test_an_area_whose_stories_are_all_older_still_lists_them_without_a_chart(digest, seed_dir, tmp_path):
+    (seed_dir / "kent.txt").write_text(
+        "---\ntitle: Knife arch at Maidstone station\narea: Kent\nurl: https://www.kent.police.uk/news/arch\n---\n\nOfficers set up a knife arch at "
+        "Maidstone station and arrested two men after a week of action against knife crime.\n", encoding="utf-8")
+    assert digest("ingest").exit_code == 0
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # found twenty weeks ago
+        db.execute("update items set first_seen = ? where path = 'kent.txt'",
+                   [(datetime.now(UTC) - timedelta(weeks=20)).isoformat(timespec="seconds")])
+    assert digest("build", "--week", "current").exit_code == 0
+    html = (tmp_path / "out" / "areas" / "kent.html").read_text(encoding="utf-8")
+    assert ">Knife arch at Maidstone station</a></h3>" in html
+    assert "0 published in the 12 weeks" in html and "<svg" not in html
+    assert "No stories published in the 12 weeks" in html
+    assert "without a publication date" not in html  # found before the weeks: not one of their undated stories
