@@ -143,6 +143,9 @@ def test_a_filtered_copy_says_what_it_covers_in_its_first_line(busy_week):
     everyone = text_of(sent[EVERYONE])
     assert not everyone.startswith("Your copy") and "Week " in everyone.splitlines()[0]
     assert stories_in(beds_html) < stories_in(html_of(sent[EVERYONE]))
+    # Its trend counts its own stories: the heading names its area, not all areas.
+    assert "Stories each week, Bedfordshire" in beds_text and "Stories each week, all areas" in everyone
+    assert "Stories each week, all areas, about Knife crime" in text_of(knives)
 
 
 @pytest.mark.parametrize(("setting", "header", "said"), [

@@ -3,6 +3,7 @@ multipart/alternative message, or one message for several weeks that had nothing
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from email.charset import QP, Charset
 from email.header import Header
@@ -23,8 +24,22 @@ def _wanted(entry: Entry, recipient: Recipient) -> bool:
 
 
 def for_recipient(edition: Edition, recipient: Recipient) -> Edition:
-    """The edition with only the items this recipient's area and topic filters let through."""
-    return edition.filtered(lambda entry: _wanted(entry, recipient))
+    """The edition with only the items this recipient's area and topic filters let through, its
+    trend counting only those areas' and topics' stories too."""
+    mine = edition.filtered(lambda entry: _wanted(entry, recipient))
+    if edition.trend is None or not (recipient.areas or recipient.topics):
+        return mine
+    return dataclasses.replace(mine, trend=edition.trend.narrowed(recipient.areas, recipient.topics,
+                                                                  _scope(edition, recipient)))
+
+
+def _scope(edition: Edition, recipient: Recipient) -> str:
+    """What a filtered copy's trend counts: "Kent and Essex, about Knife crime"."""
+    labels = {topic["id"]: topic["label"] for entry in edition.all_entries() for topic in entry.topics}
+    parts = [" and ".join(recipient.areas)] if recipient.areas else ["all areas"]
+    if recipient.topics:
+        parts.append("about " + " or ".join(labels.get(topic, topic) for topic in recipient.topics))
+    return ", ".join(parts)
 
 
 def build_message(config: Config, edition: Edition, recipient: Recipient) -> EmailMessage:
