@@ -180,9 +180,61 @@ def healthz(environ: dict[str, Any], start_response: StartResponse, config: Conf
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
+# The search page's own form submits to /search: the one change to the files' policy.
+SEARCH_CSP = HTML_CSP.replace("form-action 'none'", "form-action 'self'")
+
+
+class ReadOnlyDatabase:
+    """One read-only connection to the database for each server thread, opened when first needed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._local = threading.local()
+
+    def get(self) -> Any:
+        from digest.store.db import Database
+
+        database = getattr(self._local, "database", None)
+        if database is None and self.path.exists():
+            database = self._local.database = Database(self.path, read_only=True)
+        return database
+
+
+def search_page(environ: dict[str, Any], start_response: StartResponse, config: Config,
+                databases: ReadOnlyDatabase) -> list[bytes]:
+    from digest.search import BadParameter
+    from digest.search_pages import request_params, search_atom, search_html
+
+    atom = environ.get("PATH_INFO") == "/search.atom"
+    try:
+        params = request_params(environ.get("QUERY_STRING", ""))
+    except BadParameter as exc:
+        return _text(start_response, "400 Bad Request", f"The parameter {exc.name} cannot be used: {exc.message}.")
+    try:
+        database = databases.get()
+    except (DigestError, sqlite3.Error):
+        database = None
+    if atom:
+        if database is None:
+            return _text(start_response, "503 Service Unavailable", "There is no archive to search yet.")
+        try:
+            body, kind, code = search_atom(config, database, params).encode("utf-8"), TYPES[".atom"], 200
+        except BadParameter as exc:
+            return _text(start_response, "400 Bad Request", f"The parameter {exc.name} cannot be used: {exc.message}.")
+        headers: Headers = [("Content-Type", kind)]
+    else:
+        code, page = search_html(config, database, params)
+        body = page.encode("utf-8")
+        headers = [("Content-Type", TYPES[".html"]), ("Content-Security-Policy", SEARCH_CSP)]
+    status = {200: "200 OK", 400: "400 Bad Request", 503: "503 Service Unavailable"}[code]
+    start_response(status, [*headers, ("Content-Length", str(len(body))), *COMMON])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
 def make_app(config: Config, read_status: StatusReader) -> WSGIApp:
-    """A WSGI app serving config.output_dir (GET and HEAD only) and /healthz."""
+    """A WSGI app serving config.output_dir (GET and HEAD only), /healthz, /search and /search.atom."""
     root = Path(config.output_dir).resolve()
+    databases = ReadOnlyDatabase(Path(config.database))
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -192,6 +244,8 @@ def make_app(config: Config, read_status: StatusReader) -> WSGIApp:
             return [body]
         if environ.get("PATH_INFO") == "/healthz":
             return healthz(environ, start_response, config, read_status)
+        if environ.get("PATH_INFO") in ("/search", "/search.atom"):
+            return search_page(environ, start_response, config, databases)
         return serve_file(environ, start_response, root)
 
     return app

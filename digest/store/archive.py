@@ -69,6 +69,15 @@ class Archive:
             aliases[item_id].append(url or path)
         return [_item(row, reasons[row[0]], figures[row[0]], aliases[row[0]]) for row in rows]
 
+    def items_by_id(self, ids: list[int]) -> list[Item]:
+        """These items, in the order given (ids not stored are left out)."""
+        if not ids:
+            return []
+        rows = self.db.execute(f"select {_ITEM_COLUMNS} from items where id in ({','.join('?' * len(ids))})",
+                               ids).fetchall()
+        found = {item.id: item for item in self._complete(rows)} if rows else {}
+        return [found[i] for i in ids if i in found]
+
     def clusters_seen_before(self, clusters: set[int], before: datetime) -> dict[int, datetime]:
         """For each of these clusters with a relevant item found before `before`: when it was first found."""
         if not clusters:
