@@ -75,8 +75,8 @@ def search_html(config: Config, database: Database | None, params: dict[str, str
 
 
 def search_atom(config: Config, database: Database, params: dict[str, str]) -> str:
-    """The Atom feed of a search's first page (raises BadParameter)."""
-    search, results = run_search(database, {**params, "page": "1"})
+    """The Atom feed of a search (its first page unless page= says another; raises BadParameter)."""
+    search, results = run_search(database, params)
     items = Archive(database).items_by_id([hit.item_id for hit in results.hits])
     summary = f"“{search.query.text}”" if search.query.text else "all stories"
     narrowed = [f"{name}={value}" for name, value in search.filters.items() if name not in ("q", "sort")]
