@@ -282,15 +282,17 @@ def _source_lines(config: Config, status: Status) -> list[str]:
 @click.pass_context
 @_user_errors
 def serve(ctx: click.Context, host: str | None, port: int | None) -> None:
-    """Serve the output folder (editions, feeds) over HTTP, with /healthz.
+    """Serve the output folder (editions, feeds) over HTTP, with /healthz, /search and /search.atom.
 
     Example: digest serve --port 8080
     """
     from digest.server import serve as run_server
     from digest.service import read_status
+    from digest.store.search import ThreadSearches
 
     config = _config(ctx)
-    run_server(config, partial(read_status, config.database), host or config.server.host, port or config.server.port)
+    run_server(config, partial(read_status, config.database), host or config.server.host, port or config.server.port,
+               ThreadSearches(config.database))
 
 
 @cli.command()

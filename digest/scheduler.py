@@ -185,9 +185,10 @@ class Service:
         if not settings.enabled:
             return None
         from digest.server import BackgroundServer
+        from digest.store.search import ThreadSearches
 
         server = BackgroundServer(self.config, partial(read_status, self.config.database), settings.host,
-                                  settings.port)
+                                  settings.port, ThreadSearches(self.config.database))
         server.start()
         log.info("serving %s on http://%s:%d/", self.config.output_dir, settings.host, settings.port)
         return server

@@ -8,10 +8,14 @@ prefix `knife*`. Every term reaches FTS5 inside double quotes and holds only let
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Protocol
+
+from digest.models import Item
 
 MAX_QUERY_CHARS = 1000
 MAX_TERMS = 24
@@ -149,3 +153,46 @@ def _page(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= MAX_PAGE:
         raise BadParameter("page", f"expected a page number from 1 to {MAX_PAGE}")
     return int(value)
+
+
+# Marks around highlighted words: control characters, which stored text never holds.
+MARK_OPEN, MARK_CLOSE = "\x02", "\x03"
+
+
+def marked_html(text: str) -> str:
+    """HTML-escaped text with the index's highlight marks as <mark> elements."""
+    return html.escape(text, quote=True).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
+
+
+@dataclass
+class Hit:
+    """A story in the results: its leading item, the other publishers of its matching items."""
+    item_id: int
+    title: str
+    url: str | None
+    published: date | None
+    area: str | None
+    org: str | None
+    org_kind: str | None
+    others: list[str]
+    title_html: str = ""
+    snippet_html: str = ""
+
+
+@dataclass
+class Results:
+    total: int  # stories
+    hits: list[Hit]
+    facets: dict[str, list[tuple[str, int]]]  # per filter: (value, stories), most first
+
+
+class SearchArchive(Protocol):
+    """What the server searches: the store's full-text index, opened read-only."""
+
+    def search(self, search: Search) -> Results: ...
+
+    def items(self, ids: list[int]) -> list[Item]: ...
+
+
+# A read-only SearchArchive for the calling thread; None when there is no database yet.
+SearchOpener = Callable[[], SearchArchive | None]

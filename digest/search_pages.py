@@ -1,6 +1,7 @@
 """Search as the server answers it: /search as an HTML page, /search.atom as an Atom feed.
 
-Both read the database read-only through digest.store.search; a bad parameter is a 400 naming it.
+Both read a SearchArchive (the store's index, opened read-only by the service); a bad parameter
+is a 400 naming it.
 """
 
 from __future__ import annotations
@@ -14,10 +15,7 @@ from digest.edition import KIND_LABELS
 from digest.feeds import build_feed
 from digest.models import utc_now
 from digest.render import environment
-from digest.search import PAGE_SIZE, BadParameter, Search, parse_search
-from digest.store.archive import Archive
-from digest.store.db import Database
-from digest.store.search import Results, SearchIndex
+from digest.search import PAGE_SIZE, BadParameter, Results, Search, SearchArchive, parse_search
 from digest.text import strip_controls
 from digest.topics import Taxonomy
 
@@ -47,12 +45,12 @@ def search_link(path: str, filters: dict[str, str], **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
-def run_search(database: Database, params: dict[str, str]) -> tuple[Search, Results]:
+def run_search(archive: SearchArchive, params: dict[str, str]) -> tuple[Search, Results]:
     search = parse_search(params)
-    return search, SearchIndex(database).search(search)
+    return search, archive.search(search)
 
 
-def search_html(config: Config, database: Database | None, params: dict[str, str]) -> tuple[int, str]:
+def search_html(config: Config, archive: SearchArchive | None, params: dict[str, str]) -> tuple[int, str]:
     """(HTTP status, page) for /search."""
     taxonomy = Taxonomy(config.classify.topics)
     context: dict[str, Any] = {"site": config.site, "query": params.get("q", "")[:1000], "error": None,
@@ -60,9 +58,9 @@ def search_html(config: Config, database: Database | None, params: dict[str, str
                                "labels": _labels(taxonomy)}
     status = 200
     try:
-        if database is None:
+        if archive is None:
             raise LookupError("There is no archive to search yet: run `digest ingest` first.")
-        search, results = run_search(database, params)
+        search, results = run_search(archive, params)
         pages = max(1, -(-results.total // PAGE_SIZE))
         context.update(results=results, filters=search.filters, sort=search.sort, page=search.page, pages=pages,
                        link=lambda **changes: search_link("/search", search.filters, **{"page": None, **changes}))
@@ -74,10 +72,10 @@ def search_html(config: Config, database: Database | None, params: dict[str, str
     return status, environment().get_template("search.html.j2").render(**context)
 
 
-def search_atom(config: Config, database: Database, params: dict[str, str]) -> str:
+def search_atom(config: Config, archive: SearchArchive, params: dict[str, str]) -> str:
     """The Atom feed of a search (its first page unless page= says another; raises BadParameter)."""
-    search, results = run_search(database, params)
-    items = Archive(database).items_by_id([hit.item_id for hit in results.hits])
+    search, results = run_search(archive, params)
+    items = archive.items([hit.item_id for hit in results.hits])
     summary = f"“{search.query.text}”" if search.query.text else "all stories"
     narrowed = [f"{name}={value}" for name, value in search.filters.items() if name not in ("q", "sort")]
     title = f"{config.site.title} – search: {summary}" + (f" ({', '.join(narrowed)})" if narrowed else "")

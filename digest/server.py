@@ -21,6 +21,7 @@ from urllib.parse import quote
 from digest.config import Config
 from digest.errors import DigestError
 from digest.records import Status, public_error, stamp
+from digest.search import SearchOpener
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
@@ -184,24 +185,8 @@ def healthz(environ: dict[str, Any], start_response: StartResponse, config: Conf
 SEARCH_CSP = HTML_CSP.replace("form-action 'none'", "form-action 'self'")
 
 
-class ReadOnlyDatabase:
-    """One read-only connection to the database for each server thread, opened when first needed."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._local = threading.local()
-
-    def get(self) -> Any:
-        from digest.store.db import Database
-
-        database = getattr(self._local, "database", None)
-        if database is None and self.path.exists():
-            database = self._local.database = Database(self.path, read_only=True)
-        return database
-
-
 def search_page(environ: dict[str, Any], start_response: StartResponse, config: Config,
-                databases: ReadOnlyDatabase) -> list[bytes]:
+                open_search: SearchOpener | None) -> list[bytes]:
     from digest.search import BadParameter
     from digest.search_pages import request_params, search_atom, search_html
 
@@ -211,19 +196,19 @@ def search_page(environ: dict[str, Any], start_response: StartResponse, config: 
     except BadParameter as exc:
         return _text(start_response, "400 Bad Request", f"The parameter {exc.name} cannot be used: {exc.message}.")
     try:
-        database = databases.get()
+        archive = open_search() if open_search else None
     except (DigestError, sqlite3.Error):
-        database = None
+        archive = None
     if atom:
-        if database is None:
+        if archive is None:
             return _text(start_response, "503 Service Unavailable", "There is no archive to search yet.")
         try:
-            body, kind, code = search_atom(config, database, params).encode("utf-8"), TYPES[".atom"], 200
+            body, kind, code = search_atom(config, archive, params).encode("utf-8"), TYPES[".atom"], 200
         except BadParameter as exc:
             return _text(start_response, "400 Bad Request", f"The parameter {exc.name} cannot be used: {exc.message}.")
         headers: Headers = [("Content-Type", kind)]
     else:
-        code, page = search_html(config, database, params)
+        code, page = search_html(config, archive, params)
         body = page.encode("utf-8")
         headers = [("Content-Type", TYPES[".html"]), ("Content-Security-Policy", SEARCH_CSP)]
     status = {200: "200 OK", 400: "400 Bad Request", 503: "503 Service Unavailable"}[code]
@@ -231,10 +216,10 @@ def search_page(environ: dict[str, Any], start_response: StartResponse, config: 
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-def make_app(config: Config, read_status: StatusReader) -> WSGIApp:
-    """A WSGI app serving config.output_dir (GET and HEAD only), /healthz, /search and /search.atom."""
+def make_app(config: Config, read_status: StatusReader, open_search: SearchOpener | None = None) -> WSGIApp:
+    """A WSGI app serving config.output_dir (GET and HEAD only), /healthz, and /search and /search.atom
+    over what `open_search` opens (503 without it)."""
     root = Path(config.output_dir).resolve()
-    databases = ReadOnlyDatabase(Path(config.database))
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD"):
@@ -245,30 +230,32 @@ def make_app(config: Config, read_status: StatusReader) -> WSGIApp:
         if environ.get("PATH_INFO") == "/healthz":
             return healthz(environ, start_response, config, read_status)
         if environ.get("PATH_INFO") in ("/search", "/search.atom"):
-            return search_page(environ, start_response, config, databases)
+            return search_page(environ, start_response, config, open_search)
         return serve_file(environ, start_response, root)
 
     return app
 
 
-def serve(config: Config, read_status: StatusReader, host: str, port: int) -> None:
+def serve(config: Config, read_status: StatusReader, host: str, port: int,
+          open_search: SearchOpener | None = None) -> None:
     """Serve until interrupted (127.0.0.1 by default: put a reverse proxy in front to publish it)."""
     import waitress
 
     shown = f"[{host}]" if ":" in host else host
     print(f"serving {config.output_dir} on http://{shown}:{port}/", file=sys.stderr, flush=True)
-    waitress.serve(make_app(config, read_status), host=host, port=port, threads=8, ident="digest", **LIMITS)
+    waitress.serve(make_app(config, read_status, open_search), host=host, port=port, threads=8, ident="digest", **LIMITS)
 
 
 class BackgroundServer:
     """The HTTP server in a thread of the service (`run` with server.enabled)."""
 
-    def __init__(self, config: Config, read_status: StatusReader, host: str, port: int):
+    def __init__(self, config: Config, read_status: StatusReader, host: str, port: int,
+                 open_search: SearchOpener | None = None):
         from waitress import wasyncore
         from waitress.server import create_server
 
         self._close_all = wasyncore.close_all
-        self.server = create_server(make_app(config, read_status), host=host, port=port, threads=4, ident="digest",
+        self.server = create_server(make_app(config, read_status, open_search), host=host, port=port, threads=4, ident="digest",
                                     **LIMITS)
         self.thread = threading.Thread(target=self.server.run, name="http", daemon=True)
 

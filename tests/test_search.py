@@ -33,6 +33,7 @@ from digest.pipeline import ingest
 from digest.server import make_app
 from digest.service import read_status
 from digest.store import Store
+from digest.store.search import ThreadSearches
 from test_serve import request, stop_server
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -100,7 +101,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Archive]:
     for item_id, topic in topics:
         if item_id in docs:
             docs[item_id].topics.add(topic)
-    server = waitress.create_server(make_app(config, partial(read_status, config.database)), host="127.0.0.1",
+    server = waitress.create_server(make_app(config, partial(read_status, config.database), ThreadSearches(config.database)), host="127.0.0.1",
                                     port=0, threads=4)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

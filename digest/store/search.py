@@ -8,47 +8,25 @@ publishers named. Counts (the total and each facet's) are of stories.
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+import threading
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from digest.search import FACETS, PAGE_SIZE, Search
+from digest.models import Item
+from digest.search import FACETS, MARK_CLOSE, MARK_OPEN, PAGE_SIZE, Hit, Results, Search, marked_html
+from digest.store.archive import Archive
 from digest.store.db import Database
 
-# Marks around highlighted words: control characters, which stored text never holds.
-_OPEN, _CLOSE = "\x02", "\x03"
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
-
-
-@dataclass
-class Hit:
-    item_id: int
-    title: str
-    url: str | None
-    published: date | None
-    area: str | None
-    org: str | None
-    org_kind: str | None
-    others: list[str]  # the other publishers of the story's matching items
-    title_html: str = ""
-    snippet_html: str = ""
-
-
-@dataclass
-class Results:
-    total: int  # stories
-    hits: list[Hit]
-    facets: dict[str, list[tuple[str, int]]]  # per filter: (value, stories), most first
-
-
-def marked_html(text: str) -> str:
-    """HTML-escaped text with the index's highlight marks as <mark> elements."""
-    return html.escape(text, quote=True).replace(_OPEN, "<mark>").replace(_CLOSE, "</mark>")
 
 
 class SearchIndex:
     def __init__(self, database: Database):
         self.db = database
+
+    def items(self, ids: list[int]) -> list[Item]:
+        return Archive(self.db).items_by_id(ids)
 
     def search(self, search: Search) -> Results:
         total = self._count(search)
@@ -134,7 +112,7 @@ class SearchIndex:
             rows = self.db.execute(
                 f"select rowid, highlight(items_fts, 0, ?, ?), snippet(items_fts, 1, ?, ?, '…', 32) from items_fts "
                 f"where items_fts match ? and rowid in ({marks})",
-                [_OPEN, _CLOSE, _OPEN, _CLOSE, match, *by_id])
+                [MARK_OPEN, MARK_CLOSE, MARK_OPEN, MARK_CLOSE, match, *by_id])
         else:
             rows = self.db.execute(
                 f"select id, title, coalesce(nullif(summary, ''), substr(body, 1, 240)) from items "
@@ -153,3 +131,17 @@ class SearchIndex:
                      f"where items.{name} is not null group by items.{name}")
         return sorted(((value, int(count)) for value, count in self.db.execute(query, params)),
                       key=lambda pair: (-pair[1], pair[0]))
+
+
+class ThreadSearches:
+    """A SearchOpener: one read-only SearchIndex for each server thread, opened when first needed."""
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+        self._local = threading.local()
+
+    def __call__(self) -> SearchIndex | None:
+        index = getattr(self._local, "index", None)
+        if index is None and self.path.is_file():
+            index = self._local.index = SearchIndex(Database(self.path, read_only=True))
+        return index
