@@ -193,6 +193,8 @@ class SearchArchive(Protocol):
 
     def items(self, ids: list[int]) -> list[Item]: ...
 
+    def item_ids(self, search: Search, below: int | None, limit: int) -> list[int]: ...
+
 
 # A read-only SearchArchive for the calling thread; None when there is no database yet.
 SearchOpener = Callable[[], SearchArchive | None]

@@ -216,9 +216,29 @@ def search_page(environ: dict[str, Any], start_response: StartResponse, config: 
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
+def api_page(environ: dict[str, Any], start_response: StartResponse, open_search: SearchOpener | None) -> list[bytes]:
+    """/api/v1/...: JSON with an ETag (a hash of the body), 304 when If-None-Match has it."""
+    from digest.api import api_reply, body_and_etag
+
+    try:
+        archive = open_search() if open_search else None
+    except (DigestError, sqlite3.Error):
+        archive = None
+    code, reply = api_reply(archive, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+    body, etag = body_and_etag(reply)
+    headers: Headers = [("ETag", etag), *COMMON]
+    # Only If-None-Match counts: the body has no modification time.
+    if code == 200 and not_modified({"HTTP_IF_NONE_MATCH": environ.get("HTTP_IF_NONE_MATCH", "")}, etag, 0):
+        start_response("304 Not Modified", headers)
+        return [b""]
+    status = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 503: "503 Service Unavailable"}[code]
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers])
+    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+
+
 def make_app(config: Config, read_status: StatusReader, open_search: SearchOpener | None = None) -> WSGIApp:
-    """A WSGI app serving config.output_dir (GET and HEAD only), /healthz, and /search and /search.atom
-    over what `open_search` opens (503 without it)."""
+    """A WSGI app serving config.output_dir (GET and HEAD only), /healthz, and /search, /search.atom
+    and /api/v1/ (digest.api) over what `open_search` opens (503 without it)."""
     root = Path(config.output_dir).resolve()
 
     def app(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -231,6 +251,8 @@ def make_app(config: Config, read_status: StatusReader, open_search: SearchOpene
             return healthz(environ, start_response, config, read_status)
         if environ.get("PATH_INFO") in ("/search", "/search.atom"):
             return search_page(environ, start_response, config, open_search)
+        if (environ.get("PATH_INFO") or "").startswith("/api/v1/"):
+            return api_page(environ, start_response, open_search)
         return serve_file(environ, start_response, root)
 
     return app

@@ -28,7 +28,7 @@ PARTS = {
     "web": ["digest.fetch", "digest.sources"],
     "ingest": ["digest.pipeline", "digest.writer", "digest.workers"],
     "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server", "digest.area_pages",
-                "digest.search_pages"],
+                "digest.search_pages", "digest.api"],
     "service": ["digest.service", "digest.scheduler", "digest.lock"],
     "cli": ["digest.cli", "digest.__main__"],
 }

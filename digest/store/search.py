@@ -28,6 +28,14 @@ class SearchIndex:
     def items(self, ids: list[int]) -> list[Item]:
         return Archive(self.db).items_by_id(ids)
 
+    def item_ids(self, search: Search, below: int | None, limit: int) -> list[int]:
+        """Ids of the matching items (not stories), newest id first, each below `below` when given."""
+        sql, params = self._matching(search)
+        if below is not None:
+            sql += " and items.id < ?"
+            params.append(below)
+        return [row[0] for row in self.db.execute(f"select id from ({sql}) order by id desc limit ?", [*params, limit])]
+
     def search(self, search: Search) -> Results:
         total = self._count(search)
         hits = self._page(search)
