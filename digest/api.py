@@ -1,5 +1,5 @@
-"""The read-only JSON API: /api/v1/items (the search's filters, paged by a cursor), /api/v1/items/<id>
-and /api/v1/openapi.json, the description of both.
+"""The read-only JSON API: /api/v1/items (the search's filters, paged by a cursor), /api/v1/items/<id>,
+/api/v1/stats (stories a week) and /api/v1/openapi.json, the description of them.
 
 Items are listed newest id first and a cursor carries the last id given: an item stored
 between two pages has a higher id, so paging gives each item at most once, and every item that
@@ -13,22 +13,28 @@ import binascii
 import hashlib
 import json
 import re
+from datetime import datetime
 from typing import Any
 
-from digest.models import EXPORT_FIELDS
+from digest.charts import WEEKS, trend, trend_stories, weeks_ending
+from digest.config import Config
+from digest.models import EXPORT_FIELDS, utc_now
 from digest.search import BadParameter, SearchArchive, parse_search
 from digest.search_pages import request_params
+from digest.topics import Taxonomy
+from digest.weeks import shift_week, week_bounds, week_label
 
 PREFIX = "/api/v1/"
 FILTERS = ("q", "area", "topic", "org_kind", "from", "to")
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+MAX_WEEKS = 104
 _ITEM_PATH = re.compile(r"/api/v1/items/([^/]*)")
 _CURSOR = re.compile(r"before:([1-9][0-9]{0,17})")
 
 Reply = tuple[int, dict[str, Any]]
 
 
-def api_reply(archive: SearchArchive | None, path: str, query_string: str) -> Reply:
+def api_reply(config: Config, archive: SearchArchive | None, path: str, query_string: str) -> Reply:
     """(HTTP status, JSON body) for a path under /api/v1/; `archive` is None when there is none yet."""
     try:
         params = request_params(query_string)
@@ -36,10 +42,12 @@ def api_reply(archive: SearchArchive | None, path: str, query_string: str) -> Re
             _only(params, ())
             return 200, OPENAPI
         item = _ITEM_PATH.fullmatch(path)
-        if path != "/api/v1/items" and item is None:
+        if path not in ("/api/v1/items", "/api/v1/stats") and item is None:
             return 404, _error("no such route: see /api/v1/openapi.json")
         if archive is None:
             return 503, _error("there is no archive yet: run `digest ingest` first")
+        if path == "/api/v1/stats":
+            return 200, weekly_stats(config, archive, params)
         if item is None:
             return 200, list_items(archive, params)
         return one_item(archive, item.group(1), params)
@@ -57,7 +65,7 @@ def list_items(archive: SearchArchive, params: dict[str, str]) -> dict[str, Any]
     _only(params, (*FILTERS, "cursor", "limit"))
     search = parse_search({name: params[name] for name in FILTERS if name in params})
     below = decode_cursor(params["cursor"]) if params.get("cursor") else None
-    limit = _limit(params.get("limit") or str(DEFAULT_LIMIT))
+    limit = _bounded("limit", params.get("limit") or str(DEFAULT_LIMIT), MAX_LIMIT)
     ids = archive.item_ids(search, below, limit + 1)
     items = archive.items(ids[:limit])
     more = len(ids) > limit and bool(items)
@@ -70,6 +78,25 @@ def one_item(archive: SearchArchive, given: str, params: dict[str, str]) -> Repl
         raise BadParameter("id", "expected an item id (a whole number)")
     found = archive.items([int(given)])
     return (200, found[0].export()) if found else (404, _error(f"no item {int(given)}"))
+
+
+def weekly_stats(config: Config, archive: SearchArchive, params: dict[str, str], now: datetime | None = None
+                 ) -> dict[str, Any]:
+    """Stories published each week, the latest `weeks` weeks up to this one, counted as the edition's
+    charts count them (digest.charts), of an area and a topic when given."""
+    _only(params, ("area", "topic", "weeks"))
+    search = parse_search({name: params[name] for name in ("area", "topic") if params.get(name)})
+    count = _bounded("weeks", params.get("weeks") or str(WEEKS), MAX_WEEKS)
+    tz = config.tz
+    week = week_label(now or utc_now(), tz)
+    since, _ = week_bounds(shift_week(week, 1 - count, tz), tz)
+    found = trend(trend_stories(archive.relevant_since(since), Taxonomy(config.classify.topics)),
+                  weeks_ending(week, tz, count), "")
+    counted = found.narrowed([search.area] if search.area else [], [search.topic] if search.topic else [], "")
+    return {"area": search.area, "topic": search.topic,
+            "weeks": [{"week": w.label, "first_day": w.first_day.isoformat(), "stories": n}
+                      for w, n in zip(counted.weeks, counted.overall.counts, strict=True)],
+            "undated": counted.undated}
 
 
 def encode_cursor(last_id: int) -> str:
@@ -88,9 +115,9 @@ def decode_cursor(cursor: str) -> int:
     return int(found.group(1))
 
 
-def _limit(value: str) -> int:
-    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= MAX_LIMIT:
-        raise BadParameter("limit", f"expected a whole number from 1 to {MAX_LIMIT}")
+def _bounded(name: str, value: str, most: int) -> int:
+    if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= most:
+        raise BadParameter(name, f"expected a whole number from 1 to {most}")
     return int(value)
 
 
@@ -155,7 +182,8 @@ _BAD = _json("A parameter cannot be used: error.parameter names it.", "Error")
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "digest JSON API", "version": "1",
-             "description": "Read-only: the archive's relevant items by the search's filters, and any item by id."},
+             "description": "Read-only: the archive's relevant items by the search's filters, any item by id, "
+                            "and weekly counts of stories."},
     "paths": {
         "/api/v1/items": {"get": {
             "summary": "Relevant items matching the filters, newest id first, paged by a cursor.",
@@ -170,6 +198,13 @@ OPENAPI: dict[str, Any] = {
             "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "integer"}}],
             "responses": {"200": _json("The item.", "Item"), "304": _NOT_MODIFIED, "400": _BAD,
                           "404": _json("No such item.", "Error"), "503": _json("No archive yet.", "Error")}}},
+        "/api/v1/stats": {"get": {
+            "summary": "Stories published each week (the edition charts' count), the latest weeks up to this one.",
+            "parameters": [_query("area"), _query("topic"),
+                           {"name": "weeks", "in": "query", "required": False, "description": "How many weeks.",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": MAX_WEEKS, "default": WEEKS}}],
+            "responses": {"200": _json("Weekly counts, oldest week first.", "Stats"), "304": _NOT_MODIFIED,
+                          "400": _BAD, "503": _json("No archive yet.", "Error")}}},
         "/api/v1/openapi.json": {"get": {
             "summary": "This description.",
             "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}},
@@ -180,6 +215,14 @@ OPENAPI: dict[str, Any] = {
         "ItemPage": {"type": "object", "required": ["items", "next_cursor"], "additionalProperties": False,
                      "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Item"}},
                                     "next_cursor": _nullable("string")}},
+        "Stats": {"type": "object", "required": ["area", "topic", "weeks", "undated"], "additionalProperties": False,
+                  "properties": {
+                      "area": _nullable("string"), "topic": _nullable("string"),
+                      "undated": {"type": "integer", "description": "Stories found in the weeks with no date."},
+                      "weeks": {"type": "array", "items": {
+                          "type": "object", "required": ["week", "first_day", "stories"], "additionalProperties": False,
+                          "properties": {"week": {"type": "string"}, "first_day": {"type": "string", "format": "date"},
+                                         "stories": {"type": "integer"}}}}}},
         "Error": {"type": "object", "required": ["error"], "additionalProperties": False,
                   "properties": {"error": {
                       "type": "object", "required": ["parameter", "message"], "additionalProperties": False,

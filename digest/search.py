@@ -12,7 +12,7 @@ import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Protocol
 
 from digest.models import Item
@@ -194,6 +194,8 @@ class SearchArchive(Protocol):
     def items(self, ids: list[int]) -> list[Item]: ...
 
     def item_ids(self, search: Search, below: int | None, limit: int) -> list[int]: ...
+
+    def relevant_since(self, since: datetime) -> list[Item]: ...
 
 
 # A read-only SearchArchive for the calling thread; None when there is no database yet.

@@ -216,7 +216,8 @@ def search_page(environ: dict[str, Any], start_response: StartResponse, config: 
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 
-def api_page(environ: dict[str, Any], start_response: StartResponse, open_search: SearchOpener | None) -> list[bytes]:
+def api_page(environ: dict[str, Any], start_response: StartResponse, config: Config,
+             open_search: SearchOpener | None) -> list[bytes]:
     """/api/v1/...: JSON with an ETag (a hash of the body), 304 when If-None-Match has it."""
     from digest.api import api_reply, body_and_etag
 
@@ -224,7 +225,7 @@ def api_page(environ: dict[str, Any], start_response: StartResponse, open_search
         archive = open_search() if open_search else None
     except (DigestError, sqlite3.Error):
         archive = None
-    code, reply = api_reply(archive, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+    code, reply = api_reply(config, archive, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
     body, etag = body_and_etag(reply)
     headers: Headers = [("ETag", etag), *COMMON]
     # Only If-None-Match counts: the body has no modification time.
@@ -252,7 +253,7 @@ def make_app(config: Config, read_status: StatusReader, open_search: SearchOpene
         if environ.get("PATH_INFO") in ("/search", "/search.atom"):
             return search_page(environ, start_response, config, open_search)
         if (environ.get("PATH_INFO") or "").startswith("/api/v1/"):
-            return api_page(environ, start_response, open_search)
+            return api_page(environ, start_response, config, open_search)
         return serve_file(environ, start_response, root)
 
     return app

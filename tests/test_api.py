@@ -9,10 +9,12 @@ import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
 
 import pytest
 import waitress
@@ -138,6 +140,8 @@ def test_one_item_and_missing_ones(served):
     ("/api/v1/items", {"from": "2025-02-01", "to": "2025-01-01"}, "to"), ("/api/v1/items", {"q": "-knife"}, "q"),
     ("/api/v1/items", {"topic": "Knife Crime"}, "topic"), ("/api/v1/items", {"page": "2"}, "page"),
     ("/api/v1/items/abc", {}, "id"), ("/api/v1/items/1", {"limit": "1"}, "limit"),
+    ("/api/v1/stats", {"weeks": "0"}, "weeks"), ("/api/v1/stats", {"weeks": "105"}, "weeks"),
+    ("/api/v1/stats", {"area": "x" * 81}, "area"), ("/api/v1/stats", {"q": "knife"}, "q"),
 ])
 def test_bad_parameters_are_named(served, path, params, named):
     status, headers, body = served.get(path, **params)
@@ -147,7 +151,7 @@ def test_bad_parameters_are_named(served, path, params, named):
 
 
 def test_etag_and_not_modified(served):
-    for path in ("/api/v1/items?limit=5", "/api/v1/items/1", "/api/v1/openapi.json"):
+    for path in ("/api/v1/items?limit=5", "/api/v1/items/1", "/api/v1/stats", "/api/v1/openapi.json"):
         status, headers, _ = request(served.port, path)
         assert status == 200 and headers["etag"] == request(served.port, path)[1]["etag"]
         status, again, empty = request(served.port, path, headers={"If-None-Match": headers["etag"]})
@@ -156,6 +160,51 @@ def test_etag_and_not_modified(served):
     first = request(served.port, "/api/v1/items?limit=5")[1]["etag"]
     served.ingest_more(40, seed=200)
     assert request(served.port, "/api/v1/items?limit=5")[1]["etag"] != first
+
+
+def expected_weeks(served: Served, weeks: int, area: str | None = None, topic: str | None = None) -> dict[str, int]:
+    """Stories a week by plain counting: a story is its relevant items, dated by the earliest, filed by
+    the area and topics of the one found first; weeks named by ISO week in Europe/London."""
+    rows = served.rows("select id, cluster, first_seen, published, area from items where relevant = 1 "
+                       "order by first_seen, id")
+    topics: dict[int, set[str]] = {}
+    for item_id, topic_id in served.rows("select item_id, topic from item_topics"):
+        topics.setdefault(item_id, set()).add(topic_id)
+    leads: dict[int, tuple[int, str | None]] = {}
+    dated: dict[int, list[date]] = {}
+    for item_id, cluster, _, published, item_area in rows:
+        leads.setdefault(cluster, (item_id, item_area))
+        if published:
+            dated.setdefault(cluster, []).append(date.fromisoformat(published))
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    monday = today - timedelta(days=today.weekday())
+    counts = {(monday - timedelta(weeks=back)).isoformat(): 0 for back in range(weeks)}
+    for cluster, (lead, lead_area) in leads.items():
+        if cluster not in dated or (area and lead_area != area) or (topic and topic not in topics.get(lead, set())):
+            continue
+        first = min(dated[cluster])
+        week = (first - timedelta(days=first.weekday())).isoformat()
+        if week in counts:
+            counts[week] += 1
+    return counts
+
+
+def test_weekly_stats(served):
+    status, _, body = served.get("/api/v1/stats")
+    assert status == 200 and len(body["weeks"]) == 12
+    assert {week["first_day"]: week["stories"] for week in body["weeks"]} == expected_weeks(served, 12)
+    assert sum(week["stories"] for week in body["weeks"]) > 0
+    assert [week["first_day"] for week in body["weeks"]] == sorted(week["first_day"] for week in body["weeks"])
+    area = served.rows("select area from items where relevant = 1 and area is not null group by area "
+                       "order by count(*) desc limit 1")[0][0]
+    topic = served.rows("select topic from item_topics group by topic order by count(*) desc limit 1")[0][0]
+    for params in ({"area": area}, {"topic": topic}, {"area": area, "topic": topic, "weeks": "30"}):
+        status, _, body = served.get("/api/v1/stats", **params)
+        assert status == 200 and (body["area"], body["topic"]) == (params.get("area"), params.get("topic"))
+        assert {week["first_day"]: week["stories"] for week in body["weeks"]} == expected_weeks(
+            served, int(params.get("weeks", "12")), params.get("area"), params.get("topic"))
+    assert served.get("/api/v1/stats", weeks="1")[2]["weeks"][0]["week"] == datetime.now(
+        ZoneInfo("Europe/London")).strftime("%G-W%V")
 
 
 # --- the responses against the OpenAPI description ---------------------------------------------
@@ -194,11 +243,12 @@ def _is(value: Any, kind: str, types: dict[str, type]) -> bool:
 def test_responses_follow_the_openapi_description(served):
     status, _, spec = served.get("/api/v1/openapi.json")
     assert status == 200 and spec["openapi"].startswith("3.1")
-    assert set(spec["paths"]) == {"/api/v1/items", "/api/v1/items/{id}", "/api/v1/openapi.json"}
+    assert set(spec["paths"]) == {"/api/v1/items", "/api/v1/items/{id}", "/api/v1/stats", "/api/v1/openapi.json"}
     item_id = served.rows("select id from items where relevant = 1 and id in (select item_id from figures) limit 1")
     cases = [("/api/v1/items", "/api/v1/items", {"limit": "100"}), ("/api/v1/items", "/api/v1/items", {"limit": "x"}),
              ("/api/v1/items/{id}", f"/api/v1/items/{item_id[0][0] if item_id else 1}", {}),
-             ("/api/v1/items/{id}", "/api/v1/items/999999999", {}), ("/api/v1/items/{id}", "/api/v1/items/x", {})]
+             ("/api/v1/items/{id}", "/api/v1/items/999999999", {}), ("/api/v1/items/{id}", "/api/v1/items/x", {}),
+             ("/api/v1/stats", "/api/v1/stats", {"weeks": "20"}), ("/api/v1/stats", "/api/v1/stats", {"weeks": "-1"})]
     for route, path, params in cases:
         status, _, body = served.get(path, **params)
         described = spec["paths"][route]["get"]["responses"][str(status)]
@@ -208,3 +258,24 @@ def test_responses_follow_the_openapi_description(served):
     assert any(item["figures"] for item in page["items"]) or not item_id
     broken = {**page["items"][0], "relevance": "high"}
     assert check(broken, {"$ref": "#/components/schemas/Item"}, spec) == ["$.relevance: 'high' is not ['number']"]
+
+
+def test_before_any_ingest_only_the_description_answers(tmp_path):
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(yaml.safe_dump({"database": str(tmp_path / "digest.db"), "output_dir": str(tmp_path / "out"),
+                                           "sources": []}), encoding="utf-8")
+    config = load_config(config_file)
+    server = waitress.create_server(make_app(config, partial(read_status, config.database),
+                                             ThreadSearches(config.database)), host="127.0.0.1", port=0, threads=2)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        assert request(server.effective_port, "/api/v1/openapi.json")[0] == 200
+        for path in ("/api/v1/items", "/api/v1/items/1", "/api/v1/stats"):
+            status, headers, body = request(server.effective_port, path)
+            assert (status, headers["content-type"]) == (503, "application/json")
+            assert "digest ingest" in json.loads(body)["error"]["message"]
+        assert not (tmp_path / "digest.db").exists()
+    finally:
+        stop_server(server)
+        thread.join(timeout=5)

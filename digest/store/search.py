@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import threading
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,10 @@ class SearchIndex:
             sql += " and items.id < ?"
             params.append(below)
         return [row[0] for row in self.db.execute(f"select id from ({sql}) order by id desc limit ?", [*params, limit])]
+
+    def relevant_since(self, since: datetime) -> list[Item]:
+        """The relevant items first seen from `since` on."""
+        return list(Archive(self.db).items(relevant_only=True, since=since))
 
     def search(self, search: Search) -> Results:
         total = self._count(search)
