@@ -4,25 +4,17 @@ sideways, and its figure totals link to stories on it. Screenshots are saved to 
 
 from __future__ import annotations
 
-import functools
-import shutil
-import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from browsing import CHROMIUM, chromium, served
 from trend_fixture import found_when_published, write_twelve_weeks
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SCREENS = [pytest.param(1280, 800, id="desktop-1280x800"), pytest.param(390, 844, id="phone-390x844")]
 OVERFLOW = "document.documentElement.scrollWidth - document.documentElement.clientWidth"
@@ -36,10 +28,6 @@ CHARTS = """() => [...document.querySelectorAll('svg.chart')].map(svg => {
 })"""
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
 
 @pytest.fixture
 def site(digest, seed_dir: Path, tmp_path: Path) -> Iterator[str]:
@@ -48,22 +36,14 @@ def site(digest, seed_dir: Path, tmp_path: Path) -> Iterator[str]:
     found_when_published(tmp_path / "data" / "digest.db")
     result = digest("build", "--week", "current")
     assert result.exit_code == 0, result.output
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path / "out")))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    with served(tmp_path / "out") as url:
+        yield url
 
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _charts_ok(page: Any, viewport_width: int) -> list[dict[str, Any]]:
