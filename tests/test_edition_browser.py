@@ -15,16 +15,12 @@ import pytest
 import waitress
 from waitress import wasyncore
 
+from browsing import CHROMIUM, chromium
 from digest.config import load_config
 from digest.server import make_app
 from digest.service import read_status
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
-CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 REPO = Path(__file__).resolve().parent.parent
 HOSTILE_TITLE = "<script>alert(1)</script> Knife arch at Luton station"
 HOSTILE_BODY = (
@@ -55,12 +51,8 @@ def site(digest, seed_dir: Path, config_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with chromium() as instance:
         yield instance
-        instance.close()
 
 
 def _is_safe_link(href: str, page_url: str, site: str) -> bool:

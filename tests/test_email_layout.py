@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 import re
-import shutil
 import sys
 from datetime import date
 from email.message import EmailMessage
@@ -20,9 +19,9 @@ from test_mail import Recorder, _free_port
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
+from browsing import CHROMIUM, chromium  # noqa: E402
 from synth import make_document  # noqa: E402 - the benchmarks' generator of releases in the seed styles
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 EVERYONE, BEDS, KNIVES = "analyst@digest.example.org", "beds@beds.example.org", "knives@example.org"
 GMAIL_CLIPS_AT = 100_000  # bytes of HTML; Gmail clips a message past about 102 KB
 SYNTH_DOCUMENTS = 95  # releases of a busy week: more than 60 stories once copies are merged
@@ -178,34 +177,28 @@ def test_the_subject_has_single_spaces_as_a_mail_client_reads_it(busy_week):
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian chromium is not installed (.ci/run installs it)")
 def test_the_email_reads_on_a_phone_without_sideways_scrolling(busy_week, tmp_path):
-    from playwright.sync_api import sync_playwright
-
     sent = busy_week()
     artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for address, name in ((EVERYONE, "email"), (BEDS, "email-filtered")):
-                page_file = tmp_path / f"{name}.html"
-                page_file.write_text(html_of(sent[address]), encoding="utf-8")
-                for width, height in ((390, 844), (1280, 800)):
-                    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
-                    page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
-                               else route.continue_())  # an email loads nothing from the network
-                    page.goto(page_file.as_uri())
-                    overflow = page.evaluate("document.documentElement.scrollWidth - "
-                                             "document.documentElement.clientWidth")
-                    assert overflow <= 0, (name, width, overflow)
-                    inner = page.evaluate("document.querySelector('table table').getBoundingClientRect().width")
-                    assert inner <= min(width, 640), (name, width, inner)
-                    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h3 + p + p')).fontSize)")
-                    assert size >= 15  # a lead story's summary
-                    headline = page.locator("h3").first.bounding_box()
-                    assert headline is not None and headline["y"] + headline["height"] <= height  # on the first screen
-                    shot = artifacts / f"{name}-{width}.png"
-                    page.screenshot(path=str(shot), full_page=width == 390)
-                    assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-                    page.close()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        for address, name in ((EVERYONE, "email"), (BEDS, "email-filtered")):
+            page_file = tmp_path / f"{name}.html"
+            page_file.write_text(html_of(sent[address]), encoding="utf-8")
+            for width, height in ((390, 844), (1280, 800)):
+                page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+                page.route("**/*", lambda route: route.abort() if not route.request.url.startswith("file:")
+                           else route.continue_())  # an email loads nothing from the network
+                page.goto(page_file.as_uri())
+                overflow = page.evaluate("document.documentElement.scrollWidth - "
+                                         "document.documentElement.clientWidth")
+                assert overflow <= 0, (name, width, overflow)
+                inner = page.evaluate("document.querySelector('table table').getBoundingClientRect().width")
+                assert inner <= min(width, 640), (name, width, inner)
+                size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('h3 + p + p')).fontSize)")
+                assert size >= 15  # a lead story's summary
+                headline = page.locator("h3").first.bounding_box()
+                assert headline is not None and headline["y"] + headline["height"] <= height  # on the first screen
+                shot = artifacts / f"{name}-{width}.png"
+                page.screenshot(path=str(shot), full_page=width == 390)
+                assert shot.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+                page.close()
