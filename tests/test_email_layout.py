@@ -13,9 +13,8 @@ from pathlib import Path
 
 import lxml.html
 import pytest
-from aiosmtpd.controller import Controller
 
-from test_mail import Recorder, _free_port
+from test_mail import smtp  # noqa: F401 - the fixture: aiosmtpd on 127.0.0.1, recording what it is sent
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
@@ -43,17 +42,7 @@ def write_week(folder: Path, count: int) -> None:
 
 
 @pytest.fixture
-def smtp():
-    handler = Recorder()
-    controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    handler.port = controller.port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def busy_week(digest, write_config, seed_dir, smtp):
+def busy_week(digest, write_config, seed_dir, smtp):  # noqa: F811 - the fixture imported above
     """Send a busy week's edition to three readers: everything, Bedfordshire only, knife crime only."""
     write_week(seed_dir, SYNTH_DOCUMENTS)
 
