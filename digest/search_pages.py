@@ -63,7 +63,9 @@ def search_html(config: Config, archive: SearchArchive | None, params: dict[str,
         search, results = run_search(archive, params)
         pages = max(1, -(-results.total // PAGE_SIZE))
         context.update(results=results, filters=search.filters, sort=search.sort, page=search.page, pages=pages,
-                       link=lambda **changes: search_link("/search", search.filters, **{"page": None, **changes}))
+                       link=lambda **changes: search_link("/search", search.filters, **{"page": None, **changes}),
+                       narrowing=lambda: _narrowing(search.filters), facet_names=FACETS, facets_first=FACETS_FIRST,
+                       facet_values=lambda name: _chosen_first(results.facets[name], search.filters.get(name)))
     except BadParameter as exc:
         status, context["error"] = 400, f"The parameter {exc.name} cannot be used: {exc.message}."
     except LookupError as exc:
@@ -89,10 +91,25 @@ def search_atom(config: Config, archive: SearchArchive, params: dict[str, str]) 
     return atom.decode("utf-8")
 
 
+FACETS = (("area", "Area"), ("topic", "Topic"), ("org_kind", "Publisher kind"))
+FACETS_FIRST = 8  # values shown before "N more": a national archive has dozens of areas
+NARROWING = (*FACETS, ("from", "From"), ("to", "To"))
+
+
+def _narrowing(filters: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(name, label, value) of each filter the search is narrowed by, for the line above the results."""
+    return [(name, label, filters[name]) for name, label in NARROWING if filters.get(name)]
+
+
+def _chosen_first(values: list[tuple[str, int]], chosen: str | None) -> list[tuple[str, int]]:
+    """A facet's (value, count) pairs with the chosen value first, so it is never folded away."""
+    return sorted(values, key=lambda pair: pair[0] != chosen)
+
+
 def _given(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in params.items() if k in ("q", "area", "topic", "org_kind", "from", "to", "sort") and v}
 
 
 def _labels(taxonomy: Taxonomy) -> dict[str, Callable[[str], str]]:
     return {"area": lambda value: value, "topic": taxonomy.short_label,
-            "org_kind": lambda value: KIND_LABELS.get(value, value)}
+            "org_kind": lambda value: KIND_LABELS.get(value, value), "from": str, "to": str}

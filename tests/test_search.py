@@ -257,7 +257,8 @@ SECTIONS = {"area": "<h2>Area</h2>", "topic": "<h2>Topic</h2>", "org_kind": "<h2
 def _check_facets(store: Archive, spec: Spec, page: str) -> None:
     for name, heading in SECTIONS.items():
         start = page.find(heading)
-        section = page[start:page.find("</ul>", start)] if start >= 0 else ""
+        ends = [page.find(end, start + 1) for end in ("<h2>", "</section>")]
+        section = page[start:min(e for e in ends if e > 0)] if start >= 0 else ""  # with its "N more" values
         shown = Counter()
         for href, count in FACET_LINK.findall(section):
             shown[parse_qs(href.replace("&amp;", "&").split("?", 1)[1])[name][0]] = int(count)
@@ -340,3 +341,16 @@ def test_the_server_opens_the_database_read_only(store: Archive) -> None:
         assert get(store, "/search.atom", {"q": query})[0] == 200
     after = store.database.stat()
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+
+
+def test_the_chosen_facet_value_is_never_folded_away(store: Archive) -> None:
+    """A national archive has dozens of areas: eight values show, the rest fold under "N more", the chosen first."""
+    _, _, page = get(store, "/search", {})
+    topics = Counter(topic for doc in store.docs.values() for topic in doc.topics)
+    assert len(topics) > 8 and page.count('<details class="where-more">') >= 1
+    rarest = min(topics, key=lambda topic: (topics[topic], topic))
+    _, _, page = get(store, "/search", {"topic": rarest})
+    section = page[page.find(SECTIONS["topic"]):]
+    chosen = section.find('<li class="facet-on">')
+    assert 0 <= chosen < section.find("<details"), "the chosen topic shows before the folded ones"
+    assert '<p class="narrowed">Narrowed to topic <strong>' in page
