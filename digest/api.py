@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import json
 import re
 from datetime import datetime
@@ -55,10 +54,8 @@ def api_reply(config: Config, archive: SearchArchive | None, path: str, query_st
         return 400, _error(exc.message, exc.name)
 
 
-def body_and_etag(body: dict[str, Any]) -> tuple[bytes, str]:
-    """The response's bytes and its ETag (a hash of them)."""
-    data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+def body_json(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def list_items(archive: SearchArchive, params: dict[str, str]) -> dict[str, Any]:

@@ -7,13 +7,14 @@ is a 400 naming it.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
 from digest.config import Config
 from digest.edition import KIND_LABELS
 from digest.feeds import build_feed
-from digest.models import utc_now
+from digest.models import Item, utc_now
 from digest.render import environment
 from digest.search import PAGE_SIZE, BadParameter, Results, Search, SearchArchive, parse_search
 from digest.text import strip_controls
@@ -83,7 +84,7 @@ def search_atom(config: Config, archive: SearchArchive, params: dict[str, str]) 
     title = f"{config.site.title} – search: {summary}" + (f" ({', '.join(narrowed)})" if narrowed else "")
     self_path = search_link("search.atom", search.filters)
     fg = build_feed(config, items, Taxonomy(config.classify.topics), strip_controls(title), self_path, self_path,
-                    now=utc_now())
+                    now=_as_of(items))
     base = config.site.base_url
     fg.link(href=base + self_path, rel="self", type="application/atom+xml", replace=True)
     fg.link(href=base + search_link("search", search.filters), rel="alternate", type="text/html")
@@ -104,6 +105,14 @@ def _narrowing(filters: dict[str, str]) -> list[tuple[str, str, str]]:
 def _chosen_first(values: list[tuple[str, int]], chosen: str | None) -> list[tuple[str, int]]:
     """A facet's (value, count) pairs with the chosen value first, so it is never folded away."""
     return sorted(values, key=lambda pair: pair[0] != chosen)
+
+
+def _as_of(items: list[Item]) -> datetime:
+    """The feed's time: its newest item's last change (so an unchanged search has an unchanged body and
+    ETag), or today's midnight UTC for a search with no results."""
+    if items:
+        return max(item.updated_at for item in items)
+    return utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def _given(params: dict[str, str]) -> dict[str, str]:

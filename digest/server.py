@@ -7,6 +7,7 @@ path (symlinks followed) must still lie inside output_dir.resolve().
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -211,29 +212,34 @@ def search_page(environ: dict[str, Any], start_response: StartResponse, config: 
         code, page = search_html(config, archive, params)
         body = page.encode("utf-8")
         headers = [("Content-Type", TYPES[".html"]), ("Content-Security-Policy", SEARCH_CSP)]
-    status = {200: "200 OK", 400: "400 Bad Request", 503: "503 Service Unavailable"}[code]
-    start_response(status, [*headers, ("Content-Length", str(len(body))), *COMMON])
-    return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
+    return _answer(environ, start_response, code, body, headers)
 
 
 def api_page(environ: dict[str, Any], start_response: StartResponse, config: Config,
              open_search: SearchOpener | None) -> list[bytes]:
     """/api/v1/...: JSON with an ETag (a hash of the body), 304 when If-None-Match has it."""
-    from digest.api import api_reply, body_and_etag
+    from digest.api import api_reply, body_json
 
     try:
         archive = open_search() if open_search else None
     except (DigestError, sqlite3.Error):
         archive = None
     code, reply = api_reply(config, archive, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
-    body, etag = body_and_etag(reply)
-    headers: Headers = [("ETag", etag), *COMMON]
-    # Only If-None-Match counts: the body has no modification time.
+    return _answer(environ, start_response, code, body_json(reply), [("Content-Type", "application/json")])
+
+
+STATUS_LINES = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 503: "503 Service Unavailable"}
+
+
+def _answer(environ: dict[str, Any], start_response: StartResponse, code: int, body: bytes,
+            headers: Headers) -> list[bytes]:
+    """A generated response with an ETag (a hash of the body); 304 when a 200's If-None-Match has it."""
+    etag = '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    # Only If-None-Match counts: a generated body has no modification time.
     if code == 200 and not_modified({"HTTP_IF_NONE_MATCH": environ.get("HTTP_IF_NONE_MATCH", "")}, etag, 0):
-        start_response("304 Not Modified", headers)
+        start_response("304 Not Modified", [("ETag", etag), *COMMON])
         return [b""]
-    status = {200: "200 OK", 400: "400 Bad Request", 404: "404 Not Found", 503: "503 Service Unavailable"}[code]
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body))), *headers])
+    start_response(STATUS_LINES[code], [*headers, ("Content-Length", str(len(body))), ("ETag", etag), *COMMON])
     return [b""] if environ["REQUEST_METHOD"] == "HEAD" else [body]
 
 

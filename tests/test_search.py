@@ -354,3 +354,16 @@ def test_the_chosen_facet_value_is_never_folded_away(store: Archive) -> None:
     chosen = section.find('<li class="facet-on">')
     assert 0 <= chosen < section.find("<details"), "the chosen topic shows before the folded ones"
     assert '<p class="narrowed">Narrowed to topic <strong>' in page
+
+
+@pytest.mark.parametrize("path", ["/search", "/search.atom"])
+def test_an_unchanged_search_answers_304_to_its_etag(store: Archive, path: str) -> None:
+    """A saved search polled by a feed reader costs a 304 while its results are the same."""
+    url = f"{path}?{urlencode({'q': 'knife*', 'sort': 'date'})}"
+    status, headers, body = request(store.port, url)
+    assert status == 200 and headers["etag"] == request(store.port, url)[1]["etag"]
+    status, again, empty = request(store.port, url, headers={"If-None-Match": headers["etag"]})
+    assert (status, empty, again["etag"]) == (304, b"", headers["etag"])
+    other = request(store.port, f"{path}?{urlencode({'q': 'county'})}")[1]["etag"]
+    assert other != headers["etag"]
+    assert request(store.port, url, headers={"If-None-Match": other})[0] == 200
