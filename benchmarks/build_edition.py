@@ -21,7 +21,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from itertools import islice
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +38,7 @@ from digest.service import build
 from digest.shingles import TextKeys
 from digest.store import Store
 from digest.weeks import resolve_week, shift_week, week_bounds
-from synth import PLACES, generate
+from synth import PLACES, documents
 
 BATCH = 2000
 # Title words -> (topic, matched terms), in rank order; the synthetic stories' templates.
@@ -89,19 +91,23 @@ def choose_area(rng: random.Random, all_areas: list[str]) -> str | None:
     return rng.choice(all_areas) if roll < 0.15 else rng.choice(list(PLACES))
 
 
-def prefill(store: Store, count: int, current: int, tz, seed: int = 1) -> None:
-    """Bulk-load `count` items with topics, figures and clusters, plus two years of editions."""
+def prefill(store: Store, count: int, current: int, tz, seed: int = 1, full_text: bool = False,
+            progress: Callable[[int], None] | None = None) -> None:
+    """Bulk-load `count` items with topics, figures and clusters, plus two years of editions; with
+    `full_text`, each batch enters the full-text index as an ingest's batch does. The documents are
+    made a batch at a time; `progress` is told how many are stored after each batch."""
     rng = random.Random(seed)
-    docs = generate(count, seed=seed)
+    docs = documents(count, seed=seed)
     now = utc_now()
     week_start = week_bounds(resolve_week("current", tz), tz)[0].astimezone(now.tzinfo)
     seen = first_seen_times(count, current, week_start, now, rng)
-    ids = {doc.name: index + 1 for index, doc in enumerate(docs)}
+    ids: dict[str, int] = {}
     all_areas = [area.name for area in load_areas()]
     for start in range(0, count, BATCH):
         items, topics, figures = [], [], []
-        for offset, doc in enumerate(docs[start:start + BATCH]):
+        for offset, doc in enumerate(islice(docs, BATCH)):
             item_id = start + offset + 1
+            ids[doc.name] = item_id
             title, body, first = title_of(doc.text), doc.text, seen[item_id - 1]
             area = choose_area(rng, all_areas)
             published = (datetime.fromisoformat(first) - timedelta(days=rng.choice([0, 0, 1, 2, 3, 60]))).date()
@@ -125,6 +131,11 @@ def prefill(store: Store, count: int, current: int, tz, seed: int = 1) -> None:
             store.db.tables["items"].insert_all(items)
             store.db.tables["item_topics"].insert_all(topics)
             store.db.tables["figures"].insert_all(figures)
+            if full_text:
+                store.db.execute("insert into items_fts (rowid, title, body) select id, title, body from items "
+                                 "where id > ? and id <= ?", [start, start + len(items)])
+        if progress:
+            progress(start + len(items))
     record_editions(store, tz, weeks=104)
 
 

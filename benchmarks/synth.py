@@ -9,6 +9,8 @@ A share of documents are near-duplicates: another document retold with small edi
 from __future__ import annotations
 
 import random
+from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -224,17 +226,25 @@ def retell(text: str, rng: random.Random) -> str:
 
 
 def generate(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20) -> list[SynthDoc]:
+    return list(documents(count, seed, duplicate_share, relevant_share))
+
+
+def documents(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20
+              ) -> Iterator[SynthDoc]:
+    """The documents of `generate`, one at a time (a retelling draws on the 200 before it), for stores too big
+    to hold every text in memory."""
     rng = random.Random(seed)
-    docs: list[SynthDoc] = []
+    recent: deque[SynthDoc] = deque(maxlen=200)
     for index in range(count):
-        if docs and rng.random() < duplicate_share:
-            original = rng.choice(docs[-200:])
-            docs.append(SynthDoc(f"{index:06d}-retold.txt", retell(original.text, rng), original.relevant, original.name))
-            continue
-        relevant = rng.random() < relevant_share
-        _, text = make_document(index, rng, relevant)
-        docs.append(SynthDoc(f"{index:06d}.txt", text, relevant))
-    return docs
+        if recent and rng.random() < duplicate_share:
+            original = rng.choice(recent)
+            doc = SynthDoc(f"{index:06d}-retold.txt", retell(original.text, rng), original.relevant, original.name)
+        else:
+            relevant = rng.random() < relevant_share
+            _, text = make_document(index, rng, relevant)
+            doc = SynthDoc(f"{index:06d}.txt", text, relevant)
+        recent.append(doc)
+        yield doc
 
 
 def write_folder(folder: Path, count: int, seed: int = 7) -> list[SynthDoc]:
