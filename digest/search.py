@@ -124,7 +124,8 @@ def parse_search(params: dict[str, str]) -> Search:
     if sort not in SORTS:
         raise BadParameter("sort", "relevance or date")
     page = _page(params.get("page") or "1")
-    given = {k: params[k] for k in ("q", "area", "topic", "org_kind", "from", "to", "sort") if params.get(k)}
+    # In the request's order, so a saved search's feed names itself by the URL it was saved as.
+    given = {k: v for k, v in params.items() if k in ("q", "area", "topic", "org_kind", "from", "to", "sort") and v}
     return Search(query, area, topic, org_kind, start, end, sort, page, given)
 
 

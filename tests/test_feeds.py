@@ -11,6 +11,7 @@ from pathlib import Path
 import feedparser
 import pytest
 
+from atom_checks import atom_problems
 from digest.areas import area_slug
 from digest.config import load_config
 from digest.feeds import Recent, build_feed, latest, one_per_cluster
@@ -206,6 +207,13 @@ def test_atom_feed_validates_against_the_schema(out):
     result = subprocess.run(["jing", "-c", str(ATOM_SCHEMA), str(out / "feed.atom")],
                             check=False, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_atom_feed_passes_the_w3c_validators_rules(out):
+    atoms = [path for path in feeds_under(out) if path.suffix == ".atom"]
+    assert atoms
+    for path in atoms:
+        assert atom_problems(path.read_bytes(), BASE + path.relative_to(out).as_posix()) == [], path
 
 
 def test_feeds_cut_from_recent_items_equal_the_stores_own_selection(out, write_config):

@@ -28,6 +28,7 @@ import waitress
 import yaml
 from markupsafe import escape
 
+from atom_checks import atom_problems
 from digest.config import load_config
 from digest.pipeline import ingest
 from digest.server import make_app
@@ -333,6 +334,20 @@ def test_search_atom_is_valid_atom_with_the_same_results(store: Archive, tmp_pat
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("params", [
+    {"q": "knife*", "sort": "date"}, {"area": "Kent", "q": '"county lines"'}, {"q": "zzzznothing"},
+    {"q": "<script>alert(1)</script> knife"}, {"topic": "knife_crime", "from": "2026-01-01"}, {},
+])
+def test_search_feeds_pass_the_w3c_validators_rules(store: Archive, params: dict[str, str]) -> None:
+    """Offline, the Atom rules the W3C Feed Validation Service applies (tests/atom_checks.py): the feed
+    names itself by the URL it was fetched at, on the configured site."""
+    query = urlencode(params)
+    status, _, feed = get(store, "/search.atom", params)
+    assert status == 200
+    location = "http://127.0.0.1:8080/search.atom" + (f"?{query}" if query else "")
+    assert atom_problems(feed.encode("utf-8"), location) == [], params
+
+
 def test_the_server_opens_the_database_read_only(store: Archive) -> None:
     """Searches leave the database file as it was: no write, no migration."""
     before = store.database.stat()
@@ -360,7 +375,7 @@ def test_the_chosen_facet_value_is_never_folded_away(store: Archive) -> None:
 def test_an_unchanged_search_answers_304_to_its_etag(store: Archive, path: str) -> None:
     """A saved search polled by a feed reader costs a 304 while its results are the same."""
     url = f"{path}?{urlencode({'q': 'knife*', 'sort': 'date'})}"
-    status, headers, body = request(store.port, url)
+    status, headers, _ = request(store.port, url)
     assert status == 200 and headers["etag"] == request(store.port, url)[1]["etag"]
     status, again, empty = request(store.port, url, headers={"If-None-Match": headers["etag"]})
     assert (status, empty, again["etag"]) == (304, b"", headers["etag"])
