@@ -2,6 +2,7 @@
 
 from digest.config.loading import DEFAULT_CONFIG, config_path_from, effective_config, load_config
 from digest.config.schema import (
+    AlertRule,
     Classify,
     Config,
     Dedupe,
@@ -19,12 +20,13 @@ from digest.config.schema import (
     Smtp,
     Source,
     TopicOverride,
+    Webhook,
     WebpageSource,
     parse_duration,
 )
 
 __all__ = [
-    "DEFAULT_CONFIG", "Classify", "Config", "Dedupe", "DigestSettings", "Email", "FeedSource", "Feeds", "Fetch",
-    "FolderSource", "Ingest", "Recipient", "Schedule", "Server", "Site", "Smtp", "Source", "TopicOverride",
-    "WebpageSource", "config_path_from", "effective_config", "load_config", "parse_duration",
+    "DEFAULT_CONFIG", "AlertRule", "Classify", "Config", "Dedupe", "DigestSettings", "Email", "FeedSource", "Feeds",
+    "Fetch", "FolderSource", "Ingest", "Recipient", "Schedule", "Server", "Site", "Smtp", "Source", "TopicOverride",
+    "Webhook", "WebpageSource", "config_path_from", "effective_config", "load_config", "parse_duration",
 ]

@@ -4,6 +4,7 @@ errors as one line naming the key path; and the effective config that `digest ch
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,6 +85,8 @@ def format_validation_error(exc: ValidationError) -> str:
         message = "required key is missing (folder, feed or webpage)"
     else:
         message = error["msg"].removeprefix("Value error, ")
+        if found := re.match(r"(\[\d+\]\.\w+): ", message):  # a list's check naming the entry and key
+            key, message = key + found.group(1), message[found.end():]
         if kind.endswith(("_type", "_parsing")):
             message = f"{message} (got {error['input']!r})"
     more = len(exc.errors()) - 1

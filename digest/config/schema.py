@@ -17,7 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 
 from digest.areas import area_names
 from digest.errors import ConfigError
-from digest.models import OrgKind
+from digest.models import FIGURE_LABELS, OrgKind
 from digest.topics import shipped_topic_ids
 from digest.urls import is_web_url
 
@@ -274,6 +274,59 @@ class Email(Strict):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
+class Webhook(Strict):
+    url: Annotated[str, AfterValidator(_check_url)]
+    secret_env: str = Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+    @field_validator("secret_env")
+    @classmethod
+    def _secret_is_set(cls, name: str) -> str:
+        if not os.environ.get(name):
+            raise ValueError(f"the environment variable {name} (the webhook's signing secret) is not set")
+        return name
+
+
+class AlertRule(Strict):
+    """A rule that sends each newly stored story it matches at once (digest.alerts)."""
+
+    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
+    q: str = ""
+    areas: list[str] = []
+    topics: list[str] = []
+    org_kinds: list[OrgKind] = []
+    min_relevance: float = Field(default=0.0, ge=0.0, le=1.0)
+    figures: dict[str, Annotated[float, Field(gt=0)]] = {}
+    to: list[Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$")]] = []
+    webhook: Webhook | None = None
+
+    @field_validator("q")
+    @classmethod
+    def _query(cls, text: str) -> str:
+        from digest.search import BadParameter, parse_query
+
+        try:
+            parse_query(text)
+        except BadParameter as exc:
+            raise ValueError(exc.message) from None
+        return text
+
+    @field_validator("areas")
+    @classmethod
+    def _areas(cls, areas: list[str]) -> list[str]:
+        unknown = [a for a in areas if a not in area_names()]
+        if unknown:
+            raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
+        return areas
+
+    @field_validator("figures")
+    @classmethod
+    def _figure_kinds(cls, figures: dict[str, float]) -> dict[str, float]:
+        unknown = [kind for kind in figures if kind not in FIGURE_LABELS]
+        if unknown:
+            raise ValueError(f"unknown figure kind {unknown[0]!r} (one of {', '.join(FIGURE_LABELS)})")
+        return figures
+
+
 class Server(Strict):
     enabled: bool = True
     host: str = "127.0.0.1"
@@ -294,6 +347,7 @@ class Config(Strict):
     feeds: Feeds = Feeds()
     schedule: Schedule = Schedule()
     email: Email = Email()
+    alerts: list[AlertRule] = []
     server: Server = Server()
     # Set by load_config, not by the file.
     config_path: Path | None = Field(default=None, exclude=True)
@@ -317,6 +371,20 @@ class Config(Strict):
             if unknown:
                 raise ValueError(f"recipients: unknown topic {unknown[0]!r} (see digest/data/taxonomy.yaml)")
         return email
+
+    @field_validator("alerts")
+    @classmethod
+    def _alert_rules(cls, alerts: list[AlertRule], info: Any) -> list[AlertRule]:
+        names = [rule.name for rule in alerts]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"two rules are named {twice[0]!r} (a rule's name must be its own)")
+        known = set(shipped_topic_ids()) | set(info.data.get("classify", Classify()).topics)
+        for index, rule in enumerate(alerts):
+            unknown = sorted(set(rule.topics) - known)
+            if unknown:
+                raise ValueError(f"[{index}].topics: unknown topic {unknown[0]!r} (see digest/data/taxonomy.yaml)")
+        return alerts
 
     @property
     def tz(self) -> ZoneInfo:
