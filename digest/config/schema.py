@@ -226,6 +226,7 @@ class Feeds(Strict):
 class Schedule(Strict):
     ingest_every: float = 7200.0
     digest: str = "mon 07:00"
+    daily: str = "07:00"  # the daily digest (recipients with cadence: daily), in `timezone`
 
     @field_validator("ingest_every", mode="before")
     @classmethod
@@ -235,10 +236,29 @@ class Schedule(Strict):
     @field_validator("digest")
     @classmethod
     def _digest(cls, value: str) -> str:
-        match = re.match(r"^\s*([a-z]{3})\s+(\d{1,2}):(\d{2})\s*$", value.lower())
-        if not match or match.group(1) not in WEEKDAYS or int(match.group(2)) > 23 or int(match.group(3)) > 59:
+        parts = value.lower().split()
+        time = _clock(parts[1]) if len(parts) == 2 else None
+        if time is None or parts[0] not in WEEKDAYS:
             raise ValueError(f"not a weekly time: {value!r} (e.g. 'mon 07:00')")
-        return f"{match.group(1)} {int(match.group(2)):02d}:{match.group(3)}"
+        return f"{parts[0]} {time}"
+
+    @field_validator("daily", mode="before")
+    @classmethod
+    def _daily(cls, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool):  # YAML reads an unquoted 7:30 as 450
+            raise ValueError(f"not a time of day: {value!r} (put the time in quotes, e.g. '07:30')")
+        time = _clock(str(value))
+        if time is None:
+            raise ValueError(f"not a time of day: {value!r} (e.g. '07:00')")
+        return time
+
+
+def _clock(text: str) -> str | None:
+    """'7:05' -> '07:05'; None when it is not a time of day."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", text)
+    if not match or int(match.group(1)) > 23 or int(match.group(2)) > 59:
+        return None
+    return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
 class Smtp(Strict):
@@ -254,6 +274,7 @@ class Recipient(Strict):
     address: str = Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$")
     areas: list[str] = []
     topics: list[str] = []
+    cadence: Literal["weekly", "daily"] = "weekly"  # daily: a digest each day at schedule.daily, not the weekly email
 
     @field_validator("areas")
     @classmethod
