@@ -196,6 +196,13 @@ def m012_delivery_attempts(db: Database) -> None:
     db.execute("alter table deliveries add column items_through integer")
 
 
+@migrations()
+def m015_delivery_cadence(db: Database) -> None:
+    """A delivery is of a weekly edition (labelled by its week) or of a daily digest (labelled by its day,
+    YYYY-MM-DD): recipients with `cadence: daily` (digest.mailer.daily)."""
+    db.execute("alter table deliveries add column cadence text not null default 'weekly'")
+
+
 def newer_schema(db: Database) -> tuple[int, int] | None:
     """(the database's schema version, this digest's) when a newer digest has written the database:
     it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""
