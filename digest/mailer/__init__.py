@@ -31,7 +31,7 @@ from digest.render import atomic_write
 from digest.weeks import week_label
 
 __all__ = ["Ledger", "Outcome", "build_message", "for_recipient", "outbox_dir", "send_edition", "send_editions",
-           "send_failure"]
+           "send_failure", "write_to_outbox"]
 log = logging.getLogger("digest.mailer")
 POSSIBLY_SENT = "possibly-sent"  # the ledger's status from just before DATA until the result is known
 ASK_AGAIN = "after checking the mailbox, send --retry-failed sends it"
@@ -266,14 +266,20 @@ class Postman:
         return Outcome(address, "error", detail=f"{problem}; the send stopped")
 
     def _write(self, letter: Letter, address: str) -> Outcome:
-        """The outbox: a folder only its owner can read, beside the database."""
-        folder = outbox_dir(self.config)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)
-        path = folder / f"{'-'.join(dict.fromkeys([letter.weeks[0], letter.weeks[-1]]))}-{_safe(address)}.eml"
-        atomic_write(path, letter.message.as_bytes())
-        os.chmod(path, 0o600)
+        path = write_to_outbox(self.config, letter.message, "-".join(dict.fromkeys([letter.weeks[0], letter.weeks[-1]])),
+                               address)
         return Outcome(address, "written", len(letter.item_ids), str(path))
+
+
+def write_to_outbox(config: Config, message: EmailMessage, name: str, address: str) -> Path:
+    """The outbox: a folder only its owner can read, beside the database; the file `<name>-<address>.eml`."""
+    folder = outbox_dir(config)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(folder, 0o700)
+    path = folder / f"{name}-{_safe(address)}.eml"
+    atomic_write(path, message.as_bytes())
+    os.chmod(path, 0o600)
+    return path
 
 
 def _safe(address: str) -> str:

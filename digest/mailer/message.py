@@ -57,8 +57,13 @@ def quiet_weeks_message(config: Config, editions: list[Edition], recipient: Reci
     return _message(config, recipient.address, subject, f"{first.week}-{last.week}", text, html)
 
 
+def compose(config: Config, address: str, subject: str, idstring: str, text: str, html: str) -> EmailMessage:
+    """A message of digest's (an alert's too), the subject made one safe line."""
+    return _message(config, address, subject, idstring, text, html)
+
+
 def _message(config: Config, address: str, subject: str, idstring: str, text: str, html: str) -> EmailMessage:
-    """Headers come from the config only, never from item text."""
+    """Headers come from the config only, never from item text (a subject is made one safe line)."""
     message = EmailMessage()
     message["From"] = config.email.from_
     message["To"] = address
