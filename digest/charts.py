@@ -24,9 +24,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from digest.models import Item, stories
+from digest.models import Found, Item, stories
 from digest.topics import Taxonomy
 from digest.weeks import MONTHS, long_date, shift_week, week_bounds, week_days
 
@@ -166,7 +167,18 @@ def weeks_ending(week: str, tz: ZoneInfo, count: int = WEEKS) -> list[Week]:
     return [Week(label, week_days(label, tz)[0]) for label in labels]
 
 
-def trend_stories(items: Iterable[Item], taxonomy: Taxonomy) -> list[TrendStory]:
+class Charted(Found, Protocol):
+    """What a chart needs of an item (an Item, or the lighter digest.search.Counted)."""
+
+    @property
+    def published(self) -> date | None: ...
+    @property
+    def area(self) -> str | None: ...
+    @property
+    def topics(self) -> list[str]: ...
+
+
+def trend_stories(items: Iterable[Charted], taxonomy: Taxonomy) -> list[TrendStory]:
     """One TrendStory per story: its earliest stated publication date, its first-found item's topics."""
     result = []
     for members in stories(items):

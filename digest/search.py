@@ -187,16 +187,28 @@ class Results:
     facets: dict[str, list[tuple[str, int]]]  # per filter: (value, stories), most first
 
 
+@dataclass(frozen=True)
+class Counted:
+    """What the weekly counts need of a relevant item (digest.charts.trend_stories), without the rest."""
+    id: int
+    cluster: int
+    first_seen: datetime
+    published: date | None
+    area: str | None
+    topics: list[str]
+
+
 class SearchArchive(Protocol):
     """What the server searches: the store's full-text index, opened read-only."""
 
-    def search(self, search: Search) -> Results: ...
+    def search(self, search: Search, facets: bool = True) -> Results:
+        """The search's page of stories, their total, and (unless not wanted) the facet counts."""
 
     def items(self, ids: list[int]) -> list[Item]: ...
 
     def item_ids(self, search: Search, below: int | None, limit: int) -> list[int]: ...
 
-    def relevant_since(self, since: datetime) -> list[Item]: ...
+    def relevant_since(self, since: datetime) -> list[Counted]: ...
 
 
 # A read-only SearchArchive for the calling thread; None when there is no database yet.

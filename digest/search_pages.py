@@ -46,9 +46,9 @@ def search_link(path: str, filters: dict[str, str], **changes: Any) -> str:
     return f"{path}?{query}" if query else path
 
 
-def run_search(archive: SearchArchive, params: dict[str, str]) -> tuple[Search, Results]:
+def run_search(archive: SearchArchive, params: dict[str, str], facets: bool = True) -> tuple[Search, Results]:
     search = parse_search(params)
-    return search, archive.search(search)
+    return search, archive.search(search, facets)
 
 
 def search_html(config: Config, archive: SearchArchive | None, params: dict[str, str]) -> tuple[int, str]:
@@ -77,7 +77,7 @@ def search_html(config: Config, archive: SearchArchive | None, params: dict[str,
 
 def search_atom(config: Config, archive: SearchArchive, params: dict[str, str]) -> str:
     """The Atom feed of a search (its first page unless page= says another; raises BadParameter)."""
-    search, results = run_search(archive, params)
+    search, results = run_search(archive, params, facets=False)  # a feed shows no facets
     items = archive.items([hit.item_id for hit in results.hits])
     summary = f"“{search.query.text}”" if search.query.text else "all stories"
     narrowed = [f"{name}={value}" for name, value in search.filters.items() if name not in ("q", "sort")]

@@ -197,6 +197,14 @@ def m012_delivery_attempts(db: Database) -> None:
 
 
 @migrations()
+def m013_search_index(db: Database) -> None:
+    """The columns a search reads of every matching item, in one index (digest.store.search): in the
+    row most follow the body, on its overflow pages."""
+    db.execute("create index if not exists items_search on items "
+               "(relevant, id, cluster, area, org_kind, published, first_seen)")
+
+
+@migrations()
 def m015_delivery_cadence(db: Database) -> None:
     """A delivery is of a weekly edition (labelled by its week) or of a daily digest (labelled by its day,
     YYYY-MM-DD): recipients with `cadence: daily` (digest.mailer.daily)."""
