@@ -55,8 +55,8 @@ class SearchIndex:
         """The relevant items first seen from `since` on (a year of them is tens of thousands)."""
         rows = self.db.execute(
             f"select items.id, coalesce(items.cluster, items.id), items.first_seen, items.published, items.area, "
-            f"(select group_concat(topic, ' ') from (select topic from item_topics where item_id = items.id "
-            f"order by rank)) from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?",
+            f"(select group_concat(topic, ' ') from item_topics where item_id = items.id) "
+            f"from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?",
             [iso(since)])
         return [Counted(item_id, story, datetime.fromisoformat(first), date.fromisoformat(published) if published else None,
                         area, topics.split(" ") if topics else [])
