@@ -132,14 +132,16 @@ def ingest(ctx: click.Context, sources: tuple[str, ...], strict: bool) -> None:
 
     Example: digest ingest --source seeds
     """
-    from digest.service import ingest_step
+    from digest.service import ingest_and_alert
 
     config = _config(ctx)
     for name in sources:
         config.source(name)  # an unknown name is an error before the database is touched
-    summaries = ingest_step(config, _store(ctx), sources)
+    summaries, alerted = ingest_and_alert(config, _store(ctx), sources)
     for summary in summaries:
         click.echo(summary.line())
+    for alert in alerted:
+        click.echo(alert.line())
     failed = [s.name for s in summaries if s.error]
     if strict and failed:
         raise click.ClickException(f"sources failed: {', '.join(failed)}")
@@ -259,6 +261,10 @@ def status(ctx: click.Context) -> None:
     for delivery in status.failed_deliveries:
         detail = delivery.error or f"Message-ID {delivery.message_id}, no result recorded"
         click.echo(f"Delivery {delivery.week} to {delivery.recipient}: {delivery.status} ({detail})")
+    for alert in status.alert_problems:
+        detail = alert.error or "no result recorded"
+        click.echo(f"Alert {alert.rule!r} item {alert.item_id} to {alert.target.removeprefix('email:')}: "
+                   f"{alert.status} ({detail})")
 
 
 def _source_lines(config: Config, status: Status) -> list[str]:
@@ -313,13 +319,109 @@ def run(ctx: click.Context, once: bool) -> None:
         logging.getLogger().setLevel(logging.INFO)  # the service logs each job and source (journald)
         run_service(config)
         return
-    summaries, result, outcomes = run_once(config, _store(ctx))
+    summaries, alerted, result, outcomes = run_once(config, _store(ctx))
     for summary in summaries:
         click.echo(summary.line())
+    for alert in alerted:
+        click.echo(alert.line())
     _print_build(result)
     _print_outcomes(outcomes)
     if result.feed_error:
         raise click.ClickException(f"feeds not written: {result.feed_error}")
+
+
+@cli.group()
+def alerts() -> None:
+    """Alert rules (`alerts:` in the config): preview a rule on the archive, list their state, resend."""
+
+
+@alerts.command("list")
+@click.pass_context
+@_user_errors
+def alerts_list(ctx: click.Context) -> None:
+    """Each rule: what it matches, where it sends, its last match and its deliveries.
+
+    Example: digest alerts list
+    """
+    from digest.alert_delivery import rule_in_words
+    from digest.alerts import targets_of
+
+    config = _config(ctx)
+    if not config.alerts:
+        click.echo("No alert rules (add them under `alerts:` in the config).")
+        return
+    states = _store(ctx).alerts.states()
+    for rule in config.alerts:
+        state = states.get(rule.name)
+        targets = ", ".join(t.removeprefix("email:") for t in targets_of(rule)) or "nowhere (preview only)"
+        click.echo(f"{rule.name}: {rule_in_words(rule)} -> {targets}")
+        if state is None:
+            click.echo("  never matched")
+            continue
+        click.echo(f"  {state.matches} match(es), the last {stamp(state.last_match)}; deliveries: {state.sent} sent, "
+                   f"{state.waiting} waiting, {state.failed} failed, {state.possibly_sent} possibly sent")
+        if state.last_error:
+            click.echo(f"  last failure: {state.last_error}")
+
+
+@alerts.command("test")
+@click.argument("name")
+@click.option("--since", default="90d", show_default=True, metavar="DURATION", help="How far back to look (e.g. 30d).")
+@click.pass_context
+@_user_errors
+def alerts_test(ctx: click.Context, name: str, since: str) -> None:
+    """List what rule NAME would have matched in the archive, with counts a week; sends nothing.
+
+    Example: digest alerts test "Kent knives" --since 180d
+    """
+    from collections import Counter
+
+    from digest.alert_delivery import rule_in_words
+    from digest.alerts import preview
+    from digest.config import parse_duration
+    from digest.weeks import week_label
+
+    config = _config(ctx)
+    rule = next((r for r in config.alerts if r.name == name), None)
+    if rule is None:
+        known = ", ".join(repr(r.name) for r in config.alerts) or "none"
+        raise click.ClickException(f"alerts: no rule named {name!r} (the rules: {known})")
+    try:
+        seconds = parse_duration(since)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--since") from None
+    start = utc_now() - timedelta(seconds=seconds)
+    matched = preview(rule, _store(ctx).alerts.stored_since(start))
+    weeks = Counter(week_label(m.first_seen, config.tz) for m in matched)
+    click.echo(f"{rule.name}: {rule_in_words(rule)}; {len(matched)} stor{'y' if len(matched) == 1 else 'ies'} "
+               f"since {start.astimezone(config.tz):%Y-%m-%d %H:%M} (nothing sent)")
+    for week in sorted(weeks):
+        click.echo(f"  {week}: {weeks[week]}")
+    for m in matched:
+        c = m.candidate
+        click.echo(f"{m.first_seen.astimezone(config.tz):%Y-%m-%d} item {m.item_id}: {c.title}"
+                   + (f" ({c.area})" if c.area else ""))
+
+
+@alerts.command("resend")
+@click.argument("name", required=False)
+@click.pass_context
+@_user_errors
+def alerts_resend(ctx: click.Context, name: str | None) -> None:
+    """Send again the deliveries (of rule NAME) that failed for good or were possibly sent.
+
+    Example: digest alerts resend "Kent knives"
+    """
+    from digest.lock import holding
+    from digest.service import alert_step
+
+    config = _config(ctx)
+    store = _store(ctx)
+    with holding(config.database, "ingest"):
+        count = store.alerts.resend(name)
+        click.echo(f"{count} deliver{'y' if count == 1 else 'ies'} to send again")
+        for outcome in alert_step(config, store):
+            click.echo(outcome.line())
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from digest.alerts import Alerting
 from digest.classify import Classifier
 from digest.config import Config, FeedSource, FolderSource, WebpageSource
 from digest.dedupe import NearDuplicates
@@ -120,7 +121,9 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     lookups = Lookups(store.path)
     fetch_log = FetchLog(lookups)
     fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if any(not run.batched for run in runs) else None
-    writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate))
+    alerting = Alerting(config.alerts, store.alerts.record) if config.alerts else None
+    writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate),
+                    alerting)
     try:
         producers = [_produce(run, config, classifier, fetcher, lookups, stop) for run in runs]
         with _startup_frozen(), store.db.batch(writer.settled) as batch:

@@ -113,6 +113,21 @@ class Delivery:
     sent_at: datetime | None
 
 
+@dataclass(frozen=True)
+class AlertDelivery:
+    """One target's delivery of one alert (digest.store.alerts)."""
+
+    id: int
+    rule: str
+    story: int
+    item_id: int
+    target: str  # "email:<address>" or "webhook"
+    status: str
+    attempts: int
+    error: str | None
+    next_try: datetime | None
+
+
 @dataclass
 class Status:
     items: int
@@ -122,6 +137,7 @@ class Status:
     last_edition: EditionRecord | None
     sources: list[SourceHealth] = field(default_factory=list)
     failed_deliveries: list[Delivery] = field(default_factory=list)
+    alert_problems: list[AlertDelivery] = field(default_factory=list)  # to retry, failed or possibly sent
 
     def failing(self, enabled: set[str]) -> list[SourceHealth]:
         """The enabled sources whose last run failed."""

@@ -31,7 +31,7 @@ from digest.config import Config
 from digest.lock import holding
 from digest.mailer import send_failure
 from digest.models import utc_now
-from digest.service import build, ingest_step, read_status, send_weeks
+from digest.service import build, ingest_and_alert, read_status, send_weeks
 from digest.store import Store
 from digest.weeks import resolve_week, shift_week, week_bounds, week_label
 
@@ -105,8 +105,11 @@ class Service:
 
     def ingest_job(self, names: list[str]) -> None:
         def work(store: Store) -> None:
-            for summary in ingest_step(self.config, store, names, stop=self.stopping):
+            summaries, alerted = ingest_and_alert(self.config, store, names, stop=self.stopping)
+            for summary in summaries:
                 (log.warning if summary.error or summary.failed else log.info)("ingest: %s", summary.line())
+            for outcome in alerted:
+                (log.info if outcome.status == "sent" else log.warning)("alerts: %s", outcome.line())
             if not self.stopping.is_set():
                 result = build(self.config, store, "current")
                 log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)

@@ -23,7 +23,7 @@ MAX_PAGE = 500
 PAGE_SIZE = 20
 SORTS = ("relevance", "date")
 # The index's tokenizer (unicode61 under porter) splits text into runs of letters and digits.
-_WORD = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 _PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _CODE = re.compile(r"[a-z_]{1,40}")
 
@@ -84,7 +84,7 @@ def parse_query(text: str) -> Query:
 
 
 def _term(text: str, excluded: bool, prefix: bool) -> Term | None:
-    words = tuple(word.lower() for word in _WORD.findall(text))
+    words = tuple(word.lower() for word in WORD.findall(text))
     return Term(words, excluded, prefix) if words else None
 
 

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.alert_delivery import Outcome as AlertOutcome
+from digest.alert_delivery import send_alerts
 from digest.area_pages import write_area_pages
 from digest.config import Config
 from digest.edition import Edition, Entry
@@ -44,9 +46,22 @@ class BuildResult:
 
 def ingest_step(config: Config, store: Store, names: Iterable[str] = (),
                 stop: threading.Event | None = None) -> list[SourceSummary]:
-    """Ingest under the ingest lock (another process ingesting the same database is an error)."""
+    """Ingest, then send the alerts it matched (see ingest_and_alert)."""
+    return ingest_and_alert(config, store, names, stop)[0]
+
+
+def ingest_and_alert(config: Config, store: Store, names: Iterable[str] = (),
+                     stop: threading.Event | None = None) -> tuple[list[SourceSummary], list[AlertOutcome]]:
+    """Ingest under the ingest lock (another process ingesting the same database is an error), then
+    send the alerts due: those the ingest matched, and earlier ones whose retry has come."""
     with holding(config.database, "ingest"):
-        return ingest(config, store, names, stop)
+        summaries = ingest(config, store, names, stop)
+        return summaries, alert_step(config, store, stop)
+
+
+def alert_step(config: Config, store: Store, stop: threading.Event | None = None) -> list[AlertOutcome]:
+    """Send the alert deliveries that are due (call under the ingest lock: one sender a database)."""
+    return send_alerts(config, store.alerts, store.archive.items_by_id, stop)
 
 
 def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
@@ -124,12 +139,14 @@ def clear_failures(config: Config, store: Store, week: str | None) -> tuple[str,
         return label, store.ledger.clear(label)
 
 
-def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], BuildResult, list[Outcome]]:
-    """Ingest every enabled source, build the current week's edition and the feeds, send if enabled."""
-    summaries = ingest_step(config, store)
+def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], list[AlertOutcome], BuildResult,
+                                                    list[Outcome]]:
+    """Ingest every enabled source (sending its alerts), build the current week's edition and the
+    feeds, send if enabled."""
+    summaries, alerted = ingest_and_alert(config, store)
     result = build(config, store, "current")
     outcomes = send(config, store, "current") if config.email.enabled else []
-    return summaries, result, outcomes
+    return summaries, alerted, result, outcomes
 
 
 def read_status(database: Path) -> Status | None:

@@ -13,6 +13,7 @@ import logging
 import sqlite3
 from dataclasses import dataclass, field
 
+from digest.alerts import Alerting, candidate_of
 from digest.dedupe import Decision, NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
 from digest.models import (
@@ -83,9 +84,11 @@ class SourceSummary:
 
 
 class Writer:
-    def __init__(self, database: Database, items: Items, web: WebCache, runs: Runs, near_duplicates: NearDuplicates):
+    def __init__(self, database: Database, items: Items, web: WebCache, runs: Runs, near_duplicates: NearDuplicates,
+                 alerting: Alerting | None = None):
         self.database, self.items, self.web, self.runs = database, items, web, runs
         self.near_duplicates = near_duplicates
+        self.alerting = alerting  # matches each saved item against the alert rules
         self.shingles = ShingleCache(items.body)
         # Candidates read from the store in this ingest, by item id (they recur): an item is dropped
         # when it is written, the oldest when there are too many.
@@ -217,6 +220,9 @@ class Writer:
         )
         self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
                                   prepared.telling, new=existing_id is None)
+        if self.alerting:
+            self.alerting.stored(item_id, decision.cluster or item_id,
+                                 candidate_of(prepared.extracted, prepared.classification))
         self.candidates.pop(item_id, None)
         while len(self.candidates) > CANDIDATES_KEPT:
             self.candidates.pop(next(iter(self.candidates)))

@@ -283,7 +283,7 @@ class SmallDisk:
 
     def free(self) -> None:
         for filler in self._fillers:
-            filler.unlink()
+            filler.unlink(missing_ok=True)
         if not self.mounted:
             with sqlite3.connect(self.folder / "digest.db") as db:
                 db.execute("drop trigger if exists full_insert")
@@ -292,13 +292,13 @@ class SmallDisk:
 
 def _fill(folder: Path) -> Path:
     filler = folder / f"filler-{time.monotonic_ns()}"
-    with open(filler, "wb") as handle:
-        try:
+    try:
+        with open(filler, "wb") as handle:
             while True:
                 handle.write(b"\0" * 65536)
                 handle.flush()
-        except OSError:
-            pass
+    except OSError:  # full (even opening a file can find no room)
+        pass
     return filler
 
 

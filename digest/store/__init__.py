@@ -5,7 +5,8 @@
 - `runs`: ingest runs and source health;
 - `archive`: stored items read back as typed Items;
 - `editions`: the editions built;
-- `ledger`: the delivery ledger.
+- `ledger`: the delivery ledger;
+- `alerts`: the alert ledger (matches and their deliveries).
 
 Only the wiring (pipeline, service, CLI) holds a whole Store; each stage is handed the part it needs.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from digest.records import Status
+from digest.store.alerts import Alerts
 from digest.store.archive import Archive
 from digest.store.db import Batch, Database
 from digest.store.editions import Editions
@@ -23,7 +25,7 @@ from digest.store.ledger import Ledger
 from digest.store.runs import Runs
 from digest.store.webcache import Lookups, WebCache
 
-__all__ = ["Archive", "Batch", "Database", "Editions", "Items", "Ledger", "Lookups", "Runs", "Store", "WebCache"]
+__all__ = ["Alerts", "Archive", "Batch", "Database", "Editions", "Items", "Ledger", "Lookups", "Runs", "Store", "WebCache"]
 
 
 class Store:
@@ -37,6 +39,7 @@ class Store:
         self.archive = Archive(self.db)
         self.editions = Editions(self.db)
         self.ledger = Ledger(self.db)
+        self.alerts = Alerts(self.db)
 
     def close(self) -> None:
         self.db.close()
@@ -49,4 +52,4 @@ class Store:
         return Status(items=counts.items, relevant=counts.relevant, aliases=counts.aliases,
                       last_ingest=last_run.finished if last_run else None,
                       last_edition=editions[0] if editions else None, sources=self.runs.health(),
-                      failed_deliveries=self.ledger.failed())
+                      failed_deliveries=self.ledger.failed(), alert_problems=self.alerts.problems())

@@ -116,6 +116,16 @@ class Database:
                 self.rollback()
                 raise
 
+    @contextmanager
+    def durable(self) -> Iterator[None]:
+        """A transaction that waits for the disk (synchronous=FULL), so even a power cut keeps it."""
+        self.execute("PRAGMA synchronous=FULL")
+        try:
+            with self.transaction():
+                yield
+        finally:
+            self.execute("PRAGMA synchronous=NORMAL")
+
     def commit(self) -> None:
         for flush, _ in self._deferred:
             flush()
@@ -319,3 +329,12 @@ def now_iso() -> str:
 
 def parse_time(value: str | None) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
+
+
+@contextmanager
+def store_errors() -> Iterator[None]:
+    """A read or write of the store that fails raises DigestError with SQLite's reason ("database or disk is full")."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise DigestError(str(exc)) from None

@@ -205,6 +205,19 @@ def m013_search_index(db: Database) -> None:
 
 
 @migrations()
+def m014_alerts(db: Database) -> None:
+    """Alerts (digest.alerts): a rule matches a story once (`alert_matches`); each of its targets
+    gets one delivery, recorded before it is sent and its result after (`alert_deliveries`)."""
+    db.execute("create table alert_matches (rule text not null, story integer not null, item_id integer not null, "
+               "matched_at text not null, primary key (rule, story))")
+    db.execute("create index alert_matches_time on alert_matches (rule, matched_at)")
+    db.execute("create table alert_deliveries (id integer primary key, rule text not null, story integer not null, "
+               "item_id integer not null, target text not null, status text not null, attempts integer not null "
+               "default 0, next_try text, last_attempt text, sent_at text, error text, unique (rule, story, target))")
+    db.execute("create index alert_deliveries_due on alert_deliveries (status, next_try)")
+
+
+@migrations()
 def m015_delivery_cadence(db: Database) -> None:
     """A delivery is of a weekly edition (labelled by its week) or of a daily digest (labelled by its day,
     YYYY-MM-DD): recipients with `cadence: daily` (digest.mailer.daily)."""
