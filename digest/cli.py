@@ -184,28 +184,45 @@ def _print_build(result: Any) -> None:
 
 @cli.command()
 @click.option("--week", default=None, metavar="YYYY-Www|current|last", help="Default: the last complete week.")
+@click.option("--daily", is_flag=True,
+              help="Send the daily digest (what is new) to the recipients with cadence: daily, not the weekly edition.")
 @click.option("--dry-run", is_flag=True, help="Write .eml files to the outbox beside the database instead of sending.")
 @click.option("--retry-failed", is_flag=True,
-              help="Send again to the week's recipients recorded as failed for good or possibly sent.")
+              help="Send again to the week's recipients recorded as failed for good or possibly sent "
+                   "(with --daily: the items of every such daily digest).")
 @click.pass_context
 @_user_errors
-def send(ctx: click.Context, week: str | None, dry_run: bool, retry_failed: bool) -> None:
-    """Email the edition to each recipient, per the delivery ledger (exit 1 when the send or a recipient failed).
+def send(ctx: click.Context, week: str | None, daily: bool, dry_run: bool, retry_failed: bool) -> None:
+    """Email the edition to each weekly recipient, or with --daily the daily digest to each daily
+    recipient, per the delivery ledger (exit 1 when the send or a recipient failed).
 
     Example: digest send --week current --dry-run
     """
-    from digest.service import clear_failures
     from digest.service import send as run_send
+    from digest.service import send_daily_digests
 
+    if daily and week:
+        raise click.UsageError("--daily sends the daily digest of what is new; it takes no --week")
     config, store = _config(ctx), _store(ctx)
     if retry_failed and not dry_run:
-        label, cleared = clear_failures(config, store, week)
-        for address in cleared:
-            click.echo(f"Cleared the recorded failure of {address} for week {label}")
-    outcomes = run_send(config, store, week, dry_run)
+        _clear_failures(config, store, week, daily)
+    outcomes = send_daily_digests(config, store, dry_run=dry_run) if daily else run_send(config, store, week, dry_run)
     if not outcomes:
-        click.echo("No recipients configured (email.recipients).")
+        cadence = "daily" if daily else "weekly"
+        click.echo(f"No {cadence} recipients configured (email.recipients with cadence: {cadence}).")
     _print_outcomes(outcomes)
+
+
+def _clear_failures(config: Config, store: Store, week: str | None, daily: bool) -> None:
+    from digest.service import clear_daily_failures, clear_failures
+
+    if daily:
+        for address, day in clear_daily_failures(config, store):
+            click.echo(f"Cleared the recorded failure of {address} for the daily digest of {day}")
+        return
+    label, cleared = clear_failures(config, store, week)
+    for address in cleared:
+        click.echo(f"Cleared the recorded failure of {address} for week {label}")
 
 
 def _print_outcomes(outcomes: list[Any]) -> None:
@@ -250,7 +267,7 @@ def status(ctx: click.Context) -> None:
     click.echo(f"Last edition: {edition.week} built {stamp(edition.built_at)}" if edition else
                "Last edition: none built yet")
     click.echo(f"Last ingest: {stamp(status.last_ingest)}" if status.last_ingest else "Last ingest: never")
-    from digest.scheduler import weekly_trigger
+    from digest.scheduler import daily_trigger, weekly_trigger
 
     now = utc_now()
     last = status.last_ingest
@@ -258,6 +275,9 @@ def status(ctx: click.Context) -> None:
     next_weekly = weekly_trigger(config).get_next_fire_time(None, now)
     click.echo(f"Next ingest (when the service runs): {next_ingest.isoformat(timespec='seconds')}")
     click.echo(f"Next weekly edition: {next_weekly.isoformat(timespec='minutes')} ({config.schedule.digest} {config.timezone})")
+    if any(r.cadence == "daily" for r in config.email.recipients):
+        next_daily = daily_trigger(config).get_next_fire_time(None, now)
+        click.echo(f"Next daily digest: {next_daily.isoformat(timespec='minutes')} ({config.schedule.daily} {config.timezone})")
     for delivery in status.failed_deliveries:
         detail = delivery.error or f"Message-ID {delivery.message_id}, no result recorded"
         click.echo(f"Delivery {delivery.week} to {delivery.recipient}: {delivery.status} ({detail})")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -76,11 +76,37 @@ def _first_edition(archive: StoredItems, start: datetime) -> bool:
     return first is None or first >= start
 
 
+def build_daily(config: Config, archive: StoredItems, taxonomy: Taxonomy, day: str, items: Iterable[Item]) -> Edition:
+    """A daily digest (labelled by its day, YYYY-MM-DD) of these items, the relevant ones stored since
+    a recipient's last daily digest, shown as an edition shows its week: a story once, new versions of
+    stories found before them as follow-ups, items published long before they were found apart."""
+    tz = config.tz
+    entries = [_entry(item, taxonomy, tz) for item in items]
+    last_day = datetime.fromisoformat(day).date()
+    start = min((e.first_seen for e in entries), default=datetime.combine(last_day, time(0), tzinfo=tz))
+    these = _entries_of(archive, entries, start, config.digest.backfill_days, tz)
+    digest = Edition(  # its dates span the days its items were found: its totals count them as an edition its week
+        week=day, start=min(start.date(), last_day), end=last_day, timezone=config.timezone,
+        generated_at=utc_now().astimezone(tz),
+        group_by=config.digest.group_by, groups=_group(these.fresh, config.digest.group_by, taxonomy),
+        older=these.older, followups=these.followups, counts_by_area=[], counts_by_topic=[], figure_totals=[],
+        source_problems=[], first_edition=True,
+    )
+    return dataclasses.replace(digest, **tallies(digest.week_period(these.fresh), None))
+
+
 def _week_entries(archive: StoredItems, taxonomy: Taxonomy, tz: ZoneInfo, start: datetime, end: datetime,
                   backfill_days: int) -> WeekEntries:
     week_entries = [_entry(item, taxonomy, tz) for item in archive.items(relevant_only=True, since=start, until=end)]
-    shown_before = archive.clusters_seen_before({e.cluster for e in week_entries}, start)
-    entries, followups = merge_clusters(week_entries, shown_before)
+    return _entries_of(archive, week_entries, start, backfill_days, tz)
+
+
+def _entries_of(archive: StoredItems, found: list[Entry], start: datetime, backfill_days: int,
+                tz: ZoneInfo) -> WeekEntries:
+    """Entries found from `start` on, one per story: those of stories found before it are follow-ups,
+    and those published more than `backfill_days` before it are older items."""
+    shown_before = archive.clusters_seen_before({e.cluster for e in found}, start)
+    entries, followups = merge_clusters(found, shown_before)
     for entry in followups:
         entry.earlier_week = week_label(shown_before[entry.cluster], tz)
     cutoff = start.date() - timedelta(days=backfill_days)

@@ -7,6 +7,9 @@
   written and its email sent per the ledger, and temporary delivery failures are retried;
 - on start the same catch-up runs from our own tables (not from scheduler memory), so
   downtime loses nothing;
+- with daily recipients, the daily digest at `schedule.daily` (and on start, the one due last):
+  what is new for each since their last daily digest, cut at the time it was due, so running it
+  again that day sends nothing more;
 - one service per database (a lock); SIGTERM or SIGINT finishes the current step,
   releases the lock and exits 0.
 """
@@ -18,7 +21,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -29,11 +32,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from digest.config import Config
 from digest.lock import holding
-from digest.mailer import send_failure
+from digest.mailer import Outcome, send_failure
 from digest.models import utc_now
-from digest.service import build, ingest_and_alert, read_status, send_weeks
+from digest.service import build, ingest_and_alert, read_status, send_daily_digests, send_weeks
 from digest.store import Store
-from digest.weeks import resolve_week, shift_week, week_bounds, week_label
+from digest.weeks import day_label, resolve_week, shift_week, week_bounds, week_label
 
 log = logging.getLogger("digest.service")
 MAX_CATCH_UP_WEEKS = 104
@@ -41,8 +44,26 @@ MAX_CATCH_UP_WEEKS = 104
 
 def weekly_trigger(config: Config) -> CronTrigger:
     day, clock = config.schedule.digest.split()
+    due = _time_of_day(clock)
+    return CronTrigger(day_of_week=day, hour=due.hour, minute=due.minute, timezone=config.tz)
+
+
+def daily_trigger(config: Config) -> CronTrigger:
+    due = _time_of_day(config.schedule.daily)
+    return CronTrigger(hour=due.hour, minute=due.minute, timezone=config.tz)
+
+
+def last_daily_time(config: Config, now: datetime | None = None) -> datetime:
+    """When the daily digest was last due: `schedule.daily` today, or yesterday if that is still to come."""
+    now = (now or utc_now()).astimezone(config.tz)
+    due = _time_of_day(config.schedule.daily)
+    today = datetime.combine(now.date(), due, tzinfo=config.tz)
+    return today if today <= now else datetime.combine(now.date() - timedelta(days=1), due, tzinfo=config.tz)
+
+
+def _time_of_day(clock: str) -> time:
     hour, minute = (int(part) for part in clock.split(":"))
-    return CronTrigger(day_of_week=day, hour=hour, minute=minute, timezone=config.tz)
+    return time(hour, minute)
 
 
 def ingest_groups(config: Config) -> dict[float, list[str]]:
@@ -134,19 +155,31 @@ class Service:
             built.append(week)
         if built:
             self._send(store, built)
-        for week in sorted({d.week for d in store.ledger.failed() if d.status == "retry"} - set(built)):
+        for week in sorted({d.week for d in store.ledger.failed(cadence="weekly") if d.status == "retry"} - set(built)):
             if not self.stopping.is_set():
                 self._send(store, [week])
 
     def _send(self, store: Store, weeks: list[str]) -> None:
         label = weeks[0] if len(weeks) == 1 else f"{weeks[0]} to {weeks[-1]}"
-        outcomes = send_weeks(self.config, store, weeks)
+        self._report(f"send {label}", send_weeks(self.config, store, weeks))
+
+    def daily_job(self) -> None:
+        self._job("daily digest", self.daily)
+
+    def daily(self, store: Store) -> None:
+        """The daily digest due last, cut at the time it was due: on time and on start alike it sends
+        what is new once (a restart later that day sends nothing more); a failed message's items go
+        with the next daily digest."""
+        due = last_daily_time(self.config)
+        self._report(f"daily digest {day_label(due, self.config.tz)}", send_daily_digests(self.config, store, at=due))
+
+    def _report(self, label: str, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             (log.warning if outcome.status in ("retry", "failed", "possibly-sent") else log.info)(
-                "send %s: %s", label, outcome.line())
+                "%s: %s", label, outcome.line())
         failure = send_failure(outcomes)
         if failure:
-            log.error("send %s: %s", label, failure)
+            log.error("%s: %s", label, failure)
 
     # --- the process -----------------------------------------------------------------------
 
@@ -158,6 +191,8 @@ class Service:
             scheduler = self._scheduler()
             try:
                 self._job("catch-up", self.catch_up)
+                if self._daily_recipients() and not self.stopping.is_set():
+                    self._job("daily digest", self.daily)
                 if not self.stopping.is_set():
                     scheduler.start()
                     for job in scheduler.get_jobs():
@@ -181,7 +216,12 @@ class Service:
             scheduler.add_job(self.ingest_job, ingest_trigger(seconds), args=[names], name=f"ingest every {seconds:g} s",
                               id=f"ingest-{seconds:g}", next_run_time=now + timedelta(seconds=1))
         scheduler.add_job(self.weekly_job, weekly_trigger(self.config), name="weekly edition", id="weekly")
+        if self._daily_recipients():
+            scheduler.add_job(self.daily_job, daily_trigger(self.config), name="daily digest", id="daily")
         return scheduler
+
+    def _daily_recipients(self) -> bool:
+        return any(r.cadence == "daily" for r in self.config.email.recipients)
 
     def _start_server(self) -> Any:
         settings = self.config.server

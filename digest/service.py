@@ -10,6 +10,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from digest.alert_delivery import Outcome as AlertOutcome
@@ -19,14 +20,15 @@ from digest.config import Config
 from digest.edition import Edition, Entry
 from digest.feeds import write_feeds
 from digest.lock import holding
-from digest.mailer import Outcome, send_editions
+from digest.mailer import Outcome, send_daily, send_editions
+from digest.models import Item, utc_now
 from digest.pipeline import SourceSummary, ingest
 from digest.records import Status
 from digest.render import write_edition, write_index
-from digest.report import build_edition, late_entries
+from digest.report import build_daily, build_edition, late_entries
 from digest.store import Store
 from digest.topics import Taxonomy
-from digest.weeks import resolve_week, shift_week, week_bounds
+from digest.weeks import day_label, resolve_week, shift_week, week_bounds
 
 log = logging.getLogger("digest.service")
 
@@ -137,6 +139,42 @@ def clear_failures(config: Config, store: Store, week: str | None) -> tuple[str,
     label = resolve_week(week, config.tz)
     with holding(config.database, "send"):
         return label, store.ledger.clear(label)
+
+
+def send_daily_digests(config: Config, store: Store, at: datetime | None = None,
+                       dry_run: bool = False) -> list[Outcome]:
+    """Email each daily recipient their daily digest of `at`'s day (default: now): the relevant items
+    stored after their last daily digest, up to the last one found before `at`, that they have not
+    received (by either cadence). A recipient's first daily digest starts a day before `at`."""
+    with holding(config.database, "send"):
+        moment = at or utc_now()
+        day = day_label(moment, config.tz)
+        through = _stored_before(store, moment)
+        taxonomy = Taxonomy(config.classify.topics)
+        digests = [(r, build_daily(config, store.archive, taxonomy, day, _daily_items(store, r.address, day, moment,
+                                                                                     through)))
+                   for r in config.email.recipients if r.cadence == "daily"]
+        return send_daily(config, store.ledger, digests, dry_run=dry_run, items_through=through)
+
+
+def _daily_items(store: Store, address: str, day: str, moment: datetime, through: int) -> list[Item]:
+    after = store.ledger.daily_mark(address, day)
+    if after is None:
+        after = _stored_before(store, moment - timedelta(days=1))
+    return [item for item in store.archive.items(relevant_only=True, after_id=after) if item.id <= through]
+
+
+def _stored_before(store: Store, moment: datetime) -> int:
+    """The newest item first seen before `moment` (0: none): daily digests are cut there."""
+    newest = next(store.archive.items(until=moment, newest_first=True, limit=1), None)
+    return newest.id if newest else 0
+
+
+def clear_daily_failures(config: Config, store: Store) -> list[tuple[str, str]]:
+    """`send --daily --retry-failed`: the items of daily digests that failed for good or were possibly
+    sent may go again, in the next daily digest; (recipient, day) of each cleared."""
+    with holding(config.database, "send"):
+        return store.ledger.clear_daily()
 
 
 def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], list[AlertOutcome], BuildResult,

@@ -1,7 +1,7 @@
 """Weeks: an edition is one ISO week in the configured time zone, Monday 00:00 to Monday 00:00.
 
-The one place that knows how weeks are named, where they begin and end, and how their
-dates are written for readers ("16–22 November 2026").
+The one place that knows how weeks (and a daily digest's day) are named, where they begin and
+end, and how their dates are written for readers ("16–22 November 2026", "Friday 4 December 2026").
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from digest.models import utc_now
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December")
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
@@ -70,6 +71,16 @@ def shift_week(label: str, weeks: int, tz: ZoneInfo) -> str:
 def long_date(day: date) -> str:
     """"16 November 2026"."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def long_day(day: date) -> str:
+    """"Friday 4 December 2026" (a daily digest's day)."""
+    return f"{DAYS[day.weekday()]} {long_date(day)}"
+
+
+def day_label(moment: datetime, tz: ZoneInfo) -> str:
+    """A daily digest's label: its day in the time zone, YYYY-MM-DD."""
+    return moment.astimezone(tz).date().isoformat()
 
 
 def date_range(start: date, end: date) -> str:

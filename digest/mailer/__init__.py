@@ -1,4 +1,5 @@
-"""Email delivery: one multipart/alternative message per recipient per edition, through a ledger.
+"""Email delivery: one multipart/alternative message per recipient per edition (or per daily
+digest, for recipients with `cadence: daily`), through a ledger.
 
 The ledger (digest.store.ledger: deliveries, delivered_items) makes `send` idempotent per item: a
 recipient gets each item once; the first send of an edition always goes out (a quiet week
@@ -8,6 +9,9 @@ right after, so a crash or a ledger that cannot be written never leads to a seco
 A refusal of the session or the sender (digest.mailer.smtp) fails the send and is retried;
 only a refused recipient fails for good. With email disabled or --dry-run, messages are
 written to the outbox beside the database instead (never under output_dir, which is served).
+
+Weekly editions go to weekly recipients only; a daily recipient gets a daily digest of the items
+they have not received, whichever cadence carried them, and nothing when there is nothing new.
 """
 
 from __future__ import annotations
@@ -16,22 +20,24 @@ import dataclasses
 import logging
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
+from functools import partial
 from pathlib import Path
 from typing import Protocol
 
 from digest.config import Config, Recipient
 from digest.edition import Edition
 from digest.errors import DigestError
-from digest.mailer.message import build_message, for_recipient, quiet_weeks_message
+from digest.mailer.message import build_message, daily_message, for_recipient, quiet_weeks_message
 from digest.mailer.smtp import DeliveryFailed, MessageFailed, RecipientRefused, SessionFailed, SmtpSession, Unconfirmed
 from digest.records import Delivery
 from digest.render import atomic_write
 from digest.weeks import week_label
 
-__all__ = ["Ledger", "Outcome", "build_message", "for_recipient", "outbox_dir", "send_edition", "send_editions",
-           "send_failure", "write_to_outbox"]
+__all__ = ["Ledger", "Outcome", "build_message", "for_recipient", "outbox_dir", "send_daily", "send_edition",
+           "send_editions", "send_failure", "write_to_outbox"]
 log = logging.getLogger("digest.mailer")
 POSSIBLY_SENT = "possibly-sent"  # the ledger's status from just before DATA until the result is known
 ASK_AGAIN = "after checking the mailbox, send --retry-failed sends it"
@@ -52,7 +58,7 @@ class Outcome:
         text = {
             "sent": f"sent {self.items} item(s)" + (f" ({self.detail})" if self.detail else ""),
             "written": f"written to {self.detail} ({self.items} item(s))",
-            "nothing-new": "nothing new since the last send; not sent",
+            "nothing-new": f"nothing new {self.detail or 'since the last send'}; not sent",
             "retry": f"temporary failure ({self.detail}); will retry on the next send",
             "failed": f"permanent failure ({self.detail}); not retried",
             "skipped": f"not sent: {self.detail}",
@@ -69,21 +75,23 @@ class Ledger(Protocol):
     def delivered_items(self, recipient: str, item_ids: list[int]) -> set[int]: ...
     def sent_before(self, recipient: str) -> tuple[int | None, set[str]]: ...
     def attempt(self, weeks: list[str], recipient: str, message_id: str, item_count: int,
-                items_through: int) -> None: ...
+                items_through: int, cadence: str = "weekly") -> None: ...
     def result(self, weeks: list[str], recipient: str, status: str, error: str | None = None,
-               item_ids: list[int] | None = None) -> None: ...
+               item_ids: list[int] | None = None, cadence: str = "weekly") -> None: ...
     def refused(self, weeks: list[str], recipient: str, status: str, error: str,
-                message_id: str | None = None) -> None: ...
+                message_id: str | None = None, cadence: str = "weekly") -> None: ...
+    def nothing_new(self, day: str, recipient: str, items_through: int) -> None: ...
 
 
 @dataclass
 class Letter:
-    """One message to one recipient, for one week or for several quiet ones."""
+    """One message to one recipient, for one week or for several quiet ones, or a daily digest."""
 
-    weeks: list[str]
+    weeks: list[str]  # a daily digest's: its day
     message: EmailMessage
     item_ids: list[int]
     detail: str = ""
+    cadence: str = "weekly"
 
     @property
     def message_id(self) -> str:
@@ -103,13 +111,29 @@ def send_edition(config: Config, ledger: Ledger, edition: Edition, dry_run: bool
 
 def send_editions(config: Config, ledger: Ledger, editions: list[Edition], dry_run: bool = False,
                   items_through: int = 0) -> list[Outcome]:
-    """Email the editions (oldest first) to every recipient; `items_through` is the newest item
+    """Email the editions (oldest first) to every weekly recipient; `items_through` is the newest item
     stored when they were read. A ledger that cannot be written stops the send."""
+    weekly = [r for r in config.email.recipients if r.cadence == "weekly"]
+    return _round(config, ledger, dry_run, items_through, [partial(Postman.deliver, recipient=r, editions=editions)
+                                                           for r in weekly])
+
+
+def send_daily(config: Config, ledger: Ledger, digests: list[tuple[Recipient, Edition]], dry_run: bool = False,
+               items_through: int = 0) -> list[Outcome]:
+    """Email each daily recipient their daily digest (the items stored after their last daily digest,
+    up to item `items_through`), leaving out what they have received; nothing when nothing is new."""
+    return _round(config, ledger, dry_run, items_through, [partial(Postman.deliver_daily, recipient=r, digest=d)
+                                                           for r, d in digests])
+
+
+def _round(config: Config, ledger: Ledger, dry_run: bool, items_through: int,
+           deliveries: list[Callable[[Postman], list[Outcome]]]) -> list[Outcome]:
+    """One SMTP session for these deliveries, one recipient's after another, until the ledger stops it."""
     postman = Postman(config, ledger, live=config.email.enabled and not dry_run, items_through=items_through)
     outcomes: list[Outcome] = []
     try:
-        for recipient in config.email.recipients:
-            outcomes += postman.deliver(recipient, editions)
+        for deliver in deliveries:
+            outcomes += deliver(postman)
             if postman.stopped:
                 break
     finally:
@@ -178,8 +202,31 @@ class Postman:
             outcomes.append(self._send(letter, recipient.address))
         return outcomes
 
-    def _copy(self, recipient: Recipient, edition: Edition) -> Edition | Outcome:
-        """The recipient's copy with only what they have not received, or why nothing goes."""
+    def deliver_daily(self, recipient: Recipient, digest: Edition) -> list[Outcome]:
+        """The recipient's daily digest, with only what they have not received; none when nothing is new."""
+        try:
+            copy = self._copy(recipient, digest, daily=True)
+        except DigestError as exc:
+            return [self._stop(recipient.address, f"not sent: the delivery ledger could not be read ({exc})")]
+        if isinstance(copy, Outcome):
+            return [self._nothing_new(copy, digest.week) if copy.status == "nothing-new" else copy]
+        letter = Letter([copy.week], daily_message(self.config, copy, recipient), [e.id for e in copy.all_entries()],
+                        cadence="daily")
+        return [self._send(letter, recipient.address)]
+
+    def _nothing_new(self, outcome: Outcome, day: str) -> Outcome:
+        """Recorded (when sending for real), so that the next daily digest starts after these items."""
+        if self.smtp is None:
+            return outcome
+        try:
+            self.ledger.nothing_new(day, outcome.recipient, self.items_through)
+        except DigestError as exc:
+            return self._stop(outcome.recipient, f"nothing new, and the delivery ledger could not record that ({exc})")
+        return outcome
+
+    def _copy(self, recipient: Recipient, edition: Edition, daily: bool = False) -> Edition | Outcome:
+        """The recipient's copy with only what they have not received, or why nothing goes. The first
+        send of an edition goes even when it is empty (a quiet week); a daily digest never does."""
         address = recipient.address
         previous = self.ledger.delivery(edition.week, address)
         if self.smtp and previous and previous.status == "failed":
@@ -191,8 +238,8 @@ class Postman:
         entries = mine.all_entries()
         delivered = self.ledger.delivered_items(address, [e.id for e in entries])
         fresh = {e.id for e in entries if e.id not in delivered}
-        if previous and previous.sent_at and not fresh:
-            return Outcome(address, "nothing-new")
+        if not fresh and (daily or (previous and previous.sent_at)):
+            return Outcome(address, "nothing-new", detail="for a daily digest" if daily else "")
         return mine.filtered(lambda entry: entry.id in fresh)
 
     def _late(self, copy: Edition, address: str) -> Edition:
@@ -216,7 +263,8 @@ class Postman:
                 self.down = failure
             return self._refusal(letter, address, failure)
         try:
-            self.ledger.attempt(letter.weeks, address, letter.message_id, len(letter.item_ids), self.items_through)
+            self.ledger.attempt(letter.weeks, address, letter.message_id, len(letter.item_ids), self.items_through,
+                                cadence=letter.cadence)
         except DigestError as exc:
             self.smtp.abandon()
             return self._stop(address, f"not sent: the delivery ledger could not record the attempt ({exc})")
@@ -224,7 +272,7 @@ class Postman:
             self.smtp.hand_over(letter.message.as_bytes(policy=letter.message.policy.clone(linesep="\r\n")))
         except Unconfirmed as unknown:  # stays possibly sent in the ledger, with the reason
             try:
-                self.ledger.result(letter.weeks, address, POSSIBLY_SENT, error=unknown.detail)
+                self.ledger.result(letter.weeks, address, POSSIBLY_SENT, error=unknown.detail, cadence=letter.cadence)
             except DigestError as exc:
                 return self._stop(address, f"possibly sent ({unknown.detail}), and the delivery ledger could not "
                                            f"record that ({exc})")
@@ -236,9 +284,9 @@ class Postman:
     def _result(self, letter: Letter, address: str, failure: MessageFailed | None) -> Outcome:
         try:
             if failure is None:
-                self.ledger.result(letter.weeks, address, "sent", item_ids=letter.item_ids)
+                self.ledger.result(letter.weeks, address, "sent", item_ids=letter.item_ids, cadence=letter.cadence)
             else:
-                self.ledger.result(letter.weeks, address, "retry", error=failure.detail)
+                self.ledger.result(letter.weeks, address, "retry", error=failure.detail, cadence=letter.cadence)
         except DigestError as exc:
             if failure is None:
                 return self._stop(address, f"sent, but the delivery ledger could not record it ({exc}); it will "
@@ -254,7 +302,8 @@ class Postman:
         permanent_here = isinstance(failure, RecipientRefused) and failure.permanent
         status = "failed" if permanent_here else "retry"
         try:
-            self.ledger.refused(letter.weeks, address, status, failure.detail, letter.message_id)
+            self.ledger.refused(letter.weeks, address, status, failure.detail, letter.message_id,
+                                cadence=letter.cadence)
         except DigestError as exc:
             return self._stop(address, f"not sent ({failure.detail}), and the delivery ledger could not record "
                                        f"that ({exc})")

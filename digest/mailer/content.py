@@ -1,5 +1,5 @@
-"""What an email shows: a recipient's copy of an edition rendered for mail clients
-(templates/email.html.j2 and email.txt.j2), or one note for several weeks without items.
+"""What an email shows: a recipient's copy of an edition, or of a daily digest, rendered for mail
+clients (templates/email.html.j2 and email.txt.j2), or one note for several weeks without items.
 
 The HTML is written for mail clients, not browsers: one fluid table (up to 640 px, narrower on
 a phone), inline styles only (no <style>, <link> or <script>), sizes in px, no positioning,
@@ -17,6 +17,9 @@ from digest.edition import Edition, figures_line
 from digest.render import environment
 from digest.topics import Taxonomy
 from digest.urls import area_feed, area_page, edition_page, is_web_url, topic_feed
+from digest.weeks import long_day, week_label
+
+DAILY_PERIOD = "since the previous daily digest"  # when a daily digest's items were found, as its sentences say
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,19 @@ def _context(config: Config, recipient: Recipient) -> dict[str, Any]:
 def render_email(config: Config, edition: Edition, recipient: Recipient) -> tuple[str, str]:
     """The recipient's copy of the edition as email HTML and plain text."""
     copy = edition.with_areas_first(recipient.areas)  # under group_by: area, their areas come first
-    context = {**_context(config, recipient), "edition": copy, "web_url": edition_page(config.site.base_url, copy.week)}
+    context = {**_context(config, recipient), "edition": copy, "web_url": edition_page(config.site.base_url, copy.week),
+               "daily": False, "day": "", "period": "this week"}
+    return _render("email", context)
+
+
+def render_daily(config: Config, digest: Edition, recipient: Recipient) -> tuple[str, str]:
+    """The recipient's daily digest as email HTML and plain text: the edition's templates, its
+    headings naming the day, its web link the edition of the week its newest item was found in."""
+    copy = digest.with_areas_first(recipient.areas)
+    newest = max(e.first_seen for e in copy.all_entries())
+    context = {**_context(config, recipient), "edition": copy,
+               "web_url": edition_page(config.site.base_url, week_label(newest, config.tz)),
+               "daily": True, "day": long_day(copy.end), "period": DAILY_PERIOD}
     return _render("email", context)
 
 

@@ -1,5 +1,6 @@
-"""What a recipient is sent: their copy of an edition (their areas and topics), as one
-multipart/alternative message, or one message for several weeks that had nothing for them."""
+"""What a recipient is sent: their copy of an edition or of a daily digest (their areas and
+topics), as one multipart/alternative message, or one message for several weeks that had nothing
+for them."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ from email.utils import format_datetime, make_msgid
 
 from digest.config import Config, Recipient
 from digest.edition import Edition, Entry
-from digest.mailer.content import render_email, render_quiet_weeks, unsubscribe
+from digest.mailer.content import render_daily, render_email, render_quiet_weeks, unsubscribe
 from digest.models import utc_now
-from digest.weeks import date_range
+from digest.weeks import date_range, long_day
 
 
 def _wanted(entry: Entry, recipient: Recipient) -> bool:
@@ -46,6 +47,13 @@ def build_message(config: Config, edition: Edition, recipient: Recipient) -> Ema
     html, text = render_email(config, edition, recipient)
     subject = f"{config.site.title}: week {edition.week} ({date_range(edition.start, edition.end)})"
     return _message(config, recipient.address, subject, edition.week, text, html)
+
+
+def daily_message(config: Config, digest: Edition, recipient: Recipient) -> EmailMessage:
+    """A daily digest (its `week` is its day, YYYY-MM-DD): "<site title>: daily digest, Friday 4 December 2026"."""
+    html, text = render_daily(config, digest, recipient)
+    return _message(config, recipient.address, f"{config.site.title}: daily digest, {long_day(digest.end)}",
+                    digest.week, text, html)
 
 
 def quiet_weeks_message(config: Config, editions: list[Edition], recipient: Recipient) -> EmailMessage:
