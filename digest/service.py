@@ -149,7 +149,7 @@ def send_daily_digests(config: Config, store: Store, at: datetime | None = None,
     with holding(config.database, "send"):
         moment = at or utc_now()
         day = day_label(moment, config.tz)
-        through = _stored_before(store, moment)
+        through = _stored_before(store, at) if at else store.archive.last_id()
         taxonomy = Taxonomy(config.classify.topics)
         digests = [(r, build_daily(config, store.archive, taxonomy, day, _daily_items(store, r.address, day, moment,
                                                                                      through)))

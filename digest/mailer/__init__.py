@@ -226,7 +226,8 @@ class Postman:
 
     def _copy(self, recipient: Recipient, edition: Edition, daily: bool = False) -> Edition | Outcome:
         """The recipient's copy with only what they have not received, or why nothing goes. The first
-        send of an edition goes even when it is empty (a quiet week); a daily digest never does."""
+        send of an edition goes even when it has nothing for them (a quiet week), but not when all it has
+        reached them already (by a daily digest to the same address); a daily digest never goes empty."""
         address = recipient.address
         previous = self.ledger.delivery(edition.week, address)
         if self.smtp and previous and previous.status == "failed":
@@ -238,7 +239,7 @@ class Postman:
         entries = mine.all_entries()
         delivered = self.ledger.delivered_items(address, [e.id for e in entries])
         fresh = {e.id for e in entries if e.id not in delivered}
-        if not fresh and (daily or (previous and previous.sent_at)):
+        if not fresh and (daily or entries or (previous and previous.sent_at)):
             return Outcome(address, "nothing-new", detail="for a daily digest" if daily else "")
         return mine.filtered(lambda entry: entry.id in fresh)
 
