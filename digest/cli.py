@@ -8,7 +8,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -386,7 +386,8 @@ def alerts_list(ctx: click.Context) -> None:
 
 @alerts.command("test")
 @click.argument("name")
-@click.option("--since", default="90d", show_default=True, metavar="DURATION", help="How far back to look (e.g. 30d).")
+@click.option("--since", default="90d", show_default=True, metavar="DURATION|all",
+              help="How far back to look (e.g. 30d, at most 366d), or all of the archive.")
 @click.pass_context
 @_user_errors
 def alerts_test(ctx: click.Context, name: str, since: str) -> None:
@@ -407,14 +408,15 @@ def alerts_test(ctx: click.Context, name: str, since: str) -> None:
         known = ", ".join(repr(r.name) for r in config.alerts) or "none"
         raise click.ClickException(f"alerts: no rule named {name!r} (the rules: {known})")
     try:
-        seconds = parse_duration(since)
+        start = datetime.min.replace(tzinfo=UTC) if since == "all" else utc_now() - timedelta(
+            seconds=parse_duration(since))
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--since") from None
-    start = utc_now() - timedelta(seconds=seconds)
+        raise click.BadParameter(f"{exc}, or all", param_hint="--since") from None
     matched = preview(rule, _store(ctx).alerts.stored_since(start))
     weeks = Counter(week_label(m.first_seen, config.tz) for m in matched)
+    when = "in the whole archive" if since == "all" else f"since {start.astimezone(config.tz):%Y-%m-%d %H:%M}"
     click.echo(f"{rule.name}: {rule_in_words(rule)}; {len(matched)} stor{'y' if len(matched) == 1 else 'ies'} "
-               f"since {start.astimezone(config.tz):%Y-%m-%d %H:%M} (nothing sent)")
+               f"{when} (nothing sent)")
     for week in sorted(weeks):
         click.echo(f"  {week}: {weeks[week]}")
     for m in matched:
