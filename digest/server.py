@@ -150,7 +150,7 @@ def _chunks(handle: Any) -> Iterable[bytes]:
 def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for /healthz."""
     report: dict[str, Any] = {"status": "ok", "database": "ok", "last_ingest": None, "last_edition": None,
-                              "failing_sources": [], "items": 0}
+                              "failing_sources": [], "alert_problems": [], "items": 0}
     try:
         status = read_status()
     except (DigestError, sqlite3.Error) as exc:  # its message may name the file: the class is enough here
@@ -167,7 +167,10 @@ def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, An
          "last_error": public_error(source.last_error), "last_success": stamp(source.last_success)}
         for source in status.failing(enabled)
     ]
-    if report["failing_sources"]:
+    # Rules and outcomes only: an alert's addresses and webhook URLs are private.
+    report["alert_problems"] = [{"rule": alert.rule, "status": alert.status, "error": public_error(alert.error)}
+                                for alert in status.alert_problems]
+    if report["failing_sources"] or any(alert.status != "retry" for alert in status.alert_problems):
         report["status"] = "degraded"
     return 200, report
 

@@ -412,3 +412,19 @@ def test_alerts_test_equals_an_sql_oracle_over_the_archive(digest, write_config,
     assert "; 0 stories since" in aged and "item" not in aged.split("\n", 1)[1]
     assert "2020-W02: " in digest("alerts", "test", "knife", "--since", "all", config=config).output
     assert digest("alerts", "test", "nobody", config=config).exit_code == 1
+
+
+def test_healthz_reports_alert_problems_without_their_targets(digest, alert_config, news, smtp, tmp_path):  # noqa: F811
+    from digest.config import load_config
+    from digest.server import health
+    from digest.service import read_status
+
+    smtp.rcpt_replies[DUTY] = ["550 5.1.1 No such mailbox"]
+    config = alert_config([kent_rule()])
+    write_doc(news, "kent", **KENT_SWEEP)
+    assert digest("ingest", config=config).exit_code == 0
+    loaded = load_config(config)
+    code, report = health(loaded, lambda: read_status(loaded.database))
+    assert code == 200 and report["status"] == "degraded"
+    assert report["alert_problems"] == [{"rule": "Kent knives", "status": "failed", "error": "failed"}]
+    assert DUTY not in json.dumps(report)
