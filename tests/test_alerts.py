@@ -428,3 +428,27 @@ def test_healthz_reports_alert_problems_without_their_targets(digest, alert_conf
     assert code == 200 and report["status"] == "degraded"
     assert report["alert_problems"] == [{"rule": "Kent knives", "status": "failed", "error": "failed"}]
     assert DUTY not in json.dumps(report)
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Kent news</title><link>{base}/</link><description>News</description>
+<item><title>{title}</title><link>{base}/news/margate-knife-sweep/</link><guid>{base}/news/margate-knife-sweep/</guid>
+<pubDate>Wed, 02 Dec 2026 10:00:00 GMT</pubDate><description><![CDATA[<p>{body}</p>]]></description></item>
+</channel></rss>"""
+
+
+def test_an_item_from_a_feed_alerts_as_it_is_stored(digest, write_config, web, receiver, monkeypatch):
+    from conftest import FAST_FETCH
+    from webfixture import Reply
+
+    monkeypatch.setenv("DIGEST_TEST_HOOK_SECRET", SECRET)
+    hook = receiver()
+    feed = FEED.format(base=web.base, title=KENT_SWEEP["title"], body=KENT_SWEEP["body"].replace("\n\n", "</p><p>"))
+    web.script("/feed.xml", Reply(200, feed.encode(), {"Content-Type": "application/rss+xml"}))
+    config = write_config(sources=[{"name": "kent-feed", "kind": "feed", "url": web.url("/feed.xml"),
+                                    "area": "Kent", "org_kind": "police", "full_text": False}],
+                          fetch=FAST_FETCH, alerts=[kent_rule(hook, to=[])])
+    result = digest("ingest", config=config)
+    assert result.exit_code == 0, result.output
+    [body] = hook.bodies()
+    assert body["item"]["title"] == KENT_SWEEP["title"] and body["item"]["source"] == "kent-feed"
