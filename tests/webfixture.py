@@ -134,6 +134,9 @@ def _conditional(reply: Reply, headers: dict[str, str]) -> Reply:
 def _handler(fixture: FixtureServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # The headers and the body go in two writes: without TCP_NODELAY the body waits about
+        # 40 ms for the client's delayed ACK (Nagle's algorithm), on every response.
+        disable_nagle_algorithm = True
 
         def do_GET(self) -> None:  # the stdlib calls it by this name
             headers = {key.lower(): value for key, value in self.headers.items()}
