@@ -10,7 +10,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from digest.alert_delivery import Outcome as AlertOutcome
@@ -143,24 +143,25 @@ def clear_failures(config: Config, store: Store, week: str | None) -> tuple[str,
 
 def send_daily_digests(config: Config, store: Store, at: datetime | None = None,
                        dry_run: bool = False) -> list[Outcome]:
-    """Email each daily recipient their daily digest of `at`'s day (default: now): the relevant items
-    stored after their last daily digest, up to the last one found before `at`, that they have not
-    received (by either cadence). A recipient's first daily digest starts a day before `at`."""
+    """Email each daily recipient their daily digest of `at`'s day (default: now, and all stored so
+    far): the relevant items stored after their last daily digest, up to the last one found before
+    `at`, that they have not received (by either cadence)."""
     with holding(config.database, "send"):
-        moment = at or utc_now()
-        day = day_label(moment, config.tz)
+        day = day_label(at or utc_now(), config.tz)
         through = _stored_before(store, at) if at else store.archive.last_id()
         taxonomy = Taxonomy(config.classify.topics)
-        digests = [(r, build_daily(config, store.archive, taxonomy, day, _daily_items(store, r.address, day, moment,
+        digests = [(r, build_daily(config, store.archive, taxonomy, day, _daily_items(config, store, r.address, day,
                                                                                      through)))
                    for r in config.email.recipients if r.cadence == "daily"]
         return send_daily(config, store.ledger, digests, dry_run=dry_run, items_through=through)
 
 
-def _daily_items(store: Store, address: str, day: str, moment: datetime, through: int) -> list[Item]:
-    after = store.ledger.daily_mark(address, day)
+def _daily_items(config: Config, store: Store, address: str, day: str, through: int) -> list[Item]:
+    """A recipient's first daily digest starts with what was found the day before its day."""
+    after, since = store.ledger.daily_mark(address, day)
     if after is None:
-        after = _stored_before(store, moment - timedelta(days=1))
+        after = _stored_before(store, datetime.combine(date.fromisoformat(since) - timedelta(days=1), time(0),
+                                                       tzinfo=config.tz))
     return [item for item in store.archive.items(relevant_only=True, after_id=after) if item.id <= through]
 
 

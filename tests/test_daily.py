@@ -22,7 +22,7 @@ import pytest
 from browsing import CHROMIUM, chromium
 from digest.config import load_config
 from digest.scheduler import daily_trigger, last_daily_time
-from digest.service import send_daily_digests
+from digest.service import clear_daily_failures, send_daily_digests
 from digest.store import Store
 from test_email_layout import GMAIL_CLIPS_AT, write_week
 from test_hardening_mail import server  # noqa: F401 - the fixture: aiosmtpd whose answers a test scripts
@@ -301,6 +301,30 @@ def test_a_possibly_sent_daily_digest_is_not_sent_again(digest, daily_config, se
     assert digest("send", "--daily", config=config).stdout.splitlines() == [
         f"{DAILY}: nothing new for a daily digest; not sent"]
     assert len(server.to(DAILY)) == 3
+
+
+def test_retry_failed_sends_a_possibly_sent_digest_s_items_after_later_ones(digest, daily_config, server,  # noqa: F811
+                                                                            seed_dir):
+    config_file = daily_config(port=server.port)
+    digest("ingest", config=config_file)
+    server.hang_up = 1  # the first digest is handed over, and the connection drops before the answer
+    assert "possibly sent: no answer after the message was handed over" in digest("send", "--daily",
+                                                                                 config=config_file).stdout
+    new = story(seed_dir, "Corby")
+    digest("ingest", config=config_file)
+    config, store = load_config(config_file), Store(config_file.parent / "data" / "digest.db")
+    now = datetime.now(UTC)
+    try:
+        assert [o.line() for o in send_daily_digests(config, store, at=now + timedelta(days=1))] == [
+            f"{DAILY}: sent 1 item(s)"]
+        assert [day for _, day in clear_daily_failures(config, store)] == [now.astimezone(LONDON).date().isoformat()]
+        again = send_daily_digests(config, store, at=now + timedelta(days=2))  # the day after: the first's items
+        assert [o.line() for o in again] == [f"{DAILY}: sent 5 item(s)"]
+    finally:
+        store.close()
+    first, second, third = (plain(m) for m in server.to(DAILY))
+    assert new in second and new not in third and all(t in first and t in third for t in SEED_TITLES)
+    assert [status for _, _, _, status in _deliveries(config_file)] == ["superseded", "sent", "sent"]
 
 
 def test_a_failed_daily_digest_is_carried_by_the_next(digest, daily_config, mailbox, seed_dir):

@@ -9,8 +9,8 @@ reason ("database or disk is full"), for the caller to say what could not be don
 A delivery's `cadence` is `weekly` (labelled by its week, 2026-W49) or `daily` (by its day,
 2026-12-04). A daily digest carries the items stored after the mark of the recipient's last daily
 digest that may have reached them or had nothing for them (`daily_mark`), so downtime loses
-nothing; once one is sent, earlier daily messages that failed are `superseded`, their items
-having gone in it.
+nothing; once one is sent (or had nothing new), earlier daily digests that failed are
+`superseded`, their items having been taken in.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ POSSIBLY_SENT = "possibly-sent"
 NEEDS_ASKING = ("failed", POSSIBLY_SENT)  # not sent again until `send --retry-failed` clears them
 REACHED = ("sent", POSSIBLY_SENT)  # a message that may have reached its recipient: its items are not sent again
 NOTHING_NEW = "nothing-new"  # a daily digest that had nothing for its recipient: no message, but a mark
-SUPERSEDED = "superseded"  # a failed daily message whose items a later daily message carried
+SUPERSEDED = "superseded"  # a failed daily digest whose items a later one took in
 
 
 class Ledger:
@@ -60,14 +60,20 @@ class Ledger:
         marks = [through for _, status, through in rows if through is not None and status in REACHED]
         return (max(marks) if marks else None), {week for week, _, _ in rows}
 
-    def daily_mark(self, recipient: str, day: str) -> int | None:
-        """The newest item stored when the recipient was last sent, or possibly sent, a daily digest
-        before `day`; None when there was none."""
+    def daily_mark(self, recipient: str, day: str) -> tuple[int | None, str]:
+        """Where the recipient's daily digest of `day` starts: the newest item stored when they were
+        last sent (or possibly sent) a daily digest, or found nothing new in one, before `day`, or
+        before their first daily digest waiting for a retry (one `send --retry-failed` cleared), and
+        that day. The mark is None when there was no such digest."""
         with _store_errors():
+            pending = self.db.execute(
+                "select min(week) from deliveries where recipient = ? and cadence = 'daily' and status = 'retry' "
+                "and week <= ?", [recipient, day]).fetchone()[0]
+            start = pending or day
             row = self.db.execute(
-                "select max(items_through) from deliveries where recipient = ? and cadence = 'daily' and week < ? "
-                "and status in (?, ?, ?)", [recipient, day, *REACHED, NOTHING_NEW]).fetchone()
-        return row[0] if row else None
+                "select max(items_through) from deliveries where recipient = ? and cadence = 'daily' "
+                "and status in (?, ?, ?) and week < ?", [recipient, *REACHED, NOTHING_NEW, start]).fetchone()
+        return (row[0] if row else None), start
 
     def nothing_new(self, day: str, recipient: str, items_through: int) -> None:
         """A daily digest had nothing for the recipient among the items up to `items_through`: the next
@@ -81,6 +87,12 @@ class Ledger:
             elif previous.status in ("sent", NOTHING_NEW):
                 self.db.execute("update deliveries set items_through = max(coalesce(items_through, 0), ?) where id = ?",
                                 [items_through, previous.id])
+            self._supersede(recipient, day)
+
+    def _supersede(self, recipient: str, day: str) -> None:
+        """The daily digest of `day` took in what earlier failed ones had: they are done with."""
+        self.db.execute("update deliveries set status = ? where recipient = ? and cadence = 'daily' and week < ? "
+                        "and status in ('retry', 'failed')", [SUPERSEDED, recipient, day])
 
     def attempt(self, weeks: list[str], recipient: str, message_id: str, item_count: int, items_through: int,
                 cadence: str = "weekly") -> None:
@@ -105,9 +117,7 @@ class Ledger:
                     "insert or ignore into delivered_items (recipient, item_id, week, sent_at) values (?, ?, ?, ?)",
                     [(recipient, item_id, weeks[0], now) for item_id in item_ids])
             if status == "sent" and cadence == "daily":
-                self.db.execute(
-                    "update deliveries set status = ? where recipient = ? and cadence = 'daily' and week < ? "
-                    "and status in ('retry', 'failed')", [SUPERSEDED, recipient, weeks[0]])
+                self._supersede(recipient, weeks[0])
 
     def refused(self, weeks: list[str], recipient: str, status: str, error: str, message_id: str | None = None,
                 cadence: str = "weekly") -> None:
