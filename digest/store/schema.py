@@ -224,6 +224,19 @@ def m015_delivery_cadence(db: Database) -> None:
     db.execute("alter table deliveries add column cadence text not null default 'weekly'")
 
 
+@migrations()
+def m016_source_reports(db: Database) -> None:
+    """What a source's health says besides failing (digest.records.source_condition): the kind of its
+    last failure (`problem`: blocked by bot protection, or its layout changed), how many runs in a
+    row were blocked and when it may be tried again, when it was first run and last gave a new item
+    (a source gone quiet for longer than its expect_every is stale)."""
+    for column in ("problem text", "blocked_runs integer not null default 0", "retry_after text",
+                   "first_attempt text", "last_new text"):
+        db.execute(f"alter table sources add column {column}")
+    db.execute("update sources set first_attempt = (select min(started) from runs where runs.source = sources.name), "
+               "last_new = (select max(finished) from runs where runs.source = sources.name and runs.new > 0)")
+
+
 def newer_schema(db: Database) -> tuple[int, int] | None:
     """(the database's schema version, this digest's) when a newer digest has written the database:
     it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""
