@@ -29,6 +29,7 @@ _DURATION_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 LONGEST_DURATION = 366 * 86400
 MAX_WAIT = 600
 MAX_BYTES = 100_000_000
+EXPECT_EVERY = 30 * 86400.0  # a web source with no new item for longer is reported as stale
 
 
 def parse_duration(value: Any) -> float:
@@ -76,8 +77,10 @@ class SourceBase(Strict):
     org_kind: OrgKind | None = None
     enabled: bool = True
     every: float | None = None
+    # Stale after this long with no new item (null: never). A folder's documents come by hand: no default.
+    expect_every: float | None = EXPECT_EVERY
 
-    @field_validator("every", mode="before")
+    @field_validator("every", "expect_every", mode="before")
     @classmethod
     def _every(cls, value: Any) -> float | None:
         return None if value is None else parse_duration(value)
@@ -93,6 +96,7 @@ class SourceBase(Strict):
 class FolderSource(SourceBase):
     kind: Literal["folder"]
     path: Path
+    expect_every: float | None = None
     max_bytes: int | None = Field(default=None, gt=0, le=MAX_BYTES)
 
 
@@ -156,6 +160,14 @@ class Fetch(Strict):
     backoff: float = Field(default=1.0, ge=0, le=MAX_WAIT)  # first retry waits this long, then doubles
     max_retry_after: float = Field(default=120.0, ge=0, le=3600)  # a longer Retry-After fails the request
     max_redirects: int = Field(default=5, ge=0, le=20)
+    # A source blocked by bot protection waits this long before it is tried again, twice as long
+    # after each further block, at most a week (digest.records.blocked_wait).
+    blocked_backoff: float = 6 * 3600.0
+
+    @field_validator("blocked_backoff", mode="before")
+    @classmethod
+    def _blocked_backoff(cls, value: Any) -> float:
+        return parse_duration(value)
     # Networks (CIDR) that may be fetched besides public addresses; private, link-local, CGNAT,
     # unique-local and unspecified addresses are refused unless listed here.
     allow_private_networks: list[Annotated[str, AfterValidator(_check_network)]] = ["127.0.0.0/8", "::1/128"]
