@@ -123,6 +123,26 @@ def check(ctx: click.Context) -> None:
 
 
 @cli.command()
+@click.option("--format", "form", type=click.Choice(["table", "yaml", "opml"]), default="table", show_default=True,
+              help="yaml: a config's sources list; opml: the web sources as OPML 2.0 (with URLs as written).")
+@click.pass_context
+@_user_errors
+def sources(ctx: click.Context, form: str) -> None:
+    """Print the effective sources: the config's own, its OPML files' and the catalogue's.
+
+    Example: digest sources --format opml > sources.opml
+    """
+    from digest.config.printing import sources_table, sources_yaml
+    from digest.opml import opml_document
+
+    config = _config(ctx)
+    if form == "opml":
+        click.echo(opml_document(config.sources, config.site.title), nl=False)
+    else:
+        click.echo((sources_yaml if form == "yaml" else sources_table)(config.sources), nl=False)
+
+
+@cli.command()
 @click.option("--source", "sources", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @click.option("--strict", is_flag=True, help="Exit 1 if any source failed.")
 @click.pass_context

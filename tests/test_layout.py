@@ -20,7 +20,7 @@ PARTS = {
     "base": ["digest", "digest.errors", "digest.models", "digest.records", "digest.weeks", "digest.urls",
              "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles",
              "digest.edition", "digest.totals", "digest.charts", "digest.parallel"],
-    "config": ["digest.config"],
+    "config": ["digest.config", "digest.catalogue", "digest.opml"],
     "store": ["digest.store"],
     "judging": ["digest.extract", "digest.textpage", "digest.furniture", "digest.classify",
                 "digest.publisher", "digest.terms", "digest.gazetteer", "digest.figures", "digest.dedupe",

@@ -11,9 +11,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from digest.config.schema import Config, FolderSource
+from digest.config.schema import Config, FeedSource, FolderSource, Source, WebpageSource
 from digest.errors import ConfigError
-from digest.urls import redact
+from digest.urls import canonical_url, redact, site_of
 
 DEFAULT_CONFIG = "config.yaml"
 
@@ -43,7 +43,7 @@ def load_config(path: str | Path) -> Config:
         config = Config.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"{path}: {format_validation_error(exc)}") from None
-    return _resolve_paths(config, path.resolve())
+    return _add_listed_sources(_resolve_paths(config, path.resolve()))
 
 
 def _resolve_paths(config: Config, path: Path) -> Config:
@@ -62,6 +62,72 @@ def _resolve_paths(config: Config, path: Path) -> Config:
             if not source.path.is_dir():
                 raise ConfigError(f"{path}: sources[{index}].path: no such folder: {source.path}")
     return config
+
+
+def _add_listed_sources(config: Config) -> Config:
+    """The effective sources: the config's own, then each OPML file's, then the catalogue's choice
+    (DESIGN.md §12). One whose URL is already there is left out (the config's own wins); an OPML
+    source whose name is taken gets a number, a catalogue one is left out (a configured source of
+    its name replaces it)."""
+    # Imported here: both import digest.config's schema, so importing either first would find
+    # this package half made.
+    from digest.catalogue import catalogue_sources
+
+    assert config.config_path is not None
+    taken = _Taken(config.sources)
+    for index, listed in enumerate(config.opml):
+        path = config.opml[index] = (config.config_path.parent / listed).resolve()
+        if not path.is_file():
+            raise ConfigError(f"{config.config_path}: opml[{index}]: no such file: {path}")
+        for source in _opml_sources(path):
+            taken.add(config.sources, source, rename=True)
+    if config.catalogue is not None:
+        for source in catalogue_sources(config.catalogue):
+            taken.add(config.sources, source, rename=False)
+    return config
+
+
+class _Taken:
+    """The names and canonical URLs of the sources so far."""
+
+    def __init__(self, sources: list[Source]) -> None:
+        self.names = {source.name for source in sources}
+        self.urls = {canonical_url(source.url) for source in sources if not isinstance(source, FolderSource)}
+
+    def add(self, sources: list[Source], source: FeedSource | WebpageSource, rename: bool) -> None:
+        url = canonical_url(source.url)
+        if url in self.urls or (source.name in self.names and not rename):
+            return
+        base, number = source.name, 1
+        while source.name in self.names:
+            number += 1
+            source.name = f"{base}-{number}"
+        self.names.add(source.name)
+        self.urls.add(url)
+        sources.append(source)
+
+
+def _opml_sources(path: Path) -> list[FeedSource | WebpageSource]:
+    """An OPML file's outlines as sources; a bad one is an error naming the file and line."""
+    from digest.opml import read_opml
+
+    made: list[FeedSource | WebpageSource] = []
+    for outline in read_opml(path):
+        fields = {"name": _name_for(outline.fields), **outline.fields}
+        model = FeedSource if fields["kind"] == "feed" else WebpageSource
+        try:
+            source = model.model_validate(fields)
+        except ValidationError as exc:
+            raise ConfigError(f"{path}: line {outline.line}: {format_validation_error(exc)}") from None
+        source._origin = f"{path.name}:{outline.line}"
+        made.append(source)
+    return made
+
+
+def _name_for(fields: dict[str, Any]) -> str:
+    """A source name from an outline's title, else its URL's site."""
+    text = fields.get("org") or site_of(fields["url"]) or "feed"
+    return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:60].strip("-") or "feed"
 
 
 def format_validation_error(exc: ValidationError) -> str:

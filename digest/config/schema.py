@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from digest.areas import area_names
+from digest.config.coverage import CatalogueChoice
 from digest.errors import ConfigError
 from digest.models import FIGURE_LABELS, OrgKind
 from digest.topics import shipped_topic_ids
@@ -79,6 +80,7 @@ class SourceBase(Strict):
     every: float | None = None
     # Stale after this long with no new item (null: never). A folder's documents come by hand: no default.
     expect_every: float | None = EXPECT_EVERY
+    _origin: str = PrivateAttr(default="config")  # or "catalogue", or the OPML file and line it came from
 
     @field_validator("every", "expect_every", mode="before")
     @classmethod
@@ -373,6 +375,8 @@ class Config(Strict):
     site: Site = Site()
     fetch: Fetch = Fetch()
     sources: list[Source] = []
+    catalogue: CatalogueChoice | None = None  # publishers of digest/data/catalogue.yaml added as sources
+    opml: list[Path] = []  # OPML files whose feeds are added as sources
     dedupe: Dedupe = Dedupe()
     ingest: Ingest = Ingest()
     classify: Classify = Classify()
