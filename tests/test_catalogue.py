@@ -204,3 +204,16 @@ def test_the_national_example_loads():
     assert len(sources) == len([p for p in load_catalogue() if p.url])
     assert (sources["kent-police"].max_pages, sources["kent-police"]._origin) == (2, "config")
     assert config.catalogue is not None and config.catalogue.areas == "all"
+
+
+def test_the_readme_states_the_catalogue_as_it_is():
+    readme = " ".join((REPO / "README.md").read_text(encoding="utf-8").split())
+    publishers = load_catalogue()
+    kinds = Counter(p.org_kind for p in publishers)
+    confidence = Counter(p.provenance.confidence for p in publishers)
+    listings, feeds = sum(1 for p in publishers if p.listing), sum(1 for p in publishers if p.feed)
+    for claim in (f"lists {len(publishers)} publishers: {kinds['police']} police", f"{kinds['pcc']} commissioners",
+                  f"{kinds['vru']} violence reduction units", f"make {listings + feeds} sources, {listings} news listings "
+                  f"and {feeds} feeds", f"{confidence['seen']} were seen as they are, {confidence['shape']} are built",
+                  f"{confidence['guess']} are guesses", "not checked live"):
+        assert claim in readme, claim
