@@ -52,6 +52,26 @@ def read_body(chunks: Iterable[bytes], coding: str | None, limit: int) -> bytes:
     return bytes(body)
 
 
+def read_start(chunks: Iterable[bytes], coding: str | None, limit: int) -> bytes:
+    """The first `limit` bytes of the body, decoded; the rest is not read (enough to recognise a page).
+    A body that cannot be decoded gives what was decoded before the fault."""
+    decoder = _Decoder(coding) if coding else None
+    body = bytearray()
+    try:
+        for chunk in chunks:
+            if decoder is None:
+                body += chunk
+            else:
+                decoder.feed(chunk, body, limit)
+            if len(body) >= limit:
+                return bytes(body[:limit])
+        if decoder is not None:
+            decoder.finish(body, limit)
+    except Unreadable:
+        pass
+    return bytes(body[:limit])
+
+
 class _Decoder:
     def __init__(self, coding: str):
         self.coding = coding

@@ -18,7 +18,7 @@ import yaml
 from digest.config import Config, config_path_from, effective_config, load_config
 from digest.errors import DigestError
 from digest.models import utc_now
-from digest.records import Status, stamp
+from digest.records import Status, source_condition, stamp
 from digest.store import Store
 from digest.urls import redact
 
@@ -309,13 +309,13 @@ def status(ctx: click.Context) -> None:
 
 def _source_lines(config: Config, status: Status) -> list[str]:
     health = {row.name: row for row in status.sources}
+    now = utc_now()
     lines = []
     for source in config.sources:
         row = health.get(source.name)
         state = "disabled" if not source.enabled else "never run"
         if row and source.enabled:
-            state = ("OK" if not row.consecutive_failures else
-                     f"FAILING ({row.consecutive_failures} in a row): {row.last_error}")
+            state = source_condition(row, source.expect_every, now).in_status(row)
             state += (f"; last attempt {stamp(row.last_attempt)}, last success {stamp(row.last_success) or 'never'}, "
                       f"{row.last_count} documents")
         lines.append(f"{source.name} ({source.kind}): {state}")

@@ -10,7 +10,14 @@ class ConfigError(DigestError):
 
 
 class SourceError(DigestError):
-    """One source could not be read; other sources carry on."""
+    """One source could not be read; other sources carry on.
+
+    problem: what kind of failure it is when a report should say so apart from others
+    ("blocked": bot protection; "layout": a known listing layout no longer matches)."""
+
+    def __init__(self, message: str, problem: str | None = None):
+        super().__init__(message)
+        self.problem = problem
 
 
 class DocumentError(DigestError):

@@ -9,7 +9,9 @@
   redirects followed by hand within a limit, content types checked;
 - public addresses only (and those fetch.allow_private_networks lists), on every redirect hop;
 - a stop event (the service's SIGTERM) abandons requests in progress at once;
-- every request recorded in the fetch log.
+- every request recorded in the fetch log;
+- a response that is a bot-protection challenge (digest.bot_protection) fails at once, is not
+  retried, and no other request goes to that host in this run.
 
 The fetcher writes nothing itself: it reads validators from, and reports each request to,
 the HTTP cache it is given (the ingest's writer stores what it reports).
@@ -30,13 +32,14 @@ from urllib.robotparser import RobotFileParser
 import httpx
 
 from digest.addresses import AddressPolicy, Refused, Resolve
-from digest.bodies import ACCEPT_ENCODING, Unreadable, content_coding, read_body
+from digest.bodies import ACCEPT_ENCODING, Unreadable, content_coding, read_body, read_start
+from digest.bot_protection import CHALLENGE_STATUSES, PEEK_BYTES, challenge_in_headers, challenge_in_page
 from digest.config import Fetch
 from digest.connections import GuardedBackend, GuardedTransport, RequestClock, Stopped, TooSlow
 from digest.errors import DigestError
 from digest.models import utc_now
-from digest.records import FetchRecord
-from digest.urls import is_web_url
+from digest.records import BLOCKED, FetchRecord
+from digest.urls import host_of, is_web_url
 
 log = logging.getLogger("digest.fetch")
 
@@ -49,11 +52,12 @@ MEDIA_KINDS = {
 
 
 class FetchError(DigestError):
-    """One request failed; the message names the URL and the reason."""
+    """One request failed; the message names the URL and the reason. `problem` is "blocked" for
+    a bot-protection challenge."""
 
-    def __init__(self, url: str, reason: str, status: int | None = None):
+    def __init__(self, url: str, reason: str, status: int | None = None, problem: str | None = None):
         super().__init__(f"{url}: {reason}")
-        self.url, self.reason, self.status = url, reason, status
+        self.url, self.reason, self.status, self.problem = url, reason, status, problem
 
 
 @dataclass
@@ -111,6 +115,7 @@ class Fetcher:
         self._host_locks: dict[str, threading.Lock] = {}
         self._next_request: dict[str, float] = {}
         self._robots: dict[str, RobotFileParser] = {}
+        self._blocked: dict[str, FetchError] = {}  # host -> the challenge it answered with in this run
 
     def close(self) -> None:
         self.client.close()
@@ -132,6 +137,7 @@ class Fetcher:
             if len(seen) > self.settings.max_redirects:
                 raise FetchError(url, f"more than {self.settings.max_redirects} redirects")
             seen.append(current)
+            self._check_blocked(current)
             self._check_address(current, asked=url)
             if self.settings.respect_robots and not self._allowed(current, source):
                 raise FetchError(current, "disallowed by robots.txt; not fetched")
@@ -152,6 +158,12 @@ class Fetcher:
         if response.status >= 400:
             raise FetchError(current, f"HTTP {response.status}", response.status)
         return response
+
+    def _check_blocked(self, url: str) -> None:
+        """A host that answered with a challenge is not asked again in this run."""
+        blocked = self._blocked.get(_host(url))
+        if blocked is not None:
+            raise FetchError(url, blocked.reason, blocked.status, blocked.problem)
 
     def _check_address(self, url: str, asked: str) -> None:
         """Refuse a URL whose host resolves to an address not allowed. The connection checks the
@@ -203,6 +215,7 @@ class Fetcher:
         try:
             with self.clock.request(self.settings.timeout * 3), self.client.stream("GET", url, headers=headers) as raw:
                 status = raw.status_code
+                self._check_challenge(url, raw)
                 if status in (429, 503) or status >= 500:
                     wait = _retry_after(raw.headers.get("retry-after"))
                     error = f"HTTP {status}"
@@ -250,6 +263,24 @@ class Fetcher:
             self.cache.record(FetchRecord(source, url, status, size, int((time.monotonic() - started) * 1000), error,
                                           utc_now()))
 
+    def _check_challenge(self, url: str, raw: httpx.Response) -> None:
+        """Raise FetchError (not retried) when the response is a bot-protection challenge, and
+        remember the host so that nothing more is asked of it in this run."""
+        provider = challenge_in_headers(raw.headers)
+        if provider is None and raw.status_code in CHALLENGE_STATUSES:
+            try:
+                coding = content_coding(raw.headers.get("content-encoding"))
+            except Unreadable:
+                coding = None
+            provider = challenge_in_page(raw.headers, read_start(raw.iter_raw(), coding, PEEK_BYTES))
+        if provider is None:
+            return
+        host = _host(url)
+        blocked = FetchError(url, f"{BLOCKED} ({host}): HTTP {raw.status_code} with a {provider} challenge; "
+                                  "not retried in this run", raw.status_code, "blocked")
+        self._blocked[host] = blocked
+        raise blocked
+
     def _read_capped(self, raw: httpx.Response) -> bytes:
         """The body, decoded, stopped at max_bytes (the request's deadline bounds the time it takes)."""
         limit = self.settings.max_bytes
@@ -296,6 +327,8 @@ class Fetcher:
                 _check_scheme(robots_url)
                 response = self._request(robots_url, source, None, ("text", "html"))
         except FetchError as exc:
+            if exc.problem:
+                raise  # blocked by bot protection: the page's own failure, not a robots.txt rule
             if exc.status and exc.status >= 500:
                 parser.parse(_DISALLOW_ALL)  # a server error on robots.txt means "not now"
                 return parser
@@ -313,8 +346,8 @@ _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
 
 
 def _host(url: str) -> str:
-    """The host and port a URL is fetched from (its credentials left out): one queue of requests each."""
-    return urlsplit(url).netloc.rpartition("@")[2].lower()
+    """The host and port a URL is fetched from: one queue of requests each."""
+    return host_of(url)
 
 
 def _origin(url: str) -> str:

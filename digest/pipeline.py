@@ -28,7 +28,7 @@ from digest.fetch import Fetcher, Stopped
 from digest.models import Document, FileState, SourceEvent, utc_now
 from digest.parallel import in_threads
 from digest.prepare import Prepared, classifier_for, prepare
-from digest.records import FetchRecord
+from digest.records import FetchRecord, SourceHealth, public_error, stamp
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
 from digest.store.db import unusable
@@ -59,6 +59,8 @@ class Done:
     started: datetime | None  # None: it was never read (the ingest was stopping)
     error: str | None = None
     stopped: bool = False
+    problem: str | None = None  # the kind of failure (SourceError.problem)
+    waiting: bool = False  # not read: blocked by bot protection, it waits before it is tried again
 
 
 Messages = Generator[Message | Done, None, None]
@@ -72,6 +74,7 @@ class SourceRun:
     summary: SourceSummary
     known: dict[str, FileState] = field(default_factory=dict)  # a folder's files as stored
     present: set[str] = field(default_factory=set)  # the folder's files seen in this pass
+    waiting: str | None = None  # blocked by bot protection and not to be tried yet: why
 
     @property
     def batched(self) -> bool:
@@ -113,8 +116,10 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
         config.source(name)  # unknown names are a user error before anything runs
     sources = [s for s in config.sources if (s.name in wanted if wanted else s.enabled)]
     try:
+        waiting = store.runs.waiting(utc_now())
         runs = [SourceRun(s, SourceSummary(s.name),
-                          store.items.file_states(s.name) if isinstance(s, FolderSource) else {}) for s in sources]
+                          store.items.file_states(s.name) if isinstance(s, FolderSource) else {},
+                          waiting=_why_waiting(waiting.get(s.name))) for s in sources]
     except sqlite3.Error as exc:
         raise _store_failed(store, exc) from None
     classifier = classifier_for(config)
@@ -128,7 +133,8 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
         producers = [_produce(run, config, classifier, fetcher, lookups, stop) for run in runs]
         with _startup_frozen(), store.db.batch(writer.settled) as batch:
             messages = in_threads(producers, idle=batch.commit) if len(producers) > 1 else _inline(producers)
-            _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop)
+            _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop,
+                   config.fetch.blocked_backoff)
     except sqlite3.Error as exc:  # outside any one document's: the run cannot be recorded
         raise _store_failed(store, exc) from None
     finally:
@@ -136,6 +142,15 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
             fetcher.close()
         lookups.close()
     return [run.summary for run in runs]
+
+
+def _why_waiting(health: SourceHealth | None) -> str | None:
+    """Why a source blocked by bot protection is not run this time (None: it may run)."""
+    if health is None:
+        return None
+    runs = f"{health.blocked_runs} run{'s' if health.blocked_runs != 1 else ''} in a row"
+    return (f"{public_error(health.last_error)} ({runs}); not tried again before "
+            f"{stamp(health.retry_after)}")
 
 
 @contextmanager
@@ -159,14 +174,14 @@ def _inline(producers: list[Messages]) -> Iterator[Message | Done]:
 
 
 def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], writer: Writer, fetch_log: FetchLog,
-           batch: Batch, stop: threading.Event | None) -> None:
+           batch: Batch, stop: threading.Event | None, first_blocked_wait: float) -> None:
     """Store every message, in order; a source's run is recorded when it is done."""
     for message in messages:
         writer.log_fetches(fetch_log.take())
         run = runs[message.source]
         if isinstance(message, Done):
             batch.commit()  # its documents are counted when they are known to be stored
-            _finish(run, message, writer)
+            _finish(run, message, writer, first_blocked_wait)
         elif run.summary.stopped:
             continue  # read before the stop: left for the next run
         else:
@@ -180,16 +195,21 @@ def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], write
     writer.log_fetches(fetch_log.take())
 
 
-def _finish(run: SourceRun, done: Done, writer: Writer) -> None:
+def _finish(run: SourceRun, done: Done, writer: Writer, first_blocked_wait: float) -> None:
     summary = run.summary
     # printed by `ingest`, logged by the service; else documents the store could not keep, if any
     summary.error = (done.error and redact(done.error)) or summary.error
     summary.stopped = summary.stopped or done.stopped
+    summary.waiting = done.waiting
     if done.started is None:
         return  # never read: nothing to record
+    if done.waiting:
+        writer.runs.skipped(run.source.name, done.started, summary.error or "waiting")
+        return
     if run.batched and not summary.stopped and not summary.error:  # a partial pass cannot tell which files went
         summary.missing = writer.items.mark_missing(run.source.name, run.present)
-    writer.runs.record(run.source.name, run.source.kind, done.started, summary.counts(), summary.error)
+    writer.runs.record(run.source.name, run.source.kind, done.started, summary.counts(), summary.error,
+                       done.problem if summary.error else None, first_blocked_wait)
 
 
 def _where(event: SourceEvent) -> str:
@@ -206,6 +226,10 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
         yield Done(name, None, stopped=True)
         return
     started = utc_now()
+    if run.waiting:
+        log.warning("%s: %s", name, run.waiting)
+        yield Done(name, started, error=run.waiting, waiting=True)
+        return
     try:
         events = read_source(run.source, fetcher=fetcher, seen=lookups, known=run.known,
                              default_max_bytes=config.fetch.max_bytes)
@@ -219,7 +243,7 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
         yield Done(name, started, stopped=True)
         return
     except DigestError as exc:
-        yield Done(name, started, error=str(exc))
+        yield Done(name, started, error=str(exc), problem=getattr(exc, "problem", None))
         return
     except Exception as exc:  # a bug or an unexpected failure in one source must not stop the others
         log.exception("%s: unexpected error", name)

@@ -17,10 +17,10 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from digest.charts import archive_trend, window_start
-from digest.config import Config
+from digest.config import Config, Source
 from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure
 from digest.models import Item, stories, utc_now
-from digest.records import RunRecord, public_error
+from digest.records import RunRecord, SourceHealth, public_error, source_condition, stale_detail
 from digest.topics import Taxonomy
 from digest.totals import tallies
 from digest.weeks import shift_week, week_bounds, week_days, week_label
@@ -37,6 +37,10 @@ class StoredItems(Protocol):
 
 class RunHistory(Protocol):
     def between(self, since: datetime, until: datetime) -> list[RunRecord]: ...
+
+    def health(self) -> list[SourceHealth]: ...
+
+    def new_between(self, source: str, since: datetime, until: datetime) -> bool: ...
 
 
 @dataclass
@@ -184,6 +188,7 @@ def _group(entries: list[Entry], group_by: str, taxonomy: Taxonomy) -> list[Grou
 
 def _source_problems(config: Config, runs: RunHistory, start: datetime, end: datetime) -> list[dict[str, str]]:
     week_runs = runs.between(start, end)
+    health = {row.name: row for row in runs.health()}
     problems = []
     for source in config.sources:
         if not source.enabled:
@@ -192,10 +197,27 @@ def _source_problems(config: Config, runs: RunHistory, start: datetime, end: dat
         mine = [r for r in week_runs if r.source == source.name]
         errors = [r.error for r in mine if r.error]
         failed_docs = sum(r.failed for r in mine)
+        stale = None if errors else _stale(source, runs, health.get(source.name), min(end, utc_now()))
         if errors:
             problems.append({**named, "problem": f"failed {len(errors)} of {len(mine)} runs; last error: {public_error(errors[-1])}"})
+        elif stale:
+            problems.append({**named, "problem": stale})
         elif mine and not sum(r.seen for r in mine) and not failed_docs:
             problems.append({**named, "problem": "returned nothing"})
         if failed_docs:
             problems.append({**named, "problem": f"{failed_docs} document(s) could not be read"})
     return problems
+
+
+def _stale(source: Source, runs: RunHistory, row: SourceHealth | None, at: datetime) -> str | None:
+    """What the foot says of a source stale at `at` (the week's end, or now), else None. The store
+    keeps each source's last new item; a new item after `at` is looked for in its runs before it."""
+    if source.expect_every is None:
+        return None
+    window = at - timedelta(seconds=source.expect_every)
+    if row is None or row.first_attempt is None or row.first_attempt >= window:
+        return None  # not watched for that long yet
+    if row.last_new is not None and row.last_new > at:  # a past week's edition: was there one before `at`?
+        return None if runs.new_between(source.name, window, at) else stale_detail(source.expect_every)
+    condition = source_condition(dataclasses.replace(row, consecutive_failures=0), source.expect_every, at)
+    return condition.detail if condition.state == "stale" else None

@@ -21,7 +21,8 @@ from urllib.parse import quote
 
 from digest.config import Config
 from digest.errors import DigestError
-from digest.records import Status, public_error, stamp
+from digest.models import utc_now
+from digest.records import Status, public_error, source_condition, stamp
 from digest.search import SearchOpener
 
 StartResponse = Callable[..., Any]
@@ -150,7 +151,7 @@ def _chunks(handle: Any) -> Iterable[bytes]:
 def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, Any]]:
     """(HTTP status, body) for /healthz."""
     report: dict[str, Any] = {"status": "ok", "database": "ok", "last_ingest": None, "last_edition": None,
-                              "failing_sources": [], "alert_problems": [], "items": 0}
+                              "failing_sources": [], "stale_sources": [], "alert_problems": [], "items": 0}
     try:
         status = read_status()
     except (DigestError, sqlite3.Error) as exc:  # its message may name the file: the class is enough here
@@ -161,18 +162,33 @@ def health(config: Config, read_status: StatusReader) -> tuple[int, dict[str, An
     edition = status.last_edition
     report["last_edition"] = {"week": edition.week, "built_at": stamp(edition.built_at)} if edition else None
     report["items"] = status.items
-    enabled = {source.name for source in config.sources if source.enabled}
-    report["failing_sources"] = [
-        {"name": source.name, "consecutive_failures": source.consecutive_failures,
-         "last_error": public_error(source.last_error), "last_success": stamp(source.last_success)}
-        for source in status.failing(enabled)
-    ]
+    report["failing_sources"], report["stale_sources"] = _source_reports(config, status)
     # Rules and outcomes only: an alert's addresses and webhook URLs are private.
     report["alert_problems"] = [{"rule": alert.rule, "status": alert.status, "error": public_error(alert.error)}
                                 for alert in status.alert_problems]
-    if report["failing_sources"] or any(alert.status != "retry" for alert in status.alert_problems):
+    if report["failing_sources"] or report["stale_sources"] or any(alert.status != "retry" for alert in status.alert_problems):
         report["status"] = "degraded"
     return 200, report
+
+
+def _source_reports(config: Config, status: Status) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The enabled sources failing (by the kind of failure: failing, blocked, layout changed) and
+    those stale, in public words: no URL, path or error text."""
+    health = {row.name: row for row in status.sources}
+    failing, stale = [], []
+    now = utc_now()
+    for source in config.sources:
+        row = health.get(source.name)
+        condition = source_condition(row, source.expect_every, now)
+        if not source.enabled or row is None or condition.state in ("ok", "never run"):
+            continue
+        if condition.state == "stale":
+            stale.append({"name": source.name, "problem": condition.detail, "last_new": stamp(row.last_new)})
+            continue
+        failing.append({"name": source.name, "problem": condition.state, "consecutive_failures": row.consecutive_failures,
+                        "last_error": condition.detail, "last_success": stamp(row.last_success),
+                        **({"retry_after": stamp(row.retry_after)} if condition.state == "blocked" else {})})
+    return failing, stale
 
 
 def healthz(environ: dict[str, Any], start_response: StartResponse, config: Config,

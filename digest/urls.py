@@ -71,6 +71,11 @@ def _parts(url: str) -> tuple[str, str, str]:
     return scheme + "://", rest[:end], rest[end:]
 
 
+def host_of(url: str) -> str:
+    """The host and port a URL is fetched from, lower case, its credentials left out."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
+
+
 def site_of(url: str) -> str:
     """The host of a URL, lower case, without "www.": the site it belongs to."""
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")

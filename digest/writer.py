@@ -50,6 +50,7 @@ class SourceSummary:
     not_modified: int = 0
     missing: int = 0
     stopped: bool = False
+    waiting: bool = False  # not read this time: blocked by bot protection, it waits (error says until when)
     error: str | None = None
     problems: list[Failed] = field(default_factory=list)
     not_stored_count: int = 0
@@ -59,6 +60,8 @@ class SourceSummary:
                 "unchanged": self.unchanged, "failed": self.failed, "not_modified": self.not_modified}
 
     def line(self) -> str:
+        if self.waiting:
+            return f"{self.name}: SKIPPED: {self.error}"
         if self.error and not any(self.counts().values()):
             return f"{self.name}: FAILED: {self.error}"
         text = (f"{self.name}: {self.new} new, {self.updated} updated, {self.duplicate} duplicate, "

@@ -218,7 +218,7 @@ def test_healthz_without_a_database_does_not_create_one(config_path: Path, tmp_p
     status, _, body = request(port, "/healthz")
     assert status == 200
     assert json.loads(body) == {"status": "ok", "database": "missing", "last_ingest": None,
-                                "last_edition": None, "failing_sources": [], "alert_problems": [], "items": 0}
+                                "last_edition": None, "failing_sources": [], "stale_sources": [], "alert_problems": [], "items": 0}
     assert not load_config(config_path).database.exists()
     assert request(port, "/")[0] == 404  # nothing built yet
 

@@ -65,7 +65,8 @@ class FixtureServer:
 
     def site(self, name: str, prefix: str = "/", content_types: dict[str, str] | None = None) -> None:
         """Serve tests/fixtures/sites/<name> under prefix; placeholders like PCC_HOST become this host."""
-        replace = {"PCC_HOST": self.host, "ATOM_HOST": self.host, "POLICE_HOST": self.host}
+        replace = {"PCC_HOST": self.host, "ATOM_HOST": self.host, "POLICE_HOST": self.host, "NEWSROOM_HOST": self.host,
+                   "WP_HOST": self.host}
         self.sites.append((prefix, SITES / name, replace, content_types or {}))
 
     # --- what was asked ------------------------------------------------------------------------

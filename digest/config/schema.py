@@ -120,6 +120,7 @@ class WebpageSource(SourceBase):
     link_pattern: str | None = None
     next_selector: str | None = None
     max_pages: int = Field(default=1, ge=1, le=100)
+    discover_feed: bool = True  # read the feed the page declares (<link rel="alternate">) instead, if it has one
 
     @field_validator("url")
     @classmethod

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import feedparser
 from bs4 import BeautifulSoup
@@ -72,21 +72,33 @@ def parse_feed(response: Response) -> Any:
 
 
 def discover_feed(html: bytes, base: str) -> str | None:
+    """The feed a page declares (`<link rel="alternate">`): of several, not a comments feed, and the
+    one under the page's own path (a category's feed) before the site's."""
     soup = BeautifulSoup(html, "lxml")
+    feeds = []
     for link in soup.find_all("link", href=True):
         rel = [r.lower() for r in link.get_attribute_list("rel") if r]
         kind = str(link.get("type") or "").lower()
         href = link.get("href")
-        if "alternate" in rel and kind in FEED_TYPES and isinstance(href, str):
-            return urljoin(base, href)
-    return None
+        if "alternate" in rel and kind in FEED_TYPES and isinstance(href, str) and href.strip():
+            try:
+                url = urljoin(base, href.strip())
+            except ValueError:
+                continue
+            comments = "comments" in str(link.get("title") or "").lower() or "/comments/" in urlsplit(url).path
+            feeds.append((comments, url))
+    if not feeds:
+        return None
+    page = urlsplit(base).path.rstrip("/")
+    ranked = sorted(feeds, key=lambda f: (f[0], not (page and urlsplit(f[1]).path.startswith(page + "/"))))
+    return ranked[0][1]
 
 
 def _get(fetcher: Fetcher, source: FeedSource, url: str) -> Response:
     try:
         return fetcher.get(url, source=source.name, accept=("feed", "html"))
     except FetchError as exc:
-        raise SourceError(str(exc)) from None
+        raise SourceError(str(exc), exc.problem) from None
 
 
 def _is_html(response: Response) -> bool:
