@@ -132,7 +132,7 @@ def prefill(store: Store, count: int, current: int, tz, seed: int = 1, full_text
             store.db.tables["item_topics"].insert_all(topics)
             store.db.tables["figures"].insert_all(figures)
             if full_text:
-                store.db.execute("insert into items_fts (rowid, title, body) select id, title, body from items "
+                store.db.execute("insert into items_fts (rowid, title, body) select id, title, body from relevant_items "
                                  "where id > ? and id <= ?", [start, start + len(items)])
         if progress:
             progress(start + len(items))

@@ -80,7 +80,7 @@ def _bulk_config(tmp_path: Path, folder: Path) -> Path:
     return config_path
 
 
-@pytest.mark.parametrize("room", [20, 60, 160])  # pages: full while writing a document, or at a commit
+@pytest.mark.parametrize("room", [20, 60, 140])  # pages: full while writing a document, or at a commit
 def test_a_full_database_counts_what_did_not_commit_as_failed_and_the_next_run_stores_it(tmp_path, room):
     from synth import write_folder
 

@@ -73,14 +73,34 @@ def test_edited_file_is_searched_by_its_new_text(digest, seed_dir, tmp_path):
     assert _search(db_path, "sandy") == ["Two arrested after stabbing in Sandy"]
 
 
-def test_web_items_are_searchable(web, web_config, digest, tmp_path):
+def test_web_items_are_searchable_when_relevant(web, web_config, digest, tmp_path):
+    """Relevant items are searchable; the others are not in the index (search shows none of them)."""
     config = web_config(_police(web))
     assert "6 new" in _ingest(digest, config)
     with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
-        titles = [row[0] for row in db.execute("select title from items order by id")]
-    word = titles[0].split()[-1]
-    assert titles[0] in _search(tmp_path / "data" / "digest.db", f'"{word}"')
-    assert len(_search(tmp_path / "data" / "digest.db", "police OR the")) == len(titles)
+        rows = db.execute("select title, relevant from items order by id").fetchall()
+    relevant = [title for title, flag in rows if flag]
+    left_out = [title for title, flag in rows if not flag]
+    assert relevant and left_out
+    word = relevant[0].split()[-1]
+    assert relevant[0] in _search(tmp_path / "data" / "digest.db", f'"{word}"')
+    assert _search(tmp_path / "data" / "digest.db", "police OR the") == relevant
+    assert _search(tmp_path / "data" / "digest.db", f'"{left_out[0]}"') == []
+
+
+def test_an_item_becoming_relevant_or_not_enters_or_leaves_the_index(digest, seed_dir, tmp_path):
+    (seed_dir / "kempston.txt").write_text(RELEASE.format(town="Kempston", slug="kempston"), encoding="utf-8")
+    _ingest(digest)
+    db_path = tmp_path / "data" / "digest.db"
+    with sqlite3.connect(db_path) as db:
+        db.execute("update items set relevant = 0 where title like '%Kempston%'")
+    assert _search(db_path, "kempston") == []
+    with sqlite3.connect(db_path) as db:
+        db.execute("update items set relevant = 1 where title like '%Kempston%'")
+    assert _search(db_path, "kempston") == ["Two arrested after stabbing in Kempston"]
+    with sqlite3.connect(db_path) as db:
+        db.execute("delete from items where title like '%Kempston%'")
+    assert _search(db_path, "kempston") == []
 
 
 def test_document_failing_halfway_through_its_writes_leaves_nothing_behind(digest, seed_dir, tmp_path):

@@ -138,14 +138,14 @@ class Items:
         self._unindexed.clear()
         for start in range(0, len(item_ids), 500):
             chunk = item_ids[start:start + 500]
-            self.db.execute(f"insert into items_fts (rowid, title, body) select id, title, body from items "
+            self.db.execute(f"insert into items_fts (rowid, title, body) select id, title, body from relevant_items "
                             f"where id in ({','.join('?' * len(chunk))})", chunk)
 
     def _indexed_before_update(self, item_id: int) -> None:
-        """The update trigger takes the old text out of the index: it must be in it."""
+        """The update trigger takes a relevant item's old text out of the index: it must be in it."""
         if item_id in self._unindexed:
             self._unindexed.discard(item_id)
-            self.db.execute("insert into items_fts (rowid, title, body) select id, title, body from items "
+            self.db.execute("insert into items_fts (rowid, title, body) select id, title, body from relevant_items "
                             "where id = ?", [item_id])
 
     def body(self, item_id: int) -> str:
