@@ -243,8 +243,8 @@ class Fetcher:
             raise _Retry(error) from None
         except httpx.ConnectError as exc:
             error = f"cannot connect ({exc})"
-            if "Name or service not known" in str(exc) or "nodename nor servname" in str(exc):
-                raise FetchError(url, error) from None  # an unknown host will not appear on retry
+            if any(words in str(exc) for words in _NOT_WITHIN_A_RUN):
+                raise FetchError(url, error) from None  # waiting seconds will not bring them back: the next run may
             raise _Retry(error) from None
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             error = f"connection broken ({exc})"
@@ -343,6 +343,10 @@ class Fetcher:
 
 
 _DISALLOW_ALL = ["User-agent: *", "Disallow: /"]
+# Connection failures not retried within a run: an unknown host, a resolver that cannot be reached,
+# no network (offline, every source fails at once rather than after its retries).
+_NOT_WITHIN_A_RUN = ("Name or service not known", "nodename nor servname", "Temporary failure in name resolution",
+                     "No address associated with hostname", "Network is unreachable")
 
 
 def _host(url: str) -> str:
