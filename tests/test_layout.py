@@ -19,7 +19,7 @@ PACKAGE = ROOT / "digest"
 PARTS = {
     "base": ["digest", "digest.errors", "digest.models", "digest.records", "digest.weeks", "digest.urls",
              "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles",
-             "digest.edition", "digest.totals", "digest.charts", "digest.parallel"],
+             "digest.edition", "digest.totals", "digest.charts", "digest.parallel", "digest.bot_protection"],
     "config": ["digest.config", "digest.catalogue", "digest.opml"],
     "store": ["digest.store"],
     "judging": ["digest.extract", "digest.textpage", "digest.furniture", "digest.classify",
