@@ -20,12 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, Protocol
 
 import httpx
 
 from digest.addresses import AddressPolicy, Refused
-from digest.alerts import targets_of
 from digest.config import AlertRule, Config
 from digest.connections import GuardedBackend, GuardedTransport, RequestClock, Stopped, TooSlow
 from digest.errors import DigestError
@@ -33,8 +32,11 @@ from digest.mailer import write_to_outbox
 from digest.mailer.message import compose
 from digest.mailer.smtp import MessageFailed, RecipientRefused, SessionFailed, SmtpSession, Unconfirmed
 from digest.models import FIGURE_LABELS, Item, utc_now
+from digest.records import ALERT_FAILED as FAILED
+from digest.records import ALERT_POSSIBLY_SENT as POSSIBLY_SENT
+from digest.records import ALERT_RETRY as RETRY
+from digest.records import ALERT_SENT as SENT
 from digest.records import AlertDelivery
-from digest.store.alerts import FAILED, POSSIBLY_SENT, RETRY, SENT, Alerts
 
 log = logging.getLogger("digest.alerts")
 WAITS_NOW = (1.0, 3.0)  # seconds before the second and third attempt within one step
@@ -77,7 +79,16 @@ class Outcome:
 ItemsById = Callable[[list[int]], list[Item]]
 
 
-def send_alerts(config: Config, alerts: Alerts, items_by_id: ItemsById, stop: threading.Event | None = None,
+class AlertLedger(Protocol):
+    """The alert ledger (digest.store.alerts): its reads and writes raise DigestError with the reason."""
+
+    def due(self, now: datetime) -> list[AlertDelivery]: ...
+    def attempt(self, delivery_id: int) -> None: ...
+    def result(self, delivery_id: int, status: str, error: str | None = None,
+               next_try: datetime | None = None) -> None: ...
+
+
+def send_alerts(config: Config, alerts: AlertLedger, items_by_id: ItemsById, stop: threading.Event | None = None,
                 now: datetime | None = None) -> list[Outcome]:
     """Send every due delivery; one outcome each."""
     due = alerts.due(now or utc_now())
@@ -101,10 +112,10 @@ def send_alerts(config: Config, alerts: Alerts, items_by_id: ItemsById, stop: th
     return outcomes
 
 
-def _deliver(alerts: Alerts, courier: _Courier, delivery: AlertDelivery, rule: AlertRule | None,
+def _deliver(alerts: AlertLedger, courier: _Courier, delivery: AlertDelivery, rule: AlertRule | None,
              item: Item | None) -> Outcome:
     outcome = Outcome(delivery.rule, delivery.target, delivery.item_id, FAILED)
-    if rule is None or item is None or delivery.target not in targets_of(rule):
+    if rule is None or item is None or delivery.target not in rule.targets():
         outcome.detail = "the rule, its target or the item is no longer there"
         return _record(alerts, delivery, outcome)
     attempts = delivery.attempts
@@ -130,7 +141,7 @@ def _deliver(alerts: Alerts, courier: _Courier, delivery: AlertDelivery, rule: A
     return _record(alerts, delivery, outcome, attempts)
 
 
-def _record(alerts: Alerts, delivery: AlertDelivery, outcome: Outcome, attempts: int = 0) -> Outcome:
+def _record(alerts: AlertLedger, delivery: AlertDelivery, outcome: Outcome, attempts: int = 0) -> Outcome:
     next_try = None
     if outcome.status == RETRY:
         if attempts >= MAX_ATTEMPTS:

@@ -20,6 +20,7 @@ from typing import Protocol, TypeVar
 
 from digest.config import AlertRule
 from digest.models import Classification, Extracted
+from digest.records import Matchable
 from digest.search import WORD, Term, parse_query
 
 log = logging.getLogger("digest.alerts")
@@ -53,20 +54,6 @@ class Stemmer:
             self.db.execute("delete from words")
         for number, word in enumerate(words, 1):
             self.known[word] = found.get(number, "")
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """What a rule looks at in a stored item."""
-
-    title: str
-    body: str
-    relevant: bool
-    relevance: float
-    area: str | None
-    org_kind: str | None
-    topics: frozenset[str]
-    figures: dict[str, float]  # the largest value stated of each kind
 
 
 @dataclass(frozen=True)
@@ -150,7 +137,7 @@ class Rule:
         """The stems every matching item has: the whole words of its words and phrases."""
         return {stem for pattern in self.wanted for stem in pattern.stems[:len(pattern.stems) - pattern.prefix]}
 
-    def passes_filters(self, item: Candidate) -> bool:
+    def passes_filters(self, item: Matchable) -> bool:
         rule = self.config
         return (item.relevant and item.relevance >= rule.min_relevance
                 and (not self.org_kinds or item.org_kind in self.org_kinds)
@@ -210,7 +197,7 @@ class Matcher:
     def __bool__(self) -> bool:
         return bool(self.rules)
 
-    def matching(self, item: Candidate) -> list[str]:
+    def matching(self, item: Matchable) -> list[str]:
         """The names of the rules the item matches, in config order."""
         indexes = [self.indexes[area] for area in {item.area, None} if area in self.indexes]
         if not item.relevant or not indexes:
@@ -221,18 +208,13 @@ class Matcher:
         return [rule.name for rule in self.rules if rule.name in hits]
 
 
-def candidate_of(extracted: Extracted, classification: Classification) -> Candidate:
+def candidate_of(extracted: Extracted, classification: Classification) -> Matchable:
     figures: dict[str, float] = {}
     for figure in classification.figures:
         figures[figure.kind] = max(figure.value, figures.get(figure.kind, 0.0))
-    return Candidate(extracted.title, extracted.body, classification.relevant, classification.relevance,
+    return Matchable(extracted.title, extracted.body, classification.relevant, classification.relevance,
                      classification.area, classification.org_kind,
                      frozenset(match.topic for match in classification.topics), figures)
-
-
-def targets_of(rule: AlertRule) -> list[str]:
-    """Where a rule's alerts go, as the ledger names them."""
-    return [f"email:{address}" for address in rule.to] + (["webhook"] if rule.webhook else [])
 
 
 Record = Callable[[int, int, dict[str, list[str]]], list[str]]
@@ -244,10 +226,10 @@ class Alerting:
 
     def __init__(self, rules: list[AlertRule], record: Record):
         self.matcher = Matcher(rules)
-        self.targets = {rule.name: targets_of(rule) for rule in rules}
+        self.targets = {rule.name: rule.targets() for rule in rules}
         self.record = record
 
-    def stored(self, item_id: int, story: int, item: Candidate) -> None:
+    def stored(self, item_id: int, story: int, item: Matchable) -> None:
         matched = self.matcher.matching(item)
         if matched:
             recorded = self.record(item_id, story, {name: self.targets[name] for name in matched})
@@ -261,7 +243,7 @@ class Archived(Protocol):
     @property
     def story(self) -> int: ...
     @property
-    def candidate(self) -> Candidate: ...
+    def candidate(self) -> Matchable: ...
 
 
 T = TypeVar("T", bound=Archived)

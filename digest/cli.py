@@ -4,94 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import sqlite3
 import sys
-from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
 import click
 import yaml
 
-from digest.config import Config, config_path_from, effective_config, load_config
-from digest.errors import DigestError
+from digest.cli_alerts import alerts
+from digest.cli_common import config_of, redact_logs, store_of, user_errors
+from digest.config import Config, config_path_from, effective_config
 from digest.models import utc_now
 from digest.records import Status, source_condition, stamp
 from digest.store import Store
-from digest.urls import redact
 
-
-def _config(ctx: click.Context) -> Config:
-    config: Config | None = ctx.obj.get("config")
-    if config is None:
-        config = ctx.obj["config"] = load_config(ctx.obj["config_path"])
-    return config
-
-
-def _store(ctx: click.Context) -> Store:
-    store = Store(_config(ctx).database)
-    ctx.call_on_close(store.close)
-    return store
-
-
-def _user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into click's one-line `Error:` with exit code 1 (URLs' secrets hidden);
-    a reader that stops reading (`digest export | head -1`) ends the command quietly."""
-
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except DigestError as exc:
-            raise click.ClickException(redact(str(exc))) from None
-        except BrokenPipeError:
-            _quiet_stdout()
-            return None
-        except sqlite3.Error as exc:  # a malformed or read-only database met outside an ingest
-            raise click.ClickException(f"the database failed: {exc}") from None
-        except OSError as exc:  # an output folder that is a file, a full disk, a read-only path...
-            where = exc.filename or "?"
-            raise click.ClickException(redact(f"{where}: {exc.strerror or exc}")) from None
-
-    wrapper.__name__ = func.__name__
-    wrapper.__doc__ = func.__doc__
-    return wrapper
-
-
-def _quiet_stdout() -> None:
-    """Point stdout at /dev/null: what is still buffered for a closed pipe is dropped at exit
-    instead of raising BrokenPipeError again ("Exception ignored ...") while Python shuts down."""
-    try:
-        descriptor = sys.stdout.fileno()
-    except (OSError, ValueError):
-        return  # not a real file (a test's captured output): nothing is left to flush into a pipe
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, descriptor)
-    os.close(devnull)
-
-
-class _RedactedRecords:
-    """A log record factory: every record, whoever logs it (httpx names each URL it requests),
-    says its URLs with their user info and query values hidden, its traceback too."""
-
-    def __init__(self, make: Callable[..., logging.LogRecord]):
-        self.make = make
-
-    def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = self.make(*args, **kwargs)
-        try:
-            record.msg, record.args = redact(record.getMessage()), ()
-        except Exception:  # noqa: BLE001 - a malformed call is left for logging to report as usual
-            return record
-        if record.exc_info and not record.exc_text:
-            record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
-        return record
-
-
-def _redact_logs() -> None:
-    if not isinstance(logging.getLogRecordFactory(), _RedactedRecords):
-        logging.setLogRecordFactory(_RedactedRecords(logging.getLogRecordFactory()))
+_config, _store, _user_errors = config_of, store_of, user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -105,7 +33,7 @@ def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
         level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s", force=True,
     )
-    _redact_logs()
+    redact_logs()
     ctx.obj = {"config_path": config_path_from(config_path)}
 
 
@@ -370,100 +298,7 @@ def run(ctx: click.Context, once: bool) -> None:
         raise click.ClickException(f"feeds not written: {result.feed_error}")
 
 
-@cli.group()
-def alerts() -> None:
-    """Alert rules (`alerts:` in the config): preview a rule on the archive, list their state, resend."""
-
-
-@alerts.command("list")
-@click.pass_context
-@_user_errors
-def alerts_list(ctx: click.Context) -> None:
-    """Each rule: what it matches, where it sends, its last match and its deliveries.
-
-    Example: digest alerts list
-    """
-    from digest.alert_delivery import rule_in_words
-    from digest.alerts import targets_of
-
-    config = _config(ctx)
-    if not config.alerts:
-        click.echo("No alert rules (add them under `alerts:` in the config).")
-        return
-    states = _store(ctx).alerts.states()
-    for rule in config.alerts:
-        state = states.get(rule.name)
-        targets = ", ".join(t.removeprefix("email:") for t in targets_of(rule)) or "nowhere (preview only)"
-        click.echo(f"{rule.name}: {rule_in_words(rule)} -> {targets}")
-        if state is None:
-            click.echo("  never matched")
-            continue
-        click.echo(f"  {state.matches} match(es), the last {stamp(state.last_match)}; deliveries: {state.sent} sent, "
-                   f"{state.waiting} waiting, {state.failed} failed, {state.possibly_sent} possibly sent")
-        if state.last_error:
-            click.echo(f"  last failure: {state.last_error}")
-
-
-@alerts.command("test")
-@click.argument("name")
-@click.option("--since", default="90d", show_default=True, metavar="DURATION|all",
-              help="How far back to look (e.g. 30d, at most 366d), or all of the archive.")
-@click.pass_context
-@_user_errors
-def alerts_test(ctx: click.Context, name: str, since: str) -> None:
-    """List what rule NAME would have matched in the archive, with counts a week; sends nothing.
-
-    Example: digest alerts test "Kent knives" --since 180d
-    """
-    from collections import Counter
-
-    from digest.alert_delivery import rule_in_words
-    from digest.alerts import preview
-    from digest.config import parse_duration
-    from digest.weeks import week_label
-
-    config = _config(ctx)
-    rule = next((r for r in config.alerts if r.name == name), None)
-    if rule is None:
-        known = ", ".join(repr(r.name) for r in config.alerts) or "none"
-        raise click.ClickException(f"alerts: no rule named {name!r} (the rules: {known})")
-    try:
-        start = datetime.min.replace(tzinfo=UTC) if since == "all" else utc_now() - timedelta(
-            seconds=parse_duration(since))
-    except ValueError as exc:
-        raise click.BadParameter(f"{exc}, or all", param_hint="--since") from None
-    matched = preview(rule, _store(ctx).alerts.stored_since(start))
-    weeks = Counter(week_label(m.first_seen, config.tz) for m in matched)
-    when = "in the whole archive" if since == "all" else f"since {start.astimezone(config.tz):%Y-%m-%d %H:%M}"
-    click.echo(f"{rule.name}: {rule_in_words(rule)}; {len(matched)} stor{'y' if len(matched) == 1 else 'ies'} "
-               f"{when} (nothing sent)")
-    for week in sorted(weeks):
-        click.echo(f"  {week}: {weeks[week]}")
-    for m in matched:
-        c = m.candidate
-        click.echo(f"{m.first_seen.astimezone(config.tz):%Y-%m-%d} item {m.item_id}: {c.title}"
-                   + (f" ({c.area})" if c.area else ""))
-
-
-@alerts.command("resend")
-@click.argument("name", required=False)
-@click.pass_context
-@_user_errors
-def alerts_resend(ctx: click.Context, name: str | None) -> None:
-    """Send again the deliveries (of rule NAME) that failed for good or were possibly sent.
-
-    Example: digest alerts resend "Kent knives"
-    """
-    from digest.lock import holding
-    from digest.service import alert_step
-
-    config = _config(ctx)
-    store = _store(ctx)
-    with holding(config.database, "ingest"):
-        count = store.alerts.resend(name)
-        click.echo(f"{count} deliver{'y' if count == 1 else 'ies'} to send again")
-        for outcome in alert_step(config, store):
-            click.echo(outcome.line())
+cli.add_command(alerts)
 
 
 def main() -> None:

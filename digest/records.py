@@ -191,6 +191,25 @@ class Delivery:
 
 
 @dataclass(frozen=True)
+class Matchable:
+    """What an alert rule looks at in a stored item (digest.alerts)."""
+
+    title: str
+    body: str
+    relevant: bool
+    relevance: float
+    area: str | None
+    org_kind: str | None
+    topics: frozenset[str]
+    figures: dict[str, float]  # the largest value stated of each kind
+
+
+# An alert delivery's states (digest.store.alerts): waiting, handed over or about to be, done.
+ALERT_PENDING, ALERT_POSSIBLY_SENT, ALERT_SENT, ALERT_RETRY, ALERT_FAILED = (
+    "pending", "possibly-sent", "sent", "retry", "failed")
+
+
+@dataclass(frozen=True)
 class AlertDelivery:
     """One target's delivery of one alert (digest.store.alerts)."""
 

@@ -24,13 +24,13 @@ PARTS = {
     "store": ["digest.store"],
     "judging": ["digest.extract", "digest.textpage", "digest.furniture", "digest.classify",
                 "digest.publisher", "digest.terms", "digest.gazetteer", "digest.figures", "digest.dedupe",
-                "digest.prepare"],
+                "digest.prepare", "digest.alerts"],
     "web": ["digest.fetch", "digest.sources"],
     "ingest": ["digest.pipeline", "digest.writer", "digest.workers"],
     "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server", "digest.area_pages",
-                "digest.search_pages", "digest.api"],
+                "digest.search_pages", "digest.api", "digest.alert_delivery"],
     "service": ["digest.service", "digest.scheduler", "digest.lock"],
-    "cli": ["digest.cli", "digest.__main__"],
+    "cli": ["digest.cli", "digest.cli_common", "digest.cli_alerts", "digest.__main__"],
 }
 MAY_IMPORT = {
     "base": set(),

@@ -1,8 +1,8 @@
 """The configuration: its schema (digest.config.schema) and reading it from a file (digest.config.loading)."""
 
+from digest.config.alerts import AlertRule, Webhook
 from digest.config.loading import DEFAULT_CONFIG, config_path_from, effective_config, load_config
 from digest.config.schema import (
-    AlertRule,
     Classify,
     Config,
     Dedupe,
@@ -20,7 +20,6 @@ from digest.config.schema import (
     Smtp,
     Source,
     TopicOverride,
-    Webhook,
     WebpageSource,
     parse_duration,
 )

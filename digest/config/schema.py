@@ -13,14 +13,15 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, field_validator
+from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, field_validator
 
 from digest.areas import area_names
+from digest.config.alerts import AlertRule
+from digest.config.checks import Strict, check_url
 from digest.config.coverage import CatalogueChoice
 from digest.errors import ConfigError
-from digest.models import FIGURE_LABELS, OrgKind
+from digest.models import OrgKind
 from digest.topics import shipped_topic_ids
-from digest.urls import is_web_url
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*$")
@@ -53,22 +54,11 @@ def parse_duration(value: Any) -> float:
     return seconds
 
 
-def _check_url(value: str) -> str:
-    if not is_web_url(value):
-        raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
-    return value
-
-
 def _check_network(value: str) -> str:
     try:
         return str(ipaddress.ip_network(value.strip(), strict=False))
     except ValueError:
         raise ValueError(f"not a network: {value!r} (use CIDR notation, e.g. 10.0.0.0/8 or fd00::/8)") from None
-
-
-class Strict(BaseModel):
-    # .inf and .nan are numbers to YAML: never a timeout, a delay or a size.
-    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
 
 
 class SourceBase(Strict):
@@ -110,7 +100,7 @@ class FeedSource(SourceBase):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _check_url(value)
+        return check_url(value)
 
 
 class WebpageSource(SourceBase):
@@ -125,7 +115,7 @@ class WebpageSource(SourceBase):
     @field_validator("url")
     @classmethod
     def _url(cls, value: str) -> str:
-        return _check_url(value)
+        return check_url(value)
 
     @field_validator("link_pattern")
     @classmethod
@@ -148,7 +138,7 @@ class Site(Strict):
     @field_validator("base_url")
     @classmethod
     def _base(cls, value: str) -> str:
-        _check_url(value)
+        check_url(value)
         return value if value.endswith("/") else value + "/"
 
 
@@ -308,59 +298,6 @@ class Email(Strict):
     recipients: list[Recipient] = []
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-
-class Webhook(Strict):
-    url: Annotated[str, AfterValidator(_check_url)]
-    secret_env: str = Field(min_length=1, pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")
-
-    @field_validator("secret_env")
-    @classmethod
-    def _secret_is_set(cls, name: str) -> str:
-        if not os.environ.get(name):
-            raise ValueError(f"the environment variable {name} (the webhook's signing secret) is not set")
-        return name
-
-
-class AlertRule(Strict):
-    """A rule that sends each newly stored story it matches at once (digest.alerts)."""
-
-    name: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9][A-Za-z0-9 _.-]*$")
-    q: str = ""
-    areas: list[str] = []
-    topics: list[str] = []
-    org_kinds: list[OrgKind] = []
-    min_relevance: float = Field(default=0.0, ge=0.0, le=1.0)
-    figures: dict[str, Annotated[float, Field(gt=0)]] = {}
-    to: list[Annotated[str, Field(pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$")]] = []
-    webhook: Webhook | None = None
-
-    @field_validator("q")
-    @classmethod
-    def _query(cls, text: str) -> str:
-        from digest.search import BadParameter, parse_query
-
-        try:
-            parse_query(text)
-        except BadParameter as exc:
-            raise ValueError(exc.message) from None
-        return text
-
-    @field_validator("areas")
-    @classmethod
-    def _areas(cls, areas: list[str]) -> list[str]:
-        unknown = [a for a in areas if a not in area_names()]
-        if unknown:
-            raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
-        return areas
-
-    @field_validator("figures")
-    @classmethod
-    def _figure_kinds(cls, figures: dict[str, float]) -> dict[str, float]:
-        unknown = [kind for kind in figures if kind not in FIGURE_LABELS]
-        if unknown:
-            raise ValueError(f"unknown figure kind {unknown[0]!r} (one of {', '.join(FIGURE_LABELS)})")
-        return figures
 
 
 class Server(Strict):

@@ -13,11 +13,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from digest.alerts import Candidate
-from digest.records import AlertDelivery
+from digest.records import (
+    ALERT_FAILED,
+    ALERT_PENDING,
+    ALERT_POSSIBLY_SENT,
+    ALERT_RETRY,
+    ALERT_SENT,
+    AlertDelivery,
+    Matchable,
+)
 from digest.store.db import Database, iso, now_iso, parse_time, store_errors
 
-PENDING, POSSIBLY_SENT, SENT, RETRY, FAILED = "pending", "possibly-sent", "sent", "retry", "failed"
+PENDING, POSSIBLY_SENT, SENT, RETRY, FAILED = ALERT_PENDING, ALERT_POSSIBLY_SENT, ALERT_SENT, ALERT_RETRY, ALERT_FAILED
 NEEDS_ASKING = (FAILED, POSSIBLY_SENT)
 
 
@@ -41,7 +48,7 @@ class Stored:
     item_id: int
     story: int
     first_seen: datetime
-    candidate: Candidate
+    candidate: Matchable
 
 
 class Alerts:
@@ -139,7 +146,7 @@ class Alerts:
                     "group by item_id, kind", ids):
                 figures.setdefault(item_id, {})[kind] = value
             for item_id, cluster, first_seen, title, body, relevance, area, org_kind in rows:
-                candidate = Candidate(title, body or "", True, relevance or 0.0, area, org_kind,
+                candidate = Matchable(title, body or "", True, relevance or 0.0, area, org_kind,
                                       frozenset(topics.get(item_id, ())), figures.get(item_id, {}))
                 seen = parse_time(first_seen)
                 assert seen is not None

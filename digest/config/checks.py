@@ -1,0 +1,18 @@
+"""What every part of the configuration's schema shares: strict models and the URL check."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+from digest.urls import is_web_url
+
+
+class Strict(BaseModel):
+    # .inf and .nan are numbers to YAML: never a timeout, a delay or a size.
+    model_config = ConfigDict(extra="forbid", validate_default=True, allow_inf_nan=False)
+
+
+def check_url(value: str) -> str:
+    if not is_web_url(value):
+        raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
+    return value
