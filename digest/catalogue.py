@@ -93,7 +93,7 @@ class Publisher(BaseModel):
                 kind="webpage", url=self.listing, link_selector=self.link_selector, link_pattern=self.link_pattern,
                 next_selector=self.next_selector, max_pages=self.max_pages or 1, **common,
             )
-        made._origin = CATALOGUE_ORIGIN
+        made._origin = f"{CATALOGUE_ORIGIN} ({self.provenance.confidence})"  # how sure its URL is, for `digest sources`
         return made
 
 

@@ -157,7 +157,8 @@ def test_sources_carry_the_selectors_a_site_needs():
 def test_the_config_expands_the_catalogue(tmp_path):
     config = load_config(write_config(tmp_path, "catalogue: {areas: [Kent, Essex], org_kinds: [police, pcc]}\n"))
     assert [(s.name, s._origin) for s in config.sources] == [
-        ("essex-police", "catalogue"), ("kent-police", "catalogue"), ("essex-pfcc", "catalogue"), ("kent-pcc", "catalogue")]
+        ("essex-police", "catalogue (shape)"), ("kent-police", "catalogue (seen)"), ("essex-pfcc", "catalogue (shape)"),
+        ("kent-pcc", "catalogue (shape)")]
 
 
 def test_a_configured_source_with_the_same_url_wins(tmp_path):

@@ -141,7 +141,7 @@ catalogue: {areas: [Kent], org_kinds: [police]}
     lines = table.stdout.splitlines()
     assert lines[0].split() == ["NAME", "KIND", "AREA", "ORG_KIND", "URL", "OR", "PATH", "FROM"]
     assert lines[-1] == "8 sources"
-    assert any(line.split()[0] == "kent-police" and line.endswith("catalogue") for line in lines)
+    assert any(line.split()[0] == "kent-police" and line.endswith("catalogue (seen)") for line in lines)
     assert any(line.split()[0] == "medway-council" and line.endswith("feeds.opml:8") for line in lines)
     assert "SECRET" not in table.stdout and "key=***" in table.stdout
 

@@ -70,7 +70,7 @@ class SourceBase(Strict):
     every: float | None = None
     # Stale after this long with no new item (null: never). A folder's documents come by hand: no default.
     expect_every: float | None = EXPECT_EVERY
-    _origin: str = PrivateAttr(default="config")  # or "catalogue", or the OPML file and line it came from
+    _origin: str = PrivateAttr(default="config")  # or "catalogue (<how sure>)", or the OPML file and line
 
     @field_validator("every", "expect_every", mode="before")
     @classmethod
