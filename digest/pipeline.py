@@ -28,7 +28,7 @@ from digest.fetch import Fetcher, Stopped
 from digest.models import Document, FileState, SourceEvent, utc_now
 from digest.parallel import in_threads
 from digest.prepare import Prepared, classifier_for, prepare
-from digest.records import FetchRecord, SourceHealth, public_error, stamp
+from digest.records import BLOCKED, FetchRecord, SourceHealth, public_error, stamp
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
 from digest.store.db import unusable
@@ -149,7 +149,7 @@ def _why_waiting(health: SourceHealth | None) -> str | None:
     if health is None:
         return None
     runs = f"{health.blocked_runs} run{'s' if health.blocked_runs != 1 else ''} in a row"
-    return (f"{public_error(health.last_error)} ({runs}); not tried again before "
+    return (f"{public_error(health.last_error) or BLOCKED} ({runs}); not tried again before "
             f"{stamp(health.retry_after)}")
 
 

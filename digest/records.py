@@ -234,7 +234,3 @@ class Status:
     sources: list[SourceHealth] = field(default_factory=list)
     failed_deliveries: list[Delivery] = field(default_factory=list)
     alert_problems: list[AlertDelivery] = field(default_factory=list)  # to retry, failed or possibly sent
-
-    def failing(self, enabled: set[str]) -> list[SourceHealth]:
-        """The enabled sources whose last run failed."""
-        return [health for health in self.sources if health.name in enabled and health.consecutive_failures]

@@ -224,3 +224,40 @@ def test_ordinary_pages_are_not_challenges():
     article = b"<p>The site runs behind Cloudflare; officers said access denied to the building was lifted.</p>"
     assert interstitial(article) is None
     assert {p.name for p in PROVIDERS} >= {"Cloudflare", "Akamai", "Imperva", "DataDome", "Sucuri"}
+
+
+@pytest.mark.parametrize("new_in_window, stale", [(True, False), (False, True)])
+def test_a_past_weeks_edition_judges_staleness_as_at_its_end(tmp_path, new_in_window, stale):
+    """The store keeps only a source's last new item; for a week before it, the runs tell."""
+    from datetime import timedelta
+
+    import yaml
+
+    from digest.config import load_config
+    from digest.report import build_edition
+    from digest.store import Store
+    from digest.store.db import iso
+    from digest.topics import Taxonomy
+    from digest.weeks import week_bounds
+
+    config_file = tmp_path / "config.yaml"
+    config_file.write_text(yaml.safe_dump({"sources": [{"name": "pcc", "kind": "feed", "url": "https://pcc.example/feed/",
+                                                        "org": "The Commissioner", "expect_every": "7d"}]}))
+    config = load_config(config_file)
+    store = Store(config.database)
+    start, end = week_bounds("2026-W40", config.tz)
+    store.runs.record("pcc", "feed", start, {"new": 1}, None)  # the source's row; its times set below
+    with store.db.transaction():
+        store.db.execute("delete from runs")
+        runs = [(end - timedelta(days=60), 2), (end - timedelta(days=2), 0), (end + timedelta(days=30), 4)]
+        if new_in_window:
+            runs.append((end - timedelta(days=3), 1))
+        for started, new in runs:
+            store.db.insert("runs", {"source": "pcc", "started": iso(started), "finished": iso(started), "new": new,
+                                     "updated": 0, "duplicate": 0, "unchanged": 0, "failed": 0, "not_modified": 0})
+        store.db.execute("update sources set first_attempt = ?, last_new = ?",
+                         [iso(end - timedelta(days=60)), iso(end + timedelta(days=30))])
+    edition = build_edition(config, store.archive, store.runs, Taxonomy({}), "2026-W40")
+    problems = [p["problem"] for p in edition.source_problems]
+    assert problems == (["stale: no new item for over 7 days"] if stale else [])
+    store.close()
