@@ -7,17 +7,17 @@ import logging
 import sys
 from datetime import timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 
 from digest.cli_alerts import alerts
 from digest.cli_common import config_of, redact_logs, store_of, user_errors
-from digest.config import Config, config_path_from, effective_config
-from digest.models import utc_now
-from digest.records import Status, source_condition, stamp
-from digest.store import Store
+
+if TYPE_CHECKING:  # each command imports what it uses: `digest --help` and `status` start quickly
+    from digest.config import Config
+    from digest.records import Status
+    from digest.store import Store
 
 _config, _store, _user_errors = config_of, store_of, user_errors
 
@@ -29,6 +29,8 @@ _config, _store, _user_errors = config_of, store_of, user_errors
 @click.pass_context
 def cli(ctx: click.Context, config_path: str | None, verbose: bool) -> None:
     """Weekly digest and feeds of UK police and commissioner news about serious violence."""
+    from digest.config import config_path_from
+
     logging.basicConfig(
         level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s", force=True,
@@ -45,6 +47,10 @@ def check(ctx: click.Context) -> None:
 
     Example: digest --config config.yaml check
     """
+    import yaml
+
+    from digest.config import effective_config
+
     config = _config(ctx)
     click.echo(f"# {config.config_path}: OK")
     click.echo(yaml.safe_dump(effective_config(config), sort_keys=False, allow_unicode=True), nl=False)
@@ -204,6 +210,10 @@ def status(ctx: click.Context) -> None:
 
     Example: digest status
     """
+    from digest.models import utc_now
+    from digest.records import stamp
+    from digest.triggers import daily_trigger, weekly_trigger
+
     config = _config(ctx)
     status = _store(ctx).status()
     click.echo(f"Database: {config.database}")
@@ -215,8 +225,6 @@ def status(ctx: click.Context) -> None:
     click.echo(f"Last edition: {edition.week} built {stamp(edition.built_at)}" if edition else
                "Last edition: none built yet")
     click.echo(f"Last ingest: {stamp(status.last_ingest)}" if status.last_ingest else "Last ingest: never")
-    from digest.scheduler import daily_trigger, weekly_trigger
-
     now = utc_now()
     last = status.last_ingest
     next_ingest = max(now, last + timedelta(seconds=config.schedule.ingest_every)) if last else now
@@ -236,6 +244,9 @@ def status(ctx: click.Context) -> None:
 
 
 def _source_lines(config: Config, status: Status) -> list[str]:
+    from digest.models import utc_now
+    from digest.records import source_condition, stamp
+
     health = {row.name: row for row in status.sources}
     now = utc_now()
     lines = []

@@ -7,8 +7,6 @@ from datetime import UTC, datetime, timedelta
 import click
 
 from digest.cli_common import config_of, store_of, user_errors
-from digest.models import utc_now
-from digest.records import stamp
 
 
 @click.group()
@@ -25,6 +23,7 @@ def alerts_list(ctx: click.Context) -> None:
     Example: digest alerts list
     """
     from digest.alert_delivery import rule_in_words
+    from digest.records import stamp
 
     config = config_of(ctx)
     if not config.alerts:
@@ -60,6 +59,7 @@ def alerts_test(ctx: click.Context, name: str, since: str) -> None:
     from digest.alert_delivery import rule_in_words
     from digest.alerts import preview
     from digest.config import parse_duration
+    from digest.models import utc_now
     from digest.weeks import week_label
 
     config = config_of(ctx)

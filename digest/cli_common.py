@@ -7,24 +7,29 @@ import os
 import sqlite3
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from digest.config import Config, load_config
 from digest.errors import DigestError
-from digest.store import Store
-from digest.urls import redact
+
+if TYPE_CHECKING:  # each command imports what it uses, so `digest --help` loads neither pydantic nor SQLite's
+    from digest.config import Config
+    from digest.store import Store
 
 
 def config_of(ctx: click.Context) -> Config:
     config: Config | None = ctx.obj.get("config")
     if config is None:
+        from digest.config import load_config
+
         config = ctx.obj["config"] = load_config(ctx.obj["config_path"])
     return config
 
 
 def store_of(ctx: click.Context) -> Store:
+    from digest.store import Store
+
     store = Store(config_of(ctx).database)
     ctx.call_on_close(store.close)
     return store
@@ -35,6 +40,8 @@ def user_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     a reader that stops reading (`digest export | head -1`) ends the command quietly."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from digest.urls import redact
+
         try:
             return func(*args, **kwargs)
         except DigestError as exc:
@@ -73,6 +80,8 @@ class _RedactedRecords:
         self.make = make
 
     def __call__(self, *args: Any, **kwargs: Any) -> logging.LogRecord:
+        from digest.urls import redact
+
         record = self.make(*args, **kwargs)
         try:
             record.msg, record.args = redact(record.getMessage()), ()

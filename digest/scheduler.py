@@ -21,13 +21,12 @@ import os
 import signal
 import threading
 from collections.abc import Callable
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from digest.config import Config
@@ -36,34 +35,11 @@ from digest.mailer import Outcome, send_failure
 from digest.models import utc_now
 from digest.service import build, ingest_and_alert, read_status, send_daily_digests, send_weeks
 from digest.store import Store
+from digest.triggers import daily_trigger, last_daily_time, weekly_trigger
 from digest.weeks import day_label, resolve_week, shift_week, week_bounds, week_label
 
 log = logging.getLogger("digest.service")
 MAX_CATCH_UP_WEEKS = 104
-
-
-def weekly_trigger(config: Config) -> CronTrigger:
-    day, clock = config.schedule.digest.split()
-    due = _time_of_day(clock)
-    return CronTrigger(day_of_week=day, hour=due.hour, minute=due.minute, timezone=config.tz)
-
-
-def daily_trigger(config: Config) -> CronTrigger:
-    due = _time_of_day(config.schedule.daily)
-    return CronTrigger(hour=due.hour, minute=due.minute, timezone=config.tz)
-
-
-def last_daily_time(config: Config, now: datetime | None = None) -> datetime:
-    """When the daily digest was last due: `schedule.daily` today, or yesterday if that is still to come."""
-    now = (now or utc_now()).astimezone(config.tz)
-    due = _time_of_day(config.schedule.daily)
-    today = datetime.combine(now.date(), due, tzinfo=config.tz)
-    return today if today <= now else datetime.combine(now.date() - timedelta(days=1), due, tzinfo=config.tz)
-
-
-def _time_of_day(clock: str) -> time:
-    hour, minute = (int(part) for part in clock.split(":"))
-    return time(hour, minute)
 
 
 def ingest_groups(config: Config) -> dict[float, list[str]]:

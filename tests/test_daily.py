@@ -21,9 +21,9 @@ import pytest
 
 from browsing import CHROMIUM, chromium
 from digest.config import load_config
-from digest.scheduler import daily_trigger, last_daily_time
 from digest.service import clear_daily_failures, send_daily_digests
 from digest.store import Store
+from digest.triggers import daily_trigger, last_daily_time
 from test_email_layout import GMAIL_CLIPS_AT, write_week
 from test_hardening_mail import server  # noqa: F401 - the fixture: aiosmtpd whose answers a test scripts
 from test_mail import smtp  # noqa: F401 - the fixture: aiosmtpd on 127.0.0.1, recording what it is sent

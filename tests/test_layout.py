@@ -29,7 +29,7 @@ PARTS = {
     "ingest": ["digest.pipeline", "digest.writer", "digest.workers"],
     "outputs": ["digest.report", "digest.render", "digest.feeds", "digest.mailer", "digest.server", "digest.area_pages",
                 "digest.search_pages", "digest.api", "digest.alert_delivery"],
-    "service": ["digest.service", "digest.scheduler", "digest.lock"],
+    "service": ["digest.service", "digest.scheduler", "digest.triggers", "digest.lock"],
     "cli": ["digest.cli", "digest.cli_common", "digest.cli_alerts", "digest.__main__"],
 }
 MAY_IMPORT = {

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from digest.config import load_config
-from digest.scheduler import weekly_trigger
+from digest.triggers import weekly_trigger
 from digest.weeks import week_bounds, week_label
 
 ROOT = Path(__file__).resolve().parent.parent
