@@ -33,6 +33,7 @@ from digest.config import Config
 from digest.lock import holding
 from digest.mailer import Outcome, send_failure
 from digest.models import utc_now
+from digest.pipeline import SourceSummary
 from digest.service import build, ingest_and_alert, read_status, send_daily_digests, send_weeks
 from digest.store import Store
 from digest.triggers import daily_trigger, last_daily_time, weekly_trigger
@@ -80,6 +81,11 @@ def _first_week(store: Store, tz: ZoneInfo) -> str | None:
     return week_label(first, tz) if first else None
 
 
+def _changed(summary: SourceSummary) -> bool:
+    """Whether an ingest of the source changed what the edition shows (its stories or its health)."""
+    return bool(summary.new or summary.updated or summary.failed or summary.missing or summary.error)
+
+
 class Service:
     def __init__(self, config: Config):
         self.config = config
@@ -107,12 +113,19 @@ class Service:
                 (log.warning if summary.error or summary.failed else log.info)("ingest: %s", summary.line())
             for outcome in alerted:
                 (log.info if outcome.status == "sent" else log.warning)("alerts: %s", outcome.line())
-            if not self.stopping.is_set():
-                result = build(self.config, store, "current")
-                log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)
-                if result.feed_error:
-                    log.error("ingest: feeds not written: %s", result.feed_error)
+            if self.stopping.is_set():
+                return
+            if not any(_changed(summary) for summary in summaries) and self._current_built(store):
+                log.info("ingest: nothing new, changed or failing; the current edition and feeds stand")
+                return
+            result = build(self.config, store, "current")
+            log.info("ingest: current edition %s updated (%d items)", result.week, result.item_count)
+            if result.feed_error:
+                log.error("ingest: feeds not written: %s", result.feed_error)
         self._job(f"ingest ({', '.join(names)})", work)
+
+    def _current_built(self, store: Store) -> bool:
+        return resolve_week("current", self.config.tz) in {edition.week for edition in store.editions.all()}
 
     def weekly_job(self) -> None:
         self._job("weekly edition", self.catch_up)

@@ -251,3 +251,25 @@ def test_a_week_built_mid_week_is_built_again_once_it_has_ended(write_config, se
                                      "built_at": built.astimezone(UTC).isoformat(), "item_count": 0})
     assert missed_weeks(config, store, now) == [last]
     store.close()
+
+
+def test_an_ingest_that_changes_nothing_leaves_the_edition_and_feeds_as_they_are(config_path, seed_dir):
+    """The service's ingest job rebuilds the current edition and the feeds only when the ingest
+    stored, changed or failed something (issue 21: an unchanged run does almost nothing)."""
+    from digest.scheduler import Service
+    from digest.weeks import resolve_week
+
+    config = load_config(config_path)
+    service = Service(config)
+    service.ingest_job(["seeds"])
+    page = config.output_dir / "digests" / f"{resolve_week('current', config.tz)}.html"
+    feed = config.output_dir / "feed.xml"
+    built = (page.stat().st_mtime_ns, feed.stat().st_mtime_ns)
+    time.sleep(0.02)
+    service.ingest_job(["seeds"])
+    assert (page.stat().st_mtime_ns, feed.stat().st_mtime_ns) == built
+    (seed_dir / "999_new.txt").write_text(
+        "Officers in Luton arrested two men and seized a machete during a knife crime patrol on Friday.\n\n"
+        "Inspector Ruth Carter said the patrols against serious violence in Luton would continue.\n", encoding="utf-8")
+    service.ingest_job(["seeds"])
+    assert page.stat().st_mtime_ns > built[0] and feed.stat().st_mtime_ns > built[1]
