@@ -7,8 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, Field, field_validator
 
-from digest.areas import area_names
-from digest.config.checks import Strict, check_url
+from digest.config.checks import Strict, check_areas, check_url
 from digest.models import FIGURE_LABELS, OrgKind
 
 
@@ -52,13 +51,7 @@ class AlertRule(Strict):
             raise ValueError(exc.message) from None
         return text
 
-    @field_validator("areas")
-    @classmethod
-    def _areas(cls, areas: list[str]) -> list[str]:
-        unknown = [a for a in areas if a not in area_names()]
-        if unknown:
-            raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
-        return areas
+    _areas = field_validator("areas")(check_areas)
 
     @field_validator("figures")
     @classmethod

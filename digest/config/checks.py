@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
+from digest.areas import area_names
 from digest.urls import is_web_url
 
 
@@ -16,3 +17,10 @@ def check_url(value: str) -> str:
     if not is_web_url(value):
         raise ValueError(f"not a URL: {value!r} (http:// or https:// expected)")
     return value
+
+
+def check_areas(areas: list[str]) -> list[str]:
+    unknown = [area for area in areas if area not in area_names()]
+    if unknown:
+        raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
+    return areas

@@ -17,7 +17,7 @@ from pydantic import AfterValidator, ConfigDict, Field, PrivateAttr, field_valid
 
 from digest.areas import area_names
 from digest.config.alerts import AlertRule
-from digest.config.checks import Strict, check_url
+from digest.config.checks import Strict, check_areas, check_url
 from digest.config.coverage import CatalogueChoice
 from digest.errors import ConfigError
 from digest.models import OrgKind
@@ -281,13 +281,7 @@ class Recipient(Strict):
     topics: list[str] = []
     cadence: Literal["weekly", "daily"] = "weekly"  # daily: a digest each day at schedule.daily, not the weekly email
 
-    @field_validator("areas")
-    @classmethod
-    def _areas(cls, areas: list[str]) -> list[str]:
-        unknown = [a for a in areas if a not in area_names()]
-        if unknown:
-            raise ValueError(f"unknown area {unknown[0]!r} (use a force area name such as 'Bedfordshire')")
-        return areas
+    _areas = field_validator("areas")(check_areas)
 
 
 class Email(Strict):

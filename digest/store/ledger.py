@@ -15,14 +15,12 @@ nothing; once one is sent (or had nothing new), earlier daily digests that faile
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from digest.errors import DigestError
 from digest.records import Delivery
-from digest.store.db import Database, now_iso, parse_time
+from digest.store.db import Database, now_iso, parse_time, store_errors
 
 POSSIBLY_SENT = "possibly-sent"
 NEEDS_ASKING = ("failed", POSSIBLY_SENT)  # not sent again until `send --retry-failed` clears them
@@ -36,7 +34,7 @@ class Ledger:
         self.db = database
 
     def delivery(self, week: str, recipient: str) -> Delivery | None:
-        with _store_errors():
+        with store_errors():
             rows = self.db.rows("select * from deliveries where week = ? and recipient = ?", [week, recipient])
         return _delivery(rows[0]) if rows else None
 
@@ -44,7 +42,7 @@ class Ledger:
         if not item_ids:
             return set()
         marks = ",".join("?" * len(item_ids))
-        with _store_errors():
+        with store_errors():
             return {row[0] for row in self.db.execute(
                 f"select item_id from delivered_items where recipient = ? and item_id in ({marks})",
                 [recipient, *item_ids])}
@@ -52,7 +50,7 @@ class Ledger:
     def sent_before(self, recipient: str) -> tuple[int | None, set[str]]:
         """The newest item stored when the recipient was last (possibly) sent a message, and the
         weeks they were sent: an item stored after that in one of those weeks came too late for it."""
-        with _store_errors():
+        with store_errors():
             rows = self.db.execute(
                 "select week, status, items_through from deliveries where recipient = ? "
                 "and (sent_at is not null or status = ?)", [recipient, POSSIBLY_SENT]).fetchall()
@@ -65,7 +63,7 @@ class Ledger:
         last sent (or possibly sent) a daily digest, or found nothing new in one, before `day`, or
         before their first daily digest waiting for a retry (one `send --retry-failed` cleared), and
         that day. The mark is None when there was no such digest."""
-        with _store_errors():
+        with store_errors():
             pending = self.db.execute(
                 "select min(week) from deliveries where recipient = ? and cadence = 'daily' and status = 'retry' "
                 "and week <= ?", [recipient, day]).fetchone()[0]
@@ -170,7 +168,7 @@ class Ledger:
     @contextmanager
     def _writing(self, durable: bool = False) -> Iterator[None]:
         """One transaction; `durable` waits for the disk (synchronous=FULL) so even a power cut keeps it."""
-        with _store_errors():
+        with store_errors():
             if durable:
                 self.db.execute("PRAGMA synchronous=FULL")
             try:
@@ -179,14 +177,6 @@ class Ledger:
             finally:
                 if durable:
                     self.db.execute("PRAGMA synchronous=NORMAL")
-
-
-@contextmanager
-def _store_errors() -> Iterator[None]:
-    try:
-        yield
-    except sqlite3.Error as exc:
-        raise DigestError(str(exc)) from None
 
 
 def _delivery(row: dict[str, Any]) -> Delivery:
