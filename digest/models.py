@@ -33,6 +33,8 @@ class Document:
     size: int | None = None
     mtime_ns: int | None = None
     sha256: str | None = None  # of `content`, when the source has already computed it
+    # A feed entry's own text and hints, hashed: the same entry again is known before it is judged.
+    entry_sha256: str | None = None
     # Used instead when this document yields no article text (a feed entry's own content
     # when its full-text page turns out empty).
     fallback: Document | None = None

@@ -247,6 +247,9 @@ class Writer:
 
     def _remember(self, file: _FileNote, item_id: int, is_alias: bool) -> None:
         document = file.document
+        if document.entry_sha256:
+            self.items.record_entry(document.source, document.url or document.guid or "", document.entry_sha256,
+                                    item_id)
         if document.path is not None and document.size is not None and document.mtime_ns is not None:
             self.items.record_file(document.source, document.path, document.size, document.mtime_ns, file.sha256,
                                    item_id, is_alias)

@@ -240,3 +240,40 @@ def test_an_item_without_an_area_is_in_the_main_feed_once(config_path):
     recent = Recent([item], complete=True)
     assert latest(config, None, recent) == [item]
     assert latest(config, None, recent, topic="knife_crime") == [item]
+
+
+def test_an_unchanged_feed_entry_is_known_before_it_is_judged(web, web_config, digest, tmp_path):
+    """A feed without validators is read whole each run; its entries already stored with the same text
+    are recognised by their hash and not extracted or judged again (issue 21). Seen from outside: an
+    item edited in the store after the first run is not put back by the second, but is when its
+    entry changes."""
+    import sqlite3
+
+    from webfixture import Reply
+
+    def feed(extra: str) -> bytes:
+        items = "".join(
+            f"<item><title>Knife arch at {town} station</title><link>{web.base}/news/{town.lower()}/</link>"
+            f"<pubDate>Wed, 02 Dec 2026 10:00:00 GMT</pubDate><description>Officers in {town} set up a knife arch "
+            f"at the station and seized two knives during a week of action against knife crime.{extra}"
+            f"</description></item>" for town in ("Luton", "Bedford", "Dunstable"))
+        return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Beds</title><link>{web.base}/</link>'
+                f"<description>News</description>{items}</channel></rss>").encode()
+
+    web.script("/feed.xml", Reply(200, feed(""), {"Content-Type": "application/rss+xml"}))
+    config = web_config({"name": "beds-feed", "kind": "feed", "url": web.url("/feed.xml"), "area": "Bedfordshire",
+                         "full_text": False})
+    first = digest("ingest", config=config)
+    assert "3 new" in first.output, first.output
+    database = tmp_path / "data" / "digest.db"
+    with sqlite3.connect(database) as db:
+        db.execute("update items set title = 'edited in the store' where url like '%/luton/'")
+    again = digest("ingest", config=config)
+    assert "0 new, 0 updated, 0 duplicate, 3 unchanged" in again.output, again.output
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from items where title = 'edited in the store'").fetchone()[0] == 1
+    web.script("/feed.xml", Reply(200, feed(" Two men were arrested."), {"Content-Type": "application/rss+xml"}))
+    changed = digest("ingest", config=config)
+    assert "0 new, 3 updated" in changed.output, changed.output
+    with sqlite3.connect(database) as db:
+        assert db.execute("select count(*) from items where title = 'edited in the store'").fetchone()[0] == 0

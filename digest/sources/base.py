@@ -14,6 +14,10 @@ class SeenUrls(Protocol):
         """Whether an article URL is already stored (as an item or an alias)."""
         ...
 
+    def entry_unchanged(self, source: str, entry: str, sha256: str) -> bool:
+        """Whether this feed entry (link or id) was stored before with the same hash of its text."""
+        ...
+
     def gone(self, canonical_url: str) -> bool:
         """Whether an article URL answered 404 or 410 lately (it is not asked for again yet)."""
         ...

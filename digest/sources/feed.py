@@ -8,6 +8,7 @@ that page cannot be had, the entry's own content is used and the problem logged.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import email.utils
 import hashlib
 import logging
@@ -119,7 +120,11 @@ def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetche
         return
     canonical = canonical_url(link)
     if not source.full_text or not link:
-        yield document
+        entry, digest = link or document.guid or where, entry_hash(document)  # as the writer records it
+        if seen.entry_unchanged(source.name, entry, digest):
+            yield Unchanged(source.name, where)  # the same text as stored: not extracted or judged again
+        else:
+            yield dataclasses.replace(document, entry_sha256=digest)
         return
     if canonical and seen.seen(canonical):
         yield Unchanged(source.name, link)
@@ -135,6 +140,13 @@ def _entry_events(entry: Any, position: str, source: FeedSource, fetcher: Fetche
         title_hint=document.title_hint, published_hint=document.published_hint,
         summary_hint=document.summary_hint, guid=document.guid, fallback=document,
     )
+
+
+def entry_hash(document: Document) -> str:
+    """A hash of what a feed entry says: its text and the title, date and summary it gives."""
+    hints = [document.title_hint or "", document.published_hint.isoformat() if document.published_hint else "",
+             document.summary_hint or ""]
+    return hashlib.sha256("\x1f".join(hints).encode("utf-8") + b"\x1f" + document.content).hexdigest()
 
 
 def entry_document(entry: Any, source: str, link: str | None) -> Document:

@@ -148,6 +148,11 @@ class Items:
             self.db.execute("insert into items_fts (rowid, title, body) select id, title, body from relevant_items "
                             "where id = ?", [item_id])
 
+    def record_entry(self, source: str, entry: str, sha256: str, item_id: int) -> None:
+        """A feed entry, as read, became (or was found to be) this item."""
+        self.db.execute("insert or replace into feed_entries (source, entry, sha256, item_id) values (?, ?, ?, ?)",
+                        [source, entry, sha256, item_id])
+
     def body(self, item_id: int) -> str:
         row = self.db.execute("select body from items where id = ?", [item_id]).fetchone()
         return str(row[0]) if row else ""

@@ -260,6 +260,14 @@ def m017_relevant_items_searched(db: Database) -> None:
         "insert into items_fts (rowid, title, body) select new.id, new.title, new.body where new.relevant = 1; end")
 
 
+@migrations()
+def m018_feed_entries(db: Database) -> None:
+    """Each feed entry stored, with a hash of its text and hints, so an unchanged feed's entries are
+    recognised before they are extracted and judged (a feed without validators is read whole)."""
+    db.execute("create table feed_entries (source text not null, entry text not null, sha256 text not null, "
+               "item_id integer not null, primary key (source, entry)) without rowid")
+
+
 def newer_schema(db: Database) -> tuple[int, int] | None:
     """(the database's schema version, this digest's) when a newer digest has written the database:
     it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""

@@ -69,6 +69,13 @@ class Lookups:
                 [canonical_url, canonical_url],
             ).fetchone() is not None
 
+    def entry_unchanged(self, source: str, entry: str, sha256: str) -> bool:
+        """A feed entry stored before with the same text and hints (its item still there)."""
+        with self._lock:
+            return self._conn.execute(
+                "select 1 from feed_entries join items on items.id = feed_entries.item_id "
+                "where feed_entries.source = ? and entry = ? and sha256 = ?", [source, entry, sha256]).fetchone() is not None
+
     def gone(self, canonical_url: str) -> bool:
         """An article URL that answered 404 or 410 in the last week."""
         now = utc_now()
