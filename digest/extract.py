@@ -11,18 +11,20 @@ from __future__ import annotations
 import json
 import re
 from datetime import date, datetime
+from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, parse_datetime, parse_platform_timestamp
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.models import Document, Extracted
-from digest.text import clean_title, decode, first_sentences, sentences, strip_controls, trim
+from digest.text import clean_title, decode, first_sentences, fix_text, sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup
+    from lxml.html import HtmlElement
 
 __all__ = ["TITLE_LIMIT", "extract", "extract_fragment", "extract_html", "extract_text"]
 
@@ -34,8 +36,11 @@ MAX_TAGS = 50_000
 
 
 def extract(document: Document) -> Extracted:
-    text, warnings = decode(document.content, limit=MAX_CHARACTERS)
-    if document.media_type in ("html", "fragment"):
+    markup = document.media_type in ("html", "fragment")
+    # Markup's mojibake is repaired in the text taken out of it, not in the markup (ftfy over a
+    # whole page cost more than parsing it, and its heuristics read tags as text).
+    text, warnings = decode(document.content, limit=MAX_CHARACTERS, repair=not markup)
+    if markup:
         text = _within_tags(text, warnings)
     if document.media_type == "html":
         extracted = extract_html(text, document.url)
@@ -90,78 +95,120 @@ _CONTROL_ENTITY = re.compile(r"&#(?:0*(?:[0-8]|1[124-9]|2\d|3[01])|x0*(?:[0-8bce
 
 
 def extract_html(html: str, url: str | None) -> Extracted:
+    """An article page, parsed once: its tree gives the title, dates and links, and trafilatura the
+    text (which it takes from a copy of the same tree); mojibake is repaired in what comes out."""
     import trafilatura  # imported lazily: it is the slowest import of the stack
-    from bs4 import BeautifulSoup  # a slow import too, and a folder of text documents needs neither
 
-    html = _CONTROL_ENTITY.sub("", html)
-    soup = BeautifulSoup(html, "lxml")
+    tree = _parse_page(_CONTROL_ENTITY.sub("", html))
     result = trafilatura.bare_extraction(
-        html, url=url, include_comments=False, include_tables=False, favor_precision=True, with_metadata=False,
-    )
-    raw_text = (getattr(result, "text", None) or "") if result is not None else ""
+        tree, url=url, include_comments=False, include_tables=False, favor_precision=True, with_metadata=False,
+    ) if tree is not None else None
+    if tree is None:
+        tree = _parse_markup(html)
+    raw_text = fix_text((getattr(result, "text", None) or "") if result is not None else "")
     lines = [" ".join(line.split()) for line in raw_text.split("\n")]
     lines = [line for line in lines if line and (not is_furniture(line) or line_date(line) is not None)]
-    title = _html_title(soup)
-    published_time = _html_published(soup, lines)
-    headlines = {title, *_headings(soup)}
+    title = _html_title(tree)
+    published_time = _html_published(tree, lines)
+    headlines = {title, *_headings(tree)}
     dates = head_date(lines)
     lines = [line for index, line in enumerate(lines) if index not in dates.lines and not MONTH_ONLY.match(line)]
     while lines and lines[0] in headlines:
         lines.pop(0)
-    description = _meta_content(soup, "og:description", "description")
+    description = _meta_content(tree, "og:description", "description")
     return Extracted(
         title=trim(title or first_sentences(lines[:1], limit=10_000), TITLE_LIMIT if not title else 200),
         body="\n\n".join(lines),
         summary=trim(description or first_sentences(lines), 300),
-        url=_canonical_link(soup, url) or url,
+        url=_canonical_link(tree, url) or url,
         published=published_time.date() if isinstance(published_time, datetime) else published_time,
         published_time=published_time if isinstance(published_time, datetime) else None,
     )
 
 
-def extract_fragment(html: str) -> Extracted:
-    """A feed entry's HTML: its paragraphs as the body; title and date come from the entry."""
-    from bs4 import BeautifulSoup
+def _parse_page(html: str) -> HtmlElement | None:
+    """The page's tree as trafilatura parses it; None when it does not take it for a page (markup
+    that does not start as HTML and parses into fewer than two blocks)."""
+    import trafilatura
 
-    soup = BeautifulSoup(html, "lxml")
-    blocks = soup.find_all(["p", "li", "h2", "h3", "h4", "blockquote"])
-    texts = [" ".join(b.get_text(" ").split()) for b in blocks if not b.find(["p", "li"])] if blocks else []
+    tree: HtmlElement | None = trafilatura.load_html(html)
+    return tree
+
+
+def _parse_markup(html: str) -> HtmlElement:
+    """Any markup's tree, however little of a page it is (an empty <div> for none)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        return lxml_html.document_fromstring(html, parser=_markup_parser())
+    except (etree.ParserError, ValueError):
+        return lxml_html.fragment_fromstring("<div></div>")
+
+
+@lru_cache(maxsize=1)
+def _markup_parser() -> Any:
+    from lxml.html import HTMLParser
+
+    return HTMLParser(remove_comments=True, remove_pis=True)
+
+
+def extract_fragment(html: str) -> Extracted:
+    """A feed entry's HTML: its paragraphs as the body; title and date come from the entry. The
+    fast path: one lxml parse and no article extraction."""
+    tree = _parse_markup(html)
+    blocks = list(tree.iter("p", "li", "h2", "h3", "h4", "blockquote"))
+    texts = [_words(b) for b in blocks if not _has_block(b)] if blocks else []
     if not any(texts):
-        texts = [" ".join(line.split()) for line in soup.get_text("\n").split("\n")]
-    lines = [t for t in texts if t and not is_furniture(t)]
+        texts = [" ".join(line.split()) for line in "\n".join(tree.itertext()).split("\n")]
+    lines = [t for t in (fix_text(text) for text in texts) if t and not is_furniture(t)]
     return Extracted(title="", body="\n\n".join(lines), summary=first_sentences(lines))
 
 
-def _meta_content(soup: BeautifulSoup, *names: str) -> str | None:
+def _has_block(element: HtmlElement) -> bool:
+    return next(element.iterdescendants("p", "li"), None) is not None
+
+
+def _words(element: HtmlElement) -> str:
+    """An element's text, its pieces joined by spaces, as one line."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _meta_content(tree: HtmlElement, *names: str) -> str | None:
     for name in names:
-        tag = soup.find("meta", attrs={"property": name}) or soup.find("meta", attrs={"name": name})
-        content = tag.get("content") if tag else None
+        found = _META_PROPERTY(tree, name=name) or _META_NAME(tree, name=name)
+        content = found[0].get("content") if found else None
         if isinstance(content, str) and content.strip():
-            return " ".join(content.split())
+            return fix_text(" ".join(content.split()))
     return None
 
 
-def _html_title(soup: BeautifulSoup) -> str | None:
-    title = _meta_content(soup, "og:title", "twitter:title")
-    if not title and (h1 := soup.find("h1")):
-        title = " ".join(h1.get_text(" ").split())
-    if not title and soup.title and soup.title.string:
-        title = re.split(r"\s+[|–—-]\s+", soup.title.string.strip())[0]
+def _html_title(tree: HtmlElement) -> str | None:
+    title = _meta_content(tree, "og:title", "twitter:title")
+    if not title and (h1 := next(tree.iter("h1"), None)) is not None:
+        title = fix_text(_words(h1))
+    if not title and (text := _title_text(tree)):
+        title = re.split(r"\s+[|–—-]\s+", text.strip())[0]
     return title or None
 
 
-def _headings(soup: BeautifulSoup) -> set[str]:
+def _title_text(tree: HtmlElement) -> str | None:
+    title = next(tree.iter("title"), None)
+    return fix_text(title.text) if title is not None and title.text and len(title) == 0 else None
+
+
+def _headings(tree: HtmlElement) -> set[str]:
     """The page's own headline texts, which trafilatura may repeat as the body's first line."""
-    found = {" ".join(h.get_text(" ").split()) for h in soup.find_all(["h1", "h2"], limit=3)}
-    if soup.title and soup.title.string:
-        found.add(re.split(r"\s+[|–—-]\s+", soup.title.string.strip())[0])
+    found = {fix_text(_words(h)) for h in islice(tree.iter("h1", "h2"), 3)}
+    if text := _title_text(tree):
+        found.add(re.split(r"\s+[|–—-]\s+", text.strip())[0])
     return found
 
 
-def _canonical_link(soup: BeautifulSoup, fetched: str | None) -> str | None:
+def _canonical_link(tree: HtmlElement, fetched: str | None) -> str | None:
     """The page's rel=canonical, trusted only on the same site as the page it came from."""
-    link = soup.find("link", rel="canonical")
-    href = link.get("href") if link else None
+    found = _CANONICAL(tree)
+    href = found[0].get("href") if found else None
     if not isinstance(href, str) or not is_web_url(href):
         return None
     if fetched and site_of(href) != site_of(fetched):
@@ -169,39 +216,41 @@ def _canonical_link(soup: BeautifulSoup, fetched: str | None) -> str | None:
     return href
 
 
-def _html_published(soup: BeautifulSoup, lines: list[str]) -> datetime | date | None:
+def _html_published(tree: HtmlElement, lines: list[str]) -> datetime | date | None:
     """The publication time the page states: metadata, JSON-LD, <time>, or the timestamp line."""
     for value in (
-        _meta_content(soup, "article:published_time", "og:article:published_time", "datePublished", "date", "dc.date"),
-        *_json_ld_dates(soup),
+        _meta_content(tree, "article:published_time", "og:article:published_time", "datePublished", "date", "dc.date"),
+        *_json_ld_dates(tree),
     ):
         if value and (stamp := parse_datetime(value) or parse_date(value)):
             return stamp
-    article = soup.find("article") or soup.find("main")
+    article = next(tree.iter("article"), None)
+    if article is None:
+        article = next(tree.iter("main"), None)
     if article is not None and (stamp := _first_time(article)):
         return stamp
     if (stated := head_date(lines)).published or stated.updated:
         return stated.published or stated.updated
-    for text in soup.find_all(string=re.compile(r"^\s*\d{1,2}:\d{2}\s+\d{1,2}/\d{1,2}/\d{4}\s*$")):
-        if stamp := parse_platform_timestamp(str(text)):
+    for text in _TEXTS(tree):
+        if _PLATFORM_STAMP.match(text) and (stamp := parse_platform_timestamp(str(text))):
             return stamp
-    return _first_time(soup)
+    return _first_time(tree)
 
 
-def _first_time(scope: Any) -> datetime | date | None:
+def _first_time(scope: HtmlElement) -> datetime | date | None:
     """The first <time> in this part of the page that states a date."""
-    for tag in scope.find_all("time"):
-        value = tag.get("datetime") or tag.get_text(" ")
+    for tag in scope.iter("time"):
+        value = tag.get("datetime") or " ".join(tag.itertext())
         if isinstance(value, str) and (stamp := parse_datetime(value) or parse_date(value)):
             return stamp
     return None
 
 
-def _json_ld_dates(soup: BeautifulSoup) -> list[str]:
+def _json_ld_dates(tree: HtmlElement) -> list[str]:
     dates: list[str] = []
-    for script in soup.find_all("script", type="application/ld+json"):
+    for script in _JSON_LD(tree):
         try:
-            data = json.loads(script.string or "")
+            data = json.loads(script.text or "")
         except (json.JSONDecodeError, TypeError):
             continue
         stack = [data]
@@ -214,3 +263,27 @@ def _json_ld_dates(soup: BeautifulSoup) -> list[str]:
                     dates.append(node["datePublished"])
                 stack.extend(v for v in node.values() if isinstance(v, (dict, list)))
     return dates
+
+
+class _Query:
+    """An XPath expression compiled on first use (lxml is imported only by documents with markup)."""
+
+    def __init__(self, path: str):
+        self.path = path
+        self.compiled: Any = None
+
+    def __call__(self, tree: HtmlElement, **variables: str) -> list[Any]:
+        if self.compiled is None:
+            from lxml.etree import XPath
+
+            self.compiled = XPath(self.path)
+        found: list[Any] = self.compiled(tree, **variables)
+        return found
+
+
+_META_PROPERTY = _Query("//meta[@property=$name]")
+_META_NAME = _Query("//meta[@name=$name]")
+_CANONICAL = _Query("//link[contains(concat(' ', normalize-space(@rel), ' '), ' canonical ')]")
+_JSON_LD = _Query("//script[@type='application/ld+json']")
+_TEXTS = _Query("//text()")
+_PLATFORM_STAMP = re.compile(r"^\s*\d{1,2}:\d{2}\s+\d{1,2}/\d{1,2}/\d{4}\s*$")

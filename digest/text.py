@@ -23,9 +23,10 @@ _BOMS = (
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
 
 
-def decode(content: bytes, limit: int | None = None) -> tuple[str, list[str]]:
+def decode(content: bytes, limit: int | None = None, repair: bool = True) -> tuple[str, list[str]]:
     """Bytes to clean text, or DocumentError for empty and binary input. Returns (text, warnings).
-    Text beyond `limit` characters is cut off before it is cleaned (with a warning)."""
+    Text beyond `limit` characters is cut off before it is cleaned (with a warning). Without
+    `repair`, mojibake is left for the caller to fix (markup's in the text taken out of it)."""
     warnings: list[str] = []
     if not content.strip():
         raise DocumentError("empty file")
@@ -39,7 +40,7 @@ def decode(content: bytes, limit: int | None = None) -> tuple[str, list[str]]:
                 raise DocumentError(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
             if encoding != "utf-8":
                 warnings.append(f"read as {encoding.upper()} (byte-order mark)")
-            return _finish(text, warnings, limit)
+            return _finish(text, warnings, limit, repair)
     sample = content[:8192]
     control_bytes = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control_bytes > len(sample) * 0.05:
@@ -52,14 +53,14 @@ def decode(content: bytes, limit: int | None = None) -> tuple[str, list[str]]:
     except UnicodeDecodeError as exc:
         warnings.append(f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
         text = content.decode("cp1252", errors="replace")
-    return _finish(text, warnings, limit)
+    return _finish(text, warnings, limit, repair)
 
 
-def _finish(text: str, warnings: list[str], limit: int | None) -> tuple[str, list[str]]:
+def _finish(text: str, warnings: list[str], limit: int | None, repair: bool) -> tuple[str, list[str]]:
     if limit is not None and len(text) > limit:
         warnings.append(f"cut to its first {limit:,} characters (of {len(text):,})")
         text = text[:limit]
-    text = fix_text(text)
+    text = fix_text(text) if repair else _normalise(text)
     if not text.strip():
         raise DocumentError("empty file")
     return text, warnings
@@ -99,6 +100,11 @@ def fix_text(text: str) -> str:
     """Mojibake (`Â£` -> `£`) and odd characters fixed; curly quotes stay curly."""
     if _looks_suspect(text):
         text = ftfy.fix_text(text, uncurl_quotes=False)
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    """One kind of line break, plain spaces, no control characters."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
     return _CONTROL_TEXT.sub("", text)
 

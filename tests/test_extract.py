@@ -516,3 +516,40 @@ def test_trim() -> None:
 ])
 def test_parse_date(value, expected) -> None:
     assert parse_date(value) == expected
+
+
+# --- markup parsed once, its text repaired after -------------------------------------------------
+
+
+MOJIBAKE_PAGE = """<!DOCTYPE html><html><head><title>Grant news</title>
+<meta property="og:title" content="Commissioner commits Â£250,000 to youth work">
+<meta name="description" content="Â£250,000 goes to diversion projects â€“ the Commissioner said.">
+<link rel="alternate canonical" href="https://www.example-pcc.org.uk/news/grant/">
+</head><body><article><h1>Commissioner commits Â£250,000 to youth work</h1>
+<p>The Police and Crime Commissioner has committed Â£250,000 to youth diversion projects in Peterborough
+and Wisbech, funding detached youth workers on Friday and Saturday nights.</p>
+<p>“Young people deserve a safe place to go,” the Commissioner said â€“ the money runs for two years
+and the projects will report every quarter on how many young people they reached.</p>
+<p>Press &amp; media enquiries: 01234 567890. Tags, R&amp;D and A&amp;E stay as written.</p>
+</article></body></html>"""
+
+
+def test_html_mojibake_repaired_in_the_text_taken_from_the_page() -> None:
+    got = extract(Document(source="test", content=MOJIBAKE_PAGE.encode("utf-8"), media_type="html",
+                           url="https://www.example-pcc.org.uk/news/grant"))
+    assert got.title == "Commissioner commits £250,000 to youth work"
+    assert got.summary == "£250,000 goes to diversion projects – the Commissioner said."
+    assert "committed £250,000 to youth diversion" in got.body and "Â" not in got.body
+    assert "“Young people deserve a safe place to go,” the Commissioner said – the money" in got.body
+    assert "R&D and A&E stay as written" in got.body
+    assert got.url == "https://www.example-pcc.org.uk/news/grant/"  # rel holds canonical among other words
+
+
+def test_fragment_read_by_its_blocks_with_mojibake_repaired() -> None:
+    fragment = ("<div><p>Officers seized Â£20,000 of cash.</p><ul><li>Two arrested</li>"
+                "<li><p>One charged</p></li></ul><blockquote>We will not stop â€“ the inspector</blockquote></div>")
+    got = extract(Document(source="test", content=fragment.encode("utf-8"), media_type="fragment",
+                           title_hint="Cash seized"))
+    assert got.body.split("\n\n") == ["Officers seized £20,000 of cash.", "Two arrested", "One charged",
+                                      "We will not stop – the inspector"]
+    assert got.title == "Cash seized"
