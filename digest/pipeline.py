@@ -135,7 +135,6 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
             messages = in_threads(producers, idle=batch.commit) if len(producers) > 1 else _inline(producers)
             _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop,
                    config.fetch.blocked_backoff)
-        store.items.merge_recent_bands()  # and what a run that stopped early left
     except sqlite3.Error as exc:  # outside any one document's: the run cannot be recorded
         raise _store_failed(store, exc) from None
     finally:

@@ -176,20 +176,13 @@ class Items:
         """The item's signature and LSH bands, its shingle count, its facts, and index rows for the
         facts it may be found by (`indexed`, the judgement's choice). A `new` item has none of these
         yet to replace."""
-        save_signature_rows(self.db.tables, item_id, signature, new, bands_table="lsh_recent")
+        save_signature_rows(self.db.tables, item_id, signature, new)
         self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
                         [shingles, json_strings(sorted(facts)), json_strings(sorted(lead)), item_id])
         if not new:
             self.db.execute("delete from item_facts where item_id = ?", [item_id])
         self.db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
                                  [(fact, item_id) for fact in indexed])
-
-    def merge_recent_bands(self) -> None:
-        """The band rows written since the last merge go into lsh_bands in key order (each leaf once)."""
-        with self.db.transaction():
-            self.db.execute("insert or ignore into lsh_bands (hash, band, item_id) "
-                            "select hash, band, item_id from lsh_recent order by hash, band, item_id")
-            self.db.execute("delete from lsh_recent")
 
     def near_duplicate_candidates(self, bands: list[int], facts: list[str], exclude: int, limit: int,
                                   per_key: int = 50, known: dict[int, Candidate] | None = None) -> list[Candidate]:
@@ -256,14 +249,9 @@ def _candidates_sql(band_count: int) -> str:
     """The look-up of near_duplicate_candidates, for its parameters: the band hashes in order,
     then the item to leave out, the cap per band and the number of candidates."""
     exclude, per_band, limit = (f"?{band_count + n}" for n in (1, 2, 3))
-    def latest(table: str, band: int) -> str:
-        return (f"select * from (select item_id from {table} where hash = ?{band + 1} and band = {band} "
-                f"and item_id != {exclude} order by item_id desc limit {per_band})")
-
-    # Each band's most recent items, from the merged rows and this run's (digest.store.schema, m019).
     hits = " union all ".join(
-        f"select * from (select item_id from ({latest('lsh_bands', band)} union all {latest('lsh_recent', band)}) "
-        f"order by item_id desc limit {per_band})" for band in range(band_count))
+        f"select * from (select item_id from lsh_bands where hash = ?{band + 1} and band = {band} "
+        f"and item_id != {exclude} order by item_id desc limit {per_band})" for band in range(band_count))
     return (f"with hits (item_id) as ({hits}), "
             f"best as (select item_id, count(*) as shared from hits group by item_id "
             f"order by shared desc, item_id desc limit {limit}) " + _CANDIDATE_COLUMNS)

@@ -90,24 +90,18 @@ def m003_near_duplicates(db: Database) -> None:
         save_signature_rows(db, item_id, signature(body))
 
 
-def save_signature_rows(db: Database, item_id: int, sig: Signature, new: bool = False,
-                        bands_table: str = "lsh_bands") -> None:
-    """The item's signature and its LSH band rows, in `bands_table` (those of its previous signature
-    removed, from either table, unless the item is `new`: it has none)."""
+def save_signature_rows(db: Database, item_id: int, sig: Signature, new: bool = False) -> None:
+    """The item's signature and its LSH band rows (those of its previous signature removed, unless
+    the item is `new`: it has none)."""
     from digest.shingles import Signature
 
     old = None if new else db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
     if old:  # found by their own key: no index on item_id to keep up to date on every insert
-        rows = [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())]
-        for table in BAND_TABLES:
-            if db[table].exists():
-                db.conn.executemany(f"delete from {table} where hash = ? and band = ? and item_id = ?", rows)
+        db.conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
+                            [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
     db.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
-    db.conn.executemany(f"insert into {bands_table} (hash, band, item_id) values (?, ?, ?)",
+    db.conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
                         [(h, band, item_id) for band, h in enumerate(sig.bands())])
-
-
-BAND_TABLES = ("lsh_bands", "lsh_recent")
 
 
 @migrations()
@@ -272,15 +266,6 @@ def m018_feed_entries(db: Database) -> None:
     recognised before they are extracted and judged (a feed without validators is read whole)."""
     db.execute("create table feed_entries (source text not null, entry text not null, sha256 text not null, "
                "item_id integer not null, primary key (source, entry)) without rowid")
-
-
-@migrations()
-def m019_recent_bands(db: Database) -> None:
-    """A run's new LSH band rows go to a small table, merged into lsh_bands in key order when the run
-    ends (digest.store.items): each band row of a big store went to a random leaf of a B-tree of
-    millions of rows, and each second's commit rewrote every leaf it touched."""
-    db.execute("create table lsh_recent (hash integer, band integer, item_id integer, "
-               "primary key (hash, band, item_id)) without rowid")
 
 
 def newer_schema(db: Database) -> tuple[int, int] | None:
