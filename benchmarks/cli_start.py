@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from worktree import base_code
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {"--help": ["--help"], "status": ["status"], "check": ["check"]}
@@ -112,23 +113,14 @@ def main() -> None:
     old.add_argument("--base", metavar="REV", help="also time this git revision's code, side by side")
     old.add_argument("--base-path", metavar="DIR", type=Path, help="also time the code checked out in DIR")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, base_code(args.base, args.base_path, Path(tmp)) as base:
         workdir = Path(tmp)
-        base = args.base_path or workdir / "base"
-        if args.base:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(base), args.base],
-                           check=True)
-        try:
-            config = config_for(workdir)
-            argv, env = command(ROOT, config, ["ingest", "--source", "seeds"])
-            subprocess.run(argv, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-            codes = {"old": base, "new": ROOT} if args.base or args.base_path else {"new": ROOT}
-            print(f"{args.runs} runs of each command; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))
-            report(measure(codes, config, args.runs), codes, config)
-        finally:
-            if args.base:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-                shutil.rmtree(base, ignore_errors=True)
+        config = config_for(workdir)
+        argv, env = command(ROOT, config, ["ingest", "--source", "seeds"])
+        subprocess.run(argv, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+        codes = {"old": base, "new": ROOT} if args.base or args.base_path else {"new": ROOT}
+        print(f"{args.runs} runs of each command; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))
+        report(measure(codes, config, args.runs), codes, config)
 
 
 if __name__ == "__main__":

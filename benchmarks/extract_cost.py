@@ -23,7 +23,6 @@ import gzip
 import json
 import os
 import re
-import shutil
 import statistics
 import subprocess
 import sys
@@ -32,6 +31,8 @@ import time
 from collections import Counter
 from pathlib import Path
 from typing import Any
+
+from worktree import base_code
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ROOT.parent / "shared" / "testdata" / "article-extraction-benchmark"
@@ -157,20 +158,10 @@ def main() -> None:
     if args.child:
         child(args.child[0], Path(args.child[1]))
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        workdir = Path(tmp)
-        base = args.base_path or workdir / "base"
-        if args.base:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(base), args.base],
-                           check=True)
-        try:
-            codes = {"old": base, "new": ROOT} if args.base or args.base_path else {"new": ROOT}
-            print(f"{args.rounds} rounds; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))
-            compare(codes, args.rounds, workdir)
-        finally:
-            if args.base:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-                shutil.rmtree(base, ignore_errors=True)
+    with tempfile.TemporaryDirectory() as tmp, base_code(args.base, args.base_path, Path(tmp)) as base:
+        codes = {"old": base, "new": ROOT} if args.base or args.base_path else {"new": ROOT}
+        print(f"{args.rounds} rounds; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))
+        compare(codes, args.rounds, Path(tmp))
 
 
 if __name__ == "__main__":

@@ -22,7 +22,6 @@ import json
 import os
 import pstats
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,6 +33,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 CODE = Path(os.environ.get("DIGEST_BENCH_CODE", ROOT))  # whose digest a measuring child imports
 sys.path[:0] = [str(CODE), str(ROOT / "benchmarks")]
+
+from worktree import base_code
 
 STAGES = {  # stage -> (module, function) pairs whose cumulative time is the stage's (none nested in another)
     "read": [("folder.py", "read_folder")],
@@ -248,30 +249,21 @@ def compare(args: argparse.Namespace) -> None:
     """1. for the old code and this tree on one folder, runs alternating (old first, then new first, ...)."""
     from synth import write_folder
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, base_code(args.base, args.base_path, Path(tmp)) as base:
         workdir = Path(tmp)
-        base = args.base_path or workdir / "base"
-        if args.base:
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", "--quiet", str(base), args.base],
-                           check=True)
-        try:
-            docs = write_folder(workdir / "docs", args.docs, seed=11)
-            print(f"{len(docs):,} documents; old: {args.base or base} "
-                  f"({_revision(base)}), new: this tree ({_revision(ROOT)}, uncommitted changes included)")
-            codes = {"old": base, "new": ROOT}
-            results: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
-            for run in range(args.runs):
-                for label in (("old", "new") if run % 2 == 0 else ("new", "old")):
-                    result = run_child(workdir / "docs", workdir, passes=1, workers=args.workers,
-                                       worker_nice=args.worker_nice, code=codes[label])
-                    results[label].append(result)
-                    print(f"   run {run + 1} {label}: {len(docs) / result['timings'][0]:.0f} docs/s", flush=True)
-            rates = {label: _report(label, runs, len(docs)) for label, runs in results.items()}
-            print(f"new rate = {rates['new'] / rates['old']:.2f}x old")
-        finally:
-            if args.base:
-                subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(base)], check=False)
-                shutil.rmtree(base, ignore_errors=True)
+        docs = write_folder(workdir / "docs", args.docs, seed=11)
+        print(f"{len(docs):,} documents; old: {args.base or base} "
+              f"({_revision(base)}), new: this tree ({_revision(ROOT)}, uncommitted changes included)")
+        codes = {"old": base, "new": ROOT}
+        results: dict[str, list[dict[str, Any]]] = {"old": [], "new": []}
+        for run in range(args.runs):
+            for label in (("old", "new") if run % 2 == 0 else ("new", "old")):
+                result = run_child(workdir / "docs", workdir, passes=1, workers=args.workers,
+                                   worker_nice=args.worker_nice, code=codes[label])
+                results[label].append(result)
+                print(f"   run {run + 1} {label}: {len(docs) / result['timings'][0]:.0f} docs/s", flush=True)
+        rates = {label: _report(label, runs, len(docs)) for label, runs in results.items()}
+        print(f"new rate = {rates['new'] / rates['old']:.2f}x old")
 
 
 def _revision(path: Path) -> str:
