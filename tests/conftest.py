@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import shutil
+import socket
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,71 @@ from digest.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
+
+
+class OffMachine(OSError):
+    """A test asked for a host beyond this machine: tests never reach the internet."""
+
+
+def _local(host: object) -> bool:
+    name = str(host).strip("[]").split("%")[0]
+    if name in ("localhost", "") or name.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified  # 0.0.0.0 reaches this machine too
+
+
+OFF_MACHINE: list[str] = []
+RESERVED_NAMES = (".invalid", ".test", ".example")  # RFC 6761: no such host anywhere  # what the current test asked for beyond this machine
+
+
+def _refuse(what: str) -> None:
+    OFF_MACHINE.append(what)
+    raise OffMachine(f"tests never leave this machine: {what} refused")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def only_this_machine() -> Iterator[None]:
+    """Every connection and name look-up made in the test process stays on 127.0.0.1 (or ::1): one
+    to anywhere else fails as an unreachable host would, so a test that names a real host in a
+    document, or a private address to be refused, shows it is never fetched. (Commands run as
+    child processes are kept offline by their configs, or by a network namespace of their own.)"""
+    connect, connect_ex, getaddrinfo = socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo
+
+    def guarded_connect(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(address[0]):
+            _refuse(f"a connection to {address[0]}")
+        return connect(self, address)
+
+    def guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+        if self.family in (socket.AF_INET, socket.AF_INET6) and not _local(address[0]):
+            _refuse(f"a connection to {address[0]}")
+        return connect_ex(self, address)
+
+    def guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else host
+        if name is not None and not _local(name):
+            if not name.rstrip(".").endswith(RESERVED_NAMES):  # names that exist nowhere are a test's own choice
+                OFF_MACHINE.append(f"a look-up of {name}")
+            raise socket.gaierror(socket.EAI_NONAME, f"tests never leave this machine: {name} not looked up")
+        return getaddrinfo(host, *args, **kwargs)
+
+    socket.socket.connect, socket.socket.connect_ex = guarded_connect, guarded_connect_ex  # type: ignore[method-assign]
+    socket.getaddrinfo = guarded_getaddrinfo
+    yield
+    socket.socket.connect, socket.socket.connect_ex, socket.getaddrinfo = connect, connect_ex, getaddrinfo  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def nothing_off_machine(only_this_machine: None) -> Iterator[None]:
+    """A test fails if anything in it asked for a host beyond this machine (even when the code
+    under test took the refusal as an ordinary failure)."""
+    OFF_MACHINE.clear()
+    yield
+    assert OFF_MACHINE == [], f"asked for hosts beyond this machine: {OFF_MACHINE}"
 
 
 @pytest.fixture
