@@ -124,9 +124,14 @@ def parse_search(params: dict[str, str]) -> Search:
     if sort not in SORTS:
         raise BadParameter("sort", "relevance or date")
     page = _page(params.get("page") or "1")
-    # In the request's order, so a saved search's feed names itself by the URL it was saved as.
-    given = {k: v for k, v in params.items() if k in ("q", "area", "topic", "org_kind", "from", "to", "sort") and v}
+    given = given_filters(params)
     return Search(query, area, topic, org_kind, start, end, sort, page, given)
+
+
+def given_filters(params: dict[str, str]) -> dict[str, str]:
+    """The search's parameters given (not empty), in the request's order, so a saved search's feed
+    names itself by the URL it was saved as; paging left out."""
+    return {k: v for k, v in params.items() if k in ("q", "area", "topic", "org_kind", "from", "to", "sort") and v}
 
 
 def _optional(params: dict[str, str], name: str, valid: Callable[[str], object], wanted: str) -> str | None:

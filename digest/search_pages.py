@@ -16,7 +16,7 @@ from digest.edition import KIND_LABELS
 from digest.feeds import build_feed
 from digest.models import Item, utc_now
 from digest.render import environment
-from digest.search import PAGE_SIZE, BadParameter, Results, Search, SearchArchive, parse_search
+from digest.search import PAGE_SIZE, BadParameter, Results, Search, SearchArchive, given_filters, parse_search
 from digest.text import strip_controls
 from digest.topics import Taxonomy
 
@@ -71,7 +71,7 @@ def search_html(config: Config, archive: SearchArchive | None, params: dict[str,
         status, context["error"] = 400, f"The parameter {exc.name} cannot be used: {exc.message}."
     except LookupError as exc:
         status, context["error"] = 503, str(exc)
-    context["atom_url"] = search_link("/search.atom", context["filters"] or _given(params))
+    context["atom_url"] = search_link("/search.atom", context["filters"] or given_filters(params))
     return status, environment().get_template("search.html.j2").render(**context)
 
 
@@ -113,10 +113,6 @@ def _as_of(items: list[Item]) -> datetime:
     if items:
         return max(item.updated_at for item in items)
     return utc_now().replace(hour=0, minute=0, second=0, microsecond=0)
-
-
-def _given(params: dict[str, str]) -> dict[str, str]:
-    return {k: v for k, v in params.items() if k in ("q", "area", "topic", "org_kind", "from", "to", "sort") and v}
 
 
 def _labels(taxonomy: Taxonomy) -> dict[str, Callable[[str], str]]:
