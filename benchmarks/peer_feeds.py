@@ -14,7 +14,7 @@ requests per feed, the mail each sent, and the most of digest's requests any hos
 once (each host logs when a request came in and when its answer was written).
 
 Usage: python benchmarks/peer_feeds.py [--feeds 50] [--entries 20] [--hosts 10] [--latency-ms 0]
-       [--runs 3] [--warmup 1] [--per-host-delay 0] [--r2e-venv /tmp/r2e-venv]
+       [--runs 3] [--warmup 1] [--per-host-delay 0] [--r2e-venv /tmp/r2e-venv] [--code CHECKOUT]
 """
 
 from __future__ import annotations
@@ -314,13 +314,13 @@ class Run:
         return max((most_at_once(log) for log in self.requests.values()), default=0)
 
 
-def timed(argv: list[str], farm: Farm, sink: MailSink) -> Run:
-    """One whole process, timed; what the hosts and the sink saw of it."""
+def timed(argv: list[str], farm: Farm, sink: MailSink, code: Path) -> Run:
+    """One whole process, timed (digest's from the checkout in `code`); what the hosts and the sink saw of it."""
     farm.taken()
     sink.taken()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(code)}
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True)
+    done = subprocess.run(argv, cwd=code, env=env, capture_output=True, text=True)
     seconds = time.perf_counter() - started
     if done.returncode:
         raise SystemExit(f"{' '.join(argv[:3])} ... failed ({done.returncode}):\n{done.stdout[-2000:]}"
@@ -354,7 +354,7 @@ def measure(args: argparse.Namespace, farm: Farm, sink: MailSink, r2e: Path, wor
                 "digest": digest_setup(workdir / f"digest-{round_}", farm.urls, sink.port, args.per_host_delay)}
         for passed in PASSES:
             for tool in order:
-                run = timed(argv[tool], farm, sink)
+                run = timed(argv[tool], farm, sink, args.code)
                 if round_ >= args.warmup:
                     results.runs[tool, passed].append(run)
                 print(f"  round {round_ + 1}{' (warm-up)' if round_ < args.warmup else ''} {passed} {tool}: "
@@ -402,6 +402,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--warmup", type=int, default=1)
     parser.add_argument("--per-host-delay", type=float, default=0.0, help="digest's fetch.per_host_delay")
+    parser.add_argument("--code", type=Path, default=ROOT, help="run the digest of this checkout (default: this one)")
     parser.add_argument("--r2e-venv", type=Path, default=Path(tempfile.gettempdir()) / "r2e-venv")
     args = parser.parse_args()
     r2e = rss2email_in(args.r2e_venv)
@@ -409,7 +410,8 @@ def main() -> None:
         size = sum(len(page.body) for host in farm.hosts for path, page in host.pages.items() if path != "/robots.txt")
         print(f"{args.feeds} feeds x {args.entries} entries ({size / args.feeds / 1024:.0f} KB a feed) on "
               f"{args.hosts} hosts, {args.latency_ms:g} ms a response; digest's per_host_delay "
-              f"{args.per_host_delay:g} s; {args.runs} paired runs after {args.warmup} warm-up", flush=True)
+              f"{args.per_host_delay:g} s; {args.runs} paired runs after {args.warmup} warm-up; digest from {args.code}",
+              flush=True)
         report(args, measure(args, farm, sink, r2e, Path(tmp)))
 
 
