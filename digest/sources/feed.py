@@ -12,6 +12,7 @@ import dataclasses
 import email.utils
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -64,12 +65,52 @@ def parse_feed(response: Response) -> Any:
     """feedparser on the bytes and the full response headers; a feed with no usable entries is an error."""
     headers = {key.lower(): value for key, value in response.headers.items()}
     headers.setdefault("content-location", response.url)
-    parsed = feedparser.parse(without_surrogate_references(response.content), response_headers=headers)
+    content = without_surrogate_references(response.content)
+    careful = _may_hide_text(content)
+    parsed = feedparser.parse(content, response_headers=headers, sanitize_html=careful, resolve_relative_uris=careful)
     if parsed.bozo and not parsed.entries:
         raise SourceError(f"malformed feed at {response.url}: {parsed.get('bozo_exception', 'not a feed')}")
     if not parsed.get("version") and not parsed.entries:
         raise SourceError(f"{response.url} is not an RSS, Atom or RDF feed")
     return parsed
+
+
+# feedparser cleans each entry's HTML (its sanitizer, then the URLs inside it made absolute) with a
+# pure-Python SGML parser, twice over: most of the cost of reading a feed, and of no use here, where
+# the text is taken out of that HTML with lxml and no link inside it is used. Only when the HTML holds
+# an element the sanitizer takes out (script, iframe, blink...) would lxml's text differ, so such a
+# feed is cleaned as before; so is one whose HTML is not all in CDATA sections or escaped (XHTML
+# content, HTML written into the feed as elements, base64), and one that is not ASCII-compatible
+# (UTF-16, EBCDIC), whose bytes cannot be searched for tags.
+_CDATA = re.compile(rb"<!\[CDATA\[(.*?)\]\]>", re.DOTALL)
+_TAG = re.compile(rb"</?([^\s/>]*)")
+_ESCAPED_TAG = re.compile(rb"&(?:lt|#0*60|#x0*3c);/?([^\s/>&;]*)", re.IGNORECASE)
+_FEED_ELEMENTS = frozenset({"rss", "channel", "item", "title", "link", "description", "language", "copyright",
+    "managingeditor", "webmaster", "pubdate", "lastbuilddate", "category", "generator", "docs", "cloud", "ttl",
+    "image", "url", "width", "height", "rating", "textinput", "name", "skiphours", "hour", "skipdays", "day",
+    "author", "comments", "enclosure", "guid", "source", "rdf", "feed", "entry", "id", "updated", "published",
+    "summary", "content", "contributor", "email", "uri", "icon", "logo", "rights", "subtitle", "tagline", "issued",
+    "modified", "created", "info", "post-id"})
+
+
+def _may_hide_text(content: bytes) -> bool:
+    """Whether feedparser's cleaning may change the text of this feed's entries."""
+    from feedparser.sanitizer import _HTMLSanitizer
+
+    head = content[:512]
+    if b"\x00" in head or head.lstrip(b" \t\r\n\xef\xbb\xbf")[:1] != b"<" or b"/1999/xhtml" in content \
+            or b"base64" in content:
+        return True
+    sections = _CDATA.findall(content)
+    html = {*_TAG.findall(b" ".join(sections)), *_ESCAPED_TAG.findall(content)}
+    feed = set(_TAG.findall(_CDATA.sub(b"", content) if sections else content))
+    return (any(name.decode("latin-1").lower() not in _HTMLSanitizer.acceptable_elements for name in html)
+            or not all(_feed_element(name) for name in feed))
+
+
+def _feed_element(name: bytes) -> bool:
+    """A tag of the feed's own (declarations, comments and namespaced elements included)."""
+    return name[:1] in (b"!", b"?") or b":" in name or name.decode("latin-1").lower() in _FEED_ELEMENTS
 
 
 def discover_feed(html: bytes, base: str) -> str | None:
