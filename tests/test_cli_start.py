@@ -6,6 +6,7 @@ added at the top of a module on their path shows up here."""
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -59,7 +60,35 @@ def test_status_loads_nothing_of_judging_fetching_or_rendering(tmp_path, write_c
     assert digest("ingest", config=config).exit_code == 0
     modules = modules_loaded(tmp_path, "--config", str(config), "status")
     assert {"digest.store", "digest.config"} <= modules
-    assert loaded(modules, HEAVY) == []
+    # The database is current (its user_version says so): its migrations, and sqlite-utils with numpy, stay unread.
+    assert loaded(modules, [*HEAVY, "sqlite_utils", "numpy", "digest.store.schema"]) == []
+
+
+def test_the_schema_version_a_current_database_is_stamped_with_is_the_newest_migration():
+    from digest.store.db import SCHEMA_VERSION
+    from digest.store.schema import newest_version
+
+    assert newest_version() == SCHEMA_VERSION
+
+
+def test_a_database_without_the_stamp_is_checked_and_stamped_and_then_opened_without_migrating(tmp_path):
+    from digest.store import Store
+    from digest.store.schema import migrations, newest_version
+
+    path = tmp_path / "digest.db"
+    Store(path).close()
+    with sqlite3.connect(path) as opened:  # as a digest before the stamp left it: migrated, user_version 0
+        opened.execute("pragma user_version = 0")
+    Store(path).close()
+    with sqlite3.connect(path) as opened:
+        assert opened.execute("pragma user_version").fetchone()[0] == newest_version()
+        applied = [row[0] for row in opened.execute("select name from _sqlite_migrations")]
+    assert sorted(applied) == sorted(migration.name for migration in migrations._migrations)  # each once
+    listing = tmp_path / "modules.json"
+    opening = ("import json, sys; from digest.store import Store; Store(sys.argv[1]).close(); "
+               "json.dump(sorted(sys.modules), open(sys.argv[2], 'w'))")
+    subprocess.run([sys.executable, "-c", opening, str(path), str(listing)], cwd=REPO, check=True, timeout=120)
+    assert loaded(set(json.loads(listing.read_text(encoding="utf-8"))), ["sqlite_utils", "digest.store.schema"]) == []
 
 
 @pytest.mark.parametrize("command", ["check", "sources"])

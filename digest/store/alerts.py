@@ -102,7 +102,7 @@ class Alerts:
 
     def problems(self) -> list[AlertDelivery]:
         """Deliveries waiting for a retry, failed for good, or possibly sent."""
-        if not self.db.tables["alert_deliveries"].exists():  # a database not yet migrated, read as it is
+        if not self.db.has_table("alert_deliveries"):  # a database not yet migrated, read as it is
             return []
         with store_errors():
             rows = self.db.rows("select * from alert_deliveries where status in (?, ?, ?) order by id",

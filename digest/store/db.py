@@ -13,14 +13,20 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
-
-from sqlite_utils import Database as Tables
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from digest.errors import DigestError
 from digest.models import utc_now
-from digest.store.schema import migrations, newer_schema
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database as Tables
+
+# The schema version of a current database (its `user_version`): the number of the newest migration
+# in digest.store.schema (tests/test_store.py holds the two equal). A database at another version is
+# migrated when opened.
+SCHEMA_VERSION = 18
 
 
 class Database:
@@ -33,22 +39,37 @@ class Database:
         self._deferred: list[tuple[Callable[[], None], Callable[[], None]]] = []
         try:
             if read_only:
-                conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
-                                       check_same_thread=False)
-                conn.execute("select 1 from sqlite_master limit 1")
-                self.tables = Tables(conn)
+                self.conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=5,
+                                            check_same_thread=False)
+                self.conn.execute("select 1 from sqlite_master limit 1")
                 return
             self.path.parent.mkdir(parents=True, exist_ok=True)
             _check_writable(self.path)
-            self.tables = Tables(sqlite3.connect(str(self.path), timeout=30, isolation_level=None))
+            self.conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None)
             self._configure()
-            if versions := newer_schema(self.tables):
-                self.tables.close()
-                raise UnusableDatabase(f"{self.path}: the database has schema version {versions[0]}, from a newer "
-                                       f"digest; this digest knows up to version {versions[1]}. Upgrade digest")
-            migrations.apply(self.tables)
+            if self.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
+                self._migrate()
         except (OSError, sqlite3.DatabaseError) as exc:
             raise DigestError(f"{self.path}: cannot open database ({exc})") from None
+
+    def _migrate(self) -> None:
+        """Apply the migrations the database lacks, then record the schema version, so the next opening
+        knows it is current without reading the migrations (nor importing sqlite-utils, their library)."""
+        from digest.store.schema import migrations, newer_schema, newest_version
+
+        if versions := newer_schema(self.tables):
+            self.conn.close()
+            raise UnusableDatabase(f"{self.path}: the database has schema version {versions[0]}, from a newer "
+                                   f"digest; this digest knows up to version {versions[1]}. Upgrade digest")
+        migrations.apply(self.tables)
+        self.execute(f"PRAGMA user_version = {newest_version()}")
+
+    @cached_property
+    def tables(self) -> Tables:
+        """The connection as sqlite-utils sees it (its table helpers, for migrations)."""
+        from sqlite_utils import Database as Tables
+
+        return Tables(self.conn)
 
     def _configure(self) -> None:
         for pragma in (
@@ -58,18 +79,18 @@ class Database:
             # Each document's savepoint journals the pages it changes (about 50 of them): kept in
             # memory, not spilled to a temporary file with a system call per page.
             "temp_store=MEMORY", "foreign_keys=ON",
+            "recursive_triggers=ON",  # as sqlite-utils, which made the schema, sets it
         ):
             self.execute(f"PRAGMA {pragma}")
 
-    @property
-    def conn(self) -> sqlite3.Connection:
-        return self.tables.conn
-
     def close(self) -> None:
-        self.tables.close()
+        self.conn.close()
 
     def execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
         return self.conn.execute(sql, params)
+
+    def has_table(self, name: str) -> bool:
+        return self.execute("select 1 from sqlite_master where type = 'table' and name = ?", [name]).fetchone() is not None
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """The rows of a query as dicts by column name."""

@@ -12,8 +12,8 @@ from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from digest.models import Candidate, Classification, Extracted, FileState
+from digest.store.bands import save_signature_rows
 from digest.store.db import Database, iso, now_iso
-from digest.store.schema import save_signature_rows
 
 if TYPE_CHECKING:  # numpy is imported only where signatures are computed
     from digest.shingles import Signature
@@ -176,7 +176,7 @@ class Items:
         """The item's signature and LSH bands, its shingle count, its facts, and index rows for the
         facts it may be found by (`indexed`, the judgement's choice). A `new` item has none of these
         yet to replace."""
-        save_signature_rows(self.db.tables, item_id, signature, new)
+        save_signature_rows(self.db.conn, item_id, signature, new)
         self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
                         [shingles, json_strings(sorted(facts)), json_strings(sorted(lead)), item_id])
         if not new:

@@ -6,13 +6,10 @@ they are computed (it loads numpy, which opening the database does not need).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-if TYPE_CHECKING:
-    from digest.shingles import Signature
+from digest.store.bands import save_signature_rows
 
 migrations = Migrations("digest")
 
@@ -87,21 +84,7 @@ def m003_near_duplicates(db: Database) -> None:
     db.table("lsh_bands").create_index(["hash", "band", "item_id"])
     db.table("lsh_bands").create_index(["item_id"])
     for item_id, body in db.execute("select id, body from items").fetchall():
-        save_signature_rows(db, item_id, signature(body))
-
-
-def save_signature_rows(db: Database, item_id: int, sig: Signature, new: bool = False) -> None:
-    """The item's signature and its LSH band rows (those of its previous signature removed, unless
-    the item is `new`: it has none)."""
-    from digest.shingles import Signature
-
-    old = None if new else db.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
-    if old:  # found by their own key: no index on item_id to keep up to date on every insert
-        db.conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
-                            [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
-    db.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
-    db.conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
-                        [(h, band, item_id) for band, h in enumerate(sig.bands())])
+        save_signature_rows(db.conn, item_id, signature(body))
 
 
 @migrations()
@@ -143,7 +126,7 @@ def m006_faster_ingest(db: Database) -> None:
         "insert into items_fts (rowid, title, body) values (new.rowid, new.title, new.body); end"
     )
     for item_id, body in db.execute("select id, body from items").fetchall():
-        save_signature_rows(db, item_id, signature(body))
+        save_signature_rows(db.conn, item_id, signature(body))
 
 
 @migrations()
@@ -276,6 +259,11 @@ def newer_schema(db: Database) -> tuple[int, int] | None:
     if not unknown:
         return None
     return max(map(_version, unknown)), max(map(_version, known))
+
+
+def newest_version() -> int:
+    """This digest's schema version: its newest migration's number."""
+    return max(_version(migration.name) for migration in migrations._migrations)
 
 
 def _version(name: str) -> int:

@@ -1,0 +1,24 @@
+"""An item's near-duplicate signature and its LSH band rows, as the store keeps them (written at
+ingest, and by the migrations that made the tables)."""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # numpy is imported only where signatures are computed
+    from digest.shingles import Signature
+
+
+def save_signature_rows(conn: sqlite3.Connection, item_id: int, sig: Signature, new: bool = False) -> None:
+    """The item's signature and its LSH band rows (those of its previous signature removed, unless
+    the item is `new`: it has none)."""
+    from digest.shingles import Signature
+
+    old = None if new else conn.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
+    if old:  # found by their own key: no index on item_id to keep up to date on every insert
+        conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
+                         [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
+    conn.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
+    conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
+                     [(h, band, item_id) for band, h in enumerate(sig.bands())])
