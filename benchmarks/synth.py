@@ -225,17 +225,19 @@ def retell(text: str, rng: random.Random) -> str:
     return "\n".join(edited)
 
 
-def generate(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20) -> list[SynthDoc]:
-    return list(documents(count, seed, duplicate_share, relevant_share))
+def generate(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20,
+             first: int = 0) -> list[SynthDoc]:
+    return list(documents(count, seed, duplicate_share, relevant_share, first))
 
 
-def documents(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20
-              ) -> Iterator[SynthDoc]:
+def documents(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant_share: float = 0.20,
+              first: int = 0) -> Iterator[SynthDoc]:
     """The documents of `generate`, one at a time (a retelling draws on the 200 before it), for stores too big
-    to hold every text in memory."""
+    to hold every text in memory. `first`: the number of the first (file names and stated URLs follow it), so
+    documents from two calls are different documents."""
     rng = random.Random(seed)
     recent: deque[SynthDoc] = deque(maxlen=200)
-    for index in range(count):
+    for index in range(first, first + count):
         if recent and rng.random() < duplicate_share:
             original = rng.choice(recent)
             doc = SynthDoc(f"{index:06d}-retold.txt", retell(original.text, rng), original.relevant, original.name)
@@ -247,9 +249,9 @@ def documents(count: int, seed: int = 7, duplicate_share: float = 0.10, relevant
         yield doc
 
 
-def write_folder(folder: Path, count: int, seed: int = 7) -> list[SynthDoc]:
+def write_folder(folder: Path, count: int, seed: int = 7, first: int = 0) -> list[SynthDoc]:
     folder.mkdir(parents=True, exist_ok=True)
-    docs = generate(count, seed)
+    docs = generate(count, seed, first=first)
     for doc in docs:
         (folder / doc.name).write_text(doc.text, encoding="utf-8")
     return docs
