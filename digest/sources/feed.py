@@ -18,9 +18,6 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-import feedparser
-from bs4 import BeautifulSoup
-
 from digest.config import FeedSource
 from digest.dates import parse_datetime
 from digest.errors import SourceError
@@ -63,6 +60,8 @@ def read_feed(source: FeedSource, fetcher: Fetcher, seen: SeenUrls) -> Iterator[
 
 def parse_feed(response: Response) -> Any:
     """feedparser on the bytes and the full response headers; a feed with no usable entries is an error."""
+    import feedparser  # here, and BeautifulSoup where used: a run whose feeds all answer 304 needs neither
+
     headers = {key.lower(): value for key, value in response.headers.items()}
     headers.setdefault("content-location", response.url)
     content = without_surrogate_references(response.content)
@@ -116,6 +115,8 @@ def _feed_element(name: bytes) -> bool:
 def discover_feed(html: bytes, base: str) -> str | None:
     """The feed a page declares (`<link rel="alternate">`): of several, not a comments feed, and the
     one under the page's own path (a category's feed) before the site's."""
+    from bs4 import BeautifulSoup
+
     soup = BeautifulSoup(html, "lxml")
     feeds = []
     for link in soup.find_all("link", href=True):
@@ -228,7 +229,11 @@ def _entry_date(entry: Any) -> datetime | None:
 
 
 def _text(html: str) -> str:
-    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split()) if "<" in html or "&" in html else " ".join(html.split())
+    if "<" not in html and "&" not in html:
+        return " ".join(html.split())
+    from bs4 import BeautifulSoup
+
+    return " ".join(BeautifulSoup(html, "lxml").get_text(" ").split())
 
 
 def _escape(text: str) -> str:
