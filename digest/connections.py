@@ -227,7 +227,8 @@ class GuardedTransport(httpx.HTTPTransport):
     httpcore's own backend and offers no way to pass another, so the pool is replaced."""
 
     def __init__(self, backend: GuardedBackend):
-        super().__init__()
-        self._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), max_connections=100,
+        context = httpx.create_ssl_context()  # one: loading the CA certificates takes 40 ms each time
+        super().__init__(verify=context)
+        self._pool = httpcore.ConnectionPool(ssl_context=context, max_connections=100,
                                              max_keepalive_connections=20, keepalive_expiry=5.0,
                                              network_backend=backend)
