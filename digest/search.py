@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -109,6 +110,42 @@ class Search:
 
 
 FACETS = ("area", "topic", "org_kind")
+
+
+class Facets(NamedTuple):
+    """A matching item's values of the facets (an area or publisher kind may be unknown)."""
+    area: str | None
+    org_kind: str | None
+    topics: tuple[str, ...]
+
+    def passes(self, search: Search, without: str | None = None) -> bool:
+        """Within the search's area, publisher kind and topic, but `without`'s (its facet counts without it)."""
+        return ((without == "area" or not search.area or self.area == search.area)
+                and (without == "org_kind" or not search.org_kind or self.org_kind == search.org_kind)
+                and (without == "topic" or not search.topic or search.topic in self.topics))
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """The item's values of one facet: its topics, or its area or publisher kind when known."""
+        if name == "topic":
+            return self.topics
+        value = self.area if name == "area" else self.org_kind
+        return (value,) if value else ()
+
+
+def facet_counts(search: Search, stories: Counter[tuple[Facets, ...]]) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's (value, stories), most first. `stories`: how many stories have each list of matching
+    items' facet values. A story counts under a value when one of its items has the value and is within
+    the search's other filters (the facet's own left out, so it shows what choosing another value gives)."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+    for items, stories_alike in stories.items():
+        for name in FACETS:
+            values: set[str] = set()
+            for item in items:
+                if item.passes(search, without=name):
+                    values.update(item.values(name))
+            for value in values:
+                counts[name][value] += stories_alike
+    return {name: sorted(found.items(), key=lambda pair: (-pair[1], pair[0])) for name, found in counts.items()}
 
 
 def parse_search(params: dict[str, str]) -> Search:

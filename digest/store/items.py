@@ -236,6 +236,7 @@ def _item_row(key: str, source: str, path: str | None, extracted: Extracted, can
         "org": classification.org, "org_kind": classification.org_kind,
         "relevance": round(classification.relevance, 4), "relevant": int(classification.relevant),
         "why_not": classification.why_not,
+        "topics": " ".join(topic.topic for topic in classification.topics) or None,  # as item_topics, for search
     }
 
 

@@ -251,6 +251,19 @@ def m018_feed_entries(db: Database) -> None:
                "item_id integer not null, primary key (source, entry)) without rowid")
 
 
+@migrations()
+def m019_topics_in_search_index(db: Database) -> None:
+    """Each item's topic ids in its row (`items.topics`: space-separated, in rank order; null when it has
+    none), written with the item (digest.store.items), and in the search index: a search counts the topics
+    of tens of thousands of matches, or narrows them to one, without joining item_topics (digest.store.search)."""
+    db.execute("alter table items add column topics text")
+    db.execute("update items set topics = (select group_concat(topic, ' ') from (select topic from item_topics "
+               "where item_id = items.id order by rank)) where id in (select item_id from item_topics)")
+    db.execute("drop index if exists items_search")
+    db.execute("create index items_search on items (relevant, id, cluster, area, org_kind, published, first_seen, "
+               "topics)")
+
+
 def newer_schema(db: Database) -> tuple[int, int] | None:
     """(the database's schema version, this digest's) when a newer digest has written the database:
     it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import html
 import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from digest.models import Item
-from digest.search import FACETS, MARK_CLOSE, MARK_OPEN, PAGE_SIZE, Counted, Hit, Results, Search, marked_html
+from digest.search import (
+    MARK_CLOSE,
+    MARK_OPEN,
+    PAGE_SIZE,
+    Counted,
+    Facets,
+    Hit,
+    Results,
+    Search,
+    facet_counts,
+    marked_html,
+)
 from digest.store.archive import Archive
 from digest.store.db import Database, iso
 
@@ -24,19 +37,35 @@ _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
 # A search's matching relevant items, gathered once (the full-text match is the costly part) and then
 # counted, faceted and paged from here. A temporary table: the database itself is only read.
 _HITS = ("create temp table if not exists search_hits (story integer not null, id integer not null, rank real, "
-         "published text, area text, org_kind text, topical integer, primary key (story, id)) without rowid")
-# The search's columns of items, in an index (schema m013), so a match never reads the item's row: the
-# columns after the body lie on the row's overflow pages.
+         "published text, area text, org_kind text, topics text, topical integer, primary key (story, id)) "
+         "without rowid")
+# The search's columns of items, in an index (schema m013, m019), so a match never reads the item's row:
+# the columns after the body lie on the row's overflow pages.
 _COVERING = "items_search"
+# An item's topic ids, space-separated, in a database written before items.topics (m019): the server
+# opens a database as it is.
+_JOINED_TOPICS = "(select group_concat(topic, ' ') from item_topics where item_topics.item_id = items.id)"
+# Each gathered story in one string, for the facet counts: its items' facet values (area, publisher kind,
+# topics, apart by unit separators), the items apart by group separators, the stories by record
+# separators. Control characters, which no name or topic id holds; one string, not 90,000 rows.
+_FIELD, _ITEM, _STORY = "\x1f", "\x1d", "\x1e"
+_STORIES = ("select group_concat(story, char(30)) from (select group_concat(ifnull(area, '') || char(31) || "
+            "ifnull(org_kind, '') || char(31) || ifnull(topics, ''), char(29)) story from search_hits group by story)")
 
 
 class SearchIndex:
-    def __init__(self, database: Database):
+    def __init__(self, database: Database, cache: ResultsCache | None = None):
         self.db = database
         covered = self.db.execute("select 1 from sqlite_master where type = 'index' and name = ?", [_COVERING])
         self._indexed_by = f"indexed by {_COVERING}" if covered.fetchone() else ""
+        has_topics = self.db.execute("select 1 from pragma_table_info('items') where name = 'topics'").fetchone()
+        self._topics = "items.topics" if has_topics else _JOINED_TOPICS
+        self._in_topic = f"instr(' ' || {self._topics} || ' ', ' ' || ? || ' ') > 0"
         self.db.execute("pragma temp_store = memory")
         self.db.execute(_HITS)
+        self._cache = cache or ResultsCache(size=0)
+        self._data_version = self._version()
+        self._cache.changed()  # what this connection sees may be newer than what the others have seen
 
     def items(self, ids: list[int]) -> list[Item]:
         return Archive(self.db).items_by_id(ids)
@@ -55,21 +84,41 @@ class SearchIndex:
         """The relevant items first seen from `since` on (a year of them is tens of thousands)."""
         rows = self.db.execute(
             f"select items.id, coalesce(items.cluster, items.id), items.first_seen, items.published, items.area, "
-            f"(select group_concat(topic, ' ') from item_topics where item_id = items.id) "
-            f"from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?",
+            f"{self._topics} from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?",
             [iso(since)])
         return [Counted(item_id, story, datetime.fromisoformat(first), date.fromisoformat(published) if published else None,
                         area, topics.split(" ") if topics else [])
                 for item_id, story, first, published, area, topics in rows]
 
     def search(self, search: Search, facets: bool = True) -> Results:
+        key = (search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end,
+               search.sort, search.page, facets)
+        return self._cached(key, lambda: self._search(search, facets))
+
+    def _cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """What `compute` gives, from the cache while the database is unchanged."""
+        version = self._version()
+        if version != self._data_version:  # an ingest committed since this connection last looked
+            self._data_version = version
+            self._cache.changed()
+        generation = self._cache.generation  # before reading: what is read is at least as new
+        found: _T | None = self._cache.get(key)
+        if found is None:
+            found = compute()
+            self._cache.put(key, generation, found)
+        return found
+
+    def _version(self) -> int:
+        return int(self.db.execute("pragma data_version").fetchone()[0])
+
+    def _search(self, search: Search, facets: bool) -> Results:
         try:  # in one read transaction (begun by filling search_hits): the counts and the page agree
             self._gather(search, narrowed=not facets)
             where, params = _narrowed(search)
             total = int(self.db.execute(f"select count(distinct story) from search_hits where {where}", params)
                         .fetchone()[0])
             hits = self._page(search, where, params)
-            counts = {name: self._facet(search, name) for name in FACETS} if facets else {}
+            counts = self._facets(search) if facets else {}
         finally:
             self.db.conn.rollback()  # search_hits emptied, and the next search sees newer items
         return Results(total, hits, counts)
@@ -92,7 +141,7 @@ class SearchIndex:
                       ("items.published <= ?", search.end and search.end.isoformat())]
         if narrowed:
             conditions += [("items.area = ?", search.area), ("items.org_kind = ?", search.org_kind),
-                           (f"{_IN_TOPIC} = 1", search.topic)]
+                           (self._in_topic, search.topic)]
         for condition, value in conditions:
             if value:
                 sql += f" and {condition}"
@@ -103,11 +152,12 @@ class SearchIndex:
         """search_hits := the relevant items matching the query and dates; of any area, publisher kind and
         topic unless `narrowed` (each facet counts them without its own filter)."""
         rank = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})" if search.query.match() else "0.0"
-        topical, topic = (_IN_TOPIC, (search.topic,)) if search.topic else ("1", ())
+        topical, topic = (self._in_topic, (search.topic,)) if search.topic else ("1", ())
         sql, params = self._matching(search, f"coalesce(items.cluster, -items.id), items.id, {rank}, items.published, "
-                                             f"items.area, items.org_kind, {topical}", narrowed, topic)
+                                             f"items.area, items.org_kind, {self._topics}, {topical}", narrowed, topic)
         self.db.execute("delete from search_hits")
-        self.db.execute(f"insert into search_hits (story, id, rank, published, area, org_kind, topical) {sql}", params)
+        self.db.execute(f"insert into search_hits (story, id, rank, published, area, org_kind, topics, topical) {sql}",
+                        params)
 
     def _page(self, search: Search, where: str, params: list[Any]) -> list[Hit]:
         order = ("rank, published desc nulls last, id desc" if search.sort == "relevance"
@@ -184,42 +234,81 @@ class SearchIndex:
             by_id[item_id].title_html = marked_html(title)
             by_id[item_id].snippet_html = marked_html(snippet or "")
 
-    def _facet(self, search: Search, name: str) -> list[tuple[str, int]]:
-        where, params = _narrowed(search, without=name, table="h")
-        if name == "topic":
-            query = (f"select t.topic, count(distinct h.story) from search_hits h "
-                     f"join item_topics t on t.item_id = h.id where {where} group by t.topic")
-        else:
-            query = (f"select h.{name}, count(distinct h.story) from search_hits h "
-                     f"where {where} and h.{name} is not null group by h.{name}")
-        return sorted(((value, int(count)) for value, count in self.db.execute(query, params)),
-                      key=lambda pair: (-pair[1], pair[0]))
+    def _facets(self, search: Search) -> dict[str, list[tuple[str, int]]]:
+        """The facet counts of the gathered matches, in one pass over them (digest.search.facet_counts)."""
+        text = self.db.execute(_STORIES).fetchone()[0]
+        alike = Counter(text.split(_STORY)) if text else Counter()
+        stories: Counter[tuple[Facets, ...]] = Counter()
+        for items, count in alike.items():
+            stories[tuple(map(_facets_of, items.split(_ITEM)))] += count
+        return facet_counts(search, stories)
 
 
-_IN_TOPIC = "exists (select 1 from item_topics where item_topics.item_id = items.id and item_topics.topic = ?)"
+def _facets_of(item: str) -> Facets:
+    area, org_kind, topics = item.split(_FIELD)
+    return Facets(area or None, org_kind or None, tuple(topics.split()))
 
 
-def _narrowed(search: Search, without: str | None = None, table: str = "search_hits") -> tuple[str, list[Any]]:
-    """The condition on search_hits of the search's area, publisher kind and topic (but `without`'s)."""
+def _narrowed(search: Search) -> tuple[str, list[Any]]:
+    """The condition on search_hits of the search's area, publisher kind and topic."""
     where, params = ["1 = 1"], []
     for name, value in (("area", search.area), ("org_kind", search.org_kind)):
-        if value and name != without:
-            where.append(f"{table}.{name} = ?")
+        if value:
+            where.append(f"search_hits.{name} = ?")
             params.append(value)
-    if search.topic and without != "topic":
-        where.append(f"{table}.topical = 1")
+    if search.topic:
+        where.append("search_hits.topical = 1")
     return " and ".join(where), params
 
 
+_T = TypeVar("_T")
+
+
+class ResultsCache:
+    """Results kept while the database is unchanged, shared by the server's threads: a broad search asked
+    again, paged or polled as a feed costs one look-up until the next ingest. A thread whose connection
+    sees a commit (pragma data_version) starts a new generation and empties the cache; what a search
+    computes is kept only if no new generation began meanwhile (it began reading after that generation did)."""
+
+    def __init__(self, size: int = 256):
+        self.size = size
+        self.generation = 0
+        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def changed(self) -> None:
+        with self._lock:
+            self.generation += 1
+            self._entries.clear()
+
+    def get(self, key: Hashable) -> Any:
+        with self._lock:
+            found = self._entries.get(key)
+            if found is not None:
+                self._entries.move_to_end(key)
+            return found
+
+    def put(self, key: Hashable, generation: int, value: Any) -> None:
+        with self._lock:
+            if generation != self.generation or not self.size:
+                return
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 class ThreadSearches:
-    """A SearchOpener: one read-only SearchIndex for each server thread, opened when first needed."""
+    """A SearchOpener: one read-only SearchIndex for each server thread, opened when first needed; their
+    results cached together."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
+        self._cache = ResultsCache()
 
     def __call__(self) -> SearchIndex | None:
         index = getattr(self._local, "index", None)
         if index is None and self.path.is_file():
-            index = self._local.index = SearchIndex(Database(self.path, read_only=True))
+            index = self._local.index = SearchIndex(Database(self.path, read_only=True), self._cache)
         return index

@@ -1,0 +1,213 @@
+"""What keeps a broad search quick keeps it exact: each item's topics in its row and in the search
+index (m019), the facet counts in one pass over the matches, and results kept while the database
+is unchanged (a commit by an ingest starts afresh). tests/test_search.py holds the results and
+counts equal to an oracle on a real server; these hold them equal across the migration and the cache.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import sys
+import threading
+from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from digest.config import Config, load_config
+from digest.pipeline import ingest
+from digest.search import Facets, Search, facet_counts, parse_search
+from digest.store import Store
+from digest.store.db import Database
+from digest.store.search import SearchIndex, ThreadSearches
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.synth import write_folder
+
+TOPICS_IN_RANK_ORDER = ("select id, topics, (select group_concat(topic, ' ') from (select topic from item_topics "
+                        "where item_id = items.id order by rank)) from items")
+RELEASE = """```yaml
+title: {title}
+url: https://news.example/kempston
+published: 2026-11-18
+```
+{body}
+"""
+STABBING = ("Two men have been arrested after a teenager was stabbed in Kempston on Saturday evening. Officers "
+            "were called to reports of a fight and a 17-year-old boy was taken to hospital with stab wounds. "
+            "Detective Inspector Sam Okafor said knife crime devastates families.")
+COUNTY_LINES = ("Officers in Kempston have closed a county lines drug line and safeguarded two children who were "
+                "being exploited to sell crack cocaine and heroin. A 24-year-old man was charged with "
+                "possession with intent to supply Class A drugs and will appear at Luton Magistrates' Court.")
+
+
+def _folder_config(root: Path, docs: Path, database: Path | None = None) -> Config:
+    path = root / "config.yaml"
+    path.write_text(yaml.safe_dump({"database": str(database or root / "digest.db"), "output_dir": str(root / "out"),
+                                    "ingest": {"workers": 0},
+                                    "sources": [{"name": "synth", "kind": "folder", "path": str(docs)}]}),
+                    encoding="utf-8")
+    return load_config(path)
+
+
+def _ingest(config: Config) -> None:
+    store = Store(config.database)
+    try:
+        ingest(config, store)
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of 600 synthetic documents (about 120 relevant, some of them retold: stories of several items)."""
+    root = tmp_path_factory.mktemp("counts")
+    write_folder(root / "docs", 600, seed=23)
+    config = _folder_config(root, root / "docs")
+    _ingest(config)
+    return config.database
+
+
+def _queries(database: Path) -> list[dict[str, str]]:
+    with sqlite3.connect(database) as db:
+        area, org_kind = db.execute("select area, org_kind from items where relevant = 1 and area is not null "
+                                    "group by area, org_kind order by count(*) desc limit 1").fetchone()
+        topic = db.execute("select topic from item_topics group by topic order by count(*) desc limit 1").fetchone()[0]
+    return [{}, {"q": "police"}, {"q": "knife*", "sort": "date"}, {"area": area}, {"topic": topic},
+            {"q": "police", "topic": topic, "org_kind": org_kind}, {"q": "police -hospital", "area": area},
+            {"topic": topic, "sort": "date", "page": "2"}, {"q": "officers", "page": "2"}]
+
+
+def _answers(index: SearchIndex, queries: list[dict[str, str]]) -> list[Any]:
+    found = []
+    for params in queries:
+        results = index.search(parse_search(params))
+        found.append((results.total, [(hit.item_id, hit.others, hit.snippet_html) for hit in results.hits],
+                      results.facets))
+    return found
+
+
+def _read_only(database: Path) -> SearchIndex:
+    return SearchIndex(Database(database, read_only=True))
+
+
+def test_migration_keeps_search_results_identical(archive: Path, tmp_path: Path) -> None:
+    """A database from before items.topics (m018) answers every search as it does once migrated, read
+    as it is by the server and after the writer's migration gives each item its topics."""
+    database = tmp_path / "digest.db"
+    shutil.copy2(archive, database)
+    queries = _queries(database)
+    current = _answers(_read_only(database), queries)
+    assert sum(total for total, _, _ in current) > 0 and all(facets for _, _, facets in current)
+    with sqlite3.connect(database) as db:  # the database as m018 left it
+        db.execute("drop index items_search")
+        db.execute("alter table items drop column topics")
+        db.execute("create index items_search on items (relevant, id, cluster, area, org_kind, published, first_seen)")
+        db.execute("delete from _sqlite_migrations where name = 'm019_topics_in_search_index'")
+        db.execute("pragma user_version = 18")
+    assert _answers(_read_only(database), queries) == current  # topics from item_topics
+
+    Store(database).close()  # migrates
+    with sqlite3.connect(database) as db:
+        rows = db.execute(TOPICS_IN_RANK_ORDER).fetchall()
+        assert db.execute("pragma user_version").fetchone()[0] == 19
+    assert all(topics == expected for _, topics, expected in rows)
+    assert sum(topics is not None for _, topics, _ in rows) > 100
+    assert _answers(_read_only(database), queries) == current
+
+
+def test_an_items_topics_follow_its_classification(digest: Callable[..., Any], seed_dir: Path, tmp_path: Path) -> None:
+    """items.topics is written with the item, new or edited, as item_topics is: in rank order."""
+    path = seed_dir / "kempston.txt"
+    path.write_text(RELEASE.format(title="Two arrested after stabbing in Kempston", body=STABBING), encoding="utf-8")
+    assert digest("ingest").exit_code == 0
+    database = tmp_path / "data" / "digest.db"
+
+    def kempston() -> str | None:
+        with sqlite3.connect(database) as db:
+            rows = db.execute(TOPICS_IN_RANK_ORDER).fetchall()
+            assert [(item, topics) for item, topics, expected in rows if topics != expected] == []
+            found: str | None = db.execute("select topics from items where title like '%Kempston%'").fetchone()[0]
+            return found
+
+    before = kempston()
+    assert before and "knife_crime" in before.split()
+    path.write_text(RELEASE.format(title="County lines drug line closed in Kempston", body=COUNTY_LINES),
+                    encoding="utf-8")
+    result = digest("ingest")
+    assert "0 new, 1 updated" in result.stdout
+    after = kempston()
+    assert after and "county_lines" in after.split() and "knife_crime" not in after.split()
+
+
+def _more_documents(database: Path, tmp_path: Path) -> None:
+    """An ingest of 300 further documents into the store, by the writer in this process."""
+    write_folder(tmp_path / "more", 300, seed=29, first=600)
+    _ingest(_folder_config(tmp_path, tmp_path / "more", database))
+
+
+def _index(searches: ThreadSearches) -> SearchIndex:
+    index = searches()
+    assert index is not None
+    return index
+
+
+def test_results_are_kept_until_an_ingest_commits(archive: Path, tmp_path: Path) -> None:
+    database = tmp_path / "digest.db"
+    shutil.copy2(archive, database)
+    searches = ThreadSearches(database)
+    police = parse_search({"q": "police"})
+    with ThreadPoolExecutor(max_workers=1) as other:  # a second server thread, with its own connection
+        other.submit(searches).result()
+        first = _index(searches).search(police)
+        assert _index(searches).search(police) is first  # kept
+        assert other.submit(lambda: _index(searches).search(police)).result() is first  # for every thread
+
+        _more_documents(database, tmp_path)
+        later = other.submit(lambda: _index(searches).search(police)).result()
+        assert later.total > first.total
+        assert _index(searches).search(police) == later
+    queries = _queries(database)
+    assert _answers(_index(searches), queries) == _answers(_read_only(database), queries)
+
+
+def test_a_thread_opened_after_an_ingest_does_not_see_what_was_kept_before_it(archive: Path, tmp_path: Path) -> None:
+    """A connection opened after a commit sees no change to report (its first look is after it): opening
+    one starts afresh, or it would be handed what the other threads kept before the ingest."""
+    database = tmp_path / "digest.db"
+    shutil.copy2(archive, database)
+    searches = ThreadSearches(database)
+    police = parse_search({"q": "police"})
+    first = _index(searches).search(police)
+    _more_documents(database, tmp_path)
+    found: list[Any] = []
+    thread = threading.Thread(target=lambda: found.append(_index(searches).search(police)))
+    thread.start()
+    thread.join()
+    assert found[0].total > first.total
+
+
+def _items(*facets: tuple[str | None, str | None, str]) -> tuple[Facets, ...]:
+    return tuple(Facets(area, kind, tuple(topics.split())) for area, kind, topics in facets)
+
+
+def test_facet_counts_count_each_story_once_and_only_within_the_other_filters() -> None:
+    kent_police = _items(("Kent", "police", "knife_crime court"))
+    retold = _items(("Kent", "police", "knife_crime"), ("Kent", "news", "knife_crime court"), (None, "news", ""))
+    essex = _items(("Essex", "pcc", "county_lines"))
+    stories = Counter({kent_police: 3, retold: 2, essex: 1})
+    everything = facet_counts(parse_search({}), stories)
+    assert everything == {"area": [("Kent", 5), ("Essex", 1)],
+                          "topic": [("court", 5), ("knife_crime", 5), ("county_lines", 1)],  # ties by name
+                          "org_kind": [("police", 5), ("news", 2), ("pcc", 1)]}
+    # Narrowed to police publishers: a story counts under a topic only through its police items.
+    narrowed: Search = parse_search({"org_kind": "police"})
+    counts = facet_counts(narrowed, stories)
+    assert counts["topic"] == [("knife_crime", 5), ("court", 3)]
+    assert counts["area"] == [("Kent", 5)]
+    assert counts["org_kind"] == everything["org_kind"]  # its own filter left out
