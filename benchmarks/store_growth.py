@@ -54,6 +54,9 @@ print(json.dumps({"seconds": elapsed, "new": sum(s.new + s.duplicate for s in su
 """
 
 
+MIGRATE = "import sys; sys.path[:0] = [sys.argv[1]]; from digest.store import Store; Store(sys.argv[2]).close()"
+
+
 def config_for(folder: Path, database: Path, docs: Path, source: str = "synth") -> Path:
     path = folder / f"{database.stem}.yaml"
     path.write_text(yaml.safe_dump({"database": str(database), "output_dir": str(folder / "out"),
@@ -73,7 +76,8 @@ def base_store(folder: Path, stored: int) -> Path:
 
     database = folder / f"base-{stored}.db"
     if database.exists():
-        print(f"reusing {database}", file=sys.stderr)
+        print(f"reusing {database} (migrated to this schema first, if it is older)", file=sys.stderr)
+        subprocess.run([sys.executable, "-c", MIGRATE, str(ROOT), str(database)], check=True)
         return database
     docs = folder / f"docs-{stored}"
     print(f"writing {stored} documents and ingesting them (once) ...", file=sys.stderr)
