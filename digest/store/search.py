@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from digest.models import Item
 from digest.search import (
@@ -32,6 +32,7 @@ from digest.store.archive import Archive
 from digest.store.db import Database, iso
 
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
+_BM25 = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
 
 
 # A search's matching relevant items, gathered once (the full-text match is the costly part) and then
@@ -64,7 +65,7 @@ class SearchIndex:
         self.db.execute("pragma temp_store = memory")
         self.db.execute(_HITS)
         self._cache = cache or ResultsCache(size=0)
-        self._data_version = self._version()
+        self._data_version = int(self.db.execute("pragma data_version").fetchone()[0])
         self._cache.changed()  # what this connection sees may be newer than what the others have seen
 
     def items(self, ids: list[int]) -> list[Item]:
@@ -91,34 +92,40 @@ class SearchIndex:
                 for item_id, story, first, published, area, topics in rows]
 
     def search(self, search: Search, facets: bool = True) -> Results:
-        key = (search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end,
-               search.sort, search.page, facets)
-        return self._cached(key, lambda: self._search(search, facets))
-
-    def _cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
-        """What `compute` gives, from the cache while the database is unchanged."""
-        version = self._version()
-        if version != self._data_version:  # an ingest committed since this connection last looked
-            self._data_version = version
-            self._cache.changed()
-        generation = self._cache.generation  # before reading: what is read is at least as new
-        found: _T | None = self._cache.get(key)
+        generation = self._generation()
+        matches = (search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end)
+        key = (*matches, search.sort, search.page, facets)
+        found: Results | None = self._cache.get(key)
         if found is None:
-            found = compute()
+            # The total and facet counts of another page or order of the same search, when kept.
+            counted: tuple[int, dict[str, list[tuple[str, int]]]] | None = self._cache.get(matches)
+            found = self._search(search, facets, counted)
             self._cache.put(key, generation, found)
+            if facets:
+                self._cache.put(matches, generation, (found.total, found.facets))
         return found
 
-    def _version(self) -> int:
-        return int(self.db.execute("pragma data_version").fetchone()[0])
+    def _generation(self) -> int:
+        """The cache's generation, a new one begun when an ingest committed since this connection last
+        looked; taken before the search reads, so what it reads is at least as new."""
+        version = int(self.db.execute("pragma data_version").fetchone()[0])
+        if version != self._data_version:
+            self._data_version = version
+            self._cache.changed()
+        return self._cache.generation
 
-    def _search(self, search: Search, facets: bool) -> Results:
+    def _search(self, search: Search, facets: bool, counted: tuple[int, dict[str, list[tuple[str, int]]]] | None
+                ) -> Results:
         try:  # in one read transaction (begun by filling search_hits): the counts and the page agree
-            self._gather(search, narrowed=not facets)
+            self._gather(search, narrowed=counted is not None or not facets)
             where, params = _narrowed(search)
-            total = int(self.db.execute(f"select count(distinct story) from search_hits where {where}", params)
-                        .fetchone()[0])
+            if counted is None:
+                total = int(self.db.execute(f"select count(distinct story) from search_hits where {where}", params)
+                            .fetchone()[0])
+                counts = self._facets(search) if facets else {}
+            else:
+                total, counts = counted[0], counted[1] if facets else {}
             hits = self._page(search, where, params)
-            counts = self._facets(search) if facets else {}
         finally:
             self.db.conn.rollback()  # search_hits emptied, and the next search sees newer items
         return Results(total, hits, counts)
@@ -151,7 +158,9 @@ class SearchIndex:
     def _gather(self, search: Search, narrowed: bool) -> None:
         """search_hits := the relevant items matching the query and dates; of any area, publisher kind and
         topic unless `narrowed` (each facet counts them without its own filter)."""
-        rank = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})" if search.query.match() else "0.0"
+        match = search.query.match()
+        # By date, relevance only breaks ties within a day: computed in _page, for the days it shows.
+        rank = ("null" if search.sort == "date" else _BM25) if match else "0.0"
         topical, topic = (self._in_topic, (search.topic,)) if search.topic else ("1", ())
         sql, params = self._matching(search, f"coalesce(items.cluster, -items.id), items.id, {rank}, items.published, "
                                              f"items.area, items.org_kind, {self._topics}, {topical}", narrowed, topic)
@@ -162,6 +171,9 @@ class SearchIndex:
     def _page(self, search: Search, where: str, params: list[Any]) -> list[Hit]:
         order = ("rank, published desc nulls last, id desc" if search.sort == "relevance"
                  else "published desc nulls last, rank, id desc")
+        match = search.query.match()
+        if match and search.sort == "date":
+            self._rank_days(match, where, params, search.page * PAGE_SIZE)
         rows = self._leads(order, where, params, search.page * PAGE_SIZE)[(search.page - 1) * PAGE_SIZE:]
         if not rows:
             return []
@@ -170,6 +182,24 @@ class SearchIndex:
         hits = self._hits(leads, others)
         self._highlight(search, hits)
         return hits
+
+    def _rank_days(self, match: str, where: str, params: list[Any], count: int) -> None:
+        """The rank (bm25) of the matches that place the first `count` stories by date: all those published
+        on or after the day of the last of them (it may share that day with others), not the tens of
+        thousands before. All of them when the stories run out or reach the undated ones."""
+        leads = self._leads("published desc nulls last, id desc", where, params, count)
+        if not leads:
+            return
+        lead, story = leads[-1]
+        day = self.db.execute("select published from search_hits where story = ? and id = ?", [story, lead]).fetchone()[0]
+        since, day_params = ("and published >= ?", [day]) if day and len(leads) == count else ("", [])
+        placed = {item_id: story for story, item_id in self.db.execute(
+            f"select story, id from search_hits where {where} {since}", [*params, *day_params])}
+        ranks = self.db.execute(  # "+rowid": one pass over the matches, not a MATCH for each id
+            f"select rowid, {_BM25} from items_fts where items_fts match ? and +rowid in "
+            f"(select id from search_hits where {where} {since})", [match, *params, *day_params]).fetchall()
+        self.db.conn.executemany("update search_hits set rank = ? where story = ? and id = ?",
+                                 [(rank, placed[item_id], item_id) for item_id, rank in ranks])
 
     def _leads(self, order: str, where: str, params: list[Any], count: int) -> list[tuple[int, int]]:
         """The first `count` stories as (leading item, story): a story is led by its first item in this
@@ -259,9 +289,6 @@ def _narrowed(search: Search) -> tuple[str, list[Any]]:
     if search.topic:
         where.append("search_hits.topical = 1")
     return " and ".join(where), params
-
-
-_T = TypeVar("_T")
 
 
 class ResultsCache:
