@@ -31,6 +31,7 @@ COMMANDS = {"--help": ["--help"], "status": ["status"], "check": ["check"]}
 
 def config_for(workdir: Path) -> Path:
     """The shipped config, its database moved into workdir and its seed folder made absolute."""
+    workdir.mkdir(parents=True, exist_ok=True)
     lines = []
     for line in (ROOT / "config.yaml").read_text(encoding="utf-8").splitlines():
         if line.startswith("database:"):
@@ -73,20 +74,20 @@ def slowest_imports(code: Path, config: Path, args: list[str], top: int = 6) -> 
     return sorted(found, key=lambda pair: -pair[1])[:top]
 
 
-def measure(codes: dict[str, Path], config: Path, runs: int) -> dict[str, dict[str, list[float]]]:
+def measure(codes: dict[str, Path], configs: dict[str, Path], runs: int) -> dict[str, dict[str, list[float]]]:
     """label -> command -> wall times; the codes take turns, in alternating order."""
     times: dict[str, dict[str, list[float]]] = {label: {name: [] for name in COMMANDS} for label in codes}
     for name, args in COMMANDS.items():
-        for code in codes.values():
-            wall_time(code, config, args)  # warm-up
+        for label, code in codes.items():
+            wall_time(code, configs[label], args)  # warm-up
         for run in range(runs):
             order = list(codes) if run % 2 == 0 else list(reversed(codes))
             for label in order:
-                times[label][name].append(wall_time(codes[label], config, args))
+                times[label][name].append(wall_time(codes[label], configs[label], args))
     return times
 
 
-def report(times: dict[str, dict[str, list[float]]], codes: dict[str, Path], config: Path) -> None:
+def report(times: dict[str, dict[str, list[float]]], codes: dict[str, Path], configs: dict[str, Path]) -> None:
     labels = list(times)
     print(f"{'command':10}" + "".join(f"{label + ' median':>14}{'range':>16}" for label in labels)
           + ("    new/old" if len(labels) == 2 else ""))
@@ -102,7 +103,7 @@ def report(times: dict[str, dict[str, list[float]]], codes: dict[str, Path], con
         print(row)
     for label, code in codes.items():
         for name, args in COMMANDS.items():
-            imports = ", ".join(f"{module} {ms:.0f} ms" for module, ms in slowest_imports(code, config, args))
+            imports = ", ".join(f"{module} {ms:.0f} ms" for module, ms in slowest_imports(code, configs[label], args))
             print(f"{label} {name}: slowest imports: {imports}")
 
 
@@ -114,13 +115,14 @@ def main() -> None:
     old.add_argument("--base-path", metavar="DIR", type=Path, help="also time the code checked out in DIR")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, base_code(args.base, args.base_path, Path(tmp)) as base:
-        workdir = Path(tmp)
-        config = config_for(workdir)
-        argv, env = command(ROOT, config, ["ingest", "--source", "seeds"])
-        subprocess.run(argv, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
         codes = {"old": base, "new": ROOT} if args.base or args.base_path else {"new": ROOT}
+        # Each code its own store, made by its own ingest: an older digest refuses a database a newer one migrated.
+        configs = {label: config_for(Path(tmp) / label) for label in codes}
+        for label, code in codes.items():
+            argv, env = command(code, configs[label], ["ingest", "--source", "seeds"])
+            subprocess.run(argv, env=env, cwd=code, check=True, stdout=subprocess.DEVNULL)
         print(f"{args.runs} runs of each command; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))
-        report(measure(codes, config, args.runs), codes, config)
+        report(measure(codes, configs, args.runs), codes, configs)
 
 
 if __name__ == "__main__":
