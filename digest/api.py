@@ -87,9 +87,10 @@ def weekly_stats(config: Config, archive: SearchArchive, params: dict[str, str],
     tz = config.tz
     week = week_label(now or utc_now(), tz)
     since, _ = week_bounds(shift_week(week, 1 - count, tz), tz)
-    found = trend(trend_stories(archive.relevant_since(since), Taxonomy(config.classify.topics)),
-                  weeks_ending(week, tz, count), "")
-    counted = found.narrowed([search.area] if search.area else [], [search.topic] if search.topic else [], "")
+    found = trend(trend_stories(archive.relevant_since(since, search.area, search.topic),
+                                Taxonomy(config.classify.topics)), weeks_ending(week, tz, count), "")
+    counted = (found.narrowed([search.area] if search.area else [], [search.topic] if search.topic else [], "")
+               if search.area or search.topic else found)
     return {"area": search.area, "topic": search.topic,
             "weeks": [{"week": w.label, "first_day": w.first_day.isoformat(), "stories": n}
                       for w, n in zip(counted.weeks, counted.overall.counts, strict=True)],

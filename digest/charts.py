@@ -181,11 +181,12 @@ class Charted(Found, Protocol):
 def trend_stories(items: Iterable[Charted], taxonomy: Taxonomy) -> list[TrendStory]:
     """One TrendStory per story: its earliest stated publication date, its first-found item's topics."""
     result = []
+    labels: dict[str, str] = {}  # a year's stories name a few dozen topics a hundred thousand times
     for members in stories(items):
         dates = [item.published for item in members if item.published]
         lead = members[0]
-        result.append(TrendStory(min(dates) if dates else None, [taxonomy.short_label(t) for t in lead.topics], lead.area,
-                                 tuple(lead.topics)))
+        shown = [labels.get(t) or labels.setdefault(t, taxonomy.short_label(t)) for t in lead.topics]
+        result.append(TrendStory(min(dates) if dates else None, shown, lead.area, tuple(lead.topics)))
     return result
 
 

@@ -250,7 +250,9 @@ class SearchArchive(Protocol):
 
     def item_ids(self, search: Search, below: int | None, limit: int) -> list[int]: ...
 
-    def relevant_since(self, since: datetime) -> list[Counted]: ...
+    def relevant_since(self, since: datetime, area: str | None = None, topic: str | None = None) -> list[Counted]:
+        """The relevant items first seen from `since` on; when an area or a topic is given, only (but all)
+        those of the stories with an item of that area and topic (a superset of the stories led by one)."""
 
 
 # A read-only SearchArchive for the calling thread; None when there is no database yet.

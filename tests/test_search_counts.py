@@ -13,18 +13,23 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from digest.api import weekly_stats
+from digest.charts import trend, trend_stories, weeks_ending
 from digest.config import Config, load_config
 from digest.pipeline import ingest
 from digest.search import Facets, Search, facet_counts, parse_search
 from digest.store import Store
 from digest.store.db import Database
 from digest.store.search import SearchIndex, ThreadSearches
+from digest.topics import Taxonomy
+from digest.weeks import week_label
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.synth import write_folder
@@ -250,3 +255,31 @@ def test_by_date_a_days_ties_are_broken_by_relevance(archive: Path, tmp_path: Pa
         assert leads == _by_date(database, params), params
         shown += len(leads)
     assert shown >= 60
+
+
+def test_weekly_stats_read_only_the_stories_of_their_area_and_topic(archive: Path, tmp_path: Path) -> None:
+    """/api/v1/stats of an area and a topic reads the items of the stories with such an item, not the
+    whole year, and counts what narrowing the whole year's trend counts: a story by its first item's
+    area and topics, dated by its earliest item. Here a story's later items are moved to another area."""
+    database = tmp_path / "digest.db"
+    shutil.copy2(archive, database)
+    with sqlite3.connect(database) as db:
+        db.execute("update items set area = 'Elsewhere' where id > (select min(other.id) from items other "
+                   "where coalesce(other.cluster, other.id) = coalesce(items.cluster, items.id))")
+        moved = db.execute("select count(*) from items where area = 'Elsewhere' and relevant = 1").fetchone()[0]
+        areas = [row[0] for row in db.execute("select distinct area from items where relevant = 1 and area is not null")]
+        topics = [row[0] for row in db.execute("select distinct topic from item_topics")]
+        newest = db.execute("select max(first_seen) from items").fetchone()[0]
+    assert moved >= 5
+    config = _folder_config(tmp_path, tmp_path, database)
+    index = _read_only(database)
+    now = datetime.fromisoformat(newest)
+    whole = trend(trend_stories(index.relevant_since(now - timedelta(weeks=110)), Taxonomy(config.classify.topics)),
+                  weeks_ending(week_label(now, config.tz), config.tz, 104), "")
+    for params in [{"area": area} for area in areas] + [{"topic": topic} for topic in topics] + [
+            {"area": area, "topic": topic} for area in areas[:4] for topic in topics[:4]]:
+        stats = weekly_stats(config, index, {**params, "weeks": "104"}, now)
+        narrowed = whole.narrowed([params["area"]] if "area" in params else [],
+                                  [params["topic"]] if "topic" in params else [], "")
+        assert [week["stories"] for week in stats["weeks"]] == narrowed.overall.counts, params
+        assert stats["undated"] == narrowed.undated, params

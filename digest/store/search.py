@@ -10,10 +10,10 @@ from __future__ import annotations
 import html
 import threading
 from collections import Counter, OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from digest.models import Item
 from digest.search import (
@@ -32,6 +32,7 @@ from digest.store.archive import Archive
 from digest.store.db import Database, iso
 
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
+_T = TypeVar("_T")
 _BM25 = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
 
 
@@ -81,15 +82,35 @@ class SearchIndex:
             params.append(below)
         return [row[0] for row in self.db.execute(f"{sql} order by {driver} desc limit ?", [*params, limit])]
 
-    def relevant_since(self, since: datetime) -> list[Counted]:
-        """The relevant items first seen from `since` on (a year of them is tens of thousands)."""
-        rows = self.db.execute(
-            f"select items.id, coalesce(items.cluster, items.id), items.first_seen, items.published, items.area, "
-            f"{self._topics} from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?",
-            [iso(since)])
+    def relevant_since(self, since: datetime, area: str | None = None, topic: str | None = None) -> list[Counted]:
+        """The relevant items first seen from `since` on (a year of them is tens of thousands); of the
+        stories with an item of `area` and `topic` when given (kept until the next ingest)."""
+        return self._cached(("since", since, area, topic), lambda: self._relevant_since(since, area, topic))
+
+    def _relevant_since(self, since: datetime, area: str | None, topic: str | None) -> list[Counted]:
+        sql = (f"select items.id, coalesce(items.cluster, items.id), items.first_seen, items.published, items.area, "
+               f"{self._topics} from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?")
+        params: list[Any] = [iso(since)]
+        if area or topic:
+            sql += (f" and coalesce(items.cluster, items.id) in (select coalesce(items.cluster, items.id) from items "
+                    f"{self._indexed_by} where items.relevant = 1 and items.first_seen >= ?")
+            params.append(iso(since))
+            for condition, value in (("items.area = ?", area), (self._in_topic, topic)):
+                if value:
+                    sql += f" and {condition}"
+                    params.append(value)
+            sql += ")"
         return [Counted(item_id, story, datetime.fromisoformat(first), date.fromisoformat(published) if published else None,
                         area, topics.split(" ") if topics else [])
-                for item_id, story, first, published, area, topics in rows]
+                for item_id, story, first, published, area, topics in self.db.execute(sql, params)]
+
+    def _cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        generation = self._generation()
+        found: _T | None = self._cache.get(key)
+        if found is None:
+            found = compute()
+            self._cache.put(key, generation, found)
+        return found
 
     def search(self, search: Search, facets: bool = True) -> Results:
         generation = self._generation()
