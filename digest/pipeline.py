@@ -33,7 +33,7 @@ from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
 from digest.store.db import unusable
 from digest.urls import redact
-from digest.workers import prepare_ahead
+from digest.workers import Workers
 from digest.writer import SourceSummary, Writer
 
 log = logging.getLogger("digest.ingest")
@@ -77,9 +77,8 @@ class SourceRun:
     waiting: str | None = None  # blocked by bot protection and not to be tried yet: why
 
     @property
-    def batched(self) -> bool:
-        """A folder's documents are committed in batches; a web source's each at once, so the
-        write lock is never held while a source waits on the network."""
+    def is_folder(self) -> bool:
+        """A folder source: its files are tracked (unchanged ones skipped, missing ones noted)."""
         return isinstance(self.source, FolderSource)
 
 
@@ -125,19 +124,25 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     classifier = classifier_for(config)
     lookups = Lookups(store.path)
     fetch_log = FetchLog(lookups)
-    fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if any(not run.batched for run in runs) else None
+    web = any(not run.is_folder for run in runs)
+    fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if web else None
     alerting = Alerting(config.alerts, store.alerts.record) if config.alerts else None
     writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate),
                     alerting)
+    workers = Workers(config, classifier)
     try:
-        producers = [_produce(run, config, classifier, fetcher, lookups, stop) for run in runs]
+        producers = [_produce(run, config, classifier, fetcher, lookups, workers, stop) for run in runs]
+        # Every source's documents are committed in batches, and whenever the writer would wait for the
+        # next (a source waiting on the network): the write lock is never held while nothing is written.
         with _startup_frozen(), store.db.batch(writer.settled) as batch:
-            messages = in_threads(producers, idle=batch.commit) if len(producers) > 1 else _inline(producers)
+            threaded = len(producers) > 1 or web
+            messages = in_threads(producers, idle=batch.commit) if threaded else _inline(producers)
             _write(messages, {run.source.name: run for run in runs}, writer, fetch_log, batch, stop,
                    config.fetch.blocked_backoff)
     except sqlite3.Error as exc:  # outside any one document's: the run cannot be recorded
         raise _store_failed(store, exc) from None
     finally:
+        workers.close()
         if fetcher:
             fetcher.close()
         lookups.close()
@@ -185,13 +190,11 @@ def _write(messages: Iterator[Message | Done], runs: dict[str, SourceRun], write
         elif run.summary.stopped:
             continue  # read before the stop: left for the next run
         else:
-            if run.batched:
+            if run.is_folder:
                 run.present.add(_where(message.event))
             writer.apply(message.event, message.prepared, run.known, run.summary)
             if stop is not None and stop.is_set():
                 run.summary.stopped = True
-        if not run.batched:
-            batch.commit()
     writer.log_fetches(fetch_log.take())
 
 
@@ -206,7 +209,7 @@ def _finish(run: SourceRun, done: Done, writer: Writer, first_blocked_wait: floa
     if done.waiting:
         writer.runs.skipped(run.source.name, done.started, summary.error or "waiting")
         return
-    if run.batched and not summary.stopped and not summary.error:  # a partial pass cannot tell which files went
+    if run.is_folder and not summary.stopped and not summary.error:  # a partial pass cannot tell which files went
         summary.missing = writer.items.mark_missing(run.source.name, run.present)
     writer.runs.record(run.source.name, run.source.kind, done.started, summary.counts(), summary.error,
                        done.problem if summary.error else None, first_blocked_wait)
@@ -219,8 +222,8 @@ def _where(event: SourceEvent) -> str:
 
 
 def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fetcher | None, lookups: Lookups,
-             stop: threading.Event | None) -> Messages:
-    """One source's events, each document prepared (in worker processes for a big folder), then Done."""
+             workers: Workers, stop: threading.Event | None) -> Messages:
+    """One source's events, each document prepared (in worker processes when there are many), then Done."""
     name = run.source.name
     if stop is not None and stop.is_set():
         yield Done(name, None, stopped=True)
@@ -233,8 +236,7 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
     try:
         events = read_source(run.source, fetcher=fetcher, seen=lookups, known=run.known,
                              default_max_bytes=config.fetch.max_bytes)
-        workers = config.ingest.worker_count() if run.batched else 0
-        for event, prepared in prepare_ahead(_progress(events, name), config, classifier, workers):
+        for event, prepared in workers.ahead(_progress(events, name), web=not run.is_folder):
             yield Message(name, event, prepared if prepared is not None else _prepare_here(event, classifier))
             if stop is not None and stop.is_set():
                 yield Done(name, started, stopped=True)

@@ -1,8 +1,8 @@
-"""Worker processes that prepare a big folder's documents (digest.prepare) ahead of the writer.
+"""Worker processes that prepare documents (digest.prepare) ahead of the writer.
 
 Extraction, fingerprints and classification need no store and are most of the cost of a
-document: for a big folder they run in worker processes, a bounded window ahead, while the
-ingest's one writer stores the results in document order.
+document: for a big folder, or many web documents, they run in worker processes, a bounded
+window ahead, while the ingest's one writer stores the results in each source's order.
 """
 
 from __future__ import annotations
@@ -36,50 +36,82 @@ CHUNK = 32  # documents per task: fewer, larger messages (and thread wake-ups) b
 WINDOW_PER_WORKER = 4  # tasks in flight per worker
 
 
-def prepare_ahead(events: Iterable[T], config: Config, classifier: Classifier, workers: int
-                  ) -> Iterator[tuple[T, Prepared | Exception | None]]:
-    """Each event with its documents prepared in advance (None: prepare it in this process).
+class Workers:
+    """The ingest's worker processes, shared by its sources, started when there is enough to prepare:
+    a folder with more than `ingest.parallel_after` documents to read, or the web sources' documents
+    together past that number (a feed with hundreds of new entries, a catalogue's first run). They
+    only prepare; the sources' threads still fetch, each host's requests one at a time, and the
+    writer still stores every document itself, in each source's order."""
 
-    Workers start only when more than `ingest.parallel_after` documents are read: starting
-    them costs more than a small folder takes. Those first documents are read before any is
-    prepared, so that in a big folder the workers prepare them too, while this process
-    would otherwise do it with a core idle.
-    """
-    events = iter(events)
-    if workers < 2:
-        yield from ((event, None) for event in events)
-        return
-    head: list[T] = []
-    documents = 0
-    for event in events:
-        head.append(event)
-        documents += isinstance(event, Document)
-        if documents > config.ingest.parallel_after:
-            break
-    else:
-        yield from ((event, None) for event in head)
-        return
-    events = itertools.chain(head, events)
-    pool: ProcessPoolExecutor | None = _start_pool(config, classifier, workers)
-    window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
-    try:
+    def __init__(self, config: Config, classifier: Classifier):
+        self.config, self.classifier = config, classifier
+        self.count = config.ingest.worker_count()
+        self._pool: ProcessPoolExecutor | None = None
+        self._stopped = False  # broken, or closed: what is left is prepared where it is read
+        self._lock = threading.Lock()
+        self._web_documents = 0
+
+    def ahead(self, events: Iterable[T], web: bool) -> Iterator[tuple[T, Prepared | Exception | None]]:
+        """Each event with its documents prepared in advance (None: prepare it in this process).
+
+        A folder's first `parallel_after` documents are read before any is prepared, so that in a big
+        folder the workers prepare them too, while this process would otherwise do it with a core
+        idle; a web source's are counted as they come, and go to the workers once the run's web
+        documents are past that number."""
+        events = iter(events)
+        if self.count < 2:
+            yield from ((event, None) for event in events)
+            return
+        if not web:
+            head, many = self._folder_head(events)
+            if not many:
+                yield from ((event, None) for event in head)
+                return
+            events = itertools.chain(head, events)
+        window: deque[tuple[list[T], Future[list[Prepared | Exception]] | None]] = deque()
         for chunk in _chunks(events, CHUNK):
             to_prepare: list[Document] = [event for event in chunk if isinstance(event, Document)]
-            future = None
-            if to_prepare and pool is not None:
-                try:
-                    future = pool.submit(_prepare_in_worker, to_prepare)
-                except BrokenProcessPool:
-                    _broken(pool)
-                    pool = None
+            future = self._submit(to_prepare) if to_prepare and (not web or self._past_web(len(to_prepare))) else None
             window.append((chunk, future))
-            if len(window) >= workers * WINDOW_PER_WORKER:
+            if len(window) >= self.count * WINDOW_PER_WORKER:
                 yield from _settle(*window.popleft())
         while window:
             yield from _settle(*window.popleft())
-    finally:
+
+    def close(self) -> None:
+        with self._lock:
+            pool, self._pool, self._stopped = self._pool, None, True
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+    def _folder_head(self, events: Iterator[T]) -> tuple[list[T], bool]:
+        """The events up to the first document past `parallel_after`, and whether there was one."""
+        head: list[T] = []
+        documents = 0
+        for event in events:
+            head.append(event)
+            documents += isinstance(event, Document)
+            if documents > self.config.ingest.parallel_after:
+                return head, True
+        return head, False
+
+    def _past_web(self, documents: int) -> bool:
+        with self._lock:
+            self._web_documents += documents
+            return self._web_documents > self.config.ingest.parallel_after
+
+    def _submit(self, documents: list[Document]) -> Future[list[Prepared | Exception]] | None:
+        with self._lock:
+            if self._stopped:
+                return None
+            if self._pool is None:
+                self._pool = _start_pool(self.config, self.classifier, self.count)
+            try:
+                return self._pool.submit(_prepare_in_worker, documents)
+            except BrokenProcessPool:
+                _broken(self._pool)
+                self._pool, self._stopped = None, True
+                return None
 
 
 def _chunks(events: Iterator[T], size: int) -> Iterator[list[T]]:

@@ -98,3 +98,82 @@ def test_workers_start_only_for_more_than_parallel_after_documents(tmp_path, cap
     summaries, _, _ = _ingest(tmp_path, tmp_path / "one-more", "eleven", workers=2)
     assert "preparing documents in 2 worker processes" in caplog.text
     assert sum(summaries[0].counts().values()) == 11 and summaries[0].failed == 0
+
+
+def _feed(host: str, feed: int, docs: list) -> bytes:
+    """An RSS feed whose entries carry their whole text (as a force's newsroom feed does)."""
+    from html import escape
+
+    items = []
+    for number, doc in enumerate(docs):
+        lines = [line for line in doc.text.splitlines() if line.strip() and not line.startswith(("```", "title:",
+                                                                                                 "url:", "publish:"))]
+        title, paragraphs = lines[0].strip(), lines[1:]
+        body = "".join(f"<p>{escape(line)}</p>" for line in paragraphs)
+        items.append(f"<item><title>{escape(title)}</title><link>http://{host}/feed{feed}/{number}</link>"
+                     f"<guid>http://{host}/feed{feed}/{number}</guid><pubDate>Mon, 16 Nov 2026 09:{number:02d}:00 GMT"
+                     f"</pubDate><content:encoded><![CDATA[{body}]]></content:encoded></item>")
+    return (f'<?xml version="1.0"?><rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">'
+            f"<channel><title>Newsroom {feed}</title><link>http://{host}/</link>{''.join(items)}</channel></rss>"
+            ).encode()
+
+
+def _ingest_feeds(tmp_path: Path, web, name: str, workers: int, feeds: list[str]) -> list[dict]:
+    """The items of an ingest of these feeds, by URL, each with its cluster's first item's URL."""
+    from conftest import FAST_FETCH
+
+    config_path = tmp_path / f"{name}.yaml"
+    config_path.write_text(yaml.safe_dump({
+        "database": str(tmp_path / f"{name}.db"), "fetch": FAST_FETCH,
+        "ingest": {"workers": workers, "parallel_after": 10},
+        "sources": [{"name": f"newsroom-{n}", "kind": "feed", "url": web.url(feed)} for n, feed in enumerate(feeds)],
+    }), encoding="utf-8")
+    config = load_config(config_path)
+    store = Store(config.database)
+    try:
+        summaries = ingest(config, store)
+        assert [s.failed for s in summaries] == [0] * len(feeds) and sum(s.new for s in summaries) > 50
+        by_id = {item.id: item for item in store.archive.items()}
+        return sorted(({**item.export(), "cluster": by_id[item.cluster or item.id].url} for item in by_id.values()),
+                      key=lambda row: row["url"])
+    finally:
+        store.close()
+
+
+JUDGED = ("url", "title", "summary", "published", "area", "topics", "figures", "relevance", "relevant", "why_not",
+          "reasons", "org_kind")
+
+
+def _judged(rows: list[dict], fields: tuple[str, ...] = JUDGED) -> list[dict]:
+    return [{field: row.get(field) for field in fields} for row in rows]
+
+
+def test_a_feed_of_many_entries_is_prepared_in_workers_and_stored_as_one_process_stores_it(tmp_path, web, caplog):
+    from synth import generate
+    from webfixture import Reply
+
+    web.script("/feed.xml", Reply(200, _feed(web.host, 0, generate(60, seed=5)), {"Content-Type": "application/rss+xml"}))
+    caplog.set_level(logging.INFO, "digest.ingest")
+    alone = _ingest_feeds(tmp_path, web, "alone", 0, ["/feed.xml"])
+    assert "worker processes" not in caplog.text
+    parallel = _ingest_feeds(tmp_path, web, "parallel", 2, ["/feed.xml"])
+    assert "preparing documents in 2 worker processes" in caplog.text
+    assert _judged(parallel, (*JUDGED, "cluster")) == _judged(alone, (*JUDGED, "cluster"))
+
+
+def test_small_feeds_together_past_parallel_after_are_prepared_in_workers(tmp_path, web, caplog):
+    """Each feed is under `parallel_after`, the run's web documents together are not (a catalogue's
+    first run): workers prepare them, and each item is judged as one process judges it (the sources'
+    threads interleave, so which copy of a story came first, its cluster's head, may differ)."""
+    from synth import generate
+    from webfixture import Reply
+
+    docs = generate(60, seed=5)
+    feeds = [f"/feed{n}.xml" for n in range(6)]
+    for n, feed in enumerate(feeds):
+        web.script(feed, Reply(200, _feed(web.host, n, docs[n * 10:(n + 1) * 10]), {"Content-Type": "application/rss+xml"}))
+    caplog.set_level(logging.INFO, "digest.ingest")
+    alone = _ingest_feeds(tmp_path, web, "alone", 0, feeds)
+    parallel = _ingest_feeds(tmp_path, web, "parallel", 2, feeds)
+    assert "preparing documents in 2 worker processes" in caplog.text
+    assert _judged(parallel) == _judged(alone)

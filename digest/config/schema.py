@@ -173,9 +173,9 @@ class Dedupe(Strict):
 
 
 class Ingest(Strict):
-    # Worker processes that extract and classify a big folder's documents in parallel
-    # ("auto": one per CPU; 0 or 1: all in this process). They start only once a folder
-    # source has more than `parallel_after` documents to read in one run.
+    # Worker processes that extract and classify documents in parallel ("auto": one per CPU;
+    # 0 or 1: all in this process). They start only once a folder source has more than
+    # `parallel_after` documents to read in one run, or the run's web sources together have.
     workers: int | Literal["auto"] = Field(default="auto")
     parallel_after: int = Field(default=64, ge=0, le=10_000_000)
     # How much lower the workers' CPU priority is than this process's (nice). They only feed
