@@ -118,12 +118,6 @@ class Facets(NamedTuple):
     org_kind: str | None
     topics: tuple[str, ...]
 
-    def passes(self, search: Search, without: str | None = None) -> bool:
-        """Within the search's area, publisher kind and topic, but `without`'s (its facet counts without it)."""
-        return ((without == "area" or not search.area or self.area == search.area)
-                and (without == "org_kind" or not search.org_kind or self.org_kind == search.org_kind)
-                and (without == "topic" or not search.topic or search.topic in self.topics))
-
     def values(self, name: str) -> tuple[str, ...]:
         """The item's values of one facet: its topics, or its area or publisher kind when known."""
         if name == "topic":
@@ -132,18 +126,16 @@ class Facets(NamedTuple):
         return (value,) if value else ()
 
 
-def facet_counts(search: Search, stories: Counter[tuple[Facets, ...]]) -> dict[str, list[tuple[str, int]]]:
-    """Each facet's (value, stories), most first. `stories`: how many stories have each list of matching
-    items' facet values. A story counts under a value when one of its items has the value and is within
-    the search's other filters (the facet's own left out, so it shows what choosing another value gives)."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in FACETS}
+def facet_counts(stories: Counter[tuple[Facets, ...]], names: tuple[str, ...] = FACETS
+                 ) -> dict[str, list[tuple[str, int]]]:
+    """Each named facet's (value, stories), most first: a story counts once under each value one of its
+    items has. `stories`: how many stories have each list of items' facet values (the items that count
+    for these facets: a facet counts the matches within the search's other filters, its own left out,
+    so it shows what choosing another value gives)."""
+    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
     for items, stories_alike in stories.items():
-        for name in FACETS:
-            values: set[str] = set()
-            for item in items:
-                if item.passes(search, without=name):
-                    values.update(item.values(name))
-            for value in values:
+        for name in names:
+            for value in {value for item in items for value in item.values(name)}:
                 counts[name][value] += stories_alike
     return {name: sorted(found.items(), key=lambda pair: (-pair[1], pair[0])) for name, found in counts.items()}
 

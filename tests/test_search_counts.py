@@ -24,7 +24,7 @@ from digest.api import weekly_stats
 from digest.charts import trend, trend_stories, weeks_ending
 from digest.config import Config, load_config
 from digest.pipeline import ingest
-from digest.search import Facets, Search, facet_counts, parse_search
+from digest.search import Facets, facet_counts, parse_search
 from digest.store import Store
 from digest.store.db import Database
 from digest.store.search import SearchIndex, ThreadSearches
@@ -204,21 +204,28 @@ def _items(*facets: tuple[str | None, str | None, str]) -> tuple[Facets, ...]:
     return tuple(Facets(area, kind, tuple(topics.split())) for area, kind, topics in facets)
 
 
-def test_facet_counts_count_each_story_once_and_only_within_the_other_filters() -> None:
+def test_facet_counts_count_each_story_once_under_each_value_of_its_items() -> None:
     kent_police = _items(("Kent", "police", "knife_crime court"))
     retold = _items(("Kent", "police", "knife_crime"), ("Kent", "news", "knife_crime court"), (None, "news", ""))
     essex = _items(("Essex", "pcc", "county_lines"))
     stories = Counter({kent_police: 3, retold: 2, essex: 1})
-    everything = facet_counts(parse_search({}), stories)
-    assert everything == {"area": [("Kent", 5), ("Essex", 1)],
-                          "topic": [("court", 5), ("knife_crime", 5), ("county_lines", 1)],  # ties by name
-                          "org_kind": [("police", 5), ("news", 2), ("pcc", 1)]}
-    # Narrowed to police publishers: a story counts under a topic only through its police items.
-    narrowed: Search = parse_search({"org_kind": "police"})
-    counts = facet_counts(narrowed, stories)
-    assert counts["topic"] == [("knife_crime", 5), ("court", 3)]
-    assert counts["area"] == [("Kent", 5)]
-    assert counts["org_kind"] == everything["org_kind"]  # its own filter left out
+    assert facet_counts(stories) == {"area": [("Kent", 5), ("Essex", 1)],
+                                     "topic": [("court", 5), ("knife_crime", 5), ("county_lines", 1)],  # ties by name
+                                     "org_kind": [("police", 5), ("news", 2), ("pcc", 1)]}
+    assert facet_counts(stories, ("org_kind",)) == {"org_kind": [("police", 5), ("news", 2), ("pcc", 1)]}
+
+
+def test_a_chosen_facets_counts_are_those_of_the_search_it_was_chosen_from(archive: Path) -> None:
+    """Choosing a value keeps its facet's counts (the search without it counted them), so only the
+    matches within every filter are gathered; the counts equal those counted afresh."""
+    searches = ThreadSearches(archive)
+    afresh = _read_only(archive)
+    queries = [params for params in _queries(archive) if {"area", "topic", "org_kind"} & set(params)]
+    assert len(queries) >= 3
+    for params in queries:
+        for name in ("area", "topic", "org_kind"):
+            _index(searches).search(parse_search({key: value for key, value in params.items() if key != name}))
+        assert _answers(_index(searches), [params]) == _answers(afresh, [params]), params
 
 
 def _by_date(database: Path, params: dict[str, str]) -> list[int]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from digest.models import Item
 from digest.search import (
+    FACETS,
     MARK_CLOSE,
     MARK_OPEN,
     PAGE_SIZE,
@@ -30,6 +31,7 @@ from digest.search import (
 )
 from digest.store.archive import Archive
 from digest.store.db import Database, iso
+from digest.store.kept import ResultsCache
 
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
 _T = TypeVar("_T")
@@ -51,8 +53,7 @@ _JOINED_TOPICS = "(select group_concat(topic, ' ') from item_topics where item_t
 # topics, apart by unit separators), the items apart by group separators, the stories by record
 # separators. Control characters, which no name or topic id holds; one string, not 90,000 rows.
 _FIELD, _ITEM, _STORY = "\x1f", "\x1d", "\x1e"
-_STORIES = ("select group_concat(story, char(30)) from (select group_concat(ifnull(area, '') || char(31) || "
-            "ifnull(org_kind, '') || char(31) || ifnull(topics, ''), char(29)) story from search_hits group by story)")
+_FIELDS = (("area", "area"), ("org_kind", "org_kind"), ("topic", "topics"))  # (facet, column of search_hits)
 
 
 class SearchIndex:
@@ -114,7 +115,7 @@ class SearchIndex:
 
     def search(self, search: Search, facets: bool = True) -> Results:
         generation = self._generation()
-        matches = (search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end)
+        matches = _matches(search)
         key = (*matches, search.sort, search.page, facets)
         found: Results | None = self._cache.get(key)
         if found is None:
@@ -137,13 +138,16 @@ class SearchIndex:
 
     def _search(self, search: Search, facets: bool, counted: tuple[int, dict[str, list[tuple[str, int]]]] | None
                 ) -> Results:
+        known = self._known_facets(search) if facets and counted is None else {}
+        # Matches outside the chosen area, publisher kind or topic are gathered only to count that facet.
+        wide = facets and counted is None and any(getattr(search, name) and name not in known for name in FACETS)
         try:  # in one read transaction (begun by filling search_hits): the counts and the page agree
-            self._gather(search, narrowed=counted is not None or not facets)
+            self._gather(search, narrowed=not wide)
             where, params = _narrowed(search)
             if counted is None:
                 total = int(self.db.execute(f"select count(distinct story) from search_hits where {where}", params)
                             .fetchone()[0])
-                counts = self._facets(search) if facets else {}
+                counts = {**known, **self._count_facets(search, known)} if facets else {}
             else:
                 total, counts = counted[0], counted[1] if facets else {}
             hits = self._page(search, where, params)
@@ -285,14 +289,41 @@ class SearchIndex:
             by_id[item_id].title_html = marked_html(title)
             by_id[item_id].snippet_html = marked_html(snippet or "")
 
-    def _facets(self, search: Search) -> dict[str, list[tuple[str, int]]]:
-        """The facet counts of the gathered matches, in one pass over them (digest.search.facet_counts)."""
-        text = self.db.execute(_STORIES).fetchone()[0]
+    def _known_facets(self, search: Search) -> dict[str, list[tuple[str, int]]]:
+        """The counts of each chosen facet kept for the search without it (the search it was chosen from,
+        say): the same counts, since a facet counts the matches within the other filters."""
+        known = {}
+        for name in FACETS:
+            if getattr(search, name):
+                kept = self._cache.get(_matches(search.without(name)))
+                if kept is not None:
+                    known[name] = kept[1][name]
+        return known
+
+    def _count_facets(self, search: Search, known: dict[str, list[tuple[str, int]]]
+                      ) -> dict[str, list[tuple[str, int]]]:
+        """The facet counts not `known`: those of the facets not chosen from the matches within every filter
+        in one pass, each chosen one's from the matches within the others."""
+        passes: list[tuple[tuple[str, ...], str | None]] = [
+            (tuple(name for name in FACETS if not getattr(search, name)), None)]
+        passes += [((name,), name) for name in FACETS if getattr(search, name) and name not in known]
+        counts = {}
+        for names, without in passes:
+            if names:
+                counts.update(self._facets(names, *_narrowed(search, without)))
+        return counts
+
+    def _facets(self, names: tuple[str, ...], where: str, params: list[Any]) -> dict[str, list[tuple[str, int]]]:
+        """The named facets' counts of the gathered matches within `where`, in one pass over them: each
+        story's items' values read back in one string (digest.search.facet_counts counts them)."""
+        values = " || char(31) || ".join(f"ifnull({column}, '')" if name in names else "''" for name, column in _FIELDS)
+        text = self.db.execute(f"select group_concat(story, char(30)) from (select group_concat({values}, char(29)) "
+                               f"story from search_hits where {where} group by story)", params).fetchone()[0]
         alike = Counter(text.split(_STORY)) if text else Counter()
         stories: Counter[tuple[Facets, ...]] = Counter()
         for items, count in alike.items():
             stories[tuple(map(_facets_of, items.split(_ITEM)))] += count
-        return facet_counts(search, stories)
+        return facet_counts(stories, names)
 
 
 def _facets_of(item: str) -> Facets:
@@ -300,50 +331,22 @@ def _facets_of(item: str) -> Facets:
     return Facets(area or None, org_kind or None, tuple(topics.split()))
 
 
-def _narrowed(search: Search) -> tuple[str, list[Any]]:
-    """The condition on search_hits of the search's area, publisher kind and topic."""
+def _matches(search: Search) -> tuple[Any, ...]:
+    """What a search's matches (and so its total and facet counts) depend on: not its order or page."""
+    return search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end
+
+
+def _narrowed(search: Search, without: str | None = None) -> tuple[str, list[Any]]:
+    """The condition on search_hits of the search's area, publisher kind and topic (but `without`'s: a
+    facet counts the matches within the other filters)."""
     where, params = ["1 = 1"], []
     for name, value in (("area", search.area), ("org_kind", search.org_kind)):
-        if value:
+        if value and name != without:
             where.append(f"search_hits.{name} = ?")
             params.append(value)
-    if search.topic:
+    if search.topic and without != "topic":
         where.append("search_hits.topical = 1")
     return " and ".join(where), params
-
-
-class ResultsCache:
-    """Results kept while the database is unchanged, shared by the server's threads: a broad search asked
-    again, paged or polled as a feed costs one look-up until the next ingest. A thread whose connection
-    sees a commit (pragma data_version) starts a new generation and empties the cache; what a search
-    computes is kept only if no new generation began meanwhile (it began reading after that generation did)."""
-
-    def __init__(self, size: int = 256):
-        self.size = size
-        self.generation = 0
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def changed(self) -> None:
-        with self._lock:
-            self.generation += 1
-            self._entries.clear()
-
-    def get(self, key: Hashable) -> Any:
-        with self._lock:
-            found = self._entries.get(key)
-            if found is not None:
-                self._entries.move_to_end(key)
-            return found
-
-    def put(self, key: Hashable, generation: int, value: Any) -> None:
-        with self._lock:
-            if generation != self.generation or not self.size:
-                return
-            self._entries[key] = value
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
 
 
 class ThreadSearches:
