@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -41,9 +42,13 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
 # captions' labels, calls to watch or read more.
 _NEVER_TITLE = re.compile(
-    r"^(?:by|author|written by|words by|reporter|picture|pictures|photo|photograph|image|credit|image caption|"
-    r"image source|caption|video|watch|listen|read more|related|see also|more on|advertisement)\b|"
+    r"^(?:[-•·]\s*)?(?:by|author|written by|words by|posted by|reporter|picture|pictures|photo|photograph|image|credit|"
+    r"image caption|image source|caption|video|watch|listen|audio|read more|related|see also|more on|advertisement)\b|"
     r"^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?):\s", re.I)
+# A reporter's name and role: "Jo Bell, Crime Reporter", "Sam Lane Local Democracy Reporter".
+_REPORTER = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:,\s+|\s+(?=(?:Local|Crime|Court|Chief|Senior|Political|"
+                       r"Health|Community|Trainee|Digital|News)\b))(?:[A-Z][\w&]*\s+){0,3}(?:Reporter|Correspondent|Editor|"
+                       r"Journalist)$")
 _HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
 _TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
 _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
@@ -53,7 +58,7 @@ _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|
 
 def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
-    lines = [line for line in (_clean_markdown(line) for line in text.split("\n")) if line]
+    lines = [part for line in text.split("\n") for part in _unglued(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = _without_furniture(lines[1:])
@@ -72,7 +77,7 @@ def extract_text(text: str) -> Extracted:
         start = 1
     elif not title:
         start = _first_text(lines, skipped)
-    body = [line for index, line in enumerate(lines) if index >= start and index not in skipped]
+    body = [line for index, line in enumerate(lines) if index >= start and index not in skipped and line != title]
     published = dates.published or _meta_date(meta) or stored or dates.updated or _later_dates(body)
     if published is not None and (signed := signature_date(body)) is not None and signed[0] == published:
         body = body[:signed[1]] + body[signed[1] + 1:]
@@ -99,29 +104,71 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     if not match:
         return None, lines, None
     rest = match.group(2).strip()
-    headline = rest if rest and _heading_like(rest) and len(lines) > 1 and not is_furniture(rest) else None
+    if rest and len(rest.split()) < 4 and not _reads_as_prose(rest) and line_date(rest) is None:
+        return parse_date(match.group(1)), lines[1:], None  # a caption or a label the crawler took first, no headline
+    headline = (rest if rest and _heading_like(rest) and len(lines) > 1 and not is_furniture(rest)
+                and line_date(rest) is None else None)
     return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
 
 
 def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
-    """(the lines that are not site furniture, those that are); a short line that is not a sentence
-    and appears more than once (a caption, a repeated banner) is furniture too."""
-    repeated = {line for line, count in Counter(lines).items() if count > 1 and not _reads_as_prose(line)}
+    """(the lines that are not site furniture, those that are); a short line that appears more than
+    once (a caption, a repeated banner) is furniture too, and so is a caption whose copy with its
+    credit or run into itself ("The knife handed inThe knife handed in") is."""
+    repeated = _repeated(lines)
     kept: list[str] = []
     dropped: list[str] = []
     for line in lines:  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") still dates the page
-        furniture = (line in repeated or is_furniture(line)) and line_date(line) is None
+        furniture = (line in repeated or _doubled(line) or is_furniture(line)) and line_date(line) is None
         (dropped if furniture else kept).append(line)
+    captions = [line for line in dropped if len(line) <= 300]
+    if captions:
+        copies = {line for line in kept if any(_caption_copy(line, caption) for caption in captions)}
+        dropped += [line for line in kept if line in copies]
+        kept = [line for line in kept if line not in copies]
     return kept, dropped
+
+
+def _repeated(lines: list[str]) -> set[str]:
+    """Lines of up to 200 characters said more than once: captions and banners. A headline-sized
+    line said twice apart (a portal's headline above its date and again above its text) is the
+    page's headline, not a caption (a caption's copies stand together)."""
+    counts = Counter(lines)
+    repeated = set()
+    for line, count in counts.items():
+        if count < 2 or len(line) > 200:
+            continue
+        headline_sized = _heading_like(line) and 4 <= len(line.split()) <= _HEADLINE_WORDS
+        if headline_sized and not any(first == second == line for first, second in pairwise(lines)):
+            continue
+        repeated.add(line)
+    return repeated
+
+
+def _doubled(line: str) -> bool:
+    """A caption run into its own copy: "Police at the scenePolice at the scene"."""
+    half = len(line) // 2
+    return len(line) >= 12 and (line[:half] == line[half:] or (line[half] == " " and line[:half] == line[half + 1:]))
+
+
+def _caption_copy(line: str, caption: str) -> bool:
+    """Whether `line` is a caption that the furniture line `caption` repeats with its credit or runs into itself."""
+    return (len(line.split()) >= 2 and len(caption) > len(line) and caption.startswith(line)
+            and (len(caption) - len(line) <= 80 or _doubled(caption)))
 
 
 def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:
     """Where a page without a headline begins its text: at its first line of four words or more
     (what comes before is a masthead, a menu or labels)."""
     for index, line in enumerate(lines[:_TITLE_LINES]):
-        if index not in skipped and (len(line.split()) >= 4 or _reads_as_prose(line)):
+        if index not in skipped and (len(line.split()) >= 4 or _reads_as_prose(line)) and not _credited(line):
             return index
     return 0
+
+
+def _credited(line: str) -> bool:
+    """A byline, a credit or a label: a line before the text that is never its headline."""
+    return bool(_NEVER_TITLE.match(line) or _REPORTER.match(line))
 
 
 def _month_alone(line: str, index: int) -> bool:
@@ -153,7 +200,7 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
             continue
         if _reads_as_prose(line):
             break
-        if _heading_like(line) and not _NEVER_TITLE.match(line) and not MASTHEAD.match(line):
+        if _heading_like(line) and not _credited(line) and not MASTHEAD.match(line):
             candidates.append(index)
     text = [index for index in range(len(lines)) if index not in skipped]
     if not text:
@@ -173,7 +220,7 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
     """The headline among the headline-sized lines of the head: of the last run of them before the
     page's date line, byline or labelled details, the fullest line in headline style."""
     ends = [index for index in range(sized[0] + 1, len(lines))
-            if index not in sized and (index in dated or _NEVER_TITLE.match(lines[index]))]
+            if index not in sized and (index in dated or _credited(lines[index]))]
     before = [index for index in sized if not ends or index < ends[0]]
     # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
     terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
@@ -262,6 +309,17 @@ def _meta_date(meta: dict[str, Any]) -> date | None:
 def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
     value = meta.get(outer)
     return value.get(inner) if isinstance(value, dict) else None
+
+
+# A credit run into the sentence after it: "Picture: Wessex PoliceOfficers were called ...".
+_GLUED_TO_TEXT = re.compile(r"^((?:Pictures?|Photos?|Images?|Credit|Pic)\s*:\s*[^.!?]{0,57}?(?:[a-z]{3}|\)))(?=[A-Z][a-z]*\s\S+\s\S+)")
+
+
+def _unglued(line: str) -> list[str]:
+    """A line, or a credit and the text it was run into, as two lines."""
+    if line[:1] in "PICpic" and (match := _GLUED_TO_TEXT.match(line)):
+        return [match.group(1), line[match.end():]]
+    return [line]
 
 
 def _clean_markdown(line: str) -> str:

@@ -1,0 +1,212 @@
+"""Site furniture known by its first words: a whole line that opens the way banners, menus, links,
+labels, prompts and widgets do ("Skip to content", "Share this story on Facebook", "0 Comments",
+"Sign up to our newsletter"). The other shapes of furniture are in digest.furniture.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.pattern_dispatch import patterns_by_first_char
+
+# Calls to sign up for newsletters, alerts, notifications or a WhatsApp channel, however worded.
+_SIGN_UP = (r"(sign up|subscribe|register|join|get|receive|stay up to date|never miss|for (free )?(real.time )?breaking news)"
+            r"\b.{0,120}\b(newsletters?|inbox|e-?mails?|alerts|notifications|whatsapp)\b.{0,400}")
+_SIGN_UP_RE = re.compile(_SIGN_UP, re.IGNORECASE)
+# Whole lines, by their opening word (matched on the stripped line, ignoring case).
+_OPENED = [
+    r"accessibility( options| tools| settings| controls| statement)?",
+    # Skip links and exits, however the site words them: "Jump to content", "Press Esc to leave this site".
+    r"(skip|jump|go) to (the )?(main |page |article |primary )?(content|article|story|player|navigation|nav|menu|"
+    r"search|footer|toolbar|top)|skip (navigation|nav|links|ad|advert)|(back to |go to )?top of (the )?page|"
+    r"exit mobile version|(mobile|main|site) (menu|navigation)|(open|toggle) (the )?(navigation|menu)",
+    r"(quickly |safely )?(exit|leave|hide|close) (this )?(site|website|page)( now| quickly| immediately| safely)?\b.*",
+    r"press (the )?(esc|escape)( key)? to (leave|exit|hide|close)\b.*",
+    r"main content( area)?", r"article content",
+    r"(change |adjust )?(font|text) size:?(\s+(a[+-]?|[+-]|small|medium|large|larger|default|normal|reset)){1,5}",
+    r"sorry, there was a (technical )?problem.*",
+    # Service banners and feedback prompts: "Something went wrong", "New service: tell us what you think".
+    r"(sorry, )?something (went|has gone) wrong[.!]?( please (try again|refresh)\b.*)?",
+    r"(give|send|leave|share) (us )?(your )?feedback( (on|about) (this|our) (page|site|website|service))?|feedback|"
+    r"tell us what you think( (of|about) (this|it|our) [\w ]{1,30})?|help us improve (this|our) (site|website|service|page)\b.*|"
+    r"(new|beta) (service|website|site): .{1,100}|"
+    r"we('re| are) (testing|trialling|building) (a |the )?new (version of (this|our) )?(site|website|service)\b.*",
+    r"this (site|website|service) is (a |in )?(new|beta|public beta).*",
+    r"this is a (new|beta) (service|website|site)\b.*",
+    r"(beta|alpha)( this is a new (service|website).*)?",
+    r"we (value|care about|respect) your privacy.*",
+    r"(accept|reject|allow|deny|decline|refuse) all( cookies)?", r"(manage )?(your )?(preferences|choices|options)",
+    r"personalised (advertising|ads|content)\b.*", r"use precise geolocation data.*",
+    r"actively scan device characteristics.*", r"advertise with us", r"newsletters?", r"page \d+ of \d+",
+    r"continued (from|on) page \d+",
+    r"change (the )?(font|text) size\b.*", r"(increase|decrease|reset) (the )?(font|text) size\b.*",
+    r"(for )?(media|press) (enquiries|office)\b.*", r"(or )?[\d+(][\d\s()-]{5,20} for urgent out of hours enquiries.*",
+    r"you can also email the press office.*", r"thanks for signing up!?", r"sign up( now| here| today)?",
+    r"(read|view) (the|our|today's) e-?(paper|edition)", r"view (the )?text only version", r"serving [\w ,&'’-]{2,80}", r"(the )?(latest )?breaking news( updates)?",
+    r"(the )?latest news( updates| and updates)?", r"news (from|for) [\w ,&'’-]{2,80}",
+    r"(back to top|print this page|share this (page|article|story|post)|share( on| via)? (facebook|twitter|x|linkedin|whatsapp|email))",
+    r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
+    r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
+    r"(home|news)(\s*[>›»/|–→❯-]\s*[^>›»/|–→❯]{1,60}){1,6}",
+    r"listen( to this (article|story))?|video unavailable|report this comment|email this( (article|story))?|"
+    r"(back|return) to (news|top|results|the news|news listings|all news)\b.*|continue reading|related topics|"
+    r"more on this (story|topic)|top stories|latest( news| stories)?|you may also like|trending( now)?|save|"
+    r"open in (the )?app|register|download (our|the) app\b.*|got a story\??\b.*|want (to get )?the latest\b.*|"
+    r"the home of [^.!?]{1,60}|posted by admin\b.*|(a|an) ([\w-]+ ){0,3}(image|photo|picture|photograph|still|screenshot) "
+    r"(of|from|showing)\b[^.!?]{0,100}|(pictured|picture shows|image shows|photo shows|main (picture|image)|inset|above|"
+    r"top|left|right|below)\s*[:–-]\s*[^.!?]{1,160}|posed by models?|images? may be subject to copyright\.?",
+    r"get (the|our) .{0,80}\b(sent|delivered) (straight |directly )?to your inbox\b.*|"
+    r"your email address will not be published\b.*|required fields are marked\b.*|leave a (reply|comment)|"
+    r"read the full (release|statement|story|article) (on|at) .{1,80}|public access to information:.*|"
+    r"date calculator|printed:? .{1,40}|"
+    r"share this:?|like this:?|like loading\.*|reply to this message\b.*|tell a friend\b.*|baca juga:?.*|"
+    r"kategori:.*|source: [^.!?\d\s]+( [^.!?\d\s]+){0,4}|notes to editors|hide this message|view cookies|navigation menu|"
+    r"yes( \| no)?|no|comments? \| \d+|read next|< ?previous( page)?|next( page)? ?>|"
+    r"(more|latest) (in|from) [^.!?]{1,40}|related (posts|pages)|subscribe( now| today)?|bookmark|more options|"
+    r"agree|i agree|read this (letter|page|article|document) in welsh|cymraeg|english|newyddion \| news|x",
+    r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
+    r"(was this page (useful|helpful)\??|is this page useful\??).*",
+    r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
+    r"(watch more of our videos|visit \S+ now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
+    r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
+    r"and (watch )?live on freeview\b.*",
+    r"and live on freeview( channel \d+)?",
+    r"(read more|related (articles?|stories|content|news|links)|more (stories|news)( (from|on) [^.]{1,60})?|"
+    r"most (read|popular)|trending)(:.{0,160})?",
+    r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
+    r"follow us on .{1,40}",
+    r"channel: .{1,80}",
+    r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*|posted in [\w &,]{1,40}",
+    r"(image|picture|photo|photograph|video) (source|caption|credit)\b.*",
+    r"(picture|pictures|photo|image|credit|caption)s?: .{1,80}",
+    r"(from|part of|organisation|organisations): .{1,120}",
+    # Comment widgets: "0 Comments", "No comments to display", "One reply to “...”", "%d bloggers like this:".
+    r"(\d+|no|one) (comments?|repl(y|ies)|responses?)( (to|on) .{1,80}| to display| yet| so far|…? ?add one|:)?|"
+    r"(post|add|write|view|show|hide|load) (a |your |all |more )?(comments?|repl(y|ies))( below)?|"
+    r"you must be (logged|signed) in to (post|leave|add) a (comment|reply)\b.*|this site uses akismet\b.*|"
+    r"fill in your details below\b.*|%d bloggers like this:?|comments? (are|have been) (closed|disabled|turned off)\b.*",
+    _SIGN_UP,
+    r"you('ll| will) (receive|get) .{0,40}\b(updates|alerts|newsletters?|notifications)\b.*|"
+    r"(view|see|browse|manage) (all |our )?newsletters|(download|get it) on (the )?(app store|google play)|"
+    r"loading (audio|video|player)\b.*|(article|audio|video) will play after (the )?ad\b.*|playing in :?\d+.*|"
+    r"the [\w'’]+ newsletter( [^.!?]{1,60})?|please enter a valid email address\b.*|"
+    r"i would like to be emailed about\b.*|read our privacy (policy|notice)\b.*|indicates required",
+    # Links on to more: "Read more from Crime", "Read Entire Article", "Visit website »", "Originally published as ...".
+    r"read (more|on|next|(the )?(full|whole|entire) (story|article|release|press release|report|statement))"
+    r"( here| online| (from|about|on|at|in) [^.!?]{1,60})?( ?[»›>])?|(more|read more) about this (article|story):? .{0,60}|"
+    r"(visit|view|see) (the )?(website|site|more|all|original|source)( in| from)?( [^.!?]{1,40})?( ?[»›>])|"
+    r"originally published (as|on|in|at|by)\b.*|(additional|further) reporting by [^.!?]{1,60}\.?|"
+    r"similar news:.*|(news )?source ?: [^.!?\d]{1,60}|view more in|latest (news|headlines|stories) (from|with|on)\b.*",
+    # Advertising slots and promoted content.
+    r"advertising|sponsored by [^.!?]{1,60}|(article|story) continues (below|after)( (the )?(ad|advert|advertisement))?|"
+    r"mpu\d*|(outbrain|taboola)( \w+)?|content from our partners|premium content\b.*",
+    # Sharing and printing, however worded: "Email this link", "Share this story on Facebook", "Printable version".
+    r"(share|email|send|copy)( (this|the))?( (page|article|story|post|link|release))?( (on|via|to|by) [\w .]{1,30})?[:.]?|"
+    r"print(able)?( (this|the))?( (page|article|story|release|version|view|friendly))*|(- )?(get link|other apps)|"
+    r"(like|enjoy|enjoyed|love|loved) this (article|story|post)\?? ?(please )?share\b.*",
+    # Embedded posts and browser notices: "Skip twitter post", "Your web browser is no longer supported".
+    r"(this|the) ([\w]+ )?(post|content|video|tweet|embed) (cannot|can't|could not) be (displayed|shown|loaded)\b.*|"
+    r"your (web )?browser (is no longer supported|does not support|doesn't support|is out of date)\b.*|"
+    r"(please )?enable javascript\b.*|(skip|end of) ([\w]+ )?(post|content|video|tweet|embed)( by .{1,40})?|"
+    r"allow ([\w]+ )?content\??|view this post on [\w ]{1,20}|this article contains content provided by\b.*|"
+    r"(the|we)\b.{1,30}\bnot responsible for the content of external (sites|websites|internet sites|links)\.?",
+    # GOV.UK's notices above and below a publication.
+    r"this was published under the .{1,80} government|"
+    r"applies to (england|wales|scotland|northern ireland|the uk|all of the uk|great britain)"
+    r"((,| and) (england|wales|scotland|northern ireland))*|this publication is (licensed|available)\b.*|"
+    r"any enquiries regarding this publication\b.*|where we have identified any third.party copyright\b.*",
+    # Press-office and contact blocks: "By phone: 0800 ...", "Send your story ideas to ...".
+    r"(by )?(phone|email|e-mail|tel|telephone|fax|mobile)\s*:\s*\S.{0,80}|(communications|press|media) "
+    r"(office|team|relations|contacts?)|send (us )?your (stories|story|news|pictures|photos|videos)( ideas)? to\b.*|"
+    r"follow \S+( \S+){0,3} on (x|twitter|facebook|instagram|tiktok|youtube|linkedin)\b.*",
+    r"logo(:| of| for)?( .{1,80})?",
+    # Accessibility toolbars, consent and exit variants, GOV.UK's beta line, ad-blocker and support appeals.
+    r"(high|normal) contrast|text only( version)?|(reset|change) (colours|colors|contrast)|recite me|browsealoud|"
+    r"reachdeck|readspeaker|listen (to this page|with readspeaker)|manage consent|consent|privacy settings|"
+    r"do not sell or share my personal information|quick exit|escape (this )?(site|website|page)\b.*|"
+    r"this part of .{1,40} is (being rebuilt|new)\b.*|help us improve\b.*|"
+    r"(we('ve| have) noticed|it looks like) you('re| are) using an ad ?blocker\b.*|ad ?blocker detected\b.*|"
+    r"(your support (helps|makes|means)|support (local|independent|quality|our|us)|donate (now|today|to us))\b.*|"
+    r"advanced (news )?search( options)?|(labels|keywords|filed in):? .{1,120}|skip to (the )?video",
+    # A page's own utilities and signposts: ratings, reporting a fault, languages, legal links, "Find out more".
+    r"rate this page|did you find (what you were looking for|this (page |information )?(useful|helpful))\??|"
+    r"is there anything wrong with this page\??|report a (problem|fault|mistake) (with|on) this page|"
+    r"(privacy|cookie|cookies|accessibility)( notice| policy| statement)?|cookies|terms( and conditions| of use)?|"
+    r"site ?map|(select|choose|change) (your )?language|language|translate( this page)?|(english|cymraeg) \| (english|cymraeg)|"
+    r"back|submit|go|search for|open search|close (menu|search)|in this section|on this page|table of contents|"
+    r"useful (links|information)|more information|resources|downloads?( (this|the) (release|pdf|document|report))?|"
+    r"download pdf|(find out|learn|read|see) more( about [^.!?]{1,40})?|click here( to [^.!?]{1,40})?|"
+    r"get in touch( with us)?|contact (the|us|our) ?(office|team|commissioner)?|connect with us|follow us|"
+    r"(previous|next) (article|story|post|page|item)|(view )?all news|you (may|might) also (like|be interested in)|"
+    r"popular|continue reading( below)?|scroll (down )?to continue( reading)?|advertisement( - scroll to continue)?|"
+    r"(press|media|news) releases?|blogs?|courts?|crime (&|and) courts?|all rights reserved\.?|"
+    r"(call 101 or )?report( (a crime|it|a concern|an incident|crime))?( online| anonymously| to us)?|contact us online",
+    r"(press release|news story|news release|policy paper|guidance|consultation outcome|agenda item|"
+    r"neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
+    r"statement|contents|related content|explore the topic|report it|pay it|apply for it|live( updates)?|just in|"
+    r"latest headlines|featured( post| story| stories)?|editor'?s picks|don'?t miss|in other news|news in brief|"
+    r"(sort|filter)( (by|results|news|stories|articles|topic|date))*:?|"
+    r"search( (this|the|our))?( (site|website|news|page|articles|stories|all news|everything))?)",
+]
+# A consent banner's lines, wherever their words are: each mentions cookies or partners.
+_CONSENT_LINES = [
+    r".*\bwe use (some )?(essential |necessary )?cookies\b.*",
+    r".*\bcookie (settings|preferences|policy|notice|banner)\b.*",
+    r".*\b(customise|manage|accept|reject|allow) (all |additional |optional )?cookies\b.*",
+    r".*\bcookies( notice| on \S+)\b.*",
+    r".*\bwe and our (\d+ )?partners\b.*",
+]
+_OPENED_RE = re.compile(r"^(?:" + "|".join(_OPENED) + r")$", re.IGNORECASE)
+# The same patterns, only those a line's first character can begin (one regular expression of them all tries
+# every pattern on every line).
+_OPENED_BY_CHAR = patterns_by_first_char(_OPENED, re.IGNORECASE)
+# A line mentioning cookies or partners is tried with all of them; any other, without the slow ".*" ones.
+_OPENED_OR_CONSENT_RE = re.compile(r"^(?:" + "|".join(_OPENED + _CONSENT_LINES) + r")$", re.IGNORECASE)
+# Every pattern of _OPENED begins with one of these words: lines without them skip the slow
+# regular expression. Keep this in step with _OPENED.
+_OPENINGS = (
+    "accessibility", "skip", "main", "article", "font", "text", "quickly", "exit", "leave", "hide", "sorry", "this",
+    "beta", "alpha", "back", "print", "share", "menu", "search", "close", "home", "open", "cookie", "report",
+    "contact", "sign", "log", "advanced", "show", "load", "view", "more", "next", "previous", "copy", "comment",
+    "news", "tweet", "email", "facebook", "twitter", "linkedin", "whatsapp", "was", "is", "advert", "ad", "sponsored",
+    "quantcast", "watch", "visit", "video", "click", "play", "and live", "read", "related", "most", "trending",
+    "subscribe", "follow", "channel", "tag", "categor", "filed", "posted", "topics", "image", "picture", "photo",
+    "credit", "caption", "from", "part of", "organisation", "press", "policy", "guidance", "consultation", "agenda",
+    "neighbourhood", "latest", "gallery", "crime", "sport", "business", "opinion", "appeals", "in court",
+    "statement", "contents", "explore", "pay", "apply", "we ", "change", "increase", "decrease", "reset", "for ",
+    "media", "or ", "you can also", "serving", "the ", "breaking", "thanks", "view", "reject", "allow", "deny",
+    "decline", "refuse", "manage", "your", "prefer", "choices", "options", "personalised", "use precise", "actively",
+    "continued", "newsletter", "page", "listen", "return", "save", "register", "download", "got a", "want", "a ", "an ",
+    "top", "you may", "continue", "get ", "required", "leave", "public access", "date calculator", "like",
+    "reply", "tell a", "baca", "kategori", "source:", "notes to", "view cookies", "navigation", "yes", "no",
+    "< ", "<p", "bookmark", "agree", "i agree", "cymraeg", "english", "newyddion", "x", "subscribe",
+    "jump", "go ", "mobile", "site ", "toggle", "safely", "adjust", "something", "give", "send", "feedback",
+    "tell us", "help us", "new ", "one ", "post", "add", "write", "you must", "fill in", "%d", "join", "receive",
+    "stay up", "never", "you'", "you will", "please enter", "i would", "* ", "originally", "additional",
+    "further", "similar", "mpu", "outbrain", "taboola", "premium", "enjoy", "love", "your ", "end of",
+    "allow", "applies", "any enquiries", "where we", "phone", "e-mail", "tel", "fax", "communications",
+    "logo", "just in", "featured", "editor", "don", "in other", "sort", "filter", "- ", "1", "2", "3", "4", "5",
+    "6", "7", "8", "9", "0", "source", "by p", "by e", "see ", "story", "content", "live", "please", "enable",
+    "indicates", "other", "download", "get it", "playing", "audio", "video", "browse", "rate", "did you", "privacy",
+    "terms", "site", "select", "choose", "language", "translate", "cymraeg", "submit", "go", "in this", "on this",
+    "table", "useful", "resources", "find out", "learn", "click", "get in", "connect", "popular", "scroll",
+    "blog", "court", "all ", "posted", "you might", "call 101", "pictured", "picture shows", "image shows",
+    "photo shows", "inset", "above", "top", "left", "right", "below", "posed", "images", "stream", "high",
+    "normal", "reset", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell", "escape",
+    "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
+    "filed in", "a ", "an ",
+)
+_OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
+
+
+def opened(stripped: str, folded: str) -> bool:
+    """Whether a stripped line (`folded`: its folded case) is furniture by the way it opens."""
+    if "cookie" in folded or "partners" in folded:
+        return bool(_OPENED_OR_CONSENT_RE.match(stripped))
+    if len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS):
+        pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
+        if pattern is not None and pattern.match(stripped):
+            return True
+    # a newsletter box run together into one long line
+    return folded.startswith(("sign up", "subscribe", "for free", "for real", "for breaking")) and bool(
+        _SIGN_UP_RE.match(stripped))

@@ -1,0 +1,174 @@
+"""Site furniture in the shapes real force, commissioner, VRU, council, GOV.UK and newspaper pages
+take, worded the many ways different publishers word them (every line here is written for the test;
+none is copied from a page), and the lines of article text that look like them but are not."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from digest.furniture import is_furniture
+from digest.furniture_openings import _OPENED_RE, opened
+from digest.pattern_dispatch import patterns_by_first_char
+from digest.text import fold_case
+from digest.textpage import extract_text
+
+LEDE = ("A 19-year-old man has been charged with wounding after a man was stabbed near the bus station in "
+        "Wessex on Sunday evening, and officers are asking witnesses to come forward.")
+SECOND = "Officers were called at about 9pm and the victim was taken to hospital, where he remains in a stable condition."
+
+SHAPES = {
+    "skip links and exits": ["Jump to content", "Skip to toolbar", "Skip navigation", "Exit mobile version",
+                             "Back to top of page", "Press Esc to leave this site quickly", "Hide this page",
+                             "Leave this site now", "Mobile menu"],
+    "service and feedback banners": ["Sorry, something went wrong. Please try again later.", "Give feedback",
+                                     "New service: tell us what you think of it", "Help us improve GOV.UK",
+                                     "We are testing a new version of this website",
+                                     "This part of GOV.UK is being rebuilt – find out what beta means"],
+    "accessibility tools": ["Font size A- A A+", "Text size: Small Medium Large", "High contrast", "Recite Me"],
+    "comment widgets": ["0 Comments", "No comments to display", "No comments:", "Post a Comment",
+                        "One reply to “Teenager charged after town centre stabbing”", "%d bloggers like this:",
+                        "You must be logged in to post a comment Login", "Comments are closed.",
+                        "This site uses Akismet to reduce spam. Learn how your comment data is processed.",
+                        "Fill in your details below or click an icon to log in:"],
+    "newsletter and alert calls": ["Register now for our free morning newsletter",
+                                   "Stay up to date with notifications from the Wessex Echo",
+                                   "Join the Wessex Echo WhatsApp community!",
+                                   "Get the headlines sent straight to your phone by joining our WhatsApp channel today.",
+                                   "Subscribe to free daily news email", "View all newsletters",
+                                   "You'll receive daily updates on breaking news and the top stories from the county.",
+                                   "For free real time breaking news alerts sent straight to your inbox sign up to our "
+                                   "breaking news emails Sign up Please enter a valid email address SIGN UP Read our "
+                                   "privacy policy Thanks for signing up to the"],
+    "links on to more": ["Read more from Crime", "Read Entire Article", "Read the full story here", "Visit website »",
+                         "Læs mere »", "Originally published as Pensioner hurt in Wessex street robbery",
+                         "Additional reporting by PA Media.", "News Source : Jo Bell", "View more in",
+                         "Similar News: more stories like this one", "Find out more about the VRU", "Click here"],
+    "advertising slots": ["Advertising", "ARTICLE CONTINUES BELOW AD", "Story continues below advertisement", "mpu1",
+                          "outbrain pixel", "Content from our partners", "Advertisement - scroll to continue"],
+    "sharing and printing": ["SHARE:", "Share.", "Email this link", "Share on Pinterest", "- Get link", "- Other Apps",
+                             "Printable version", "Print this article", "Share this story on Facebook",
+                             "LIKE THIS ARTICLE? SHARE ON SOCIAL MEDIA"],
+    "embeds and browser notices": ["Skip twitter post", "End of twitter post", "Allow Twitter content?",
+                                   "This Twitter post cannot be displayed in your browser. Please enable JavaScript.",
+                                   "The BBC is not responsible for the content of external sites.",
+                                   "Your web browser is no longer supported. To improve your experience update it here",
+                                   "Loading Audio... Article will play after ad..."],
+    "GOV.UK notices": ["This was published under the 2015 to 2016 Conservative government", "Applies to England and Wales",
+                       "This publication is licensed under the terms of the Open Government Licence v3.0.",
+                       "Any enquiries regarding this publication should be sent to us at duty@example.gov.uk."],
+    "press-office and contact blocks": ["Communications office", "By phone: 0800 000 0000",
+                                        "By email: press.office@example.police.uk",
+                                        "For enquiries and bookings, call us on 01632 960000",
+                                        "01632 960000 | opcc@example.pnn.police.uk",
+                                        "Wessex Police HQ, Sandford Road, Wessex WX1 2AB",
+                                        "Send your story ideas to newsdesk@example.co.uk",
+                                        "Follow BBC Wessex on X (formerly Twitter), Facebook and Instagram.",
+                                        "Report a crime online", "Call 101 or report online", "Contact us online"],
+    "captions and credits": ["Officers at the scene on Tuesday Credit: PA",
+                             "Knife bin outside the station - Credit: Wessex Police",
+                             "Old Market Street, Wessex Picture: GOOGLE",
+                             "Officers were called to the street on Sunday night. Pic: Google Street View",
+                             "Roads were closed for the afternoon.(Source: Wessex News Agency)",
+                             "Chief Inspector Ann Hale of Wessex Police.PICTURE SAM LANE.",
+                             "Flowers left at the scene (Google Street Map)", "(Google)",
+                             "Wessex police station - by Jo Reid via Flickr", "editorial image", "File photo",
+                             "Staff/Voice photos", "Stock image of a police car", "A police cordon. Stock image",
+                             "Wessex Police handout", "Court news. NNL-170524-154443005",
+                             "Officers at the scene on Tuesday. Image credit: Wessex Police"],
+    "stamps of how long ago": ["about 14 hours ago", "Updated: 29 minutes ago", "1 month ago 2",
+                               "(1 day, 13 hours ago)"],
+    "site names, slogans and menus": ["Your town. Your news.", "South Wessex's independent voice", "Crime Archives",
+                                      "Home News Sport Business What's On Jobs", "Events ❯ Crime",
+                                      "Home – News – Crime", "Logo of Wessex and District News", "Wessex Council crest",
+                                      "SUBSCRIBE AND SAVE", "Live updates", "Rate this page", "Privacy notice",
+                                      "Select language", "English | Cymraeg"],
+    "bylines with an address": ["- By Sam Lane slane@example.co.uk", "By: Jo Bell jbell@example.co.uk"],
+}
+
+
+@pytest.mark.parametrize("line", [line for lines in SHAPES.values() for line in lines])
+def test_furniture_of_many_publishers(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Man charged after stabbing near Wessex bus station", "Police launch community newsletter for Wessex residents",
+    "Four arrested after WhatsApp messages lead police to drugs line", "Operation Image: 12 arrests in a week",
+    "Source: Home Office figures show a 9% fall", "Comments made by the judge were reported to the panel.",
+    "No comments were made by the defendant during the hearing.", "Join the community clean-up in Wessex park",
+    "Print shop owner jailed for selling knives to children", "Share of knife crime in Wessex falls to 12%",
+    "Report finds youth violence fell across the county", "The victim was taken to hospital by air ambulance.",
+    "Stock market trader jailed for knife attack", "Top officer praises weapon sweeps in Wessex parks",
+    "Right to ask: more people use Clare's Law in Wessex", "Home Office funds new Wessex violence reduction unit",
+    "Press & media enquiries: 01234 567890. Tags, R&D and A&E stay as written.",
+    "Man jailed after attack on local reporter", "Live music venue closed after knife attack",
+    "Officers searched the park in Luton and found two knives hidden under a bench.",
+    "He was sentenced to 3 years at Wessex Crown Court", "Knife amnesty bins to stay for a year",
+])
+def test_article_lines_that_look_like_furniture(line: str) -> None:
+    assert not is_furniture(line)
+
+
+def test_a_line_is_tried_only_against_the_patterns_its_first_character_can_begin() -> None:
+    lines = [line for lines in SHAPES.values() for line in lines]
+    eval_docs = Path(__file__).parent / "eval" / "docs"
+    lines += [line.strip() for path in sorted(eval_docs.iterdir())[:120] for line in path.read_text("utf-8").split("\n")]
+    for line in filter(None, lines):
+        stripped = line.strip("*_#>").strip()
+        folded = fold_case(stripped)
+        whole = len(stripped) <= 200 and "cookie" not in folded and "partners" not in folded
+        if whole and _OPENED_RE.match(stripped):
+            assert opened(stripped, folded), line
+
+
+def test_dispatch_by_first_character_keeps_every_alternative() -> None:
+    table = patterns_by_first_char([r"(skip|jump) to content", r"\d+ comments|no comments", r"(the )?voice of \w+"],
+                                   re.IGNORECASE)
+    assert table["s"].match("Skip to content") and table["j"].match("jump to content")
+    assert table["4"].match("4 comments") and table["n"].match("No comments")
+    assert table["t"].match("The voice of Wessex") and table["v"].match("Voice of Wessex")
+    assert "x" not in table
+
+
+def _page(*lines: str) -> str:
+    return "\n".join(lines)
+
+
+def test_a_store_line_with_a_caption_or_a_date_has_no_headline() -> None:
+    caption = extract_text(_page(" date 2024-05-19 The recovered blade", LEDE, SECOND))
+    dated = extract_text(_page(" date 2022-12-17 Saturday, December 17, 2022", LEDE, SECOND))
+    assert caption.title.startswith("A 19-year-old man has been charged") and "recovered blade" not in caption.body
+    assert dated.title.startswith("A 19-year-old man has been charged")
+
+
+def test_a_headline_said_again_above_the_text_is_the_title_once() -> None:
+    headline = "Mayor announces £2m for summer activities for young people"
+    page = extract_text(_page("Skip to main content", "Mayor of Wessex logo", headline, "Created on", "27 July 2023",
+                              headline, LEDE, SECOND))
+    assert page.title == headline and page.body.startswith("A 19-year-old man")
+
+
+def test_a_caption_said_with_its_credit_or_run_into_itself_is_furniture() -> None:
+    caption = "Commissioner Ann Hale at the launch of the new youth hub in Wessex."
+    page = extract_text(_page("Youth hub opens in Wessex town centre", "14:05 03/06/2025", caption + "Picture: Wessex OPCC",
+                              caption, LEDE, SECOND))
+    doubled = extract_text(_page("Youth hub opens in Wessex town centre", "14:05 03/06/2025",
+                                 "Police at the new hubPolice at the new hub", "Police at the new hub", LEDE, SECOND))
+    assert page.summary.startswith("A 19-year-old man") and caption not in page.body
+    assert "Police at the new hub" not in doubled.body
+
+
+def test_a_credit_run_into_the_first_sentence_is_parted_from_it() -> None:
+    page = extract_text(_page("Man charged after bus station stabbing", "14:05 03/06/2025",
+                              "Picture: Wessex Police" + LEDE, SECOND))
+    assert page.summary.startswith("A 19-year-old man") and "Picture: Wessex Police" not in page.body
+
+
+@pytest.mark.parametrize("line", ["By Jo Bell, Crime Reporter", "Jo Bell, Crime Reporter",
+                                  "Jo Bell Local Democracy Reporter", "Posted by Jo Bell"])
+def test_a_byline_is_not_the_title_of_a_page_without_a_headline(line: str) -> None:
+    page = extract_text(_page("14:05 03/06/2025", line, LEDE, SECOND))
+    assert page.title.startswith("A 19-year-old man") and line not in page.body
