@@ -303,9 +303,12 @@ def run(ctx: click.Context, once: bool) -> None:
         click.echo(summary.line())
     for alert in alerted:
         click.echo(alert.line())
-    _print_build(result)
+    if result is None:
+        click.echo("Edition: nothing new, changed or failing; the current edition and feeds stand")
+    else:
+        _print_build(result)
     _print_outcomes(outcomes)
-    if result.feed_error:
+    if result is not None and result.feed_error:
         raise click.ClickException(f"feeds not written: {result.feed_error}")
 
 

@@ -18,23 +18,24 @@ from collections.abc import Generator, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from digest.alerts import Alerting
-from digest.classify import Classifier
 from digest.config import Config, FeedSource, FolderSource, WebpageSource
-from digest.dedupe import NearDuplicates
 from digest.errors import DigestError
 from digest.fetch import Fetcher, Stopped
 from digest.models import Document, FileState, SourceEvent, utc_now
 from digest.parallel import in_threads
-from digest.prepare import Prepared, classifier_for, prepare
 from digest.records import BLOCKED, FetchRecord, SourceHealth, public_error, stamp
 from digest.sources import read_source
 from digest.store import Batch, Lookups, Store
 from digest.store.db import unusable
 from digest.urls import redact
-from digest.workers import Workers
+from digest.workers import Judging, Workers
 from digest.writer import SourceSummary, Writer
+
+if TYPE_CHECKING:  # the judgement is imported when a document needs it (an unchanged run needs none)
+    from digest.prepare import Prepared
 
 log = logging.getLogger("digest.ingest")
 Source = FolderSource | FeedSource | WebpageSource
@@ -121,17 +122,16 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
                           waiting=_why_waiting(waiting.get(s.name))) for s in sources]
     except sqlite3.Error as exc:
         raise _store_failed(store, exc) from None
-    classifier = classifier_for(config)
+    judging = Judging(config)
     lookups = Lookups(store.path)
     fetch_log = FetchLog(lookups)
     web = any(not run.is_folder for run in runs)
     fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if web else None
     alerting = Alerting(config.alerts, store.alerts.record) if config.alerts else None
-    writer = Writer(store.db, store.items, store.web, store.runs, NearDuplicates(config.dedupe.near_duplicate),
-                    alerting)
-    workers = Workers(config, classifier)
+    writer = Writer(store.db, store.items, store.web, store.runs, config.dedupe.near_duplicate, alerting)
+    workers = Workers(config, judging)
     try:
-        producers = [_produce(run, config, classifier, fetcher, lookups, workers, stop) for run in runs]
+        producers = [_produce(run, config, judging, fetcher, lookups, workers, stop) for run in runs]
         # Every source's documents are committed in batches, and whenever the writer would wait for the
         # next (a source waiting on the network): the write lock is never held while nothing is written.
         with _startup_frozen(), store.db.batch(writer.settled) as batch:
@@ -221,7 +221,7 @@ def _where(event: SourceEvent) -> str:
     return getattr(event, "where", "")
 
 
-def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fetcher | None, lookups: Lookups,
+def _produce(run: SourceRun, config: Config, judging: Judging, fetcher: Fetcher | None, lookups: Lookups,
              workers: Workers, stop: threading.Event | None) -> Messages:
     """One source's events, each document prepared (in worker processes when there are many), then Done."""
     name = run.source.name
@@ -237,7 +237,7 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
         events = read_source(run.source, fetcher=fetcher, seen=lookups, known=run.known,
                              default_max_bytes=config.fetch.max_bytes)
         for event, prepared in workers.ahead(_progress(events, name), web=not run.is_folder):
-            yield Message(name, event, prepared if prepared is not None else _prepare_here(event, classifier))
+            yield Message(name, event, prepared if prepared is not None else _prepare_here(event, judging))
             if stop is not None and stop.is_set():
                 yield Done(name, started, stopped=True)
                 return
@@ -254,11 +254,13 @@ def _produce(run: SourceRun, config: Config, classifier: Classifier, fetcher: Fe
     yield Done(name, started)
 
 
-def _prepare_here(event: SourceEvent, classifier: Classifier) -> Prepared | Exception | None:
+def _prepare_here(event: SourceEvent, judging: Judging) -> Prepared | Exception | None:
     if not isinstance(event, Document):
         return None
+    from digest.prepare import prepare
+
     try:
-        return prepare(event, classifier)
+        return prepare(event, judging.classifier())
     except Exception as exc:  # noqa: BLE001 - reported against its document by the writer
         return exc
 

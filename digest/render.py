@@ -65,10 +65,15 @@ def render_edition(site: Site, edition: Edition) -> tuple[str, str]:
     return env.get_template("edition.html.j2").render(context), env.get_template("edition.txt.j2").render(context)
 
 
+def edition_paths(output_dir: Path, week: str) -> tuple[Path, Path]:
+    """Where a week's edition is written: its HTML page and its text."""
+    digests = output_dir / "digests"
+    return digests / f"{week}.html", digests / f"{week}.txt"
+
+
 def write_edition(site: Site, output_dir: Path, edition: Edition) -> tuple[Path, Path]:
     html, text = render_edition(site, edition)
-    digests = output_dir / "digests"
-    html_path, text_path = digests / f"{edition.week}.html", digests / f"{edition.week}.txt"
+    html_path, text_path = edition_paths(output_dir, edition.week)
     atomic_write(html_path, html)
     atomic_write(text_path, text)
     return html_path, text_path

@@ -33,8 +33,7 @@ from digest.config import Config
 from digest.lock import holding
 from digest.mailer import Outcome, send_failure
 from digest.models import utc_now
-from digest.pipeline import SourceSummary
-from digest.service import build, ingest_and_alert, read_status, send_daily_digests, send_weeks
+from digest.service import build, edition_stands, ingest_and_alert, read_status, send_daily_digests, send_weeks
 from digest.store import Store
 from digest.triggers import daily_trigger, last_daily_time, weekly_trigger
 from digest.weeks import day_label, resolve_week, shift_week, week_bounds, week_label
@@ -81,11 +80,6 @@ def _first_week(store: Store, tz: ZoneInfo) -> str | None:
     return week_label(first, tz) if first else None
 
 
-def _changed(summary: SourceSummary) -> bool:
-    """Whether an ingest of the source changed what the edition shows (its stories or its health)."""
-    return bool(summary.new or summary.updated or summary.failed or summary.missing or summary.error)
-
-
 class Service:
     def __init__(self, config: Config):
         self.config = config
@@ -115,7 +109,7 @@ class Service:
                 (log.info if outcome.status == "sent" else log.warning)("alerts: %s", outcome.line())
             if self.stopping.is_set():
                 return
-            if not any(_changed(summary) for summary in summaries) and self._current_built(store):
+            if edition_stands(self.config, store, summaries):
                 log.info("ingest: nothing new, changed or failing; the current edition and feeds stand")
                 return
             result = build(self.config, store, "current")
@@ -123,9 +117,6 @@ class Service:
             if result.feed_error:
                 log.error("ingest: feeds not written: %s", result.feed_error)
         self._job(f"ingest ({', '.join(names)})", work)
-
-    def _current_built(self, store: Store) -> bool:
-        return resolve_week("current", self.config.tz) in {edition.week for edition in store.editions.all()}
 
     def weekly_job(self) -> None:
         self._job("weekly edition", self.catch_up)

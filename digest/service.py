@@ -24,7 +24,7 @@ from digest.mailer import Outcome, send_daily, send_editions
 from digest.models import Item, utc_now
 from digest.pipeline import SourceSummary, ingest
 from digest.records import Status
-from digest.render import write_edition, write_index
+from digest.render import edition_paths, write_edition, write_index
 from digest.report import build_daily, build_edition, late_entries
 from digest.store import Store
 from digest.topics import Taxonomy
@@ -178,14 +178,25 @@ def clear_daily_failures(config: Config, store: Store) -> list[tuple[str, str]]:
         return store.ledger.clear_daily()
 
 
-def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], list[AlertOutcome], BuildResult,
+def run_once(config: Config, store: Store) -> tuple[list[SourceSummary], list[AlertOutcome], BuildResult | None,
                                                     list[Outcome]]:
     """Ingest every enabled source (sending its alerts), build the current week's edition and the
-    feeds, send if enabled."""
+    feeds unless they stand (None), send if enabled."""
     summaries, alerted = ingest_and_alert(config, store)
-    result = build(config, store, "current")
+    result = None if edition_stands(config, store, summaries) else build(config, store, "current")
     outcomes = send(config, store, "current") if config.email.enabled else []
     return summaries, alerted, result, outcomes
+
+
+def edition_stands(config: Config, store: Store, summaries: list[SourceSummary]) -> bool:
+    """Whether the current week's edition and feeds, as built, still show what the store holds: the
+    ingest changed no story and no source's health, and the week's edition was built and is there."""
+    if any(summary.new or summary.updated or summary.failed or summary.missing or summary.error
+           for summary in summaries):
+        return False
+    week = resolve_week("current", config.tz)
+    return (week in {edition.week for edition in store.editions.all()}
+            and edition_paths(config.output_dir, week)[0].is_file())
 
 
 def read_status(database: Path) -> Status | None:

@@ -21,12 +21,14 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from digest.classify import Classifier
 from digest.config import Config
 from digest.models import Document
-from digest.prepare import Prepared, classifier_for, prepare_all
+
+if TYPE_CHECKING:  # the judgement is imported when a document needs it
+    from digest.classify import Classifier
+    from digest.prepare import Prepared
 
 log = logging.getLogger("digest.ingest")
 T = TypeVar("T")
@@ -36,6 +38,25 @@ CHUNK = 32  # documents per task: fewer, larger messages (and thread wake-ups) b
 WINDOW_PER_WORKER = 4  # tasks in flight per worker
 
 
+class Judging:
+    """The classifier (taxonomy, gazetteer, compiled patterns), made the first time a document needs
+    judging, in whichever source's thread asks first: a run with nothing new makes none, and imports
+    nothing of the judgement (nor numpy)."""
+
+    def __init__(self, config: Config):
+        self.config = config
+        self._classifier: Classifier | None = None
+        self._lock = threading.Lock()
+
+    def classifier(self) -> Classifier:
+        with self._lock:
+            if self._classifier is None:
+                from digest.prepare import classifier_for
+
+                self._classifier = classifier_for(self.config)
+            return self._classifier
+
+
 class Workers:
     """The ingest's worker processes, shared by its sources, started when there is enough to prepare:
     a folder with more than `ingest.parallel_after` documents to read, or the web sources' documents
@@ -43,8 +64,8 @@ class Workers:
     only prepare; the sources' threads still fetch, each host's requests one at a time, and the
     writer still stores every document itself, in each source's order."""
 
-    def __init__(self, config: Config, classifier: Classifier):
-        self.config, self.classifier = config, classifier
+    def __init__(self, config: Config, judging: Judging):
+        self.config, self.judging = config, judging
         self.count = config.ingest.worker_count()
         self._pool: ProcessPoolExecutor | None = None
         self._stopped = False  # broken, or closed: what is left is prepared where it is read
@@ -105,7 +126,7 @@ class Workers:
             if self._stopped:
                 return None
             if self._pool is None:
-                self._pool = _start_pool(self.config, self.classifier, self.count)
+                self._pool = _start_pool(self.config, self.judging, self.count)
             try:
                 return self._pool.submit(_prepare_in_worker, documents)
             except BrokenProcessPool:
@@ -125,12 +146,12 @@ def _chunks(events: Iterator[T], size: int) -> Iterator[list[T]]:
         yield chunk
 
 
-def _start_pool(config: Config, classifier: Classifier, workers: int) -> ProcessPoolExecutor:
+def _start_pool(config: Config, judging: Judging, workers: int) -> ProcessPoolExecutor:
     global _worker_classifier
     # Forked workers inherit the compiled classifier; with other threads running (the service,
     # or sources read in threads), fork is unsafe, so a fork server builds it afresh.
     method = "fork" if threading.active_count() == 1 else "forkserver"
-    _worker_classifier = classifier if method == "fork" else None
+    _worker_classifier = judging.classifier() if method == "fork" else None
     log.info("preparing documents in %d worker processes (%s, nice +%d)", workers, method, config.ingest.worker_nice)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
                                initializer=_start_worker, initargs=(config, os.getpid() if method == "fork" else None))
@@ -143,7 +164,7 @@ def _start_worker(config: Config, parent: int | None) -> None:
     _die_with_parent(parent)
     _lower_priority(config.ingest.worker_nice)
     if _worker_classifier is None:
-        _worker_classifier = classifier_for(config)
+        _worker_classifier = Judging(config).classifier()
     gc.freeze()  # what the worker starts with lives as long as it: the collector need not scan it
 
 
@@ -170,6 +191,8 @@ def _lower_priority(increment: int) -> None:
 
 
 def _prepare_in_worker(documents: list[Document]) -> list[Prepared | Exception]:
+    from digest.prepare import prepare_all
+
     assert _worker_classifier is not None
     return prepare_all(documents, _worker_classifier)  # each failure is reported against its document by the writer
 

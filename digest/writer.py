@@ -9,12 +9,14 @@ skipped next time.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from digest.alerts import Alerting, candidate_of
-from digest.dedupe import Decision, NearDuplicates, ShingleCache, Story
 from digest.errors import DocumentError
 from digest.models import (
     Candidate,
@@ -27,13 +29,15 @@ from digest.models import (
     Unchanged,
     Validators,
 )
-from digest.prepare import Prepared
 from digest.records import FetchRecord
-from digest.shingles import content_hash
 from digest.store import Database, Items, Runs, WebCache
 from digest.store.db import UnusableDatabase, unusable
 from digest.store.items import Found
 from digest.urls import canonical_url
+
+if TYPE_CHECKING:  # the judgement is imported when a document is stored (an unchanged run stores none)
+    from digest.dedupe import Decision, NearDuplicates, ShingleCache
+    from digest.prepare import Prepared
 
 log = logging.getLogger("digest.ingest")
 CANDIDATES_KEPT = 4000  # about 3 KB each
@@ -87,17 +91,29 @@ class SourceSummary:
 
 
 class Writer:
-    def __init__(self, database: Database, items: Items, web: WebCache, runs: Runs, near_duplicates: NearDuplicates,
+    def __init__(self, database: Database, items: Items, web: WebCache, runs: Runs, near_duplicate: float,
                  alerting: Alerting | None = None):
         self.database, self.items, self.web, self.runs = database, items, web, runs
-        self.near_duplicates = near_duplicates
+        self.near_duplicate = near_duplicate  # the threshold of the near-duplicate judgement
         self.alerting = alerting  # matches each saved item against the alert rules
-        self.shingles = ShingleCache(items.body)
         # Candidates read from the store in this ingest, by item id (they recur): an item is dropped
         # when it is written, the oldest when there are too many.
         self.candidates: dict[int, Candidate] = {}
         # Documents stored since the last commit, counted when it is known whether it committed.
         self.uncommitted: list[tuple[SourceSummary, str, str]] = []
+
+    @cached_property
+    def near_duplicates(self) -> NearDuplicates:
+        from digest.dedupe import NearDuplicates
+
+        return NearDuplicates(self.near_duplicate)
+
+    @cached_property
+    def shingles(self) -> ShingleCache:
+        """Shingles of stored items, kept for the candidates that recur."""
+        from digest.dedupe import ShingleCache
+
+        return ShingleCache(self.items.body)
 
     def apply(self, event: SourceEvent, prepared: Prepared | Exception | None, known: dict[str, FileState],
               summary: SourceSummary) -> None:
@@ -123,6 +139,8 @@ class Writer:
 
     def _apply_document(self, document: Document, prepared: Prepared | Exception | None,
                         known: dict[str, FileState], summary: SourceSummary) -> None:
+        from digest.prepare import Prepared  # a document was judged: the judgement is loaded
+
         where = document.path or document.url or "?"
         try:
             if not isinstance(prepared, Prepared):  # an exception raised while preparing it
@@ -166,7 +184,7 @@ class Writer:
         for warning in extracted.warnings:
             log.warning("%s: %s: %s", document.source, where, warning)
         key = canonical or f"{document.source}:{document.guid or where}"
-        file = _FileNote(document, document.sha256 or content_hash(document.content))
+        file = _FileNote(document, document.sha256 or hashlib.sha256(document.content).hexdigest())
         state = known.get(document.path or "")
         with self.database.transaction():
             existing_id: int | None = None
@@ -214,6 +232,8 @@ class Writer:
               file: _FileNote, story: int | None = None) -> None:
         """A new or changed text: judged against the stories it may retell (unless its `story` is
         known), then stored with its signature."""
+        from digest.dedupe import Decision
+
         keys, canonical = prepared.keys, prepared.canonical
         decision = Decision(story, 1.0) if story is not None else self._judge(prepared, existing_id)
         item_id = self.items.save(
@@ -239,6 +259,8 @@ class Writer:
         self._remember(file, item_id, is_alias=False)
 
     def _judge(self, prepared: Prepared, existing_id: int | None) -> Decision:
+        from digest.dedupe import NearDuplicates, Story
+
         keys = prepared.keys
         candidates = self.items.near_duplicate_candidates(keys.signature.bands(), prepared.telling, existing_id or 0,
                                                           NearDuplicates.MAX_CANDIDATES, known=self.candidates)

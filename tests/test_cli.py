@@ -72,6 +72,24 @@ def test_status_shows_health_counts_and_runs(digest):
     assert re.search(r"Next weekly edition: \d{4}-\d{2}-\d{2}T07:00[+]0[01]:00", after)
 
 
+def test_run_once_leaves_the_edition_standing_when_nothing_changed(digest, seed_dir):
+    """An unchanged second run writes no page or feed; a new document, or a missing page, rebuilds them."""
+    first = digest("run", "--once")
+    html = Path(re.search(r"HTML:  (\S+)", first.stdout).group(1))
+    written = html.stat().st_mtime_ns
+    second = digest("run", "--once")
+    assert second.exit_code == 0
+    assert "the current edition and feeds stand" in second.stdout and "HTML:" not in second.stdout
+    assert html.stat().st_mtime_ns == written
+    html.unlink()
+    assert "HTML:" in digest("run", "--once").stdout and html.is_file()  # not there: built again
+    (seed_dir / "zz-new.txt").write_text(
+        "Man charged after stabbing in Luton\n\nA 24-year-old man has been charged with wounding with intent "
+        "after a stabbing in Luton town centre on Friday night, Bedfordshire Police said.\n", encoding="utf-8")
+    third = digest("run", "--once")
+    assert "seeds: 1 new" in third.stdout and "HTML:" in third.stdout
+
+
 def test_status_reports_a_failing_source(digest, web_config, seed_dir):
     config = web_config(
         {"name": "seeds", "kind": "folder", "path": "seeds"},

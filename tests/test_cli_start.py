@@ -64,6 +64,23 @@ def test_status_loads_nothing_of_judging_fetching_or_rendering(tmp_path, write_c
     assert loaded(modules, [*HEAVY, "sqlite_utils", "numpy", "digest.store.schema"]) == []
 
 
+# What judging a document loads (the taxonomy, gazetteer and patterns, extraction, MinHash with numpy).
+JUDGEMENT = ["numpy", "trafilatura", "digest.prepare", "digest.classify", "digest.extract", "digest.dedupe",
+             "digest.shingles", "digest.figures", "digest.gazetteer", "digest.terms", "digest.furniture"]
+
+
+@pytest.mark.parametrize("command", [["ingest"], ["run", "--once"]])
+def test_a_run_with_nothing_new_loads_nothing_of_the_judgement(tmp_path, write_config, seed_dir, digest, command):
+    config = seeds_config(write_config, seed_dir)
+    assert digest(*command, config=config).exit_code == 0
+    modules = modules_loaded(tmp_path, "--config", str(config), *command)  # every file unchanged
+    assert "digest.pipeline" in modules
+    assert loaded(modules, JUDGEMENT) == []
+    (seed_dir / "zz-new.txt").write_text("Man charged after a stabbing in Luton\n\nA man has been charged with "
+                                         "wounding after a stabbing in Luton on Friday, police said.\n", encoding="utf-8")
+    assert {"digest.prepare", "digest.classify"} <= modules_loaded(tmp_path, "--config", str(config), *command)
+
+
 def test_the_schema_version_a_current_database_is_stamped_with_is_the_newest_migration():
     from digest.store.db import SCHEMA_VERSION
     from digest.store.schema import newest_version

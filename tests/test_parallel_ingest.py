@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Generator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -30,7 +31,9 @@ def _sources(web) -> list[dict]:
 
 
 def _stored(database: Path) -> set[tuple]:
-    with sqlite3.connect(database) as db:
+    # Closed at once, not when collected: the file is renamed next, and a connection closed later
+    # would copy its log (found by the old name, the new store's by then) into the renamed file.
+    with closing(sqlite3.connect(database)) as db:
         return set(db.execute("select source, coalesce(url, path), title, area, org_kind, relevant from items"))
 
 
@@ -51,7 +54,7 @@ def test_sources_in_parallel_store_what_one_at_a_time_stores(web, web_config, di
 
     again = digest("ingest", config=config).stdout  # the writer stored every listing's and feed's validators
     assert "police: 0 new" in again and again.count("(not modified since the last run)") == 3
-    with sqlite3.connect(tmp_path / "parallel.db") as db:
+    with closing(sqlite3.connect(tmp_path / "parallel.db")) as db:
         logged = db.execute("select count(*), count(distinct source) from fetch_log").fetchone()
         runs = [row[0] for row in db.execute("select source from runs order by id")]
     assert logged[0] >= 14 and logged[1] == 4  # every request, of every web source, stored by the writer

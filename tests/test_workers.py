@@ -68,15 +68,14 @@ def test_workers_store_what_one_process_stores(tmp_path, caplog):
 
 def test_workers_yield_the_cpu_to_the_process_writing_the_store(tmp_path):
     """Workers run at ingest.worker_nice below this process, so the store's writer goes first."""
-    from digest.prepare import classifier_for
-    from digest.workers import _start_pool
+    from digest.workers import Judging, _start_pool
 
     config_path = tmp_path / "nice.yaml"
     config_path.write_text(yaml.safe_dump({"database": str(tmp_path / "nice.db"), "ingest": {"worker_nice": 7},
                                            "sources": [{"name": "bulk", "kind": "folder", "path": str(tmp_path)}]}),
                            encoding="utf-8")
     config = load_config(config_path)
-    pool = _start_pool(config, classifier_for(config), 2)
+    pool = _start_pool(config, Judging(config), 2)
     try:
         in_workers = {pool.submit(os.nice, 0).result() for _ in range(6)}
     finally:
