@@ -315,20 +315,22 @@ class SearchIndex:
 
     def _facets(self, names: tuple[str, ...], where: str, params: list[Any]) -> dict[str, list[tuple[str, int]]]:
         """The named facets' counts of the gathered matches within `where`, in one pass over them: each
-        story's items' values read back in one string (digest.search.facet_counts counts them)."""
-        values = " || char(31) || ".join(f"ifnull({column}, '')" if name in names else "''" for name, column in _FIELDS)
+        story's items' values of those facets read back in one string (digest.search.facet_counts counts them)."""
+        fields = tuple(name for name, _ in _FIELDS if name in names)
+        values = " || char(31) || ".join(f"ifnull({column}, '')" for name, column in _FIELDS if name in names)
         text = self.db.execute(f"select group_concat(story, char(30)) from (select group_concat({values}, char(29)) "
                                f"story from search_hits where {where} group by story)", params).fetchone()[0]
         alike = Counter(text.split(_STORY)) if text else Counter()
         stories: Counter[tuple[Facets, ...]] = Counter()
         for items, count in alike.items():
-            stories[tuple(map(_facets_of, items.split(_ITEM)))] += count
+            stories[tuple(_facets_of(fields, item) for item in items.split(_ITEM))] += count
         return facet_counts(stories, names)
 
 
-def _facets_of(item: str) -> Facets:
-    area, org_kind, topics = item.split(_FIELD)
-    return Facets(area or None, org_kind or None, tuple(topics.split()))
+def _facets_of(fields: tuple[str, ...], item: str) -> Facets:
+    """An item's values of the facets `fields`, as _facets reads them back (the others unknown)."""
+    given = dict(zip(fields, item.split(_FIELD), strict=True))
+    return Facets(given.get("area") or None, given.get("org_kind") or None, tuple(given.get("topic", "").split()))
 
 
 def _matches(search: Search) -> tuple[Any, ...]:
