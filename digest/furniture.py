@@ -48,6 +48,8 @@ _MENU_ITEMS = frozenset(("home", "news", "sport", "sports", "business", "opinion
                         "motoring", "puzzles", "obituaries", "announcements", "events", "video", "videos",
                         "podcasts", "community", "travel", "subscribe", "newsletters", "advertise", "about",
                         "courts", "features", "what's", "on", "more"))
+_TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",
+                                      "over", "into", "and", "on", "is", "are", "was", "be", "amid", "near", "across"))
 _POSTAL_ADDRESS = re.compile(r"(?:,|\bPO Box\b).*\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")  # "Police HQ, Sandford Road, Wessex WX1 2AB"
 _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|caret)(?:\s+(?:icon|arrow|chevron|caret)[-_]?[\w-]*)*$",
                    re.I)
@@ -92,6 +94,12 @@ _VIA_CREDIT = re.compile(r"[\s(–-](?:by\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-
                          r"Unsplash|Getty(?: Images)?|Shutterstock|Alamy|Instagram|Twitter|Facebook|PA(?: Media| Wire)?|"
                          r"Google(?: Street View)?)\)?$")
 _PICTURE_ID = re.compile(r"\b[A-Z]{2,5}-\d{6}-\d{6,}$")  # an agency's picture number closing a caption
+# A link to a document: "Draft strategy 2024 to 2027 (PDF, 1.1MB)", "Minutes PDF 112 KB".
+_ATTACHMENT = re.compile(r"\((?:PDF|DOCX?|XLSX?|ODT|ODS|CSV|PPTX?)\b[^()]*\)$|\b(?:PDF|DOCX?|XLSX?)\s*,?\s*\d+(?:\.\d+)?\s?[KM]B\b")
+# A council's or a force's task link: "Check your bin day", "Report a missed bin", "Apply for a road closure".
+_TASK = re.compile(r"^(?:report|apply|pay|check|book|request|renew|find|register) (?:a|an|for|your|my|if|whether|out|to) "
+                   r"[^.!?]{1,50}$", re.I)
+_URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.I)  # a page's address printed alone
 _ARCHIVES = re.compile(r"^(?:[\w&'’]+ ){1,3}Archives?$")  # a section's archive: "Crime Archives"
 # An all-capitals line of calls: "SIGN UP TO OUR NEWSLETTERS LISTEN TO OUR PODCASTS", "SUBSCRIBE AND SAVE".
 _CALLS_IN_CAPS = re.compile(r"\b(?:SIGN UP|SUBSCRIBE|LISTEN (?:TO|LIVE|NOW)|WATCH (?:LIVE|NOW|MORE)|NEWSLETTERS?|PODCASTS?|"
@@ -169,12 +177,14 @@ def _shaped(line: str, folded: str) -> bool:
 
 
 def _run_together_menu(line: str) -> bool:
-    """Four or more capitalised words, most of them a news site's menu items."""
+    """Four or more capitalised words of a news site's menu: most of them its items, or three of them
+    and none of the little words a headline in title case keeps ("After", "In", "For")."""
     words = line.split()
     if len(words) < 4 or not all(word[:1].isupper() or word == "&" for word in words):
         return False
     items = sum(1 for word in words if word.lower().strip("'’") in _MENU_ITEMS)
-    return items >= 3 and items * 5 >= len(words) * 3
+    little = any(word.lower() in _TITLE_CASE_LITTLE_WORDS for word in words)
+    return items >= 3 and (items * 5 >= len(words) * 3 or not little)
 
 
 def _more_shaped(line: str, folded: str, short: bool) -> bool:
@@ -187,6 +197,13 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
     if short and " via " in line and _VIA_CREDIT.search(line):
         return True
     if short and line[-1:].isdigit() and _PICTURE_ID.search(line):
+        return True
+    if short and ("PDF" in line or "DOC" in line or "XLS" in line or "KB" in line or "MB" in line) and (
+            _ATTACHMENT.search(line)):
+        return True
+    if short and len(line.split()) <= 7 and _TASK.match(line):
+        return True
+    if folded.startswith(("http", "www.")) and _URL_LINE.match(line):
         return True
     if short and folded.endswith(("archive", "archives")) and _ARCHIVES.match(line):
         return True
@@ -212,10 +229,16 @@ _KINDS = (
 )
 
 
+def organisation_named(line: str) -> str:
+    """The organisation a line names: itself, or the first of its logos ("Mayor of London logo London
+    Assembly logo": the site's own comes first)."""
+    return line.strip().split(" logo ", 1)[0].removesuffix(" logo").strip()
+
+
 def organisation_kind(line: str) -> str | None:
     """The kind of publisher a line naming only an organisation names (its site's name above its
     pages: "Office of the Police and Crime Commissioner for Kent logo"), or None."""
-    name = line.strip().removesuffix(" logo").strip()
+    name = organisation_named(line)
     if not name or len(name) > 120 or not (_ORG_NAME.match(name) or name in ("Home Office", "GOV.UK")):
         return None
     return next((kind for kind, pattern in _KINDS if pattern.search(name)), None)

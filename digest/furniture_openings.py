@@ -67,7 +67,7 @@ _OPENED = [
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
     r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
-    r"(watch more of our videos|visit \S+ now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
+    r"(watch more of our videos|visit [\w!'’ ]{1,40} now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?live on freeview\b.*",
     r"and live on freeview( channel \d+)?",
@@ -76,7 +76,7 @@ _OPENED = [
     r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
     r"follow us on .{1,40}",
     r"channel: .{1,80}",
-    r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*|posted in [\w &,]{1,40}",
+    r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*",
     r"(image|picture|photo|photograph|video) (source|caption|credit)\b.*",
     r"(picture|pictures|photo|image|credit|caption)s?: .{1,80}",
     r"(from|part of|organisation|organisations): .{1,120}",
@@ -116,9 +116,10 @@ _OPENED = [
     r"((,| and) (england|wales|scotland|northern ireland))*|this publication is (licensed|available)\b.*|"
     r"any enquiries regarding this publication\b.*|where we have identified any third.party copyright\b.*",
     # Press-office and contact blocks: "By phone: 0800 ...", "Send your story ideas to ...".
-    r"(by )?(phone|email|e-mail|tel|telephone|fax|mobile)\s*:\s*\S.{0,80}|(communications|press|media) "
+    r"(phone|email|e-mail|tel|telephone|fax|mobile)\s*:\s*\S.{0,80}|(communications|press|media) "
     r"(office|team|relations|contacts?)|send (us )?your (stories|story|news|pictures|photos|videos)( ideas)? to\b.*|"
-    r"follow \S+( \S+){0,3} on (x|twitter|facebook|instagram|tiktok|youtube|linkedin)\b.*",
+    r"follow \S+( \S+){0,3} on (x|twitter|facebook|instagram|tiktok|youtube|linkedin|social media)\b.*|"
+    r"(see all|updates to this page|see all updates)|source link|supply hyperlink|\[ad_\d+\]",
     r"logo(:| of| for)?( .{1,80})?",
     # Accessibility toolbars, consent and exit variants, GOV.UK's beta line, ad-blocker and support appeals.
     r"(high|normal) contrast|text only( version)?|(reset|change) (colours|colors|contrast)|recite me|browsealoud|"
@@ -186,7 +187,7 @@ _OPENINGS = (
     "further", "similar", "mpu", "outbrain", "taboola", "premium", "enjoy", "love", "your ", "end of",
     "allow", "applies", "any enquiries", "where we", "phone", "e-mail", "tel", "fax", "communications",
     "logo", "just in", "featured", "editor", "don", "in other", "sort", "filter", "- ", "1", "2", "3", "4", "5",
-    "6", "7", "8", "9", "0", "source", "by p", "by e", "see ", "story", "content", "live", "please", "enable",
+    "6", "7", "8", "9", "0", "source", "see ", "story", "content", "live", "please", "enable",
     "indicates", "other", "download", "get it", "playing", "audio", "video", "browse", "rate", "did you", "privacy",
     "terms", "site", "select", "choose", "language", "translate", "cymraeg", "submit", "go", "in this", "on this",
     "table", "useful", "resources", "find out", "learn", "click", "get in", "connect", "popular", "scroll",
@@ -194,7 +195,7 @@ _OPENINGS = (
     "photo shows", "inset", "above", "top", "left", "right", "below", "posed", "images", "stream", "high",
     "normal", "reset", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell", "escape",
     "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
-    "filed in", "a ", "an ",
+    "filed in", "a ", "an ", "updates", "supply", "[ad",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_host
-from digest.furniture import organisation_kind
+from digest.furniture import organisation_kind, organisation_named
 from digest.models import Extracted
 from digest.phrases import Automaton
 from digest.text import fold_case, matches_at
@@ -61,7 +61,7 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):
-            return PageOwner(kind, line.removesuffix(" logo"))
+            return PageOwner(kind, organisation_named(line))
     return PageOwner()
 
 

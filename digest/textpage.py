@@ -213,6 +213,8 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
         return None
     last = candidates[-1]
     following = next((index for index in text if index > last), None)
+    if len(lines[last].split()) < 3:
+        return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
     return last if following is not None and _reads_as_prose(lines[following]) else None
 
 
