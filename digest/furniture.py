@@ -213,6 +213,8 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True
     if short and "@" in line and _BYLINE_EMAIL.match(line):
         return True
+    if len(line) <= 200 and "not responsible for the content of external" in folded:
+        return True  # "Wessex News is not responsible for the content of external sites."
     if len(line) <= 160 and "all rights reserved" in folded:
         return True
     if short and line[-2:].isupper() and _POSTAL_ADDRESS.search(line):

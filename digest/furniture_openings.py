@@ -24,7 +24,8 @@ _OPENED = [
     r"press (the )?(esc|escape)( key)? to (leave|exit|hide|close)\b.*",
     r"main content( area)?", r"article content",
     r"(change |adjust )?(font|text) size:?(\s+(a[+-]?|[+-]|small|medium|large|larger|default|normal|reset)){1,5}",
-    r"sorry, there was a (technical )?problem.*",
+    r"sorry, there was a (technical )?problem.*|please (try again|refresh)( later| the page)?[.!]?|"
+    r"your feedback (helps|will help|can help)\b.*",
     # Service banners and feedback prompts: "Something went wrong", "New service: tell us what you think".
     r"(sorry, )?something (went|has gone) wrong[.!]?( please (try again|refresh)\b.*)?",
     r"(give|send|leave|share) (us )?(your )?feedback( (on|about) (this|our) (page|site|website|service))?|feedback|"

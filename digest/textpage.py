@@ -30,7 +30,7 @@ from digest.dates import (
 from digest.furniture import is_furniture
 from digest.models import Extracted
 from digest.publisher import MASTHEAD, page_owner
-from digest.text import first_sentences, trim
+from digest.text import first_sentences, sentence_spans, trim
 
 TITLE_LIMIT = 110
 _FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)
@@ -49,6 +49,8 @@ _NEVER_TITLE = re.compile(
 _REPORTER = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:,\s+|\s+(?=(?:Local|Crime|Court|Chief|Senior|Political|"
                        r"Health|Community|Trainee|Digital|News)\b))(?:[A-Z][\w&]*\s+){0,3}(?:Reporter|Correspondent|Editor|"
                        r"Journalist)$")
+_DATED_ITEM = re.compile(r"^.{12,160}?\s[–—|-]\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
+                         r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})$")
 _HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
 _TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
 _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
@@ -58,7 +60,7 @@ _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|
 
 def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
-    lines = [part for line in text.split("\n") for part in _unglued(_clean_markdown(line)) if part]
+    lines = [part for line in text.split("\n") for part in _parts(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = _without_furniture(lines[1:])
@@ -145,6 +147,10 @@ def _repeated(lines: list[str]) -> set[str]:
     return repeated
 
 
+# What follows a caption in its credited copy: "... Picture: Wessex Police", "...(Credit: PA)", "...Wessex Police".
+_CREDIT_AFTER = re.compile(r"\s*[.!?]?\s*[-–(|]?\s*(?:pictures?|pics?|photos?|images?|credit|source|©|copyright)\b", re.I)
+
+
 def _doubled(line: str) -> bool:
     """A caption run into its own copy: "Police at the scenePolice at the scene"."""
     half = len(line) // 2
@@ -153,8 +159,11 @@ def _doubled(line: str) -> bool:
 
 def _caption_copy(line: str, caption: str) -> bool:
     """Whether `line` is a caption that the furniture line `caption` repeats with its credit or runs into itself."""
-    return (len(line.split()) >= 2 and len(caption) > len(line) and caption.startswith(line)
-            and (len(caption) - len(line) <= 80 or _doubled(caption)))
+    if len(line.split()) < 2 or len(caption) <= len(line) or not caption.startswith(line):
+        return False
+    rest = caption[len(line):]
+    return _doubled(caption) or (len(rest) <= 80 and bool(
+        _CREDIT_AFTER.match(rest) or (line[-1:].islower() and rest[:1].isupper())))
 
 
 def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:
@@ -207,6 +216,9 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
         return None
     candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
     sized = [index for index in candidates if 4 <= len(lines[index].split()) <= _HEADLINE_WORDS]
+    # Another story's headline and date in a list of links ("Patrols to return – 12 September 2024") is
+    # the title only when nothing else can be.
+    sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
     if sized:
         return _headline_of(lines, sized, dated)
     if not candidates:
@@ -315,6 +327,24 @@ def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
 
 # A credit run into the sentence after it: "Picture: Wessex PoliceOfficers were called ...".
 _GLUED_TO_TEXT = re.compile(r"^((?:Pictures?|Photos?|Images?|Credit|Pic)\s*:\s*[^.!?]{0,57}?(?:[a-z]{3}|\)))(?=[A-Z][a-z]*\s\S+\s\S+)")
+
+
+# Words one of which opens the banners a stored page can run together with its text into one long line.
+_BANNER_CUES = ("cookie", "exit this site", "escape key", "skip to", "beta", "technical problem", "javascript")
+
+
+def _parts(line: str) -> list[str]:
+    """A line as the lines it holds: a banner's sentences run together with the text before it
+    ("Quickly exit this site ... We use some essential cookies ... Three men were arrested ..."),
+    each on its own line, and a credit run into the sentence after it parted from it."""
+    if len(line) > 160 and any(cue in line[:300].lower() for cue in _BANNER_CUES) and not is_furniture(line):
+        spans = sentence_spans(line)
+        banners = 0
+        while banners < len(spans) - 1 and is_furniture(line[slice(*spans[banners])]):
+            banners += 1
+        if banners:
+            return [line[slice(*span)] for span in spans[:banners]] + _unglued(line[spans[banners][0]:])
+    return _unglued(line)
 
 
 def _unglued(line: str) -> list[str]:

@@ -187,3 +187,26 @@ def test_a_label_of_one_or_two_words_is_not_the_title_of_a_page_without_a_headli
 def test_a_byline_is_not_the_title_of_a_page_without_a_headline(line: str) -> None:
     page = extract_text(_page("14:05 03/06/2025", line, LEDE, SECOND))
     assert page.title.startswith("A 19-year-old man") and line not in page.body
+
+
+def test_a_banner_run_together_with_the_text_is_parted_from_it() -> None:
+    banner = ("Quickly exit this site by pressing the Escape key Leave this site We use some essential cookies to make "
+              "our website work. You can manage your preferences and cookie settings at any time. Sorry, there was a "
+              "technical problem. Please try again. This site is a beta, which means it's a work in progress. Your "
+              "feedback helps us make things better, so please let us know what you think.")
+    page = extract_text(_page(" date 2025-05-03 " + banner + " " + LEDE, SECOND))
+    assert page.summary.startswith("A 19-year-old man") and "cookies" not in page.body
+    headed = extract_text(_page(banner, "Man charged after Wessex bus station stabbing", "12:01 03/05/2025", LEDE, SECOND))
+    assert headed.title == "Man charged after Wessex bus station stabbing" and headed.summary.startswith("A 19-year-old")
+
+
+def test_another_story_listed_with_its_date_is_not_the_headline() -> None:
+    page = extract_text(_page("Latest news", "Hotspot patrols to return to the city centre for the summer – 12 September 2024",
+                              "Man charged after Wessex bus station stabbing", "12:01 03/05/2025", LEDE, SECOND))
+    assert page.title == "Man charged after Wessex bus station stabbing"
+
+
+def test_a_site_name_that_opens_a_furniture_line_stays_the_site_name() -> None:
+    page = extract_text(_page("Trent Valley News", "Knife arch at station finds four blades in a week", LEDE,
+                              "Trent Valley News is not responsible for the content of external sites.", SECOND))
+    assert page.publisher == "Trent Valley News" and page.publisher_kind == "news"
