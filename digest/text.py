@@ -293,21 +293,26 @@ _SENTENCE_BREAK = re.compile(r"([.!?])([\"”’')]*)\s+(?=[\"“‘'(]*[A-Z0-9�
 
 def sentences(text: str) -> list[str]:
     """Split a paragraph into sentences, keeping closing quotes with their sentence."""
-    out: list[str] = []
-    start = 0
+    return [text[start:end] for start, end in sentence_spans(text)]
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Where each of the paragraph's sentences (as `sentences` gives them) begins and ends in it: each
+    without the spaces around it (a break ends after [.!?] and quotes, and takes the spaces after it)."""
+    spans: list[tuple[int, int]] = []
+    start = len(text) - len(text.lstrip())
     for match in _SENTENCE_BREAK.finditer(text):
         if match.group(1) == ".":
             before = text[max(start, match.start() - 24):match.start()]  # a bounded look back: linear time
             word = before.rsplit(None, 1)[-1] if before.strip() else ""
             if word.isalpha() and (word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())):
                 continue
-        end = match.end(2)
-        out.append(text[start:end].strip())
+        spans.append((start, match.end(2)))
         start = match.end()
-    tail = text[start:].strip()
-    if tail:
-        out.append(tail)
-    return out
+    end = len(text.rstrip())
+    if end > start:
+        spans.append((start, end))
+    return spans
 
 
 def trim(text: str, limit: int) -> str:

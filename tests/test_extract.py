@@ -12,7 +12,7 @@ from digest.errors import DocumentError
 from digest.extract import TITLE_LIMIT, extract, extract_html, extract_text
 from digest.furniture import is_furniture
 from digest.models import Document
-from digest.text import decode, fix_text, sentences, trim
+from digest.text import decode, fix_text, sentence_spans, sentences, trim
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 FURNITURE_MARKS = ("ookie", "Accessibility", "Â", "technical problem", "Escape key", "beta")
@@ -493,6 +493,13 @@ def test_sentences() -> None:
     ]
     assert sentences("") == []
     assert sentences("No full stop at all") == ["No full stop at all"]
+
+
+def test_sentence_spans_leave_out_the_spaces_around_sentences() -> None:
+    text = " \t First one.\u2003\u00a0 “Second” one! Third \u3000"
+    assert sentence_spans(text) == [(3, 13), (16, 29), (30, 35)]
+    assert sentences(text) == ["First one.", "“Second” one!", "Third"]
+    assert sentence_spans(" \u2003 ") == [] and sentences("Mr. Jones") == ["Mr. Jones"]
 
 
 def test_trim() -> None:
