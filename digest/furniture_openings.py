@@ -130,6 +130,15 @@ _OPENED = [
     r"(we('ve| have) noticed|it looks like) you('re| are) using an ad ?blocker\b.*|ad ?blocker detected\b.*|"
     r"(your support (helps|makes|means)|support (local|independent|quality|our|us)|donate (now|today|to us))\b.*|"
     r"advanced (news )?search( options)?|(labels|keywords|filed in):? .{1,120}|skip to (the )?video",
+    # Notices of a page's age, reading time, errors, apps, saving and the advert player.
+    r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
+    r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
+    r"you are viewing an archived (page|version)\b.*|you are here(:\s*.{1,120}| \S+ ?[>›»/|].{1,120})|(estimated )?(reading|read) time:? .{1,20}|\d+ min(ute)?s? read|"
+    r"listen to this article:? .{0,20}|(sorry, )?(an error has occurred|this video is not available|this content is "
+    r"(only )?available to subscribers)\b.*|javascript is (disabled|required|turned off)\b.*|"
+    r"get the latest .{1,60}\b(straight|sent|delivered) to your (phone|inbox|device|messages)\b.*|"
+    r"download our (free )?app\b.*|(save|gift) (this )?article|add to your saved articles|most viewed|close ad|"
+    r"report this ad|advertising will end\b.*|the video player is .{1,40}\bad\.?",
     # A page's own utilities and signposts: ratings, reporting a fault, languages, legal links, "Find out more".
     r"rate this page|did you find (what you were looking for|this (page |information )?(useful|helpful))\??|"
     r"is there anything wrong with this page\??|report a (problem|fault|mistake) (with|on) this page|"
@@ -196,7 +205,8 @@ _OPENINGS = (
     "photo shows", "inset", "above", "top", "left", "right", "below", "posed", "images", "stream", "high",
     "normal", "reset", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell", "escape",
     "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
-    "filed in", "a ", "an ", "updates", "supply", "[ad",
+    "filed in", "a ", "an ", "updates", "supply", "[ad", "estimated", "reading", "read time", "sorry", "an error",
+    "javascript", "gift", "save", "add to", "most", "close", "the video", "you are",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

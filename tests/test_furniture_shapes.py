@@ -210,3 +210,19 @@ def test_a_site_name_that_opens_a_furniture_line_stays_the_site_name() -> None:
     page = extract_text(_page("Trent Valley News", "Knife arch at station finds four blades in a week", LEDE,
                               "Trent Valley News is not responsible for the content of external sites.", SECOND))
     assert page.publisher == "Trent Valley News" and page.publisher_kind == "news"
+
+
+@pytest.mark.parametrize("line", [
+    "This article is more than 2 years old", "This page has been archived and is no longer updated.",
+    "You are viewing an archived page.", "2 min read", "Estimated reading time: 3 minutes", "Gift this article",
+    "Get the latest news from Wessex straight to your phone", "Download our free app for the latest news",
+    "JavaScript is disabled in your browser.", "Advertising will end in 5 seconds", "Report this ad",
+])
+def test_notices_of_age_reading_time_apps_and_adverts(line: str) -> None:
+    assert is_furniture(line)
+
+
+@pytest.mark.parametrize("line", ["This article was published by the force in May.", "Save the date: knife crime summit",
+                                  "Close to 100 knives handed in at Wessex station", "Most violent crime in Wessex falls"])
+def test_text_that_opens_like_those_notices(line: str) -> None:
+    assert not is_furniture(line)
