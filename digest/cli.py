@@ -180,6 +180,8 @@ def _clear_failures(config: Config, store: Store, week: str | None, daily: bool)
 
 
 def _print_outcomes(outcomes: list[Any]) -> None:
+    if not outcomes:
+        return
     from digest.mailer import send_failure
 
     for outcome in outcomes:

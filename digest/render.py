@@ -15,7 +15,7 @@ from digest.config import Site
 from digest.edition import Edition
 from digest.models import utc_now
 from digest.records import EditionRecord
-from digest.urls import area_feed, area_page, edition_page, is_web_url, topic_feed
+from digest.urls import area_feed, area_page, edition_file, edition_page, is_web_url, topic_feed
 from digest.weeks import date_range, long_date
 
 
@@ -65,15 +65,9 @@ def render_edition(site: Site, edition: Edition) -> tuple[str, str]:
     return env.get_template("edition.html.j2").render(context), env.get_template("edition.txt.j2").render(context)
 
 
-def edition_paths(output_dir: Path, week: str) -> tuple[Path, Path]:
-    """Where a week's edition is written: its HTML page and its text."""
-    digests = output_dir / "digests"
-    return digests / f"{week}.html", digests / f"{week}.txt"
-
-
 def write_edition(site: Site, output_dir: Path, edition: Edition) -> tuple[Path, Path]:
     html, text = render_edition(site, edition)
-    html_path, text_path = edition_paths(output_dir, edition.week)
+    html_path, text_path = output_dir / edition_file(edition.week), output_dir / edition_file(edition.week, "txt")
     atomic_write(html_path, html)
     atomic_write(text_path, text)
     return html_path, text_path

@@ -12,23 +12,24 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from digest.alert_delivery import Outcome as AlertOutcome
-from digest.alert_delivery import send_alerts
-from digest.area_pages import write_area_pages
 from digest.config import Config
-from digest.edition import Edition, Entry
-from digest.feeds import write_feeds
 from digest.lock import holding
-from digest.mailer import Outcome, send_daily, send_editions
 from digest.models import Item, utc_now
 from digest.pipeline import SourceSummary, ingest
 from digest.records import Status
-from digest.render import edition_paths, write_edition, write_index
-from digest.report import build_daily, build_edition, late_entries
 from digest.store import Store
 from digest.topics import Taxonomy
+from digest.urls import edition_file
 from digest.weeks import day_label, resolve_week, shift_week, week_bounds
+
+# Building, mailing and alerting are imported by the steps that do them: a run with nothing new,
+# nothing due and its edition standing loads none of them (nor jinja2, feedgen or the mailer).
+if TYPE_CHECKING:
+    from digest.alert_delivery import Outcome as AlertOutcome
+    from digest.edition import Edition, Entry
+    from digest.mailer import Outcome
 
 log = logging.getLogger("digest.service")
 
@@ -63,6 +64,10 @@ def ingest_and_alert(config: Config, store: Store, names: Iterable[str] = (),
 
 def alert_step(config: Config, store: Store, stop: threading.Event | None = None) -> list[AlertOutcome]:
     """Send the alert deliveries that are due (call under the ingest lock: one sender a database)."""
+    if not store.alerts.due(utc_now()):
+        return []
+    from digest.alert_delivery import send_alerts
+
     return send_alerts(config, store.alerts, store.archive.items_by_id, stop)
 
 
@@ -73,6 +78,11 @@ def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
 
 
 def _build(config: Config, store: Store, week: str | None) -> BuildResult:
+    from digest.area_pages import write_area_pages
+    from digest.feeds import write_feeds
+    from digest.render import write_edition, write_index
+    from digest.report import build_edition
+
     label = resolve_week(week, config.tz)
     taxonomy = Taxonomy(config.classify.topics)
     built = {e.week for e in store.editions.all()}
@@ -105,6 +115,8 @@ def _problem(exc: Exception) -> str:
 
 def edition_for(config: Config, store: Store, week: str | None) -> Edition:
     """The edition model of a week (what `build` renders), for sending."""
+    from digest.report import build_edition
+
     label = resolve_week(week, config.tz)
     return build_edition(config, store.archive, store.runs, Taxonomy(config.classify.topics), label)
 
@@ -118,6 +130,8 @@ def send_weeks(config: Config, store: Store, weeks: list[str], dry_run: bool = F
     """Email these weeks' editions (oldest first); weeks with nothing for a recipient go as one message.
     Items stored since a recipient's last message but first seen in a week already sent to them
     (the clock was set back) come with the last edition."""
+    from digest.mailer import send_editions
+
     with holding(config.database, "send"):
         through = store.archive.last_id()
         editions = [edition_for(config, store, week) for week in weeks]
@@ -126,6 +140,8 @@ def send_weeks(config: Config, store: Store, weeks: list[str], dry_run: bool = F
 
 
 def _late_candidates(config: Config, store: Store, first_week: str) -> list[Entry]:
+    from digest.report import late_entries
+
     marks = [store.ledger.sent_before(r.address)[0] for r in config.email.recipients]
     known = [mark for mark in marks if mark is not None]
     if not known:
@@ -146,6 +162,9 @@ def send_daily_digests(config: Config, store: Store, at: datetime | None = None,
     """Email each daily recipient their daily digest of `at`'s day (default: now, and all stored so
     far): the relevant items stored after their last daily digest, up to the last one found before
     `at`, that they have not received (by either cadence)."""
+    from digest.mailer import send_daily
+    from digest.report import build_daily
+
     with holding(config.database, "send"):
         day = day_label(at or utc_now(), config.tz)
         through = _stored_before(store, at) if at else store.archive.last_id()
@@ -196,7 +215,7 @@ def edition_stands(config: Config, store: Store, summaries: list[SourceSummary])
         return False
     week = resolve_week("current", config.tz)
     return (week in {edition.week for edition in store.editions.all()}
-            and edition_paths(config.output_dir, week)[0].is_file())
+            and (config.output_dir / edition_file(week)).is_file())
 
 
 def read_status(database: Path) -> Status | None:

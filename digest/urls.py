@@ -104,9 +104,14 @@ def canonical_url(url: str | None) -> str | None:
     return urlunsplit((scheme, host, path, query, ""))
 
 
+def edition_file(week: str, suffix: str = "html") -> str:
+    """A week's edition page (or its text, `txt`), relative to the site's root."""
+    return f"digests/{week}.{suffix}"
+
+
 def edition_page(base_url: str, week: str) -> str:
     """The public address of a week's edition page under the site's base URL."""
-    return f"{base_url}digests/{week}.html"
+    return base_url + edition_file(week)
 
 
 def area_page(area: str) -> str:
