@@ -10,11 +10,11 @@ percentage changes. A number restated in a story is one fact.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterator
 
+from digest.figure_cues import Cues
 from digest.models import Figure
-from digest.phrases import Automaton
-from digest.text import MatchSites, fold_case, matches_at, sentences
+from digest.text import MatchSites, matches_at, sentence_spans
 
 _WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -176,15 +176,21 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     """Figures stated in the body, then any the title adds; each fact once."""
     found: list[tuple[Figure, bool]] = []  # (figure, a total of prison terms)
     seen: set[tuple[str, float, str]] = set()
-    for paragraph in filter(None, text.split("\n")):
-        if not _states_number(paragraph):
+    cues = Cues(text)
+    for start, end in _paragraph_spans(text):
+        paragraph = text[start:end]
+        if not cues.states_number(start, end):
             continue
-        kinds = _kinds_cued(paragraph, _PATTERNS)
-        if ((not kinds and "£" not in paragraph and not _HAS_PERCENT.search(fold_case(paragraph)))
+        kinds = cues.kinds(start, end, _PATTERNS)
+        if ((not kinds and "£" not in paragraph and not cues.percent(start, end))
                 or (paragraph.rstrip()[-1:].isdecimal() and _RELATED_LINK.search(paragraph))):  # it ends with a year
             continue  # no sentence of it can state a figure of this story, so it need not be split
-        for sentence in sentences(paragraph):
-            for figure, total in _sentence_figures(sentence, kinds):
+        for first, last in sentence_spans(paragraph):
+            first, last = start + first, start + last
+            if not cues.states_number(first, last):
+                continue
+            for figure, total in _sentence_figures(text[first:last], cues.kinds(first, last, kinds),
+                                                   cues.percent(first, last)):
                 # A story restating a number restates one fact; only prison terms listed side by side
                 # in one sentence ("jailed for 6 and 8 years") are separate facts of equal value.
                 key = (figure.kind, figure.value, figure.text if figure.kind in _EVERY_MATCH else "")
@@ -192,12 +198,28 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
                     seen.add(key)
                     found.append((figure, total))
     stated = {(f.kind, f.value) for f, _ in found}
-    found += [(f, total) for f, total in _sentence_figures(title, _PATTERNS) if (f.kind, f.value) not in stated]
+    found += [(f, total) for f, total in _title_figures(title) if (f.kind, f.value) not in stated]
     terms = sum(f.value for f, total in found if f.kind == "sentence_years" and not total)
     # A total of the terms the story also gives one by one is no further fact; a total far beyond them
     # (an operation's "more than 800 years" beside one leader's 14) is.
     figures = [f for f, total in found if not (total and terms and f.value <= 2 * terms)]
     return [f for f in figures if not _restated_rounder(f, figures)]
+
+
+def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where each line of the text that is not empty begins and ends."""
+    start = 0
+    for line in text.split("\n"):
+        if line:
+            yield start, start + len(line)
+        start += len(line) + 1
+
+
+def _title_figures(title: str) -> list[tuple[Figure, bool]]:
+    cues = Cues(title)
+    if not cues.states_number(0, len(title)):
+        return []
+    return _sentence_figures(title, cues.kinds(0, len(title), _PATTERNS), cues.percent(0, len(title)))
 
 
 def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
@@ -215,14 +237,11 @@ def _trailing_zeros(value: float) -> int:
     return len(digits) - len(digits.rstrip("0")) if value.is_integer() else -1
 
 
-def _sentence_figures(sentence: str, kinds: Iterable[str]) -> list[tuple[Figure, bool]]:
-    """The figures of one sentence, of `kinds` only: those cued in its paragraph (a cue in the
-    sentence is in its paragraph too). Substring tests run before the slow regular expressions."""
-    if not _states_number(sentence):
-        return []
-    kinds = _kinds_cued(sentence, kinds)
+def _sentence_figures(sentence: str, kinds: list[str], percent: bool) -> list[tuple[Figure, bool]]:
+    """The figures of one sentence that states a number: of `kinds` (those cued in it), sums of money,
+    and changes in per cent when it says `percent`. The cheap tests (figure_cues) run before the slow
+    regular expressions."""
     money = "£" in sentence
-    percent = bool(_HAS_PERCENT.search(fold_case(sentence)))
     if not (kinds or money or percent):
         return []
     found = [(figure, False) for figure in _money_figures(sentence)] if money else []
@@ -324,8 +343,6 @@ def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
 
 # --- percentage changes --------------------------------------------------------------------
 
-# Searched in fold_case(text) (as re.IGNORECASE would find it in the text), far faster than ignoring case.
-_HAS_PERCENT = re.compile(r"%|per\s*cent")
 _PCT = r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)"
 _ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?"
 _DOWN = frozenset({"fell", "fallen", "falls", "fall", "dropped", "drop", "drops", "decreased", "decrease", "decreases",
@@ -350,37 +367,3 @@ def _percent_changes(sentence: str) -> list[Figure]:
             sign = -1 if direction.lower() in _DOWN else 1
             figures.append(Figure("percent_change", sign * (int(value) if value.is_integer() else value), sentence))
     return figures
-
-
-# Cheap checks before the regular expressions: a sentence without these cannot match.
-_CUES = {
-    "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
-                "surrender"),
-    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",),
-    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("lines",), "safeguarded": ("safeguard",),
-    "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
-                       "families", "people", "referral"),
-    "offences": ("offences", "crimes", "count", "burglar", "robber", "theft", "assault", "attack", "stabbing", "shooting",
-                 "break-in", "stole", "steal", "broke"),
-}
-_NUMBER_WORDS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-                 "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty", "thirty",
-                 "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred", "dozen")
-_HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_NUMBER_WORDS) + r"s?)\b", re.I)
-_DIGIT = re.compile(r"\d")
-# One pass over a text finds every occurrence of every cue (or number word): a substring test each cost more.
-_CUE_FINDER = Automaton((cue, kind) for kind, cues in _CUES.items() for cue in cues)
-_NUMBER_WORD_FINDER = Automaton((word, None) for word in _NUMBER_WORDS)
-
-
-def _kinds_cued(text: str, kinds: Iterable[str]) -> list[str]:
-    """Those of `kinds`, in order, whose cues the text contains."""
-    cued = {kind for _, _, kind in _CUE_FINDER.find(text.lower())}
-    return [kind for kind in kinds if kind in cued]
-
-
-def _states_number(sentence: str) -> bool:
-    """Whether _HAS_NUMBER finds a number: a digit, or a match where a number word begins (in any case)."""
-    if _DIGIT.search(sentence):
-        return True
-    return any(_HAS_NUMBER.match(sentence, at) for at, _, _ in _NUMBER_WORD_FINDER.find(fold_case(sentence)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sys
 from datetime import date
 
@@ -10,11 +11,12 @@ import pytest
 from digest import areas, gazetteer
 from digest.errors import DocumentError
 from digest.extract import extract_text
-from digest.figures import _CUES, _PATTERNS, _kinds_cued, extract_figures
+from digest.figure_cues import _HAS_NUMBER, _HAS_PERCENT, CUES, Cues
+from digest.figures import _PATTERNS, extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
 from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
-from digest.text import decode, fold_case, positions_of
+from digest.text import decode, fold_case, positions_of, sentence_spans
 from digest.textpage import split_front_matter
 
 
@@ -108,9 +110,33 @@ def test_figures_of_two_kinds_in_one_sentence() -> None:
 @pytest.mark.parametrize("text", ["", "ARRESTED with KNIVES", "one warrant", "Patrol years; sword", "gun", "ſword",
                                   "İ arrest", "nothing here"])
 def test_kinds_cued_as_a_set_of_every_cue_finds_them(text: str) -> None:
-    every_cue = {kind for kind, cues in _CUES.items() for cue in cues if cue in text.lower()}
-    assert _kinds_cued(text, _PATTERNS) == [kind for kind in _PATTERNS if kind in every_cue]
-    assert _kinds_cued(text, ["warrants", "arrests"]) == [kind for kind in ["warrants", "arrests"] if kind in every_cue]
+    every_cue = {kind for kind, cues in CUES.items() for cue in cues if cue in text.lower()}
+    assert Cues(text).kinds(0, len(text), _PATTERNS) == [kind for kind in _PATTERNS if kind in every_cue]
+    assert Cues(text).kinds(0, len(text), ["warrants", "arrests"]) == [
+        kind for kind in ["warrants", "arrests"] if kind in every_cue]
+
+
+def test_cues_of_a_line_or_a_sentence_asked_by_its_span_are_its_own() -> None:
+    """Cues, number words and per cents found once in the whole text are those each line and each
+    sentence has on its own, in every case and at every edge of a span."""
+    pieces = ["Two men were arrested.", "ONE IN TEN", "someone", "Forty-one", "knives", "İ arrest", "arreſt", "ſix",
+              "ıx", "ΣΑΣ", "per", "cent", "per cent", "%", "5%", "PERCENT", "young people", "Mr.", "in 2019.", "£5",
+              "tens", "dozens!", "“Three”", "(seven)", "count", "year", "years.", " ", "\n", "\n\n", "\t", ". "]
+    draw = random.Random(15)
+    for _ in range(400):
+        text = "".join(draw.choice(pieces) + draw.choice(["", " ", ". ", "\n"]) for _ in range(draw.randrange(1, 12)))
+        cues = Cues(text)
+        start = 0
+        for line in text.split("\n"):
+            spans = [(start, start + len(line))]
+            spans += [(start + first, start + last) for first, last in sentence_spans(line)]
+            for first, last in spans:
+                part = text[first:last]
+                assert cues.kinds(first, last, _PATTERNS) == [
+                    kind for kind in _PATTERNS if any(cue in part.lower() for cue in CUES[kind])], (text, part)
+                assert cues.states_number(first, last) == bool(_HAS_NUMBER.search(part)), (text, part)
+                assert cues.percent(first, last) == bool(_HAS_PERCENT.search(fold_case(part))), (text, part)
+            start += len(line) + 1
 
 
 def test_title_adds_a_figure_the_body_lacks() -> None:
