@@ -216,8 +216,11 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 # regex engine then skips to those characters instead of trying the pattern at every position.
 # A number not inside another: "\d(?<![\d.,]\d)" is "(?<![\d.,])\d".
 _NUMBER = re.compile(r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*(?:\.\d+)?)(?![\d]|[.,]\d)")
-# A phone number (0 and 9 to 11 digits) or 101, 999, 111, each a word of its own.
-_PHONE = re.compile(r"[019](?<!\w[019])(?:(?<=0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|(?<=1)(?:01|11)|(?<=9)99)\b")
+# A phone number (0 and 9 to 11 digits) or 101, 999, 111, each a word of its own. A pattern for each
+# first digit, which the engine skips to (one pattern opening with [019] tried every 0, 1 and 9: four
+# times slower); none can begin inside another's match, so they are taken out one after the other.
+_PHONES = (re.compile(r"0(?<!\w0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), re.compile(r"1(?<!\w1)(?:01|11)\b"),
+           re.compile(r"999(?<!\w999)\b"))
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z’'-]+(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+))*[ \t]+[A-Z][a-z’'-]+\b")
 _OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but", "and",
                       "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant"})
@@ -262,7 +265,7 @@ LEAD_WORDS = 8  # a paragraph, not a byline or a stamp above it
 
 def _facts(text: str) -> frozenset[str]:
     """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
-    text = _WRAP.sub(" ", _PHONE.sub(" ", text))
+    text = _WRAP.sub(" ", _without_phones(text))
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
 
     def name(match: re.Match[str]) -> str:
@@ -279,6 +282,12 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+
+
+def _without_phones(text: str) -> str:
+    for phone in _PHONES:
+        text = phone.sub(" ", text)
+    return text
 
 
 @lru_cache(maxsize=20_000)  # news names the same people, places and courts again and again

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 import sys
 from datetime import date
 
@@ -16,6 +17,7 @@ from digest.figures import _PATTERNS, extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
 from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
+from digest.shingles import _without_phones
 from digest.text import decode, fold_case, positions_of, sentence_spans
 from digest.textpage import split_front_matter
 
@@ -293,6 +295,14 @@ def test_characters_read_as_spaces_are_no_word_characters() -> None:
     from digest.shingles import COMMON_NON_WORD
 
     assert not [char for char in COMMON_NON_WORD if re.match(r"\w", char)]
+
+
+def test_phone_numbers_taken_out_a_kind_at_a_time_as_one_pattern_takes_them_out() -> None:
+    one_pattern = re.compile(r"[019](?<!\w[019])(?:(?<=0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}|(?<=1)(?:01|11)|(?<=9)99)\b")
+    draw = random.Random(21)
+    for _ in range(20000):
+        text = "".join(draw.choice("001123999 -\nx,") for _ in range(draw.randrange(40)))
+        assert _without_phones(text) == one_pattern.sub(" ", text), text
 
 
 @pytest.mark.parametrize("text", [
