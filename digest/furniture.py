@@ -56,7 +56,8 @@ _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|c
 # A menu or a breadcrumb trail: three or more short items between "|" or "/", or two or more between
 # ">", "›" or "»" ("Carlisle | Penrith | Lakes", "Community and living > Community safety").
 _MENU_ITEM = r"[^|/>›»·•→❯.!?]{1,40}"
-_MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/·•]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»→❯]\s?{_MENU_ITEM}){{1,}}$")
+_MENU = re.compile(rf"^{_MENU_ITEM}(?:\s[|/·•]\s{_MENU_ITEM}){{2,}}$|^{_MENU_ITEM}(?:\s?[>›»❯]\s?{_MENU_ITEM}){{1,}}$|"
+                   rf"^{_MENU_ITEM}(?:\s?→\s?{_MENU_ITEM}){{2,}}$")  # an arrow in a sentence ("click A → B") is no trail
 _MENU_MARK = re.compile(r"[|/>›»·•→❯]")  # one of which every _MENU line has
 # A line that is only an organisation's name: the site's name above its pages.
 _ORG_NAME = re.compile(

@@ -123,9 +123,13 @@ def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
     for line in lines:  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") still dates the page
         furniture = (line in repeated or _doubled(line) or is_furniture(line)) and line_date(line) is None
         (dropped if furniture else kept).append(line)
-    captions = [line for line in dropped if len(line) <= 300]
-    if captions:
-        copies = {line for line in kept if any(_caption_copy(line, caption) for caption in captions)}
+    captions: dict[str, list[str]] = {}  # furniture lines by their first word
+    for line in dropped:
+        if len(line) <= 300:
+            captions.setdefault(line.split(maxsplit=1)[0], []).append(line)
+    copies = {line for line in kept if any(_caption_copy(line, caption)
+                                           for caption in captions.get(line.split(maxsplit=1)[0], ()))}
+    if copies:
         dropped += [line for line in kept if line in copies]
         kept = [line for line in kept if line not in copies]
     return kept, dropped
@@ -330,14 +334,14 @@ _GLUED_TO_TEXT = re.compile(r"^((?:Pictures?|Photos?|Images?|Credit|Pic)\s*:\s*[
 
 
 # Words one of which opens the banners a stored page can run together with its text into one long line.
-_BANNER_CUES = ("cookie", "exit this site", "escape key", "skip to", "beta", "technical problem", "javascript")
+_BANNER_CUES = re.compile("cookie|exit this site|escape key|skip to|beta|technical problem|javascript", re.I)
 
 
 def _parts(line: str) -> list[str]:
     """A line as the lines it holds: a banner's sentences run together with the text before it
     ("Quickly exit this site ... We use some essential cookies ... Three men were arrested ..."),
     each on its own line, and a credit run into the sentence after it parted from it."""
-    if len(line) > 160 and any(cue in line[:300].lower() for cue in _BANNER_CUES) and not is_furniture(line):
+    if len(line) > 160 and _BANNER_CUES.search(line, 0, 300) and not is_furniture(line):
         spans = sentence_spans(line)
         banners = 0
         while banners < len(spans) - 1 and is_furniture(line[slice(*spans[banners])]):
