@@ -15,7 +15,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from digest.phrases import replace_chars
+from digest.phrases import Automaton, replace_chars
+from digest.text import fold_case, literal_starts, matches_at
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Word characters (as `\w` means them in ASCII) kept, everything else a space.
@@ -253,10 +254,22 @@ CASE_STAGES = (
 )
 
 
+# Each stage's pattern is tried only where one of its literal starts begins (all found in one pass):
+# searching a text with patterns opening with a word boundary and ignoring case tried every position.
+_STAGE_STARTS = Automaton((start, index) for index, (_, pattern) in enumerate(CASE_STAGES)
+                          for start in literal_starts(pattern))
+
+
 def case_stage(text: str) -> str | None:
     """The latest stage of a case the text reports, if any."""
-    found = [stage for stage, pattern in CASE_STAGES if pattern.search(text)]
-    return found[-1] if found else None
+    starts: dict[int, set[int]] = {}
+    for at, _, index in _STAGE_STARTS.find(fold_case(text)):
+        starts.setdefault(index, set()).add(at)
+    for index in sorted(starts, reverse=True):
+        stage, pattern = CASE_STAGES[index]
+        if next(matches_at(pattern, text, sorted(starts[index])), None) is not None:
+            return stage
+    return None
 
 
 LEAD_CHARS = 400

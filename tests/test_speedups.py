@@ -17,7 +17,7 @@ from digest.figures import _PATTERNS, extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
 from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
-from digest.shingles import _without_phones
+from digest.shingles import CASE_STAGES, _without_phones, case_stage
 from digest.text import decode, fold_case, positions_of, sentence_spans
 from digest.textpage import split_front_matter
 
@@ -303,6 +303,17 @@ def test_phone_numbers_taken_out_a_kind_at_a_time_as_one_pattern_takes_them_out(
     for _ in range(20000):
         text = "".join(draw.choice("001123999 -\nx,") for _ in range(draw.randrange(40)))
         assert _without_phones(text) == one_pattern.sub(" ", text), text
+
+
+def test_case_stage_tried_where_its_starts_are_is_the_latest_stage_a_search_finds() -> None:
+    words = ["raided", "Warrants", "arreſted", "charged", "appeared in court", "APPEARS BEFORE magistrates", "guilty",
+             "admits", "jailed", "locked up", "years in prison", "detained for life", "appeal dismissed", "lost his appeal",
+             "WINS an appeal", "İ", "the", "by", ".", "\n", "court", "appeal", "in", "x"]
+    draw = random.Random(25)
+    for _ in range(3000):
+        text = " ".join(draw.choice(words) for _ in range(draw.randrange(8)))
+        searched = [stage for stage, pattern in CASE_STAGES if pattern.search(text)]
+        assert case_stage(text) == (searched[-1] if searched else None), text
 
 
 @pytest.mark.parametrize("text", [
