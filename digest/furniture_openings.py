@@ -171,8 +171,8 @@ _OPENED_RE = re.compile(r"^(?:" + "|".join(_OPENED) + r")$", re.IGNORECASE)
 # The same patterns, only those a line's first character can begin (one regular expression of them all tries
 # every pattern on every line).
 _OPENED_BY_CHAR = patterns_by_first_char(_OPENED, re.IGNORECASE)
-# A line mentioning cookies or partners is tried with all of them; any other, without the slow ".*" ones.
-_OPENED_OR_CONSENT_RE = re.compile(r"^(?:" + "|".join(_OPENED + _CONSENT_LINES) + r")$", re.IGNORECASE)
+# A line mentioning cookies or partners is also tried against the consent lines (slow: they open with ".*").
+_CONSENT_LINES_RE = re.compile(r"^(?:" + "|".join(_CONSENT_LINES) + r")$", re.IGNORECASE)
 # Every pattern of _OPENED begins with one of these words: lines without them skip the slow
 # regular expression. Keep this in step with _OPENED.
 _OPENINGS = (
@@ -213,8 +213,9 @@ _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent ban
 
 def opened(stripped: str, folded: str) -> bool:
     """Whether a stripped line (`folded`: its folded case) is furniture by the way it opens."""
-    if "cookie" in folded or "partners" in folded:
-        return bool(_OPENED_OR_CONSENT_RE.match(stripped))
+    if "cookie" in folded or "partners" in folded:  # tried against every opening, whatever its length
+        pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
+        return bool(_CONSENT_LINES_RE.match(stripped) or (pattern is not None and pattern.match(stripped)))
     if len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS):
         pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
         if pattern is not None and pattern.match(stripped):
