@@ -10,10 +10,9 @@ from __future__ import annotations
 import html
 import threading
 from collections import Counter
-from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from digest.models import Item
 from digest.search import (
@@ -34,7 +33,6 @@ from digest.store.db import Database, iso
 from digest.store.kept import ResultsCache
 
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
-_T = TypeVar("_T")
 _BM25 = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
 
 
@@ -84,11 +82,8 @@ class SearchIndex:
         return [row[0] for row in self.db.execute(f"{sql} order by {driver} desc limit ?", [*params, limit])]
 
     def relevant_since(self, since: datetime, area: str | None = None, topic: str | None = None) -> list[Counted]:
-        """The relevant items first seen from `since` on (a year of them is tens of thousands); of the
-        stories with an item of `area` and `topic` when given (kept until the next ingest)."""
-        return self._cached(("since", since, area, topic), lambda: self._relevant_since(since, area, topic))
-
-    def _relevant_since(self, since: datetime, area: str | None, topic: str | None) -> list[Counted]:
+        """The relevant items first seen from `since` on (a year of them is tens of thousands: not kept, as
+        search results are); of the stories with an item of `area` and `topic` when given."""
         sql = (f"select items.id, coalesce(items.cluster, items.id), items.first_seen, items.published, items.area, "
                f"{self._topics} from items {self._indexed_by} where items.relevant = 1 and items.first_seen >= ?")
         params: list[Any] = [iso(since)]
@@ -104,14 +99,6 @@ class SearchIndex:
         return [Counted(item_id, story, datetime.fromisoformat(first), date.fromisoformat(published) if published else None,
                         area, topics.split(" ") if topics else [])
                 for item_id, story, first, published, area, topics in self.db.execute(sql, params)]
-
-    def _cached(self, key: Hashable, compute: Callable[[], _T]) -> _T:
-        generation = self._generation()
-        found: _T | None = self._cache.get(key)
-        if found is None:
-            found = compute()
-            self._cache.put(key, generation, found)
-        return found
 
     def search(self, search: Search, facets: bool = True) -> Results:
         generation = self._generation()
