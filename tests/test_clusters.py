@@ -132,6 +132,7 @@ def test_signature_is_datasketch_minhash_and_keys_survive_pickling():
     assert all((ours == theirs).all() for ours, theirs in zip(_permutations(), reference.permutations, strict=True))
     copy = pickle.loads(pickle.dumps(keys))
     assert copy.fingerprint == keys.fingerprint and (copy.shingles == keys.shingles).all()
+    assert (copy.signature.hashvalues == keys.signature.hashvalues).all() and copy.words == []
     assert copy.signature.bands() == keys.signature.bands() == Signature(keys.signature.hashvalues).bands()
 
 
