@@ -110,6 +110,7 @@ class Gazetteer:
             for place in area.places:
                 self._lookup.setdefault(_words(place), (place, area, PLACE_WEIGHT, place in area.ambiguous))
         self._by_name = {entry[0]: entry for entry in self._lookup.values()}
+        self._ambiguous = frozenset(name for name, (_, _, _, ambiguous) in self._by_name.items() if ambiguous)
         self._finder = PhraseFinder(((" ".join(key), (len(key), entry[0])) for key, entry in self._lookup.items()),
                                     _WORDS)
 
@@ -135,17 +136,20 @@ class Gazetteer:
         sure: dict[str, float] = {}
         doubtful: dict[str, float] = {}
         texts = ((title, TITLE_FACTOR), (body, 1.0), (publisher or "", PUBLISHER_FACTOR))
-        # A one-word name's mention is asked twice whether it may follow a rank or a name.
-        mentions = [(text, factor, name, start, end, " " not in name and _may_follow_rank_or_name(text, start))
+        # An ambiguous name is doubtful whatever its mentions read as: only the others are asked whether
+        # they read as a person's name (a one-word name's mention twice whether it may follow a rank or a name).
+        ambiguous = self._ambiguous
+        mentions = [(text, factor, name, start, end,
+                     name not in ambiguous and " " not in name and _may_follow_rank_or_name(text, start))
                     for text, factor in texts if text
                     for name, start, end in self.find(text) if not _STREET_AFTER.match(text, end)]
         surnames = {name for text, _, name, start, end, follows in mentions
-                    if _is_surname(text, name, start, end, follows)}
+                    if name not in ambiguous and _is_surname(text, name, start, end, follows)}
         for text, factor, name, start, end, follows in mentions:
-            _, area, weight, ambiguous = self._by_name[name]
+            _, area, weight, _ = self._by_name[name]
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
-            if ambiguous or name in surnames or _after_first_name(text, name, start, follows):
+            if name in ambiguous or name in surnames or _after_first_name(text, name, start, follows):
                 doubtful[area.name] = doubtful.get(area.name, 0.0) + weight * factor * 0.5
             else:
                 sure[area.name] = sure.get(area.name, 0.0) + weight * factor
