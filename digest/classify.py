@@ -123,10 +123,10 @@ class Classifier:
 def _signal(title_hits: list[Hit], body_hits: list[Hit]) -> float:
     """How strongly a topic's terms say a story is about serious violence (for relevance): each
     distinct title term weighs TITLE_WEIGHT, each distinct body term 1, repeats a little, up to a cap."""
-    in_body = _distinct([hit.phrase for hit in body_hits])
-    repeats = len(body_hits) - len(in_body)
-    in_title = _distinct([hit.phrase for hit in title_hits])
-    return TITLE_WEIGHT * len(in_title) + len(in_body) + REPEAT_WEIGHT * min(repeats, MAX_REPEATS)
+    in_body = len({hit.phrase for hit in body_hits})
+    repeats = len(body_hits) - in_body
+    in_title = len({hit.phrase for hit in title_hits})
+    return TITLE_WEIGHT * in_title + in_body + REPEAT_WEIGHT * min(repeats, MAX_REPEATS)
 
 
 def _match(topic: Topic, title_hits: list[Hit], body_hits: list[Hit], cues: list[str]) -> TopicMatch:
@@ -157,6 +157,8 @@ def _own_hits(found: dict[str, list[Hit]], topics: Iterable[str]) -> dict[str, l
         return hits  # no other topic's hit for one to be inside
     spans = sorted(((hit.start, hit.end, topic) for topic, each in hits.items() for hit in each),
                    key=lambda span: (span[0], -span[1]))  # a longer hit before the hits inside it
+    if not _overlapping(spans):
+        return hits  # most texts: no hit is inside another
     inside: set[tuple[str, int]] = set()  # (topic, start) of the hits inside another topic's
     around: list[tuple[int, int, str]] = []  # (start, end, topic) of the hits that reach this far
     for start, end, topic in spans:
@@ -166,6 +168,16 @@ def _own_hits(found: dict[str, list[Hit]], topics: Iterable[str]) -> dict[str, l
             inside.add((topic, start))
         around.append((start, end, topic))
     return {topic: [hit for hit in each if (topic, hit.start) not in inside] for topic, each in hits.items()}
+
+
+def _overlapping(spans: list[tuple[int, int, str]]) -> bool:
+    """Whether a span (in order of their starts) begins before one before it ends."""
+    reach = 0
+    for start, end, _ in spans:
+        if start < reach:
+            return True
+        reach = max(reach, end)
+    return False
 
 
 def _figure_cues(figures: list[Figure]) -> dict[str, list[str]]:
