@@ -334,14 +334,21 @@ _GLUED_TO_TEXT = re.compile(r"^((?:Pictures?|Photos?|Images?|Credit|Pic)\s*:\s*[
 
 
 # Words one of which opens the banners a stored page can run together with its text into one long line.
-_BANNER_CUES = re.compile("cookie|exit this site|escape key|skip to|beta|technical problem|javascript", re.I)
+_BANNER_CUES = ("cookie", "exit this site", "escape key", "skip to", "beta", "technical problem", "javascript")
+
+
+def _banner_cued(line: str) -> bool:
+    """Whether the line's first 300 characters name a banner's subject (substring tests of the lowered
+    text: a case-blind regular expression of these took 18 microseconds a line)."""
+    head = line[:300].lower()
+    return any(cue in head for cue in _BANNER_CUES)
 
 
 def _parts(line: str) -> list[str]:
     """A line as the lines it holds: a banner's sentences run together with the text before it
     ("Quickly exit this site ... We use some essential cookies ... Three men were arrested ..."),
     each on its own line, and a credit run into the sentence after it parted from it."""
-    if len(line) > 160 and _BANNER_CUES.search(line, 0, 300) and not is_furniture(line):
+    if len(line) > 160 and _banner_cued(line) and not is_furniture(line):
         spans = sentence_spans(line)
         banners = 0
         while banners < len(spans) - 1 and is_furniture(line[slice(*spans[banners])]):
