@@ -68,13 +68,16 @@ class NearDuplicates:
     @staticmethod
     def lookup_facts(facts: frozenset[str]) -> list[str]:
         """The facts to find candidates by: the most telling first (names of several words, then
-        numbers of three or more digits that are not years, then the rest), at most LOOKUP_FACTS."""
-        def telling(fact: str) -> tuple[int, str]:
+        numbers of three or more digits that are not years, then the rest), each kind in order, at most
+        LOOKUP_FACTS."""
+        ranked: tuple[list[str], ...] = ([], [], [], [])  # by how telling, as the docstring lists them
+        for fact in facts:
             if fact.startswith("w:"):
-                return (0 if " " in fact else 2), fact
-            number = fact[2:].split(".")[0]
-            return (1 if len(number) >= 3 and not _YEAR.match(number) else 3), fact
-        return sorted((fact for fact in facts if not fact.startswith("c:")), key=telling)[:LOOKUP_FACTS]
+                ranked[0 if " " in fact else 2].append(fact)
+            elif not fact.startswith("c:"):
+                number = fact[2:].split(".")[0]
+                ranked[1 if len(number) >= 3 and not _YEAR.match(number) else 3].append(fact)
+        return [fact for kind in ranked for fact in sorted(kind)][:LOOKUP_FACTS]
 
     def judge(self, story: Story, candidates: list[Candidate], shingles_of: ShinglesOf) -> Decision:
         """The story the new text retells best, if any. `shingles_of` gives a candidate's shingles

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from digest import areas, gazetteer
+from digest.dedupe import LOOKUP_FACTS, NearDuplicates
 from digest.errors import DocumentError
 from digest.extract import extract_text
 from digest.figure_cues import _HAS_NUMBER, _HAS_PERCENT, CUES, Cues
@@ -314,6 +315,22 @@ def test_case_stage_tried_where_its_starts_are_is_the_latest_stage_a_search_find
         text = " ".join(draw.choice(words) for _ in range(draw.randrange(8)))
         searched = [stage for stage, pattern in CASE_STAGES if pattern.search(text)]
         assert case_stage(text) == (searched[-1] if searched else None), text
+
+
+def test_lookup_facts_are_the_most_telling_sorted_by_how_telling_then_by_text() -> None:
+    def telling(fact: str) -> tuple[int, str]:
+        if fact.startswith("w:"):
+            return (0 if " " in fact else 2), fact
+        number = fact[2:].split(".")[0]
+        return (1 if len(number) >= 3 and not re.match(r"^(?:19[5-9]\d|20[0-4]\d)$", number) else 3), fact
+
+    pool = ["w:luton", "w:bury park", "w:operation tern", "w:kent", "n:2024", "n:1949", "n:440", "n:12", "n:1,300",
+            "n:3.5", "n:1234.5", "n:999", "c:charged", "c:sentenced", "w:a b c", "n:2050"]
+    draw = random.Random(69)
+    for _ in range(2000):
+        facts = frozenset(draw.sample(pool, draw.randrange(len(pool) + 1)))
+        expected = sorted((fact for fact in facts if not fact.startswith("c:")), key=telling)[:LOOKUP_FACTS]
+        assert NearDuplicates.lookup_facts(facts) == expected, facts
 
 
 @pytest.mark.parametrize("text", [
