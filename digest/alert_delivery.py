@@ -88,10 +88,9 @@ class AlertLedger(Protocol):
                next_try: datetime | None = None) -> None: ...
 
 
-def send_alerts(config: Config, alerts: AlertLedger, items_by_id: ItemsById, stop: threading.Event | None = None,
-                now: datetime | None = None) -> list[Outcome]:
-    """Send every due delivery; one outcome each."""
-    due = alerts.due(now or utc_now())
+def send_alerts(config: Config, alerts: AlertLedger, due: list[AlertDelivery], items_by_id: ItemsById,
+                stop: threading.Event | None = None) -> list[Outcome]:
+    """Make these due deliveries (`alerts.due()`); one outcome each."""
     if not due:
         return []
     items = {item.id: item for item in items_by_id(sorted({d.item_id for d in due}))}

@@ -64,11 +64,12 @@ def ingest_and_alert(config: Config, store: Store, names: Iterable[str] = (),
 
 def alert_step(config: Config, store: Store, stop: threading.Event | None = None) -> list[AlertOutcome]:
     """Send the alert deliveries that are due (call under the ingest lock: one sender a database)."""
-    if not store.alerts.due(utc_now()):
+    due = store.alerts.due(utc_now())
+    if not due:
         return []
     from digest.alert_delivery import send_alerts
 
-    return send_alerts(config, store.alerts, store.archive.items_by_id, stop)
+    return send_alerts(config, store.alerts, due, store.archive.items_by_id, stop)
 
 
 def build(config: Config, store: Store, week: str | None = None) -> BuildResult:
