@@ -1,9 +1,10 @@
 """How long `digest --help`, `digest status` and `digest check` take to start, as whole processes.
 
 Each command runs as a fresh `python -m digest` process, --runs times after one warm-up (so the
-files are in the page cache), with a config of the shipped sources whose database is a
-temporary one holding the seeds. The median wall time of each is printed, with the modules that
-took longest to import in one `-X importtime` run of it.
+files are in the page cache; the modules are byte-compiled first, as an installed package's are),
+with a config of the shipped sources whose database is a temporary one holding the seeds. The
+median wall time of each is printed, with the modules that took longest to import in one
+`-X importtime` run of it.
 
 Usage: python benchmarks/cli_start.py [--runs 15] [--base REV | --base-path DIR]
 
@@ -23,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from worktree import base_code
+from worktree import base_code, byte_compiled
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = {"--help": ["--help"], "status": ["status"], "check": ["check"]}
@@ -119,6 +120,7 @@ def main() -> None:
         # Each code its own store, made by its own ingest: an older digest refuses a database a newer one migrated.
         configs = {label: config_for(Path(tmp) / label) for label in codes}
         for label, code in codes.items():
+            byte_compiled(code)
             argv, env = command(code, configs[label], ["ingest", "--source", "seeds"])
             subprocess.run(argv, env=env, cwd=code, check=True, stdout=subprocess.DEVNULL)
         print(f"{args.runs} runs of each command; " + ", ".join(f"{label}: {code}" for label, code in codes.items()))

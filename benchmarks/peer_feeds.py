@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "benchmarks")]
 
 from synth import make_document
+from worktree import byte_compiled
 
 RELEVANT_SHARE = 0.4  # a force's news: much of it about violence, the rest routine
 LAST_MODIFIED = formatdate(1764900000, usegmt=True)
@@ -406,6 +407,7 @@ def main() -> None:
     parser.add_argument("--r2e-venv", type=Path, default=Path(tempfile.gettempdir()) / "r2e-venv")
     args = parser.parse_args()
     r2e = rss2email_in(args.r2e_venv)
+    byte_compiled(args.code)  # as pip left rss2email's
     with tempfile.TemporaryDirectory() as tmp, feeds_and_sink(args) as (farm, sink):
         size = sum(len(page.body) for host in farm.hosts for path, page in host.pages.items() if path != "/robots.txt")
         print(f"{args.feeds} feeds x {args.entries} entries ({size / args.feeds / 1024:.0f} KB a feed) on "

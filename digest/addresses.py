@@ -1,14 +1,16 @@
 """Which addresses the fetcher may connect to: public ones, and the networks
 `fetch.allow_private_networks` lists (by default loopback only).
 
-A host name is resolved here, every address it resolves to is checked, and the connection is
-then made to one of those checked addresses, never to a second lookup's answer.
+A host name is resolved here, once a run (a policy lives as long as one ingest's fetcher), every
+address it resolves to is checked, and each connection is then made to one of those checked
+addresses, never to a second lookup's answer.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 from collections.abc import Callable, Iterable
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -38,11 +40,31 @@ class AddressPolicy:
     def __init__(self, allowed: Iterable[str], resolve: Resolve | None = None):
         self.allowed: list[IPNetwork] = [ipaddress.ip_network(network, strict=False) for network in allowed]
         self._resolve = resolve or resolve_host
+        self._resolved: dict[str, list[str]] = {}  # host name -> its addresses, each one allowed
+        self._lock = threading.Lock()
+
+    def ready(self, host: str) -> list[str] | None:
+        """The host's checked addresses when they need no look-up (a literal address, or a name
+        already resolved), None when they do; raises Refused as `checked` does."""
+        if _is_literal(host):
+            return self.checked(host)
+        with self._lock:
+            return self._resolved.get(host)
 
     def checked(self, host: str) -> list[str]:
         """The host's addresses, each one allowed; raises Refused naming the first one that is not,
         OSError when the name cannot be resolved."""
-        addresses = [host.strip("[]")] if _is_literal(host) else self._resolve(host)
+        if _is_literal(host):
+            return self._allowed(host, [host.strip("[]")])
+        known = self.ready(host)
+        if known is not None:
+            return known
+        addresses = self._allowed(host, self._resolve(host))
+        with self._lock:
+            self._resolved[host] = addresses
+        return addresses
+
+    def _allowed(self, host: str, addresses: list[str]) -> list[str]:
         if not addresses:
             raise OSError(f"{host} has no address")
         for text in addresses:

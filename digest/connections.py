@@ -11,6 +11,7 @@ and waited on in short slices to notice either.
 from __future__ import annotations
 
 import errno
+import functools
 import math
 import os
 import select
@@ -108,6 +109,13 @@ class RequestClock:
                 return
 
 
+def checked_addresses(addresses: AddressPolicy, clock: RequestClock, host: str) -> list[str]:
+    """The host's checked addresses (AddressPolicy.checked); a look-up is made in a thread of its
+    own (RequestClock.call), only when one is needed."""
+    ready = addresses.ready(host)
+    return ready if ready is not None else clock.call(lambda: addresses.checked(host))
+
+
 class GuardedBackend(httpcore.NetworkBackend):
     """httpcore's network backend, connecting only to checked addresses, through bounded waits."""
 
@@ -117,7 +125,7 @@ class GuardedBackend(httpcore.NetworkBackend):
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[typing.Any] | None = None) -> httpcore.NetworkStream:
         try:
-            checked = self.clock.call(lambda: self.addresses.checked(host))  # Refused passes through httpx as it is
+            checked = checked_addresses(self.addresses, self.clock, host)  # Refused passes through httpx as it is
         except OSError as exc:
             raise httpcore.ConnectError(str(exc)) from exc
         failure: OSError | None = None
@@ -227,8 +235,22 @@ class GuardedTransport(httpx.HTTPTransport):
     httpcore's own backend and offers no way to pass another, so the pool is replaced."""
 
     def __init__(self, backend: GuardedBackend):
-        context = httpx.create_ssl_context()  # one: loading the CA certificates takes 40 ms each time
-        super().__init__(verify=context)
-        self._pool = httpcore.ConnectionPool(ssl_context=context, max_connections=100,
-                                             max_keepalive_connections=20, keepalive_expiry=5.0,
-                                             network_backend=backend)
+        super().__init__(verify=False)  # only for the pool replaced here, which verifies (_TlsWhenAsked)
+        self._pool = _TlsWhenAsked(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0,
+                                   network_backend=backend)
+
+
+class _TlsWhenAsked(httpcore.ConnectionPool):
+    """A pool whose TLS context, verifying certificates, is made for its first https connection:
+    loading the CA certificates takes 20-40 ms, which a run of plain-http sources need not spend."""
+
+    def create_connection(self, origin: httpcore.Origin) -> httpcore.ConnectionInterface:
+        if origin.scheme == b"https" and self._ssl_context is None:
+            self._ssl_context = _tls_context()
+        return super().create_connection(origin)
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One for every fetcher of the process (the service makes one a run)."""
+    return httpx.create_ssl_context()

@@ -35,7 +35,7 @@ from digest.addresses import AddressPolicy, Refused, Resolve
 from digest.bodies import ACCEPT_ENCODING, Unreadable, content_coding, read_body, read_start
 from digest.bot_protection import CHALLENGE_STATUSES, PEEK_BYTES, challenge_in_headers, challenge_in_page
 from digest.config import Fetch
-from digest.connections import GuardedBackend, GuardedTransport, RequestClock, Stopped, TooSlow
+from digest.connections import GuardedBackend, GuardedTransport, RequestClock, Stopped, TooSlow, checked_addresses
 from digest.errors import DigestError
 from digest.models import utc_now
 from digest.records import BLOCKED, FetchRecord
@@ -170,7 +170,7 @@ class Fetcher:
         address it connects to again; this names the page rather than its robots.txt."""
         host = urlsplit(url).hostname or ""
         try:
-            self.clock.call(lambda: self.addresses.checked(host))
+            checked_addresses(self.addresses, self.clock, host)
         except Refused as exc:
             if url != asked:
                 raise FetchError(asked, f"redirected to {url}: {exc.reason}") from None

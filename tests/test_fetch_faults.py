@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+import ssl
+import subprocess
 
 import pytest
 
-from webfixture import SITES, Reply
+from webfixture import SITES, FixtureServer, Reply
 
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 GOOD_ARTICLE = (SITES / "police" / "news/bedfordshire/news/news/2026/november/luton-stabbing-arrest/index.html").read_bytes()
@@ -163,3 +165,25 @@ def test_one_request_at_a_time_per_host_with_delay(web, web_config, digest):
     times = sorted(request.at for request in web.requests)
     gaps = [later - earlier for earlier, later in itertools.pairwise(times)]
     assert len(times) >= 9 and min(gaps) >= 0.18
+
+
+def test_https_certificates_are_verified(tmp_path, web_config, digest):
+    """An https source whose server presents a certificate nobody vouches for fails, naming why;
+    not one request reaches that server."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(cert),
+                    "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    server = FixtureServer(tls=tls)
+    try:
+        server.site("police")
+        config = web_config({"name": "beds", "kind": "webpage", "url": server.url("/news/bedfordshire/news/")})
+        result = digest("ingest", config=config)
+    finally:
+        server.close()
+    assert server.base.startswith("https://")
+    failure = next(line for line in result.stdout.splitlines() if line.startswith("beds: "))
+    assert "FAILED" in failure and "certificate verify failed" in failure, failure
+    assert server.requests == []

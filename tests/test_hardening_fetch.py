@@ -295,11 +295,14 @@ def fetch_log(tmp_path):
 
 def test_names_are_resolved_once_checked_and_connected_to_as_checked(web, fetch_log):
     """`.test` names mean nothing to the system's resolver: a page fetched by such a name was fetched
-    from the address our resolver gave and the policy checked."""
+    from the address our resolver gave and the policy checked. A name is resolved once a run, so a
+    name that would change its answer after the check (DNS rebinding) is never asked again."""
     answers = {"news.test": [["127.0.0.1"]], "intranet.test": [["10.1.2.3"]],
                "rebind.test": [["127.0.0.1"], ["10.1.2.3"]]}  # a name that changes its answer once checked
+    asked: list[str] = []
 
     def resolve(host: str) -> list[str]:
+        asked.append(host)
         queue = answers[host]
         return queue.pop(0) if len(queue) > 1 else queue[0]
 
@@ -312,11 +315,13 @@ def test_names_are_resolved_once_checked_and_connected_to_as_checked(web, fetch_
         assert page.status == 200 and web.seen("/a")[0].headers["host"] == f"news.test:{port}"
         with pytest.raises(FetchError, match=r"intranet\.test resolves to 10\.1\.2\.3, a private address"):
             fetcher.get(f"http://news.test:{port}/to-intranet", source="t")
-        with pytest.raises(FetchError, match=r"rebind\.test resolves to 10\.1\.2\.3, a private address"):
-            fetcher.get(f"http://rebind.test:{port}/a", source="t")
+        assert fetcher.get(f"http://rebind.test:{port}/a", source="t").status == 200  # from the address checked
+        with pytest.raises(FetchError, match=r"intranet\.test resolves to 10\.1\.2\.3, a private address"):
+            fetcher.get("http://intranet.test/", source="t")  # a refused name stays refused
     finally:
         fetcher.close()
-    assert len(web.seen("/a")) == 1
+    assert len(web.seen("/a")) == 2
+    assert sorted(asked) == ["intranet.test", "intranet.test", "news.test", "rebind.test"]
 
 
 # --- 17. robots.txt with the source's credentials ----------------------------------------------

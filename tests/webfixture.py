@@ -4,6 +4,7 @@ ETag/Last-Modified and 304 answers, plus scripted replies for faults. It records
 from __future__ import annotations
 
 import hashlib
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ class Seen:
 
 
 class FixtureServer:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: ssl.SSLContext | None = None) -> None:
         self.scripts: dict[str, list[Reply]] = {}
         self.sites: list[tuple[str, Path, dict[str, str], dict[str, str]]] = []
         self.requests: list[Seen] = []
@@ -44,9 +45,11 @@ class FixtureServer:
         server = ThreadingHTTPServer((host, 0), _handler(self))
         server.daemon_threads = True
         server.block_on_close = False
+        if tls is not None:  # https: each connection's handshake is made as it is accepted
+            server.socket = tls.wrap_socket(server.socket, server_side=True)
         self._server = server
         self.host = f"{host}:{server.server_address[1]}"
-        self.base = f"http://{self.host}"
+        self.base = f"{'https' if tls else 'http'}://{self.host}"
         self._thread = threading.Thread(target=server.serve_forever, daemon=True)
         self._thread.start()
 

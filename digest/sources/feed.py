@@ -19,12 +19,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from digest.config import FeedSource
-from digest.dates import parse_datetime
 from digest.errors import SourceError
 from digest.fetch import MEDIA_KINDS, Fetcher, FetchError, Response
 from digest.models import Document, Failed, NotModified, SourceEvent, Unchanged
 from digest.sources.base import SeenUrls, validators_of
-from digest.text import without_surrogate_references
 from digest.urls import canonical_url, is_web_url
 
 log = logging.getLogger("digest.sources.feed")
@@ -60,7 +58,9 @@ def read_feed(source: FeedSource, fetcher: Fetcher, seen: SeenUrls) -> Iterator[
 
 def parse_feed(response: Response) -> Any:
     """feedparser on the bytes and the full response headers; a feed with no usable entries is an error."""
-    import feedparser  # here, and BeautifulSoup where used: a run whose feeds all answer 304 needs neither
+    import feedparser  # here, and BeautifulSoup and text repair where used: a run whose feeds all answer 304 needs none
+
+    from digest.text import without_surrogate_references
 
     headers = {key.lower(): value for key, value in response.headers.items()}
     headers.setdefault("content-location", response.url)
@@ -219,6 +219,8 @@ def _entry_date(entry: Any) -> datetime | None:
             try:
                 stamp = email.utils.parsedate_to_datetime(raw)
             except (TypeError, ValueError, IndexError):
+                from digest.dates import parse_datetime
+
                 stamp = parse_datetime(raw)
             if stamp is not None and stamp.tzinfo is not None:
                 return stamp
