@@ -52,26 +52,55 @@ class WeekEntries:
 
 def build_edition(config: Config, archive: StoredItems, runs: RunHistory, taxonomy: Taxonomy, week: str,
                   previous_week: str | None = None, next_week: str | None = None) -> Edition:
+    stories, newest_first = _stories(config, archive, taxonomy, week)
+    return _completed(config, archive, runs, taxonomy, stories, newest_first, previous_week, next_week)
+
+
+def edition_stories(config: Config, archive: StoredItems, taxonomy: Taxonomy, week: str) -> Edition:
+    """The week's edition with its stories only (no trend, no comparison with the week before, no
+    source problems): what deciding whether it goes to a recipient needs."""
+    return _stories(config, archive, taxonomy, week)[0]
+
+
+def complete_edition(config: Config, archive: StoredItems, runs: RunHistory, taxonomy: Taxonomy,
+                     stories: Edition) -> Edition:
+    """The edition of `stories` (edition_stories) with all that is shown of it besides; its totals
+    count the stories as grouped, as a recipient's copy (Edition.filtered) counts them."""
+    grouped = [entry for group in stories.groups for entry in group.entries]
+    return _completed(config, archive, runs, taxonomy, stories, grouped, None, None)
+
+
+def _stories(config: Config, archive: StoredItems, taxonomy: Taxonomy, week: str) -> tuple[Edition, list[Entry]]:
     tz = config.tz
     start, end = week_bounds(week, tz)
     this = _week_entries(archive, taxonomy, tz, start, end, config.digest.backfill_days)
-    prev_start, _ = week_bounds(shift_week(week, -1, tz), tz)
-    previous = _week_entries(archive, taxonomy, tz, prev_start, start, config.digest.backfill_days).fresh
     first_day, last_day = week_days(week, tz)
-    first_edition = _first_edition(archive, start)
-    edition = Edition(
+    stories = Edition(
         week=week, start=first_day, end=last_day, timezone=config.timezone,
         generated_at=utc_now().astimezone(tz), group_by=config.digest.group_by,
         groups=_group(this.fresh, config.digest.group_by, taxonomy), older=this.older,
-        counts_by_area=[], counts_by_topic=[], figure_totals=[],
-        source_problems=_source_problems(config, runs, start, end),
-        followups=this.followups, previous_entries=previous, previous_week=previous_week, next_week=next_week,
-        first_edition=first_edition,
-        trend=archive_trend(archive.items(relevant_only=True, since=window_start(week, tz), until=end), taxonomy,
-                            week, tz, "all areas"),
+        counts_by_area=[], counts_by_topic=[], figure_totals=[], source_problems=[],
+        followups=this.followups, first_edition=_first_edition(archive, start),
     )
-    return dataclasses.replace(edition, **tallies(edition.week_period(this.fresh),
-                                                  None if first_edition else edition.previous_week_period(previous)))
+    return stories, this.fresh
+
+
+def _completed(config: Config, archive: StoredItems, runs: RunHistory, taxonomy: Taxonomy, stories: Edition,
+               fresh: list[Entry], previous_week: str | None, next_week: str | None) -> Edition:
+    """`stories` with its trend, its counts against the week before (of `fresh`, its stories in the
+    order they are counted) and the sources that had problems."""
+    tz = config.tz
+    start, end = week_bounds(stories.week, tz)
+    prev_start, _ = week_bounds(shift_week(stories.week, -1, tz), tz)
+    previous = _week_entries(archive, taxonomy, tz, prev_start, start, config.digest.backfill_days).fresh
+    edition = dataclasses.replace(
+        stories, source_problems=_source_problems(config, runs, start, end), previous_entries=previous,
+        previous_week=previous_week, next_week=next_week,
+        trend=archive_trend(archive.items(relevant_only=True, since=window_start(stories.week, tz), until=end),
+                            taxonomy, stories.week, tz, "all areas"),
+    )
+    return dataclasses.replace(edition, **tallies(edition.week_period(fresh),
+                                                  None if edition.first_edition else edition.previous_week_period(previous)))
 
 
 def _first_edition(archive: StoredItems, start: datetime) -> bool:

@@ -132,12 +132,16 @@ def send_weeks(config: Config, store: Store, weeks: list[str], dry_run: bool = F
     Items stored since a recipient's last message but first seen in a week already sent to them
     (the clock was set back) come with the last edition."""
     from digest.mailer import send_editions
+    from digest.report import complete_edition, edition_stories
 
+    taxonomy = Taxonomy(config.classify.topics)
     with holding(config.database, "send"):
         through = store.archive.last_id()
-        editions = [edition_for(config, store, week) for week in weeks]
+        editions = [edition_stories(config, store.archive, taxonomy, week) for week in weeks]
         editions[-1] = dataclasses.replace(editions[-1], late=_late_candidates(config, store, weeks[0]))
-        return send_editions(config, store.ledger, editions, dry_run=dry_run, items_through=through)
+        return send_editions(config, store.ledger, editions, dry_run=dry_run, items_through=through,
+                             complete=lambda stories: complete_edition(config, store.archive, store.runs, taxonomy,
+                                                                       stories))
 
 
 def _late_candidates(config: Config, store: Store, first_week: str) -> list[Entry]:

@@ -33,7 +33,6 @@ from digest.errors import DigestError
 from digest.mailer.message import build_message, daily_message, for_recipient, quiet_weeks_message
 from digest.mailer.smtp import DeliveryFailed, MessageFailed, RecipientRefused, SessionFailed, SmtpSession, Unconfirmed
 from digest.records import Delivery
-from digest.render import atomic_write
 from digest.weeks import week_label
 
 __all__ = ["Ledger", "Outcome", "build_message", "for_recipient", "outbox_dir", "send_daily", "send_edition",
@@ -110,12 +109,27 @@ def send_edition(config: Config, ledger: Ledger, edition: Edition, dry_run: bool
 
 
 def send_editions(config: Config, ledger: Ledger, editions: list[Edition], dry_run: bool = False,
-                  items_through: int = 0) -> list[Outcome]:
+                  items_through: int = 0, complete: Callable[[Edition], Edition] | None = None) -> list[Outcome]:
     """Email the editions (oldest first) to every weekly recipient; `items_through` is the newest item
-    stored when they were read. A ledger that cannot be written stops the send."""
+    stored when they were read. A ledger that cannot be written stops the send. With `complete`,
+    the editions hold their stories only (report.edition_stories), enough to tell whether one goes
+    to a recipient; `complete` makes the whole of one that goes (its result is kept for the next)."""
     weekly = [r for r in config.email.recipients if r.cadence == "weekly"]
-    return _round(config, ledger, dry_run, items_through, [partial(Postman.deliver, recipient=r, editions=editions)
+    whole = _kept(complete) if complete else None
+    return _round(config, ledger, dry_run, items_through, [partial(Postman.deliver, recipient=r, editions=editions,
+                                                                   complete=whole)
                                                            for r in weekly])
+
+
+def _kept(complete: Callable[[Edition], Edition]) -> Callable[[Edition], Edition]:
+    made: dict[str, Edition] = {}
+
+    def whole(stories: Edition) -> Edition:
+        if stories.week not in made:
+            made[stories.week] = complete(stories)
+        return dataclasses.replace(made[stories.week], late=stories.late)
+
+    return whole
 
 
 def send_daily(config: Config, ledger: Ledger, digests: list[tuple[Recipient, Edition]], dry_run: bool = False,
@@ -174,13 +188,14 @@ class Postman:
         if self.smtp:
             self.smtp.close()
 
-    def deliver(self, recipient: Recipient, editions: list[Edition]) -> list[Outcome]:
+    def deliver(self, recipient: Recipient, editions: list[Edition],
+                complete: Callable[[Edition], Edition] | None = None) -> list[Outcome]:
         outcomes: list[Outcome] = []
         letters: list[Letter] = []
         quiet: list[Edition] = []
         for edition in editions:
             try:
-                copy = self._copy(recipient, edition)
+                copy = self._copy(recipient, edition, complete=complete)
             except DigestError as exc:
                 return [*outcomes, self._stop(recipient.address, f"not sent: the delivery ledger could not be read ({exc})")]
             if isinstance(copy, Outcome):
@@ -224,10 +239,12 @@ class Postman:
             return self._stop(outcome.recipient, f"nothing new, and the delivery ledger could not record that ({exc})")
         return outcome
 
-    def _copy(self, recipient: Recipient, edition: Edition, daily: bool = False) -> Edition | Outcome:
+    def _copy(self, recipient: Recipient, edition: Edition, daily: bool = False,
+              complete: Callable[[Edition], Edition] | None = None) -> Edition | Outcome:
         """The recipient's copy with only what they have not received, or why nothing goes. The first
         send of an edition goes even when it has nothing for them (a quiet week), but not when all it has
-        reached them already (by a daily digest to the same address); a daily digest never goes empty."""
+        reached them already (by a daily digest to the same address); a daily digest never goes empty.
+        `complete`: the edition holds its stories only, and this makes the whole of it (send_editions)."""
         address = recipient.address
         previous = self.ledger.delivery(edition.week, address)
         if self.smtp and previous and previous.status == "failed":
@@ -241,6 +258,8 @@ class Postman:
         fresh = {e.id for e in entries if e.id not in delivered}
         if not fresh and (daily or entries or (previous and previous.sent_at)):
             return Outcome(address, "nothing-new", detail="for a daily digest" if daily else "")
+        if complete is not None:
+            mine = self._late(for_recipient(complete(edition), recipient), address)
         return mine.filtered(lambda entry: entry.id in fresh)
 
     def _late(self, copy: Edition, address: str) -> Edition:
@@ -323,6 +342,8 @@ class Postman:
 
 def write_to_outbox(config: Config, message: EmailMessage, name: str, address: str) -> Path:
     """The outbox: a folder only its owner can read, beside the database; the file `<name>-<address>.eml`."""
+    from digest.render import atomic_write  # with jinja2: loaded only when a message is written
+
     folder = outbox_dir(config)
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)

@@ -13,7 +13,6 @@ from email.utils import format_datetime, make_msgid
 
 from digest.config import Config, Recipient
 from digest.edition import Edition, Entry
-from digest.mailer.content import render_daily, render_email, render_quiet_weeks, unsubscribe
 from digest.models import utc_now
 from digest.weeks import date_range, long_day
 
@@ -44,6 +43,8 @@ def _scope(edition: Edition, recipient: Recipient) -> str:
 
 
 def build_message(config: Config, edition: Edition, recipient: Recipient) -> EmailMessage:
+    from digest.mailer.content import render_email  # the templates are loaded only for a message that goes
+
     html, text = render_email(config, edition, recipient)
     subject = f"{config.site.title}: week {edition.week} ({date_range(edition.start, edition.end)})"
     return _message(config, recipient.address, subject, edition.week, text, html)
@@ -51,6 +52,8 @@ def build_message(config: Config, edition: Edition, recipient: Recipient) -> Ema
 
 def daily_message(config: Config, digest: Edition, recipient: Recipient) -> EmailMessage:
     """A daily digest (its `week` is its day, YYYY-MM-DD): "<site title>: daily digest, Friday 4 December 2026"."""
+    from digest.mailer.content import render_daily
+
     html, text = render_daily(config, digest, recipient)
     return _message(config, recipient.address, f"{config.site.title}: daily digest, {long_day(digest.end)}",
                     digest.week, text, html)
@@ -59,6 +62,8 @@ def daily_message(config: Config, digest: Edition, recipient: Recipient) -> Emai
 def quiet_weeks_message(config: Config, editions: list[Edition], recipient: Recipient) -> EmailMessage:
     """One message for several weeks caught up at once that had no items for this recipient."""
     first, last = editions[0], editions[-1]
+    from digest.mailer.content import render_quiet_weeks
+
     html, text = render_quiet_weeks(config, editions, recipient)
     subject = (f"{config.site.title}: no items in the {len(editions)} weeks {first.week} to {last.week} "
                f"({date_range(first.start, last.end)})")
@@ -78,6 +83,8 @@ def _message(config: Config, address: str, subject: str, idstring: str, text: st
     message["Date"] = format_datetime(utc_now())
     message["Message-ID"] = make_msgid(idstring=idstring, domain=_domain(config.email.from_))
     _set_subject(message, _one_line(subject))
+    from digest.mailer.content import unsubscribe
+
     leave = unsubscribe(config)
     if leave:
         message["List-Unsubscribe"] = f"<{leave.uri}>"
