@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from collections.abc import Iterable
+from contextlib import suppress
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from digest.config import Site
 from digest.edition import Edition
@@ -25,14 +28,40 @@ def template_dir() -> Path:
     return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "templates"
 
 
+class _CompiledTemplates(FileSystemBytecodeCache):
+    """Templates compiled by one process, kept for the next in Jinja's own folder for this user
+    (in the temporary directory, mode 0700, refused when anyone else owns it): a one-shot command
+    (`run --once`, `build`) would otherwise spend a quarter of a second compiling them. Each is
+    checked against its template's source, and one cut short is compiled again (by Jinja); one
+    that cannot be written costs the next process a compile, never a page."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with suppress(OSError):  # a full disk, a folder gone: the next process compiles it again
+            super().dump_bytecode(bucket)
+
+
+# How templates are compiled (the parts of it Jinja's cache keys leave out): kept apart by these.
+_TRIM_BLOCKS = _LSTRIP_BLOCKS = True
+_ESCAPED = ["html.j2"]
+
+
+def _compiled_templates() -> _CompiledTemplates | None:
+    settings = hashlib.sha256(repr((_TRIM_BLOCKS, _LSTRIP_BLOCKS, _ESCAPED)).encode()).hexdigest()[:12]
+    try:
+        return _CompiledTemplates(pattern=f"__digest_{settings}_%s.cache")
+    except (OSError, RuntimeError):  # the folder cannot be made, or is not safely this user's
+        return None
+
+
 @lru_cache(maxsize=1)
 def environment() -> Environment:
     """Compiled once per process; templates are only read from the package."""
     env = Environment(
         loader=FileSystemLoader(str(template_dir())),
-        autoescape=select_autoescape(["html.j2"]),
-        trim_blocks=True,
-        lstrip_blocks=True,
+        bytecode_cache=_compiled_templates(),
+        autoescape=select_autoescape(_ESCAPED),
+        trim_blocks=_TRIM_BLOCKS,
+        lstrip_blocks=_LSTRIP_BLOCKS,
         undefined=StrictUndefined,
     )
     # The rules templates share with the code: dates as readers see them, which URLs become links.
