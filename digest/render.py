@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from contextlib import suppress
@@ -35,9 +36,29 @@ class _CompiledTemplates(FileSystemBytecodeCache):
     checked against its template's source, and one cut short is compiled again (by Jinja); one
     that cannot be written costs the next process a compile, never a page."""
 
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if not self._still_ours():
+            return
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # noqa: BLE001 - cut short in its header (Jinja reads that unguarded): compiled again
+            bucket.reset()
+
     def dump_bytecode(self, bucket: Bucket) -> None:
+        if not self._still_ours():
+            return
         with suppress(OSError):  # a full disk, a folder gone: the next process compiles it again
             super().dump_bytecode(bucket)
+
+    def _still_ours(self) -> bool:
+        """Checked at each use, as Jinja checks it once when made: a service runs for weeks, and a folder
+        cleaned away meanwhile (systemd-tmpfiles) may be made again by another user, whose files would
+        be unpickled here. One that is ours no one else can remove (the temporary directory is sticky)."""
+        try:
+            folder = os.lstat(self.directory)
+        except OSError:
+            return False
+        return folder.st_uid == os.getuid() and stat.S_ISDIR(folder.st_mode) and stat.S_IMODE(folder.st_mode) == 0o700
 
 
 # How templates are compiled (the parts of it Jinja's cache keys leave out): kept apart by these.

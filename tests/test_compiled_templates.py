@@ -61,3 +61,54 @@ def test_a_compiled_template_that_cannot_be_kept_is_no_error(tmp_path):
     bucket.code = compile("page = 1", "edition.html.j2", "exec")
     cache.dump_bytecode(bucket)
     assert not (tmp_path / "gone").exists()
+
+
+def kept_bucket(cache, name: str = "edition.html.j2"):
+    """A bucket of `cache` for a template, and the file it is kept in."""
+    from jinja2.bccache import Bucket
+
+    from digest.render import environment
+
+    bucket = Bucket(environment(), cache.get_cache_key(name, f"/templates/{name}"), "checksum")
+    return bucket, Path(cache._get_cache_filename(bucket))
+
+
+def test_a_cache_folder_made_again_by_someone_else_is_not_read(tmp_path, monkeypatch):
+    """The folder is checked at each use, not only when a process starts: a service runs for weeks,
+    and a folder cleaned away meanwhile (systemd-tmpfiles) can be made again by another user, whose
+    file would be unpickled and run."""
+    import tempfile
+
+    from digest.render import _compiled_templates
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache = _compiled_templates()
+    assert cache is not None
+    planted, path = kept_bucket(cache)
+    folder = path.parent
+    folder.rmdir()
+    folder.mkdir()
+    folder.chmod(0o777)  # anyone's: as one another user made would be
+    planted.code = compile("planted = True", "edition.html.j2", "exec")
+    with path.open("wb") as handle:
+        planted.write_bytecode(handle)
+    read, _ = kept_bucket(cache)
+    cache.load_bytecode(read)
+    assert read.code is None
+
+
+def test_a_kept_file_cut_short_in_its_header_is_compiled_again(tmp_path, monkeypatch):
+    import tempfile
+
+    from digest.render import _compiled_templates
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    cache = _compiled_templates()
+    assert cache is not None
+    kept, path = kept_bucket(cache)
+    kept.code = compile("page = 1", "edition.html.j2", "exec")
+    cache.dump_bytecode(kept)
+    path.write_bytes(path.read_bytes()[:20])  # the magic whole, the source's checksum cut short
+    read, _ = kept_bucket(cache)
+    cache.load_bytecode(read)
+    assert read.code is None
