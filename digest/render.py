@@ -12,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
@@ -67,7 +68,8 @@ _ESCAPED = ["html.j2"]
 
 
 def _compiled_templates() -> _CompiledTemplates | None:
-    settings = hashlib.sha256(repr((_TRIM_BLOCKS, _LSTRIP_BLOCKS, _ESCAPED)).encode()).hexdigest()[:12]
+    # Jinja's own version too: the compiled code calls its runtime, which may change with it.
+    settings = hashlib.sha256(repr((jinja2.__version__, _TRIM_BLOCKS, _LSTRIP_BLOCKS, _ESCAPED)).encode()).hexdigest()[:12]
     try:
         return _CompiledTemplates(pattern=f"__digest_{settings}_%s.cache")
     except (OSError, RuntimeError):  # the folder cannot be made, or is not safely this user's
