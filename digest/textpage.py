@@ -224,7 +224,8 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     # the title only when nothing else can be.
     sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
     if sized:
-        return _headline_of(lines, sized, dated)
+        lede = next((lines[index] for index in text if index > sized[0] and _reads_as_prose(lines[index])), "")
+        return _headline_of(lines, sized, dated, lede)
     if not candidates:
         return None
     last = candidates[-1]
@@ -234,18 +235,33 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     return last if following is not None and _reads_as_prose(lines[following]) else None
 
 
-def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int]) -> int:
+def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int], lede: str) -> int:
     """The headline among the headline-sized lines of the head: of the last run of them before the
-    page's date line, byline or labelled details, the fullest line in headline style."""
+    page's date line, byline or labelled details, the fullest line in headline style. Other stories'
+    headlines beside it ("More from Crime", "Most read") share no word with the page's first
+    paragraph, which retells its own headline's: when some lines share one, the headline is one of them."""
     ends = [index for index in range(sized[0] + 1, len(lines))
             if index not in sized and (index in dated or _credited(lines[index]))]
     before = [index for index in sized if not ends or index < ends[0]]
+    told = _content_words(lede)
+    before = [index for index in before if _content_words(lines[index]) & told] or before
     # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
     terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
     run = [terse[-1]]
     while run[0] - 1 in terse:
         run.insert(0, run[0] - 1)
     return max(reversed(run), key=lambda index: _headline_weight(lines[index]))
+
+
+def _content_words(line: str) -> set[str]:
+    """The words of four letters or more but those any story's may hold, cut to their first five
+    letters (so "stabbings" is "stabbed"), in lower case: what a lede repeats of its headline."""
+    return {word.lower()[:5] for word in _LONG_WORD.findall(line) if word.lower() not in _ANY_STORYS}
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_ANY_STORYS = frozenset({"after", "with", "from", "into", "that", "this", "have", "been", "were", "their", "over",
+                         "when", "more", "than", "said", "says", "police", "officers", "news"})
 
 
 def _headline_weight(line: str) -> int:

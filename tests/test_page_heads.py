@@ -51,6 +51,25 @@ def test_a_standfirst_under_the_headline_is_not_the_title() -> None:
     assert _title(page) == "Knife surrender week: 31 arrests and 120 blades handed in"
 
 
+@pytest.mark.parametrize("head", [
+    # a list under the headline, longer lines than it
+    "Crime\nMan charged after woman hurt in bus knife attack\nMore from Crime\n"
+    "Planning inspector allows appeal over former quarry's holiday lodges near Upper Wick green\n"
+    "Ring road roadworks to last until end of summer holidays, highways team confirms\nBy Sam Ridley\n",
+    # a list above it, in a row with it
+    "News\nLatest news\nPlanning inspector allows appeal over former quarry's holiday lodges near Upper Wick green\n"
+    "Ring road roadworks to last until end of summer holidays, highways team confirms\n"
+    "Man charged after woman hurt in bus knife attack\n12 March 2026\n",
+    # a list between it and the text
+    "Man charged after woman hurt in bus knife attack\nTrending\n"
+    "Planning inspector allows appeal over former quarry's holiday lodges near Upper Wick green\n"
+    "Ring road roadworks to last until end of summer holidays, highways team confirms\n",
+])
+def test_other_stories_headlines_beside_the_headline_are_not_the_title(head: str) -> None:
+    """The page's own headline is the one its first paragraph retells; the others share none of its words."""
+    assert _title(head + LEDE + "\n") == "Man charged after woman hurt in bus knife attack"
+
+
 def test_a_score_line_under_a_match_report_headline_is_not_the_title() -> None:
     page = (f"Valley Sport\nFootball\nCwmdu Rovers' fierce attack too much for Pontardu Town\n"
             f"Cwmdu Rovers 3 Pontardu Town 0\n{LEDE}\n")
