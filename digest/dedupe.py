@@ -27,7 +27,7 @@ from functools import lru_cache
 import numpy as np
 
 from digest.models import Candidate
-from digest.shingles import TextKeys, jaccard, shingle_hashes, word_bytes
+from digest.shingles import ROLE_WORDS, TextKeys, jaccard, shingle_hashes, word_bytes
 
 
 @dataclass(frozen=True)
@@ -258,7 +258,8 @@ def _stages_agree(one: frozenset[str], other: frozenset[str]) -> bool:
 
 def _leads_agree(story: Story, candidate: Candidate) -> bool:
     """The facts the shorter text leads with (headline, first paragraph) are mostly in the other: its
-    numbers, or round figures for them, and its names, word for word in any of the other's names."""
+    numbers, or round figures for them, and its names, word for word in any of the other's names
+    but for the words that give a role ("Police and Crime Commissioner Marc Jones" is "Marc Jones")."""
     lead, other = ((story.lead, candidate.facts) if len(story.facts) <= len(candidate.facts)
                    else (candidate.lead, story.facts))
     lead = lead - _stages(lead)
@@ -267,8 +268,14 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     numbers, words = _numbers(other), _name_words(other)
     found = sum(1 for fact in lead if fact in other
                 or (fact.startswith("n:") and _stated(float(fact[2:]), numbers))
-                or (fact.startswith("w:") and set(fact[2:].split()) <= words))
+                or (fact.startswith("w:") and _who(fact) <= words))
     return found / len(lead) > 0.5
+
+
+@lru_cache(maxsize=4096)
+def _who(name: str) -> frozenset[str]:
+    """The words of a name fact ("w:...") that say who or where, not what role."""
+    return frozenset(name[2:].split()) - ROLE_WORDS
 
 
 class ShingleCache:

@@ -348,6 +348,13 @@ _NOT_NAMES = frozenset({
     "court", "crown", "officers", "officer", "detective", "inspector", "sergeant", "constable", "chief",
     "superintendent", "commissioner", "mayor", "judge", "mrs", "christmas", "easter", "british", "english",
 })
+# The words of a name that give a role, not who ("Police and Crime Commissioner Marc Jones",
+# "Detective Inspector Hannah Corbett"): one outlet writes the role out, another "Mr Jones" or
+# "the commissioner".
+ROLE_WORDS = _NOT_NAMES | frozenset({
+    "and", "of", "the", "crime", "fire", "deputy", "assistant", "acting", "temporary", "det", "insp", "supt", "mr", "ms",
+    "dr", "pc", "dc", "ds", "di", "dci", "dcs", "councillor", "cllr", "lord", "lady", "sir",
+})
 
 
 def _is_title_case(line: str) -> bool:
