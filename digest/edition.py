@@ -11,11 +11,13 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from digest.charts import Trend
 from digest.models import Figure, figure_label, format_figure
 from digest.totals import AREA_NOT_KNOWN, Count, FigureTotal, Period, tallies
+
+if TYPE_CHECKING:  # a trend is made where an edition is shown whole (digest.report)
+    from digest.charts import Trend
 
 __all__ = ["AREA_NOT_KNOWN", "Count", "tallies"]  # kept importable from here
 LEAD_STORIES = 5  # shown in full at the top of an edition

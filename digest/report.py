@@ -16,7 +16,6 @@ from datetime import datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from digest.charts import archive_trend, window_start
 from digest.config import Config, Source
 from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure
 from digest.models import Item, stories, utc_now
@@ -89,6 +88,8 @@ def _completed(config: Config, archive: StoredItems, runs: RunHistory, taxonomy:
                fresh: list[Entry], previous_week: str | None, next_week: str | None) -> Edition:
     """`stories` with its trend, its counts against the week before (of `fresh`, its stories in the
     order they are counted) and the sources that had problems."""
+    from digest.charts import archive_trend, window_start  # a send that decides nothing goes needs no trend
+
     tz = config.tz
     start, end = week_bounds(stories.week, tz)
     prev_start, _ = week_bounds(shift_week(stories.week, -1, tz), tz)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from test_mail import mail_config, smtp  # noqa: F401 - the fixtures: aiosmtpd on 127.0.0.1 and a config mailing it
+
 REPO = Path(__file__).resolve().parent.parent
 RUN_AND_LIST = """
 import json, sys
@@ -108,6 +110,19 @@ def test_a_database_without_the_stamp_is_checked_and_stamped_and_then_opened_wit
                "json.dump(sorted(sys.modules), open(sys.argv[2], 'w'))")
     subprocess.run([sys.executable, "-c", opening, str(path), str(listing)], cwd=REPO, check=True, timeout=120)
     assert loaded(set(json.loads(listing.read_text(encoding="utf-8"))), ["sqlite_utils", "digest.store.schema"]) == []
+
+
+def test_an_unchanged_run_that_mails_loads_no_templates_and_sends_nothing(tmp_path, mail_config, smtp, digest):  # noqa: F811
+    """With email on, the send step tells from the week's stories and the delivery ledger that nothing is
+    new, without building the rest of the edition or loading the templates."""
+    config = mail_config()
+    assert digest("run", "--once", config=config).exit_code == 0
+    sent = len(smtp.messages)
+    assert sent >= 1  # the first run mailed this week's edition
+    modules = modules_loaded(tmp_path, "--config", str(config), "run", "--once")
+    assert "digest.mailer" in modules  # the send step ran
+    assert loaded(modules, ["jinja2", "digest.render", "digest.mailer.content", "feedgen", "digest.charts"]) == []
+    assert len(smtp.messages) == sent
 
 
 @pytest.mark.parametrize("command", ["check", "sources"])
