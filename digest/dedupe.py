@@ -61,6 +61,8 @@ class NearDuplicates:
     PARTIAL_COPY_DAYS = 7  # partial copies (a weekly paper's, a round-up's) within a week
     INCIDENT_DAYS = 2  # independent reports of one incident, within this many
     INCIDENT_FACTS = 5  # and sharing at least this many facts
+    BRIEF_FACTS = 6  # a brief report (a bulletin's, a paragraph's) states no more than this many
+    BRIEF_SHARED = 4  # and shares at least this many of them, nearly all it states
 
     def __init__(self, threshold: float):
         self.threshold = threshold
@@ -122,7 +124,7 @@ class NearDuplicates:
             if containment >= self.COPY_CONTAINMENT:
                 return containment * self.threshold
         if (_days_apart(story.published, candidate.published) > self.INCIDENT_DAYS
-                or len(story.facts & candidate.facts) < self.INCIDENT_FACTS):
+                or len(story.facts & candidate.facts) < self.BRIEF_SHARED):
             return 0.0
         return self._report_score if self._same_incident(story, candidate) else 0.0
 
@@ -137,7 +139,8 @@ class NearDuplicates:
 
     def _same_incident(self, story: Story, candidate: Candidate) -> bool:
         """Another outlet's report of the same incident: one area and day, most facts shared (more of
-        them when a date or the area is unknown, or when too few numbers are stated to compare)."""
+        them when a date or the area is unknown, or when too few numbers are stated to compare; fewer,
+        but nearly all it states, for a brief report)."""
         if _days_apart(story.published, candidate.published) > self.INCIDENT_DAYS:
             return False
         known = (story.published is not None and candidate.published is not None
@@ -147,7 +150,11 @@ class NearDuplicates:
         if _share(shared, story.facts, candidate.facts) < share:
             return False  # the cheapest test first: most candidates fail it
         number_share = _number_share(story.facts, candidate.facts)
-        if number_share is None:  # one number or none to compare: the names must carry it
+        if known and min(len(story.facts), len(candidate.facts)) <= self.BRIEF_FACTS:
+            # A brief report of the incident (a bulletin's few lines): nearly all it states is in the other.
+            facts, share = self.BRIEF_SHARED, 0.8
+            number_share = 1.0 if number_share is None else number_share
+        elif number_share is None:  # one number or none to compare: the names must carry it
             facts, share, number_share = 2 * self.INCIDENT_FACTS, max(share, 0.6), 1.0
         return (len(shared) >= facts and _share(shared, story.facts, candidate.facts) >= share
                 and number_share >= numbers and _leads_agree(story, candidate))
