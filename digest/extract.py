@@ -15,7 +15,16 @@ from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
-from digest.dates import LONDON, MONTH_ONLY, head_date, line_date, parse_date, parse_datetime, parse_platform_timestamp
+from digest.dates import (
+    HEAD_LINES,
+    LONDON,
+    MONTH_ONLY,
+    head_date,
+    line_date,
+    parse_date,
+    parse_datetime,
+    parse_platform_timestamp,
+)
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.models import Document, Extracted
@@ -185,11 +194,33 @@ def _meta_content(tree: HtmlElement, *names: str) -> str | None:
 
 def _html_title(tree: HtmlElement) -> str | None:
     title = _meta_content(tree, "og:title", "twitter:title")
+    if title:
+        title = _without_site_name(title, tree)
     if not title and (h1 := next(tree.iter("h1"), None)) is not None:
         title = fix_text(_words(h1))
     if not title and (text := _title_text(tree)):
         title = re.split(r"\s+[|–—-]\s+", text.strip())[0]
     return title or None
+
+
+def _without_site_name(title: str, tree: HtmlElement) -> str:
+    """A headline without the site's name that some sites append to it in their metadata too
+    ("Man charged after stabbing | Kent Police"), when the page names its site the same way
+    elsewhere (og:site_name, or the end of its <title>)."""
+    found = _LAST_SEGMENT.match(title)
+    if not found:
+        return title
+    site = found.group(2).casefold()
+    page_title = _title_text(tree) or ""
+    # The <title>'s end is the site's name only when the <title> is not this headline itself.
+    ending = _LAST_SEGMENT.match(page_title) if page_title.strip() != title else None
+    if ending and ending.group(2).casefold() == site:
+        return found.group(1)
+    name = _meta_content(tree, "og:site_name", "application-name")
+    return found.group(1) if name and name.strip().casefold() == site else title
+
+
+_LAST_SEGMENT = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
 
 
 def _title_text(tree: HtmlElement) -> str | None:
@@ -231,10 +262,31 @@ def _html_published(tree: HtmlElement, lines: list[str]) -> datetime | date | No
         return stamp
     if (stated := head_date(lines)).published or stated.updated:
         return stated.published or stated.updated
+    if (stated := head_date(_head_lines(tree))).published or stated.updated:
+        return stated.published or stated.updated
     for text in _TEXTS(tree):
         if _PLATFORM_STAMP.match(text) and (stamp := parse_platform_timestamp(str(text))):
             return stamp
     return _first_time(tree)
+
+
+def _head_lines(tree: HtmlElement) -> list[str]:
+    """The page's lines from its headline (its first <h1>) to its first paragraph of text, as a reader
+    sees them: the byline and date line that article extraction leaves out."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return []
+    lines = [_words(headline)]
+    for element in headline.itersiblings():
+        for block in element.iter(*_HEAD_BLOCKS):
+            if not _has_block(block) and (text := _words(block)):
+                lines.append(text)
+                if (block.tag == "p" and len(text.split()) >= 8) or len(lines) > HEAD_LINES:
+                    return lines
+    return lines
+
+
+_HEAD_BLOCKS = ("p", "div", "span", "time", "address", "small", "li")
 
 
 def _first_time(scope: HtmlElement) -> datetime | date | None:

@@ -560,3 +560,32 @@ def test_fragment_read_by_its_blocks_with_mojibake_repaired() -> None:
     assert got.body.split("\n\n") == ["Officers seized £20,000 of cash.", "Two arrested", "One charged",
                                       "We will not stop – the inspector"]
     assert got.title == "Cash seized"
+
+
+_ARTICLE = ("<p>Thames Valley Police has arrested a man after a stabbing in Reading last night, when officers were "
+            "called to reports of a man with stab wounds outside a shop on Oxford Road.</p>"
+            "<p>The victim, a man aged 27, was taken to the Royal Berkshire Hospital, where he remains in a serious "
+            "but stable condition.</p><p>A man aged 19 was arrested nearby on suspicion of wounding with intent.</p>")
+
+
+@pytest.mark.parametrize(("head", "title"), [
+    # the site's name appended to the headline in the metadata, as the <title> ends or og:site_name says
+    ('<title>News | Thames Valley Police</title><meta property="og:title" content="Man arrested after Reading '
+     'stabbing | Thames Valley Police">', "Man arrested after Reading stabbing"),
+    ('<meta property="og:site_name" content="Reading Star"><meta property="og:title" content="Man arrested after '
+     'Reading stabbing - Reading Star">', "Man arrested after Reading stabbing"),
+    # a dash that is the headline's own, not a site's name
+    ('<title>Reading Star</title><meta property="og:title" content="Knife arch at station - four blades in a week">',
+     "Knife arch at station - four blades in a week"),
+])
+def test_a_site_name_after_the_metadata_headline_is_not_the_title(head: str, title: str) -> None:
+    page = f"<html><head>{head}</head><body><article><h1>Headline</h1>{_ARTICLE}</article></body></html>"
+    assert extract_html(page, "https://www.example.org/news/1").title == title
+
+
+def test_a_byline_and_date_the_article_text_leaves_out_date_the_page() -> None:
+    page = ("<html><head><title>Reading Star</title></head><body><article><h1>Man arrested after Reading stabbing</h1>"
+            "<div class='byline'><span>By Priya Natt</span> | <span>Published 16th Nov 2025, 17:25 GMT</span></div>"
+            f"{_ARTICLE}</article><aside><h3>Related</h3><ul><li>Council tax to rise - 2 March 2026</li></ul></aside>"
+            "</body></html>")
+    assert extract_html(page, "https://www.example.org/news/1").published == date(2025, 11, 16)
