@@ -14,6 +14,7 @@ from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from digest.dates import (
     HEAD_LINES,
@@ -117,7 +118,7 @@ def extract_html(html: str, url: str | None) -> Extracted:
     raw_text = fix_text((getattr(result, "text", None) or "") if result is not None else "")
     lines = [" ".join(line.split()) for line in raw_text.split("\n")]
     lines = [line for line in lines if line and (not is_furniture(line) or line_date(line) is not None)]
-    title = _html_title(tree)
+    title = _html_title(tree, url)
     published_time = _html_published(tree, lines)
     headlines = {title, *_headings(tree)}
     dates = head_date(lines)
@@ -192,10 +193,10 @@ def _meta_content(tree: HtmlElement, *names: str) -> str | None:
     return None
 
 
-def _html_title(tree: HtmlElement) -> str | None:
+def _html_title(tree: HtmlElement, url: str | None) -> str | None:
     title = _meta_content(tree, "og:title", "twitter:title")
     if title:
-        title = _without_site_name(title, tree)
+        title = _without_site_name(title, tree, url)
     if not title and (h1 := next(tree.iter("h1"), None)) is not None:
         title = fix_text(_words(h1))
     if not title and (text := _title_text(tree)):
@@ -203,14 +204,16 @@ def _html_title(tree: HtmlElement) -> str | None:
     return title or None
 
 
-def _without_site_name(title: str, tree: HtmlElement) -> str:
+def _without_site_name(title: str, tree: HtmlElement, url: str | None) -> str:
     """A headline without the site's name that some sites append to it in their metadata too
-    ("Man charged after stabbing | Kent Police"), when the page names its site the same way
-    elsewhere (og:site_name, or the end of its <title>)."""
+    ("Man charged after stabbing | Kent Police"), when the page's address or the page elsewhere
+    names its site the same way (kent.police.uk; og:site_name, or the end of its <title>)."""
     found = _LAST_SEGMENT.match(title)
     if not found:
         return title
     site = found.group(2).casefold()
+    if url and _names_host(site, urlsplit(url).hostname or ""):
+        return found.group(1)
     page_title = _title_text(tree) or ""
     # The <title>'s end is the site's name only when the <title> is not this headline itself.
     ending = _LAST_SEGMENT.match(page_title) if page_title.strip() != title else None
@@ -218,6 +221,14 @@ def _without_site_name(title: str, tree: HtmlElement) -> str:
         return found.group(1)
     name = _meta_content(tree, "og:site_name", "application-name")
     return found.group(1) if name and name.strip().casefold() == site else title
+
+
+def _names_host(name: str, host: str) -> bool:
+    """A site's name its host spells: each of its words a label ("Kent Police", kent.police.uk), or
+    all of them run together in one ("The Anti-June Cleaver", theantijunecleaver.com)."""
+    words = re.findall(r"[^\W_]+", name)
+    labels = host.casefold().split(".")
+    return bool(words) and (all(word in labels for word in words) or "".join(words) in labels)
 
 
 _LAST_SEGMENT = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")

@@ -589,3 +589,17 @@ def test_a_byline_and_date_the_article_text_leaves_out_date_the_page() -> None:
             f"{_ARTICLE}</article><aside><h3>Related</h3><ul><li>Council tax to rise - 2 March 2026</li></ul></aside>"
             "</body></html>")
     assert extract_html(page, "https://www.example.org/news/1").published == date(2025, 11, 16)
+
+
+@pytest.mark.parametrize(("url", "og_title", "title"), [
+    ("https://www.kent.police.uk/news/kent/2025/man-charged/", "Man charged after Dartford stabbing | Kent Police",
+     "Man charged after Dartford stabbing"),
+    ("https://www.wessexstar.co.uk/news/1", "Man charged after Poole stabbing - Wessex Star",
+     "Man charged after Poole stabbing"),
+    ("https://www.example.org/news/1", "Man charged after Poole stabbing - Wessex Star",
+     "Man charged after Poole stabbing - Wessex Star"),  # nothing says that is the site's name
+])
+def test_a_site_name_its_address_spells_is_not_part_of_the_title(url: str, og_title: str, title: str) -> None:
+    page = (f'<html><head><title>{og_title}</title><meta property="og:title" content="{og_title}"></head>'
+            f"<body><article><h1>{og_title}</h1>{_ARTICLE}</article></body></html>")
+    assert extract_html(page, url).title == title
