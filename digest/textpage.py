@@ -28,8 +28,9 @@ from digest.dates import (
     signature_date,
 )
 from digest.furniture import is_furniture
+from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like, reads_as_prose
 from digest.models import Extracted
-from digest.publisher import MASTHEAD, page_owner
+from digest.publisher import page_owner
 from digest.text import first_sentences, sentence_spans, trim
 
 TITLE_LIMIT = 110
@@ -39,22 +40,7 @@ _STORE_LINE = re.compile(r"^\s*date\s+(\d{4}-\d{2}(?:-\d{2})?)(?![\d-])[ \t]*(.*
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+)\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
-# Lines at the head of a page that are never its headline: bylines without a date, credits and
-# captions' labels, calls to watch or read more.
-_NEVER_TITLE = re.compile(
-    r"^(?:[-•·]\s*)?(?:by|author|written by|words by|posted by|reporter|picture|pictures|photo|photograph|image|credit|"
-    r"image caption|image source|caption|video|watch|listen|audio|read more|related|see also|more on|advertisement)\b|"
-    r"^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?):\s", re.I)
-# A reporter's name and role: "Jo Bell, Crime Reporter", "Sam Lane Local Democracy Reporter".
-_REPORTER = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:,\s+|\s+(?=(?:Local|Crime|Court|Chief|Senior|Political|"
-                       r"Health|Community|Trainee|Digital|News)\b))(?:[A-Z][\w&]*\s+){0,3}(?:Reporter|Correspondent|Editor|"
-                       r"Journalist)$")
-_DATED_ITEM = re.compile(r"^.{12,160}?\s[–—|-]\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
-                         r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})$")
-_HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
-_TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
-_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
-                            r"believed)\b", re.I)
+
 
 
 
@@ -85,9 +71,9 @@ def extract_text(text: str) -> Extracted:
         body = body[:signed[1]] + body[signed[1] + 1:]
     if not title and body:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
-    text_at = next((index for index, line in enumerate(lines) if index >= start and _reads_as_prose(line)), start)
+    text_at = next((index for index, line in enumerate(lines) if index >= start and reads_as_prose(line)), start)
     owner = page_owner(lines[:text_at], chrome + [lines[index] for index in sorted(dates.lines)])
-    prose = next((paragraph for paragraph in body if _reads_as_prose(paragraph)), None)  # the first is the summary's
+    prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
         title=trim(title or "", 200), body="\n\n".join(body), summary=trim(summary, 300),
@@ -106,9 +92,9 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     if not match:
         return None, lines, None
     rest = match.group(2).strip()
-    if rest and len(rest.split()) < 4 and not _reads_as_prose(rest) and line_date(rest) is None:
+    if rest and len(rest.split()) < 4 and not reads_as_prose(rest) and line_date(rest) is None:
         return parse_date(match.group(1)), lines[1:], None  # a caption or a label the crawler took first, no headline
-    headline = (rest if rest and _heading_like(rest) and len(lines) > 1 and not is_furniture(rest)
+    headline = (rest if rest and heading_like(rest) and len(lines) > 1 and not is_furniture(rest)
                 and line_date(rest) is None else None)
     return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
 
@@ -144,7 +130,7 @@ def _repeated(lines: list[str]) -> set[str]:
     for line, count in counts.items():
         if count < 2 or len(line) > 200:
             continue
-        headline_sized = _heading_like(line) and 4 <= len(line.split()) <= _HEADLINE_WORDS
+        headline_sized = heading_like(line) and 4 <= len(line.split()) <= HEADLINE_WORDS
         if headline_sized and not any(first == second == line for first, second in pairwise(lines)):
             continue
         repeated.add(line)
@@ -173,15 +159,10 @@ def _caption_copy(line: str, caption: str) -> bool:
 def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:
     """Where a page without a headline begins its text: at its first line of four words or more
     (what comes before is a masthead, a menu or labels)."""
-    for index, line in enumerate(lines[:_TITLE_LINES]):
-        if index not in skipped and (len(line.split()) >= 4 or _reads_as_prose(line)) and not _credited(line):
+    for index, line in enumerate(lines[:TITLE_LINES]):
+        if index not in skipped and (len(line.split()) >= 4 or reads_as_prose(line)) and not credited(line):
             return index
     return 0
-
-
-def _credited(line: str) -> bool:
-    """A byline, a credit or a label: a line before the text that is never its headline."""
-    return bool(_NEVER_TITLE.match(line) or _REPORTER.match(line))
 
 
 def _month_alone(line: str, index: int) -> bool:
@@ -195,91 +176,6 @@ def _later_dates(body: list[str]) -> Stamp | None:
         return stamp
     signed = signature_date(body)
     return signed[0] if signed else None
-
-
-def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset(),
-                 dated: set[int] | frozenset[int] = frozenset()) -> int | None:
-    """Which line of the head (the lines before the first paragraph) is the headline; None when the
-    page begins with its lede. `skipped`: lines that are no text; `dated`: the page's date lines.
-
-    The headline is headline-sized (4 to 16 words) and comes before the page's date line, byline
-    or labelled details (Meeting:, Venue:), or before the text when none follows it: a masthead, a
-    site's description or a caption can come before it. Of headline-sized lines in a row, the
-    first is the headline and the next a standfirst or a subheading (a score, a period, a summary).
-    A shorter line is a headline only when nothing headline-sized is there and the text follows it."""
-    candidates = []
-    for index, line in enumerate(lines[:_TITLE_LINES]):
-        if index in skipped:
-            continue
-        if _reads_as_prose(line):
-            break
-        if _heading_like(line) and not _credited(line) and not MASTHEAD.match(line):
-            candidates.append(index)
-    text = [index for index in range(len(lines)) if index not in skipped]
-    if not text:
-        return None
-    candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
-    sized = [index for index in candidates if 4 <= len(lines[index].split()) <= _HEADLINE_WORDS]
-    # Another story's headline and date in a list of links ("Patrols to return – 12 September 2024") is
-    # the title only when nothing else can be.
-    sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
-    if sized:
-        lede = next((lines[index] for index in text if index > sized[0] and _reads_as_prose(lines[index])), "")
-        return _headline_of(lines, sized, dated, lede)
-    if not candidates:
-        return None
-    last = candidates[-1]
-    following = next((index for index in text if index > last), None)
-    if len(lines[last].split()) < 3:
-        return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
-    return last if following is not None and _reads_as_prose(lines[following]) else None
-
-
-def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int], lede: str) -> int:
-    """The headline among the headline-sized lines of the head: of the last run of them before the
-    page's date line, byline or labelled details, the fullest line in headline style. Other stories'
-    headlines beside it ("More from Crime", "Most read") share no word with the page's first
-    paragraph, which retells its own headline's: when some lines share one, the headline is one of them."""
-    ends = [index for index in range(sized[0] + 1, len(lines))
-            if index not in sized and (index in dated or _credited(lines[index]))]
-    before = [index for index in sized if not ends or index < ends[0]]
-    told = _content_words(lede)
-    before = [index for index in before if _content_words(lines[index]) & told] or before
-    # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
-    terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
-    run = [terse[-1]]
-    while run[0] - 1 in terse:
-        run.insert(0, run[0] - 1)
-    return max(reversed(run), key=lambda index: _headline_weight(lines[index]))
-
-
-def _content_words(line: str) -> set[str]:
-    """The words of four letters or more but those any story's may hold, cut to their first five
-    letters (so "stabbings" is "stabbed"), in lower case: what a lede repeats of its headline."""
-    return {word.lower()[:5] for word in _LONG_WORD.findall(line) if word.lower() not in _ANY_STORYS}
-
-
-_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
-_ANY_STORYS = frozenset({"after", "with", "from", "into", "that", "this", "have", "been", "were", "their", "over",
-                         "when", "more", "than", "said", "says", "police", "officers", "news"})
-
-
-def _headline_weight(line: str) -> int:
-    """How much of a story a line tells in headline style: its words, less those a headline drops
-    (the articles and verbs a standfirst keeps), so a site's name, a score line or a period under
-    the headline weighs less than it."""
-    words = line.split()
-    return len(words) - 3 * sum(1 for word in words if word.lower() in ("a", "an", "the"))
-
-
-def _reads_as_prose(line: str) -> bool:
-    """A paragraph of text, not a heading, a caption or a label."""
-    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
-
-
-def _heading_like(line: str) -> bool:
-    """A short line with no closing full stop reads as a headline, not a sentence."""
-    return 3 <= len(line) <= 160 and len(line.split()) <= 25 and not line.endswith((".", ",", ";", ":"))
 
 
 def split_front_matter(text: str) -> tuple[dict[str, Any], str, list[str]]:

@@ -70,6 +70,13 @@ def test_other_stories_headlines_beside_the_headline_are_not_the_title(head: str
     assert _title(head + LEDE + "\n") == "Man charged after woman hurt in bus knife attack"
 
 
+def test_the_page_title_with_the_sites_name_above_its_heading_is_not_the_title() -> None:
+    """A page saved as text says its headline twice: as its title, the site's name after it, then as its heading."""
+    page = (f"Man charged after woman hurt in bus knife attack | Exeter Express\n"
+            f"Man charged after woman hurt in bus knife attack\n{LEDE}\n")
+    assert _title(page) == "Man charged after woman hurt in bus knife attack"
+
+
 def test_a_score_line_under_a_match_report_headline_is_not_the_title() -> None:
     page = (f"Valley Sport\nFootball\nCwmdu Rovers' fierce attack too much for Pontardu Town\n"
             f"Cwmdu Rovers 3 Pontardu Town 0\n{LEDE}\n")

@@ -1,0 +1,128 @@
+"""A text page's headline: which line of its head (the lines before its first paragraph) it is,
+told apart from mastheads, bylines, captions, standfirsts and other stories' headlines."""
+
+from __future__ import annotations
+
+import re
+
+from digest.publisher import MASTHEAD
+
+# Lines at the head of a page that are never its headline: bylines without a date, credits and
+# captions' labels, calls to watch or read more.
+_NEVER_TITLE = re.compile(
+    r"^(?:[-•·]\s*)?(?:by|author|written by|words by|posted by|reporter|picture|pictures|photo|photograph|image|credit|"
+    r"image caption|image source|caption|video|watch|listen|audio|read more|related|see also|more on|advertisement)\b|"
+    r"^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?):\s", re.I)
+# A reporter's name and role: "Jo Bell, Crime Reporter", "Sam Lane Local Democracy Reporter".
+_REPORTER = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:,\s+|\s+(?=(?:Local|Crime|Court|Chief|Senior|Political|"
+                       r"Health|Community|Trainee|Digital|News)\b))(?:[A-Z][\w&]*\s+){0,3}(?:Reporter|Correspondent|Editor|"
+                       r"Journalist)$")
+_DATED_ITEM = re.compile(r"^.{12,160}?\s[–—|-]\s*(?:\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|"
+                         r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})$")
+HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
+TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
+_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
+                            r"believed)\b", re.I)
+
+
+def credited(line: str) -> bool:
+    """A byline, a credit or a label: a line before the text that is never its headline."""
+    return bool(_NEVER_TITLE.match(line) or _REPORTER.match(line))
+
+
+def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset(),
+                 dated: set[int] | frozenset[int] = frozenset()) -> int | None:
+    """Which line of the head (the lines before the first paragraph) is the headline; None when the
+    page begins with its lede. `skipped`: lines that are no text; `dated`: the page's date lines.
+
+    The headline is headline-sized (4 to 16 words) and comes before the page's date line, byline
+    or labelled details (Meeting:, Venue:), or before the text when none follows it: a masthead, a
+    site's description or a caption can come before it. Of headline-sized lines in a row, the
+    first is the headline and the next a standfirst or a subheading (a score, a period, a summary).
+    A shorter line is a headline only when nothing headline-sized is there and the text follows it."""
+    candidates = []
+    for index, line in enumerate(lines[:TITLE_LINES]):
+        if index in skipped:
+            continue
+        if reads_as_prose(line):
+            break
+        if heading_like(line) and not credited(line) and not MASTHEAD.match(line):
+            candidates.append(index)
+    text = [index for index in range(len(lines)) if index not in skipped]
+    if not text:
+        return None
+    candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
+    sized = [index for index in candidates if 4 <= len(lines[index].split()) <= HEADLINE_WORDS]
+    # Another story's headline and date in a list of links ("Patrols to return – 12 September 2024") is
+    # the title only when nothing else can be.
+    sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
+    if sized:
+        lede = next((lines[index] for index in text if index > sized[0] and reads_as_prose(lines[index])), "")
+        return _bare_copy(lines, sized, _headline_of(lines, sized, dated, lede))
+    if not candidates:
+        return None
+    last = candidates[-1]
+    following = next((index for index in text if index > last), None)
+    if len(lines[last].split()) < 3:
+        return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
+    return last if following is not None and reads_as_prose(lines[following]) else None
+
+
+def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int], lede: str) -> int:
+    """The headline among the headline-sized lines of the head: of the last run of them before the
+    page's date line, byline or labelled details, the fullest line in headline style. Other stories'
+    headlines beside it ("More from Crime", "Most read") share no word with the page's first
+    paragraph, which retells its own headline's: when some lines share one, the headline is one of them."""
+    ends = [index for index in range(sized[0] + 1, len(lines))
+            if index not in sized and (index in dated or credited(lines[index]))]
+    before = [index for index in sized if not ends or index < ends[0]]
+    told = _content_words(lede)
+    before = [index for index in before if _content_words(lines[index]) & told] or before
+    # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
+    terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
+    run = [terse[-1]]
+    while run[0] - 1 in terse:
+        run.insert(0, run[0] - 1)
+    return max(reversed(run), key=lambda index: _headline_weight(lines[index]))
+
+
+def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:
+    """The headline said again without the site's name after it (the page's title "X | Exeter
+    Express", then its heading "X"): the bare one."""
+    for index in sized:
+        rest = lines[chosen][len(lines[index]):]
+        if index != chosen and lines[chosen].startswith(lines[index]) and _SITE_NAME_AFTER.match(rest):
+            return index
+    return chosen
+
+
+_SITE_NAME_AFTER = re.compile(r"^\s+[|–—-]\s+\S.{0,60}$")
+
+
+def _content_words(line: str) -> set[str]:
+    """The words of four letters or more but those any story's may hold, cut to their first five
+    letters (so "stabbings" is "stabbed"), in lower case: what a lede repeats of its headline."""
+    return {word.lower()[:5] for word in _LONG_WORD.findall(line) if word.lower() not in _ANY_STORYS}
+
+
+_LONG_WORD = re.compile(r"[^\W\d_]{4,}")
+_ANY_STORYS = frozenset({"after", "with", "from", "into", "that", "this", "have", "been", "were", "their", "over",
+                         "when", "more", "than", "said", "says", "police", "officers", "news"})
+
+
+def _headline_weight(line: str) -> int:
+    """How much of a story a line tells in headline style: its words, less those a headline drops
+    (the articles and verbs a standfirst keeps), so a site's name, a score line or a period under
+    the headline weighs less than it."""
+    words = line.split()
+    return len(words) - 3 * sum(1 for word in words if word.lower() in ("a", "an", "the"))
+
+
+def reads_as_prose(line: str) -> bool:
+    """A paragraph of text, not a heading, a caption or a label."""
+    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
+
+
+def heading_like(line: str) -> bool:
+    """A short line with no closing full stop reads as a headline, not a sentence."""
+    return 3 <= len(line) <= 160 and len(line.split()) <= 25 and not line.endswith((".", ",", ";", ":"))
