@@ -28,6 +28,7 @@ from digest.dates import (
 )
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
+from digest.headline import SITE_NAME_AFTER
 from digest.models import Document, Extracted
 from digest.text import clean_title, decode, first_sentences, fix_text, sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
@@ -208,7 +209,7 @@ def _without_site_name(title: str, tree: HtmlElement, url: str | None) -> str:
     """A headline without the site's name that some sites append to it in their metadata too
     ("Man charged after stabbing | Kent Police"), when the page's address or the page elsewhere
     names its site the same way (kent.police.uk; og:site_name, or the end of its <title>)."""
-    found = _LAST_SEGMENT.match(title)
+    found = SITE_NAME_AFTER.match(title)
     if not found:
         return title
     site = found.group(2).casefold()
@@ -216,7 +217,7 @@ def _without_site_name(title: str, tree: HtmlElement, url: str | None) -> str:
         return found.group(1)
     page_title = _title_text(tree) or ""
     # The <title>'s end is the site's name only when the <title> is not this headline itself.
-    ending = _LAST_SEGMENT.match(page_title) if page_title.strip() != title else None
+    ending = SITE_NAME_AFTER.match(page_title) if page_title.strip() != title else None
     if ending and ending.group(2).casefold() == site:
         return found.group(1)
     name = _meta_content(tree, "og:site_name", "application-name")
@@ -229,9 +230,6 @@ def _names_host(name: str, host: str) -> bool:
     words = re.findall(r"[^\W_]+", name)
     labels = host.casefold().split(".")
     return bool(words) and (all(word in labels for word in words) or "".join(words) in labels)
-
-
-_LAST_SEGMENT = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
 
 
 def _title_text(tree: HtmlElement) -> str | None:

@@ -89,14 +89,12 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
 def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:
     """The headline said again without the site's name after it (the page's title "X | Exeter
     Express", then its heading "X"): the bare one."""
-    for index in sized:
-        rest = lines[chosen][len(lines[index]):]
-        if index != chosen and lines[chosen].startswith(lines[index]) and _SITE_NAME_AFTER.match(rest):
-            return index
-    return chosen
+    found = SITE_NAME_AFTER.match(lines[chosen])
+    return next((index for index in sized if found and lines[index] == found.group(1)), chosen)
 
 
-_SITE_NAME_AFTER = re.compile(r"^\s+[|–—-]\s+\S.{0,60}$")
+# A headline and, after a bar or a dash, the name of the site it is on ("X | Kent Police"): its two groups.
+SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
 
 
 def _content_words(line: str) -> set[str]:
