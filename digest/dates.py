@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
@@ -49,6 +50,19 @@ PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4
 
 Stamp = date | datetime
 
+# No web page was published before this. An earlier date a page or feed states is a publishing
+# system's placeholder for "no date" (0001-01-01, 1900-01-01, the Unix epoch 1970-01-01).
+EARLIEST_PUBLISHED = date(1991, 1, 1)
+_D = TypeVar("_D", bound=date)
+
+
+def publishable(stamp: _D | None) -> _D | None:
+    """The stamp, or None when it is too early to be a web page's date (a placeholder)."""
+    if stamp is None:
+        return None
+    day = stamp.date() if isinstance(stamp, datetime) else stamp
+    return stamp if day >= EARLIEST_PUBLISHED else None
+
 
 @dataclass(frozen=True)
 class Found:
@@ -66,7 +80,7 @@ def find_dates(text: str) -> list[Found]:
     found: list[Found] = []
     for kind, pattern in _FIND:
         for match in pattern.finditer(text):
-            value = _from_match(kind, match.groups())
+            value = publishable(_from_match(kind, match.groups()))
             if value is not None and not any(f.start < match.end() and match.start() < f.end for f in found):
                 found.append(Found(value, match.start(), match.end()))
     return sorted(found, key=lambda f: f.start)
@@ -140,7 +154,7 @@ def parse_platform_timestamp(line: str) -> datetime | None:
         return None
     hour, minute, day, month, year = (int(g) for g in match.groups())
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=LONDON)
+        return publishable(datetime(year, month, day, hour, minute, tzinfo=LONDON))
     except ValueError:
         return None
 
@@ -153,7 +167,7 @@ def parse_datetime(value: str) -> datetime | None:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON)
+    return publishable(parsed if parsed.tzinfo else parsed.replace(tzinfo=LONDON))
 
 
 # --- which of a page's lines state its date ---------------------------------------------------

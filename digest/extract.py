@@ -25,6 +25,7 @@ from digest.dates import (
     parse_date,
     parse_datetime,
     parse_platform_timestamp,
+    publishable,
 )
 from digest.errors import DocumentError
 from digest.furniture import is_furniture
@@ -64,9 +65,9 @@ def extract(document: Document) -> Extracted:
         extracted.url = document.url
     if document.title_hint and not extracted.title:
         extracted.title = trim(document.title_hint, 200)
-    if document.published_hint and extracted.published is None:
-        extracted.published_time = document.published_hint
-        extracted.published = document.published_hint.astimezone(LONDON).date()
+    if (hinted := publishable(document.published_hint)) and extracted.published is None:
+        extracted.published_time = hinted
+        extracted.published = hinted.astimezone(LONDON).date()
     if document.summary_hint and not extracted.summary:
         extracted.summary = trim(document.summary_hint, 300)
     _clean(extracted, document.media_type)

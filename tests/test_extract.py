@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -361,6 +361,24 @@ def test_html_json_ld_date_and_h1_title() -> None:
     assert_article_body(got)
     assert got.body.startswith(PARAGRAPHS[0])  # the headline is the title, not body text
     assert got.summary.startswith("Officers in Kempston carried out a week of action")
+
+
+@pytest.mark.parametrize("placeholder", ["0001-01-01T00:00:00Z", "1970-01-01T00:00:00+00:00", "1900-01-01"])
+def test_a_placeholder_date_in_metadata_is_no_date(placeholder: str) -> None:
+    """Publishing systems fill an empty date with 0001-01-01 or the Unix epoch: the page's own date
+    line is read instead, and a page with no other date has none."""
+    head = ('<script type="application/ld+json">{"@context": "https://schema.example.org", "@type": "NewsArticle", '
+            f'"datePublished": "{placeholder}"}}</script><meta property="article:published_time" content="{placeholder}">')
+    dated = extract(html_doc(page(head=head, top='<p><time datetime="2024-05-14T08:05:00+01:00">14 May</time></p>')))
+    assert dated.published == date(2024, 5, 14)
+    assert extract(html_doc(page(head=head))).published is None
+
+
+def test_a_feed_entry_dated_at_the_epoch_has_no_date() -> None:
+    entry = Document(source="t", content=b"<p>" + PARAGRAPHS[0].encode() + b"</p>", media_type="fragment",
+                     title_hint="Week of action", published_hint=datetime(1970, 1, 1, tzinfo=UTC))
+    got = extract(entry)
+    assert got.published is None and got.published_time is None
 
 
 def test_html_time_element() -> None:
