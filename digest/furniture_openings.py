@@ -108,7 +108,8 @@ _OPENED = [
     # Embedded posts and browser notices: "Skip twitter post", "Your web browser is no longer supported".
     r"(this|the) ([\w]+ )?(post|content|video|tweet|embed) (cannot|can't|could not) be (displayed|shown|loaded)\b.*|"
     r"your (web )?browser (is no longer supported|does not support|doesn't support|is out of date)\b.*|"
-    r"(please )?enable javascript\b.*|(skip|end of) ([\w]+ )?(post|content|video|tweet|embed)( by .{1,40})?|"
+    r"((you )?(will )?(need|must|have) to |please )?(enable|turn on|switch on|allow) javascript\b.*|"
+    r"(this|the) (site|website|app|application|page|service) (requires|needs|uses|works best with) javascript\b.*|(skip|end of) ([\w]+ )?(post|content|video|tweet|embed)( by .{1,40})?|"
     r"allow ([\w]+ )?content\??|view this post on [\w ]{1,20}|this article contains content provided by\b.*|"
     r"(the|we)\b.{1,30}\bnot responsible for the content of external (sites|websites|internet sites|links)\.?",
     # GOV.UK's notices above and below a publication.
@@ -134,7 +135,7 @@ _OPENED = [
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
     r"you are viewing an archived (page|version)\b.*|you are here(:\s*.{1,120}| \S+ ?[>›»/|].{1,120})|(estimated )?(reading|read) time:? .{1,20}|\d+ min(ute)?s? read|"
-    r"listen to this article:? .{0,20}|(sorry, )?(an error has occurred|this video is not available|this content is "
+    r"listen to (this |the )?(article|story)\b[.:]?( .{0,120})?|(sorry, )?(an error has occurred|this video is not available|this content is "
     r"(only )?available to subscribers)\b.*|javascript is (disabled|required|turned off)\b.*|"
     r"get the latest .{1,60}\b(straight|sent|delivered) to your (phone|inbox|device|messages)\b.*|"
     r"download our (free )?app\b.*|(save|gift) (this )?article|add to your saved articles|most viewed|close ad|"
@@ -204,7 +205,7 @@ _OPENINGS = (
     "stream", "high", "normal", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell",
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
-    "add to", "the video", "you are",
+    "add to", "the video", "you are", "you need", "you have", "turn on", "switch on",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 
