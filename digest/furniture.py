@@ -109,7 +109,7 @@ _LINK_ARROW = re.compile(r"^[^.!?»›]{1,50}\s?[»›]$")  # a link on to more:
 # A byline with the reporter's address: "- By Sam Lane slane@example.co.uk", "By: Jo Bell jbell@example.com".
 _BYLINE_EMAIL = re.compile(r"^(?:[-•·]\s*)?(?:[Bb]y:?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+\S+@\S+\.\w+$")
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
-_BYLINE = re.compile(r"^(?:by|written by|words by)\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by):?\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
 _SEPARATORS = "|•·⋅/\\-–—_*~=:;,. »›«‹◦▪■□●○◆◇►▶→❯…"
 _HEADER_WORDS = 14  # a phone-number or address header is short
@@ -220,7 +220,7 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True
     if short and line[-2:].isupper() and _POSTAL_ADDRESS.search(line):
         return True
-    return short and folded.startswith(("by ", "written by", "words by")) and bool(_BYLINE.match(line))
+    return short and folded.startswith(("by ", "by:", "written by", "words by")) and bool(_BYLINE.match(line))
 
 
 _KINDS = (

@@ -53,7 +53,7 @@ _OPENED = [
     r"(back|return) to (news|top|results|the news|news listings|all news)\b.*|continue reading|related topics|"
     r"more on this (story|topic)|top stories|latest( news| stories)?|you may also like|trending( now)?|save|"
     r"open in (the )?app|register|download (our|the) app\b.*|got a story\??\b.*|want (to get )?the latest\b.*|"
-    r"the home of [^.!?]{1,60}|posted by admin\b.*|(a|an) ([\w-]+ ){0,3}(image|photo|picture|photograph|still|screenshot) "
+    r"the home of [^.!?]{1,60}|posted by admin\b.*|(authors?|reporters?|writers?|contributors?):?|(a|an) ([\w-]+ ){0,3}(image|photo|picture|photograph|still|screenshot) "
     r"(of|from|showing)\b[^.!?]{0,100}|(pictured|picture shows|image shows|photo shows|main (picture|image)|inset|above|"
     r"top|left|right|below)\s*[:–-]\s*[^.!?]{1,160}|posed by models?|images? may be subject to copyright\.?",
     r"get (the|our) .{0,80}\b(sent|delivered) (straight |directly )?to your inbox\b.*|"
@@ -70,7 +70,7 @@ _OPENED = [
     r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
     r"(watch more of our videos|visit [\w!'’ ]{1,40} now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
-    r"and (watch )?live on freeview\b.*",
+    r"and (watch )?(live )?on freeview\b.*",
     r"and live on freeview( channel \d+)?",
     r"(read more|related (articles?|stories|content|news|links)|more (stories|news)( (from|on) [^.]{1,60})?|"
     r"most (read|popular)|trending)(:.{0,160})?",
@@ -181,7 +181,7 @@ _OPENINGS = (
     "beta", "alpha", "back", "print", "share", "menu", "search", "close", "home", "open", "cookie", "report",
     "contact", "sign", "log", "advanced", "show", "load", "view", "more", "next", "previous", "copy", "comment",
     "news", "tweet", "email", "facebook", "twitter", "linkedin", "whatsapp", "was", "is", "advert", "ad", "sponsored",
-    "quantcast", "watch", "visit", "video", "click", "play", "and live", "read", "related", "most", "trending",
+    "quantcast", "watch", "visit", "video", "click", "play", "and live", "and on", "and watch", "read", "related", "most", "trending",
     "subscribe", "follow", "channel", "tag", "categor", "filed", "posted", "topics", "image", "picture", "photo",
     "credit", "caption", "from", "part of", "organisation", "press", "policy", "guidance", "consultation", "agenda",
     "neighbourhood", "latest", "gallery", "crime", "sport", "business", "opinion", "appeals", "in court", "statement",
@@ -205,7 +205,8 @@ _OPENINGS = (
     "stream", "high", "normal", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell",
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
-    "add to", "the video", "you are", "you need", "you have", "turn on", "switch on",
+    "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter",
+    "writer", "contributor",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

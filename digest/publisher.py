@@ -29,7 +29,7 @@ MASTHEAD = re.compile(
 # A newspaper's chrome: ads, video prompts, subscriptions, reading times, most-read lists.
 _NEWS_CHROME = re.compile(
     r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
-    r"and live on freeview.*|newsletters?|advertise with us|read the e-?paper|trending|bookmark|"
+    r"and (?:live )?on freeview.*|newsletters?|advertise with us|read the e-?paper|trending|bookmark|"
     r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
 _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"

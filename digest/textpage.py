@@ -242,6 +242,8 @@ def _nested(meta: dict[str, Any], outer: str, inner: str) -> Any:
 
 
 # A credit run into the sentence after it: "Picture: Wessex PoliceOfficers were called ...".
+# An advert's markers run into the paragraph after the slot: "Hide AdThe incident happened ...".
+_AD_GLUED_TO_TEXT = re.compile(r"^((?:Hide Ad|Advertisement|ADVERTISEMENT|Advert)+)(?=[A-Z0-9“\"‘'(])")
 _GLUED_TO_TEXT = re.compile(r"^((?:Pictures?|Photos?|Images?|Credit|Pic)\s*:\s*[^.!?]{0,57}?(?:[a-z]{3}|\)))(?=[A-Z][a-z]*\s\S+\s\S+)")
 
 
@@ -271,8 +273,10 @@ def _parts(line: str) -> list[str]:
 
 
 def _unglued(line: str) -> list[str]:
-    """A line, or a credit and the text it was run into, as two lines."""
+    """A line, or a credit or an advert's marker and the text it was run into, as two lines."""
     if line[:1] in "PICpic" and (match := _GLUED_TO_TEXT.match(line)):
+        return [match.group(1), line[match.end():]]
+    if line[:1] in "HA" and (match := _AD_GLUED_TO_TEXT.match(line)):
         return [match.group(1), line[match.end():]]
     return [line]
 

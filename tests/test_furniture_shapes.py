@@ -91,6 +91,8 @@ SHAPES = {
                                       "SUBSCRIBE AND SAVE", "Live updates", "Rate this page", "Privacy notice",
                                       "Select language", "English | Cymraeg"],
     "bylines with an address": ["- By Sam Lane slane@example.co.uk", "By: Jo Bell jbell@example.co.uk"],
+    "bylines and their labels": ["By Sam Lane", "By: Jo Bell", "Written by Priya Lal, Chief Reporter", "Author",
+                                 "Reporter:", "Contributors"],
 }
 
 
@@ -179,6 +181,14 @@ def test_a_credit_run_into_the_first_sentence_is_parted_from_it() -> None:
     page = extract_text(_page("Man charged after bus station stabbing", "14:05 03/06/2025",
                               "Picture: Wessex Police" + LEDE, SECOND))
     assert page.summary.startswith("A 19-year-old man") and "Picture: Wessex Police" not in page.body
+
+
+@pytest.mark.parametrize("marker", ["Hide Ad", "Advertisement", "Hide AdAdvertisement", "ADVERTISEMENT"])
+def test_an_advert_marker_run_into_a_paragraph_is_parted_from_it(marker: str) -> None:
+    page = extract_text(_page("Man charged after bus station stabbing", "Advertisement", "Hide AdAdvertisement",
+                              marker + LEDE, "Advertisement", marker + SECOND))
+    assert page.summary.startswith("A 19-year-old man")
+    assert page.body.split("\n\n") == [LEDE, SECOND]
 
 
 @pytest.mark.parametrize("label", ["Funding", "Death notices", "Ledger staff"])

@@ -12,7 +12,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from quality import EVAL, check_labels, evaluate_sets, load_labels, run_pipeline  # noqa: E402
+from quality import EVAL, check_labels, evaluate, evaluate_sets, load_labels, run_pipeline  # noqa: E402
 
 BASELINE = json.loads((EVAL / "baseline.json").read_text(encoding="utf-8"))
 SETS = [which for which in BASELINE if not which.startswith("_")]
@@ -42,6 +42,19 @@ def test_count_stays_below_its_ceiling(results, which, metric):
     # The details name documents; the held-out set's are not read while tuning, so they are not shown.
     details = results[which][DETAILS[metric]] if which != "held-out" else "(held out)"
     assert results[which][metric] <= BASELINE[which][f"max_{metric}"], details
+
+
+def test_furniture_counts_in_a_title_whole_or_run_into_its_text():
+    label = {"relevant": True, "title": "Man charged", "cluster": None,
+             "furniture": ["Hide Ad", "Crime", "Wessex Echo News Desk"]}
+    shown = {"a.txt": ("Man charged", "Hide AdA man was charged on Monday."),
+             "b.txt": ("Crime", "A man was charged."),
+             "c.txt": ("Crimestoppers appeal", "Hide Ad costs were cut. A Wessex Echo News Desk reporter said so.")}
+    got = {name: {"title": title, "summary": summary, "lines": [], "cluster": name, "figures": []}
+           for name, (title, summary) in shown.items()}
+    errors = evaluate(dict.fromkeys(shown, label), got)["furniture_errors"]
+    assert errors == ["a.txt: summary has furniture 'Hide Ad'", "b.txt: title has furniture 'Crime'",
+                      "c.txt: summary has furniture 'Wessex Echo News Desk'"]
 
 
 def test_the_set_is_as_large_as_the_issue_asks(results):
