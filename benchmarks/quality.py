@@ -85,6 +85,8 @@ def check_labels(labels: dict[str, dict[str, Any]], docs: Path) -> list[str]:
         for key in ("relevant", "topics", "area", "org_kind", "cluster"):
             if key not in label:
                 problems.append(f"{name}: {key} missing")
+        if "cluster" in label and not label["cluster"]:
+            problems.append(f"{name}: no cluster named (documents of one story share a name; a story alone has its own)")
         problems += [f"{name}: unknown topic {t}" for t in label.get("topics") or [] if t not in shipped_topic_ids()]
         if label.get("area") is not None and label["area"] not in area_names():
             problems.append(f"{name}: unknown area {label['area']}")

@@ -72,6 +72,15 @@ _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit|sour
 _GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
 # A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
 _TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:picture|pictures|photo|photograph|image|credit)s?\s*:\s*[^.!?:]{1,60}$", re.I)
+# A picture's caption that only names who is in it: "Wessex Police and Crime Commissioner Dana Whitfield."
+_NAMED_CAPTION = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|and|of|for|the|&)\s+){2,11}[A-Z][\w'’-]+\.$")
+_ROLE = re.compile(r"\b(?:Commissioner|Constable|Inspector|Sergeant|Superintendent|Officer|Chief|Mayor|Councillor|Cllr|MP|"
+                   r"Minister|Secretary|Director|Manager|Leader|Detective|Dr|Professor|Chair\w*|Coordinator|Founder|Head|"
+                   r"Deputy)\b")
+# Where someone stands in a picture, in its caption: "Dana Whitfield (centre) with the youth panel", "(L-R)".
+_PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
+# A sentence's verb, which a caption does without: "(left) and Jo Bell were jailed" is a sentence of the text.
+_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|been|be|said|says|told)\b|[\"“”]", re.I)
 _DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
 # A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".
 _RELATIVE_STAMP = re.compile(r"^\(?(?:(?:updated|published|posted):?\s+)?(?:(?:about|around|over|nearly|just|less than)\s+)?"
@@ -157,6 +166,10 @@ def _shaped(line: str, folded: str) -> bool:
     if short and line[:1].isupper() and not _LOWER_WORD.search(line) and _run_together_menu(line):
         return True
     if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
+        return True
+    if short and line[-1:] == "." and _NAMED_CAPTION.match(line) and _ROLE.search(line):
+        return True
+    if len(line) <= 160 and "(" in line and _PICTURE_PLACE.search(line) and not _SENTENCE_VERB.search(line):
         return True
     if "today is" in folded and _DAYS_FROM_TODAY.match(line):
         return True  # a date calculator's widget: "90 days from today is ..."

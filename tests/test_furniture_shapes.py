@@ -72,6 +72,10 @@ SHAPES = {
                                         "Send your story ideas to newsdesk@example.co.uk",
                                         "Follow BBC Wessex on X (formerly Twitter), Facebook and Instagram.",
                                         "Report a crime online", "Call 101 or report online", "Contact us online"],
+    "captions naming who is pictured": ["Wessex Police and Crime Commissioner Dana Whitfield.", "Detective Inspector Sam Hale.",
+                                        "Commissioner Dana Whitfield (centre) with members of the youth panel",
+                                        "Officers (L-R) PC Amy Cole, PC Tom Reed and Sgt Ali Khan at the knife arch",
+                                        "The new youth hub's manager Jo Bell (second from left) at its opening."],
     "captions and credits": ["Officers at the scene on Tuesday Credit: PA",
                              "Knife bin outside the station - Credit: Wessex Police",
                              "Old Market Street, Wessex Picture: GOOGLE",
@@ -117,6 +121,10 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Home Secretary Visits Wessex Knife Crime Project", "Man Charged After Luton Stabbing", "Home Office Funding Boost",
     # a press office's lines that read like a byline stay in the text (a byline in the chrome says a paper's page)
     "By phone: 0800 000 0000", "By email: press.office@example.police.uk", "Posted in News",
+    # a sentence that says where someone stands in the picture is still text, and so is a title-case headline
+    "Sam Hale (left) and Jo Bell were jailed at Wessex Crown Court on Friday.",
+    'Commissioner Dana Whitfield (centre) said: "The panel chose every project."', "Man Charged After Luton Stabbing.",
+    "Chief Constable Jo Bell said the force would act.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
