@@ -8,25 +8,22 @@ window ahead, while the ingest's one writer stores the results in each source's 
 from __future__ import annotations
 
 import contextlib
-import ctypes
-import ctypes.util
 import gc
 import itertools
 import logging
-import multiprocessing
 import os
 import signal
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, TypeVar
 
 from digest.config import Config
 from digest.models import Document
 
-if TYPE_CHECKING:  # the judgement is imported when a document needs it
+if TYPE_CHECKING:  # the judgement is imported when a document needs it, the pool when one starts
+    from concurrent.futures import Future, ProcessPoolExecutor
+
     from digest.classify import Classifier
     from digest.prepare import Prepared
 
@@ -127,6 +124,8 @@ class Workers:
                 return None
             if self._pool is None:
                 self._pool = _start_pool(self.config, self.judging, self.count)
+            from concurrent.futures.process import BrokenProcessPool
+
             try:
                 return self._pool.submit(_prepare_in_worker, documents)
             except BrokenProcessPool:
@@ -147,6 +146,9 @@ def _chunks(events: Iterator[T], size: int) -> Iterator[list[T]]:
 
 
 def _start_pool(config: Config, judging: Judging, workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     global _worker_classifier
     # Forked workers inherit the compiled classifier; with other threads running (the service,
     # or sources read in threads), fork is unsafe, so a fork server builds it afresh.
@@ -170,6 +172,9 @@ def _start_worker(config: Config, parent: int | None) -> None:
 
 def _die_with_parent(parent: int | None) -> None:
     """Linux: the kernel kills this worker when its parent (us, or the fork server) dies, even by SIGKILL."""
+    import ctypes
+    import ctypes.util
+
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
