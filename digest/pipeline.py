@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from digest.alerts import Alerting
 from digest.config import Config, FeedSource, FolderSource, WebpageSource
 from digest.errors import DigestError
 from digest.fetch import Fetcher, Stopped
@@ -35,6 +34,7 @@ from digest.workers import Judging, Workers
 from digest.writer import SourceSummary, Writer
 
 if TYPE_CHECKING:  # the judgement is imported when a document needs it (an unchanged run needs none)
+    from digest.alerts import Alerting
     from digest.prepare import Prepared
 
 log = logging.getLogger("digest.ingest")
@@ -104,6 +104,16 @@ class FetchLog:
         return taken
 
 
+def _alerting(config: Config, store: Store) -> Alerting | None:
+    """What matches stored items against the alert rules, when there are rules (only then is
+    digest.alerts, with the search's query parser, imported)."""
+    if not config.alerts:
+        return None
+    from digest.alerts import Alerting
+
+    return Alerting(config.alerts, store.alerts.record)
+
+
 def ingest(config: Config, store: Store, names: Iterable[str] = (),
            stop: threading.Event | None = None) -> list[SourceSummary]:
     """Run the sources (all enabled ones, or those named); one summary each, in config order.
@@ -127,7 +137,7 @@ def ingest(config: Config, store: Store, names: Iterable[str] = (),
     fetch_log = FetchLog(lookups)
     web = any(not run.is_folder for run in runs)
     fetcher = Fetcher(config.fetch, fetch_log, stop=stop) if web else None
-    alerting = Alerting(config.alerts, store.alerts.record) if config.alerts else None
+    alerting = _alerting(config, store)
     writer = Writer(store.db, store.items, store.web, store.runs, config.dedupe.near_duplicate, alerting)
     workers = Workers(config, judging)
     try:

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from digest.alerts import Alerting, candidate_of
 from digest.errors import DocumentError
 from digest.models import (
     Candidate,
@@ -36,6 +35,7 @@ from digest.store.items import Found
 from digest.urls import canonical_url
 
 if TYPE_CHECKING:  # the judgement is imported when a document is stored (an unchanged run stores none)
+    from digest.alerts import Alerting
     from digest.dedupe import Decision, NearDuplicates, ShingleCache
     from digest.prepare import Prepared
 
@@ -244,6 +244,8 @@ class Writer:
         self.items.save_signature(item_id, keys.signature, len(keys.shingles), prepared.facts, prepared.lead,
                                   prepared.telling, new=existing_id is None)
         if self.alerting:
+            from digest.alerts import candidate_of
+
             self.alerting.stored(item_id, decision.cluster or item_id,
                                  candidate_of(prepared.extracted, prepared.classification))
         self.candidates.pop(item_id, None)
