@@ -29,6 +29,7 @@ import yaml
 
 from digest.alerts import Candidate, Matcher
 from digest.config import AlertRule, load_config
+from digest.config.checks import decode
 from digest.models import FIGURE_LABELS
 from digest.pipeline import ingest
 from digest.store import Store
@@ -63,7 +64,7 @@ def make_rules(count: int, seed: int = 5) -> list[AlertRule]:
             rule["org_kinds"] = [rng.choice(["police", "pcc", "news"])]
         if rng.random() < 0.1:
             rule["figures"] = {rng.choice(sorted(FIGURE_LABELS)): rng.choice((2, 5, 10))}
-        rules.append(AlertRule.model_validate(rule))
+        rules.append(decode(rule, AlertRule))
     return rules
 
 

@@ -105,6 +105,7 @@ def write_site(root: Path, source: Any, index: int, count: int, host: str) -> di
 
 def serve(sources: list[Any], root: Path, articles: int, latency: float) -> tuple[list[Any], list[dict[str, Any]]]:
     """A fixture host per source, and the sources pointed at them."""
+    from digest.config.checks import as_data
     from webfixture import FixtureServer, Reply
 
     class SlowServer(FixtureServer):
@@ -121,7 +122,7 @@ def serve(sources: list[Any], root: Path, articles: int, latency: float) -> tupl
         servers.append(server)
         parts = urlsplit(source.url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
-        data = source.model_dump(mode="json", exclude_none=True)
+        data = {key: value for key, value in as_data(source).items() if value is not None}
         data.update(url=server.url(path))
         for own in ("link_selector", "link_pattern", "next_selector"):
             data.pop(own, None)

@@ -6,43 +6,40 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
+from msgspec import Meta
 
 from digest.areas import area_names, load_data
+from digest.config.checks import SOURCE_NAME, decode
 from digest.config.coverage import CatalogueChoice
+from digest.config.decoding import format_validation_error
 from digest.config.schema import FeedSource, WebpageSource
 from digest.errors import ConfigError
 from digest.models import OrgKind
 
 CATALOGUE_FILE = "catalogue.yaml"
 CATALOGUE_ORIGIN = "catalogue"
-_SOURCE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"
 
 
-def _https(value: str | None) -> str | None:
+def _https(key: str, value: str | None) -> None:
     if value is not None and not re.match(r"^https://[^\s/?#]+(/\S*)?$", value):
-        raise ValueError(f"not an https URL: {value!r}")
-    return value
+        raise ValueError(f"{key}: not an https URL: {value!r}")
 
 
-class Provenance(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class Provenance(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     platform: Literal["soh", "wordpress", "newsroom", "other"]
     confidence: Literal["seen", "shape", "guess"]
-    source: str = Field(min_length=1)
+    source: Annotated[str, Meta(min_length=1)]
 
 
-class Publisher(BaseModel):
+class Publisher(msgspec.Struct, forbid_unknown_fields=True, frozen=True, kw_only=True):
     """One catalogue entry: a publisher and where its news is (a listing page, a feed, or the
     entry whose news carries its own)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    name: str = Field(pattern=_SOURCE_NAME)
-    org: str = Field(min_length=1)
+    name: Annotated[str, Meta(pattern=SOURCE_NAME)]
+    org: Annotated[str, Meta(min_length=1)]
     area: str | None
     org_kind: OrgKind
     home: str
@@ -56,20 +53,11 @@ class Publisher(BaseModel):
     full_text: bool = False
     provenance: Provenance
 
-    @field_validator("home", "listing", "feed")
-    @classmethod
-    def _urls(cls, value: str | None) -> str | None:
-        return _https(value)
-
-    @field_validator("area")
-    @classmethod
-    def _area(cls, area: str | None) -> str | None:
-        if area is not None and area not in area_names():
-            raise ValueError(f"unknown area {area!r} (an area of digest/data/gazetteer.yaml, or null)")
-        return area
-
-    @model_validator(mode="after")
-    def _one_place(self) -> Publisher:
+    def __post_init__(self) -> None:
+        if self.area is not None and self.area not in area_names():
+            raise ValueError(f"area: unknown area {self.area!r} (an area of digest/data/gazetteer.yaml, or null)")
+        for key in ("home", "listing", "feed"):
+            _https(key, getattr(self, key))
         places = [key for key in ("listing", "feed", "via") if getattr(self, key)]
         if len(places) != 1:
             raise ValueError("give exactly one of listing, feed or via")
@@ -77,7 +65,6 @@ class Publisher(BaseModel):
             raise ValueError("link_selector, link_pattern, next_selector and max_pages go with a listing")
         if self.full_text and self.feed is None:
             raise ValueError("full_text goes with a feed")
-        return self
 
     @property
     def url(self) -> str | None:
@@ -85,15 +72,16 @@ class Publisher(BaseModel):
         return self.listing or self.feed
 
     def source(self) -> FeedSource | WebpageSource:
+        """The source it makes, checked as the config's own are (msgspec.ValidationError)."""
         common: dict[str, Any] = {"name": self.name, "area": self.area, "org": self.org, "org_kind": self.org_kind}
+        made: FeedSource | WebpageSource
         if self.feed:
-            made: FeedSource | WebpageSource = FeedSource(kind="feed", url=self.feed, full_text=self.full_text, **common)
+            made = decode({"url": self.feed, "full_text": self.full_text, **common}, FeedSource)
         else:
-            made = WebpageSource(
-                kind="webpage", url=self.listing, link_selector=self.link_selector, link_pattern=self.link_pattern,
-                next_selector=self.next_selector, max_pages=self.max_pages or 1, **common,
-            )
-        made._origin = f"{CATALOGUE_ORIGIN} ({self.provenance.confidence})"  # how sure its URL is, for `digest sources`
+            made = decode({"url": self.listing, "link_selector": self.link_selector, "link_pattern": self.link_pattern,
+                           "next_selector": self.next_selector, "max_pages": self.max_pages or 1, **common},
+                          WebpageSource)
+        made.came_from(f"{CATALOGUE_ORIGIN} ({self.provenance.confidence})")  # how sure its URL is, for `digest sources`
         return made
 
 
@@ -115,14 +103,14 @@ def _publisher(index: int, entry: Any) -> Publisher:
         raise ConfigError(f"{where}: an entry must be a mapping")
     where += f" ({entry.get('name', '?')})"
     try:
-        publisher = Publisher.model_validate(entry)
-        if publisher.url:
+        publisher = decode(entry, Publisher)
+    except msgspec.ValidationError as exc:
+        raise ConfigError(f"{where}: {format_validation_error(exc, entry, Publisher)}") from None
+    if publisher.url:
+        try:
             publisher.source()  # the source it makes passes the config's own checks
-    except ValidationError as exc:
-        error = exc.errors()[0]
-        key = ".".join(str(part) for part in error["loc"])
-        message = error["msg"].removeprefix("Value error, ")
-        raise ConfigError(f"{where}: {key + ': ' if key else ''}{message}") from None
+        except msgspec.ValidationError as exc:
+            raise ConfigError(f"{where}: {format_validation_error(exc, entry, Publisher)}") from None
     return publisher
 
 

@@ -13,7 +13,7 @@ import click
 
 from digest.errors import DigestError
 
-if TYPE_CHECKING:  # each command imports what it uses, so `digest --help` loads neither pydantic nor SQLite's
+if TYPE_CHECKING:  # each command imports what it uses, so `digest --help` loads neither the config's schema nor SQLite's
     from digest.config import Config
     from digest.store import Store
 

@@ -22,6 +22,7 @@ import defusedxml.sax
 from defusedxml import DefusedXmlException
 
 from digest.areas import area_names
+from digest.config.checks import settings_changed
 from digest.config.schema import FeedSource, FolderSource, WebpageSource
 from digest.errors import ConfigError
 from digest.models import OrgKind
@@ -181,7 +182,7 @@ def _outline_attributes(source: FeedSource | WebpageSource) -> dict[str, str]:
     if categories:
         attributes["category"] = ",".join(categories)
     attributes[f"{{{DIGEST_NS}}}name"] = source.name
-    for key, value in source.model_dump(mode="json", exclude_defaults=True).items():
+    for key, value in settings_changed(source).items():
         if key not in _CORE:
             attributes[f"{{{DIGEST_NS}}}{key}"] = _text(value)
     return attributes

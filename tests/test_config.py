@@ -133,6 +133,77 @@ def test_config_error_names_key(
     assert message.startswith(f"{key}:"), message
 
 
+# The whole line after the file name: the key path, then what is wrong in words, with the value found.
+CONFIG_MESSAGES: list[tuple[str, dict[str, Any], str]] = [
+    ("unknown key deep inside", {"classify": {"topics": {"new_topic": {"terms": ["x"], "colour": "red"}}}},
+     "classify.topics.new_topic.colour: unknown key"),
+    ("unknown key in a list's entry", {"alerts": [{"name": "a", "webhook": {"url": "https://hooks.example.org/",
+                                                                           "secret_env": "HOME", "colour": "red"}}]},
+     "alerts[0].webhook.colour: unknown key"),
+    ("missing key in a list's entry", {"email": {"recipients": [{"areas": ["Kent"]}]}},
+     "email.recipients[0].address: required key is missing"),
+    ("missing kind", {"sources": [{"name": "x", "url": "https://example.org/"}]},
+     "sources[0].kind: required key is missing (folder, feed or webpage)"),
+    ("unknown kind", {"sources": [{"name": "x", "kind": "carrier-pigeon"}]},
+     "sources[0].kind: unknown source kind 'carrier-pigeon' (expected folder, feed or webpage)"),
+    ("a choice", {"email": {"smtp": {"security": "tls"}}},
+     "email.smtp.security: must be one of 'none', 'starttls', 'ssl' (got 'tls')"),
+    ("a choice in a list", {"sources": [feed(org_kind="gang")]},
+     "sources[0].org_kind: must be one of 'police', 'pcc', 'vru', 'council', 'news', 'other' (got 'gang')"),
+    ("a choice or a number", {"ingest": {"workers": "many"}},
+     "ingest.workers: must be 'auto' or a whole number (got 'many')"),
+    ("an upper bound", {"server": {"port": 70000}}, "server.port: must be at most 65535 (got 70000)"),
+    ("a lower bound", {"fetch": {"timeout": 0}}, "fetch.timeout: must be greater than 0 (got 0)"),
+    ("a wrong type", {"server": {"port": "eighty"}}, "server.port: must be a whole number (got 'eighty')"),
+    ("text expected", {"timezone": 5}, "timezone: must be text (got 5)"),
+    ("a path expected", {"database": 5}, "database: must be a path (got 5)"),
+    ("infinite, with a bound", {"fetch": {"timeout": float("inf")}}, "fetch.timeout: must be a finite number (got inf)"),
+    ("not a number, with a bound", {"dedupe": {"near_duplicate": float("nan")}},
+     "dedupe.near_duplicate: must be a finite number (got nan)"),
+    ("infinite, with no upper bound", {"alerts": [{"name": "a", "figures": {"arrests": float("inf")}}]},
+     "alerts[0].figures.arrests: must be a finite number (got inf)"),
+    ("an entry of a mapping", {"alerts": [{"name": "a", "figures": {"arrests": 2, "weapons": "many"}}]},
+     "alerts[0].figures.weapons: must be a number (got 'many')"),
+    ("empty", {"site": {"title": ""}}, "site.title: must not be empty (got '')"),
+    ("a pattern", {"sources": [feed(name="-x")]},
+     "sources[0].name: must match the pattern '^[A-Za-z0-9][A-Za-z0-9_.-]*$' (got '-x')"),
+    ("a trailing newline", {"email": {"recipients": [{"address": "duty@example.org\n"}]}},
+     "email.recipients[0].address: must match the pattern '^[^@\\s<>,;]+@[^@\\s<>,;]+$' (got 'duty@example.org\\n')"),
+    ("a check of a section", {"site": {"base_url": "ftp://example.org/"}},
+     "site.base_url: not a URL: 'ftp://example.org/' (http:// or https:// expected)"),
+    ("a check across sections", {"email": {"recipients": [{"address": "a@example.org", "topics": ["nonsense"]}]}},
+     "email.recipients: unknown topic 'nonsense' (see digest/data/taxonomy.yaml)"),
+    ("a duration", {"sources": [feed(every="3x")]},
+     "sources[0].every: not a duration: '3x' (use a number with s, m, h or d, e.g. 2h)"),
+    ("where a source came from is not a key", {"sources": [feed(_origin="catalogue (seen)")]},
+     "sources[0]._origin: unknown key"),
+    ("the config's own path is not a key", {"config_path": "/etc/digest.yaml"}, "config_path: unknown key"),
+]
+
+
+@pytest.mark.parametrize("overrides,line", [(o, m) for _, o, m in CONFIG_MESSAGES], ids=[c[0] for c in CONFIG_MESSAGES])
+def test_config_error_says_what_is_wrong(
+    overrides: dict[str, Any], line: str, write_config: Callable[..., Path], digest: Callable[..., Result],
+) -> None:
+    path = write_config(**overrides)
+    assert error_message(digest("check", config=path), path) == line
+
+
+def test_durations_and_times_are_read_in_their_units(
+    write_config: Callable[..., Path], digest: Callable[..., Result], seed_dir: Path,
+) -> None:
+    path = write_config(sources=[{"name": "seeds", "kind": "folder", "path": str(seed_dir), "every": "15m",
+                                  "expect_every": 90}, feed(every="1.5d", expect_every=None)],
+                        fetch={"blocked_backoff": "2h"}, schedule={"ingest_every": 600, "daily": "7:05",
+                                                                  "digest": "TUE 6:30"})
+    result = digest("check", config=path)
+    assert result.exit_code == 0, result.output
+    effective = yaml.safe_load(result.stdout)
+    assert [(s["every"], s["expect_every"]) for s in effective["sources"]] == [(900.0, 90.0), (129600.0, None)]
+    assert effective["fetch"]["blocked_backoff"] == 7200.0
+    assert effective["schedule"] == {"ingest_every": 600.0, "digest": "tue 06:30", "daily": "07:05"}
+
+
 def test_unknown_source_kind_lists_the_kinds(write_config: Callable[..., Path], digest: Callable[..., Result]) -> None:
     path = write_config(sources=[{"name": "x", "kind": "carrier-pigeon", "url": "https://example.org/"}])
     message = error_message(digest("check", config=path), path)

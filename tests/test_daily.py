@@ -229,7 +229,7 @@ def test_the_daily_email_names_its_day_and_links_its_week(digest, daily_config, 
 
 @pytest.mark.parametrize(("setting", "line"), [
     ({"email": {"recipients": [{"address": DAILY, "cadence": "hourly"}]}},
-     "Error: {config}: email.recipients[0].cadence: Input should be 'weekly' or 'daily'"),
+     "Error: {config}: email.recipients[0].cadence: must be one of 'weekly', 'daily' (got 'hourly')"),
     ({"schedule": {"daily": "25:00"}}, "Error: {config}: schedule.daily: not a time of day: '25:00' (e.g. '07:00')"),
     ({"schedule": {"daily": 450}},  # what YAML makes of an unquoted 7:30
      "Error: {config}: schedule.daily: not a time of day: 450 (put the time in quotes, e.g. '07:30')"),

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 
 from digest.cli import cli
 from digest.config import Config, load_config
+from digest.config.checks import as_data
 from digest.errors import ConfigError
 
 NESTED = """<?xml version="1.0" encoding="UTF-8"?>
@@ -51,7 +52,7 @@ def config_with(folder: Path, body: str) -> Path:
 
 def described(config: Config) -> list[dict[str, Any]]:
     """The sources with every setting, by name (an export groups them by area)."""
-    return sorted((source.model_dump(mode="json") for source in config.sources), key=lambda fields: fields["name"])
+    return sorted((as_data(source) for source in config.sources), key=lambda fields: fields["name"])
 
 
 def run(config: Path, *args: str) -> Any:

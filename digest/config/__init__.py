@@ -1,6 +1,7 @@
 """The configuration: its schema (digest.config.schema) and reading it from a file (digest.config.loading)."""
 
 from digest.config.alerts import AlertRule, Webhook
+from digest.config.checks import parse_duration
 from digest.config.loading import DEFAULT_CONFIG, config_path_from, effective_config, load_config
 from digest.config.schema import (
     Classify,
@@ -21,7 +22,6 @@ from digest.config.schema import (
     Source,
     TopicOverride,
     WebpageSource,
-    parse_duration,
 )
 
 __all__ = [

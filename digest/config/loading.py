@@ -8,10 +8,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import yaml
-from pydantic import ValidationError
 
-from digest.config.schema import Config, FeedSource, FolderSource, Source, WebpageSource
+from digest.config.checks import as_data, decode
+from digest.config.schema import Config, FeedSource, FolderSource, Source, SourceBase, WebpageSource
 from digest.errors import ConfigError
 from digest.urls import canonical_url, redact, site_of
 
@@ -43,9 +44,11 @@ def load_config(path: str | Path) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: the top level must be a mapping of keys")
     try:
-        config = Config.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {format_validation_error(exc)}") from None
+        config = decode(raw, Config)
+    except msgspec.ValidationError as exc:
+        from digest.config.decoding import format_validation_error  # only a bad config needs its words
+
+        raise ConfigError(f"{path}: {format_validation_error(exc, raw, Config)}") from None
     return _add_listed_sources(_resolve_paths(config, path.resolve()))
 
 
@@ -66,7 +69,7 @@ def _resolve_paths(config: Config, path: Path) -> Config:
         if source.name in seen:
             raise ConfigError(f"{path}: sources[{index}].name: duplicate source name {source.name!r}")
         seen.add(source.name)
-    config.config_path = path
+    vars(config)["config_path"] = path  # not a field (Config): no file sets it
     config.database = (base / config.database).resolve()
     config.output_dir = (base / config.output_dir).resolve()
     for index, source in enumerate(config.sources):
@@ -127,12 +130,14 @@ def _opml_sources(path: Path) -> list[FeedSource | WebpageSource]:
     made: list[FeedSource | WebpageSource] = []
     for outline in read_opml(path):
         fields = {"name": _name_for(outline.fields), **outline.fields}
-        model = FeedSource if fields["kind"] == "feed" else WebpageSource
+        kind: type[FeedSource | WebpageSource] = FeedSource if fields["kind"] == "feed" else WebpageSource
         try:
-            source = model.model_validate(fields)
-        except ValidationError as exc:
-            raise ConfigError(f"{path}: line {outline.line}: {format_validation_error(exc)}") from None
-        source._origin = f"{path.name}:{outline.line}"
+            source = decode(fields, kind)
+        except msgspec.ValidationError as exc:
+            from digest.config.decoding import format_validation_error
+
+            raise ConfigError(f"{path}: line {outline.line}: {format_validation_error(exc, fields, kind)}") from None
+        source.came_from(f"{path.name}:{outline.line}")
         made.append(source)
     return made
 
@@ -143,50 +148,10 @@ def _name_for(fields: dict[str, Any]) -> str:
     return re.sub(r"[^a-z0-9]+", "-", str(text).lower()).strip("-")[:60].strip("-") or "feed"
 
 
-def format_validation_error(exc: ValidationError) -> str:
-    """The first error as `key.path[2].name: message`."""
-    error = exc.errors()[0]
-    loc = list(error["loc"])
-    # Drop the discriminated-union tag pydantic inserts ('sources', 0, 'folder', 'path').
-    if len(loc) >= 3 and loc[0] == "sources" and loc[2] in ("folder", "feed", "webpage"):
-        del loc[2]
-    key = _key_path(loc)
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        message = "unknown key"
-    elif kind == "missing":
-        message = "required key is missing"
-    elif kind == "union_tag_invalid":
-        key = f"{key}.kind"
-        message = f"unknown source kind {error['input'].get('kind')!r} (expected folder, feed or webpage)"
-    elif kind == "union_tag_not_found":
-        key = f"{key}.kind"
-        message = "required key is missing (folder, feed or webpage)"
-    else:
-        message = error["msg"].removeprefix("Value error, ")
-        if found := re.match(r"(\[\d+\]\.\w+): ", message):  # a list's check naming the entry and key
-            key, message = key + found.group(1), message[found.end():]
-        if kind.endswith(("_type", "_parsing")):
-            message = f"{message} (got {error['input']!r})"
-    more = len(exc.errors()) - 1
-    suffix = f" (and {more} more error{'s' if more > 1 else ''})" if more else ""
-    return f"{key}: {message}{suffix}" if key else f"{message}{suffix}"
-
-
-def _key_path(loc: list[Any]) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            part = "from" if part == "from_" else part
-            out += f".{part}" if out else str(part)
-    return out
-
-
 def effective_config(config: Config) -> dict[str, Any]:
     """The config as loaded, with defaults filled in and secrets masked, for `digest check`."""
-    data = config.model_dump(mode="json", by_alias=True)
+    data = as_data(config)
+    data["sources"] = [_kind_after_common(source) for source in data["sources"]]
     smtp = data["email"]["smtp"]
     env_name = smtp["password_env"]
     smtp["password"] = "***** (set)" if os.environ.get(env_name) else f"(not set: ${env_name} is empty)"
@@ -194,3 +159,10 @@ def effective_config(config: Config) -> dict[str, Any]:
         if source.get("url"):
             source["url"] = redact(source["url"])  # a private feed's key or credentials
     return data
+
+
+def _kind_after_common(source: dict[str, Any]) -> dict[str, Any]:
+    """A source's keys in the order `digest check` has always printed them: the settings every
+    kind has, its kind, then the kind's own."""
+    common = {field.encode_name: source[field.encode_name] for field in msgspec.structs.fields(SourceBase)}
+    return common | {"kind": source["kind"]} | {key: value for key, value in source.items() if key not in common}

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from digest.config.checks import settings_changed
 from digest.config.schema import FolderSource, Source
 from digest.urls import redact
 
@@ -31,7 +32,7 @@ def sources_table(sources: Sequence[Source]) -> str:
 
 def sources_yaml(sources: Sequence[Source]) -> str:
     """The sources as a config's `sources:` list, each with the settings that differ from the defaults."""
-    listed = [_in_order(source.model_dump(mode="json", exclude_defaults=True) | {"kind": source.kind})
+    listed = [_in_order(settings_changed(source) | {"kind": source.kind})
               for source in sources]
     return yaml.safe_dump({"sources": listed}, sort_keys=False, allow_unicode=True, width=1000)
 

@@ -78,7 +78,7 @@ def _from_feed(source: WebpageSource, feed_url: str, fetcher: Fetcher, seen: See
     validators are not remembered: it is asked for in full each time, to find its feed."""
     from digest.sources.feed import read_feed
 
-    events = read_feed(FeedSource(name=source.name, kind="feed", url=feed_url, full_text=True), fetcher, seen)
+    events = read_feed(FeedSource(name=source.name, url=feed_url, full_text=True), fetcher, seen)
     try:
         first = next(events, None)
     except SourceError as exc:
