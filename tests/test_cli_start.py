@@ -79,8 +79,10 @@ def test_a_run_with_nothing_new_loads_nothing_of_the_judgement(tmp_path, write_c
     modules = modules_loaded(tmp_path, "--config", str(config), *command)  # every file unchanged
     assert "digest.pipeline" in modules
     assert loaded(modules, JUDGEMENT) == []
-    # The edition stands, no alert is due, no mail is sent: nothing of building, mailing or alerting.
-    assert loaded(modules, ["jinja2", "feedgen", "digest.render", "digest.mailer", "digest.alert_delivery"]) == []
+    # The edition stands, no alert is due, no mail is sent: nothing of building, mailing or alerting;
+    # no worker process starts, and the config has no alert rules to match.
+    assert loaded(modules, ["jinja2", "feedgen", "digest.render", "digest.mailer", "digest.alert_delivery",
+                            "multiprocessing", "concurrent.futures", "digest.alerts", "digest.search"]) == []
     (seed_dir / "zz-new.txt").write_text("Man charged after a stabbing in Luton\n\nA man has been charged with "
                                          "wounding after a stabbing in Luton on Friday, police said.\n", encoding="utf-8")
     assert {"digest.prepare", "digest.classify"} <= modules_loaded(tmp_path, "--config", str(config), *command)
