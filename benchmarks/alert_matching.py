@@ -27,11 +27,12 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks")]
 
 import yaml
 
-from digest.alerts import Candidate, Matcher
+from digest.alerts import Matcher
 from digest.config import AlertRule, load_config
 from digest.config.checks import decode
 from digest.models import FIGURE_LABELS
 from digest.pipeline import ingest
+from digest.records import Matchable
 from digest.store import Store
 from digest.topics import shipped_topic_ids
 from synth import PLACES, write_folder
@@ -68,7 +69,7 @@ def make_rules(count: int, seed: int = 5) -> list[AlertRule]:
     return rules
 
 
-def stored_items(docs: int) -> list[Candidate]:
+def stored_items(docs: int) -> list[Matchable]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         write_folder(root / "docs", docs, seed=31)
@@ -82,12 +83,12 @@ def stored_items(docs: int) -> list[Candidate]:
         items = [stored.candidate for stored in store.alerts.stored_since(datetime(2000, 1, 1, tzinfo=UTC))]
         irrelevant = store.db.execute("select title, body from items where relevant = 0").fetchall()
         store.close()
-    items += [Candidate(title, body or "", False, 0.0, None, None, frozenset(), {}) for title, body in irrelevant]
+    items += [Matchable(title, body or "", False, 0.0, None, None, frozenset(), {}) for title, body in irrelevant]
     random.Random(3).shuffle(items)
     return items
 
 
-def time_matching(rules: list[AlertRule], items: list[Candidate], runs: int) -> tuple[float, float, int]:
+def time_matching(rules: list[AlertRule], items: list[Matchable], runs: int) -> tuple[float, float, int]:
     """(median ms per item over all items, over relevant ones, matches)."""
     per_all, per_relevant, matches = [], [], 0
     relevant = [item for item in items if item.relevant]
