@@ -40,6 +40,8 @@ _PUPILS = r"(?:young\s+people|pupils|students|children|teenagers|youngsters)"
 _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|victims|boys|girls|youngsters)"
 # A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested" (or between dashes).
 _ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
+# A second count of the same kind, added to the first: "410 men and 72 women were arrested".
+_AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
 _HAVE_BEEN = r"(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|being\s+)"
 _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pistols|shotguns|rifles|swords|"
            r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
@@ -61,7 +63,7 @@ def _patterns(*sources: str) -> list[re.Pattern[str]]:
 _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "arrests": _patterns(
         _QUALIFIER + NUMBER + r"\s+(?!of\s)(?:[\w-]+\s+){0,2}arrests\b",
-        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _ASIDE + _HAVE_BEEN
+        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
         + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
         r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
         r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
@@ -108,15 +110,18 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + r"\s+" + _HAVE_BEEN + r"stopped\s+and\s+searched",
     ),
     "lines_closed": _patterns(
-        r"(?:closed|closing|shut\s+down|shutting\s+down|dismantled|dismantling|took\s+down|taken\s+down|terminated)\s+"
+        r"(?:closed|closing|closure\s+of|shut\s+down|shutting\s+down|dismantled|dismantling|took\s+down|taken\s+down|"
+        r"terminated)\s+"
         + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?lines\b",
         _QUALIFIER + NUMBER + r"\s+(?:county|deal|drugs?|dealer)\s+lines\s+" + _HAVE_BEEN
         + r"?(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
     ),
     "safeguarded": _patterns(
-        r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE,
+        r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE
+        + _AND_MORE + _VULNERABLE + r")?",
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+" + _VULNERABLE + r")?\s+(?:who\s+)?"
-        + _HAVE_BEEN + r"?safeguarded",
+        + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|(?:engaged|identified|visited|referred)\s+for\s+"
+        r"safeguarding)",
     ),
     "people_reached": _patterns(
         r"(?:worked\s+with|reached|reaching|engaged(?:\s+with)?|engaging(?:\s+with)?|supported|supporting|mentored|"
@@ -127,7 +132,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
         r"(?:\s+(?!safeguarded)[\w-]+){0,3}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
         r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
-        r"received|completed|joined|learned|learnt)\b",
+        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)",
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
     ),
     "offences": _patterns(
@@ -263,8 +268,11 @@ def _sentence_figures(sentence: str, kinds: list[str], percent: bool) -> list[tu
 
 
 def _value(kind: str, match: re.Match[str]) -> float | None:
-    """The number a match states; a prison term with its part of a year ("six years and three months": 6.25)."""
+    """The number a match states (with a second count it adds: "410 men and 72 women"); a prison term
+    with its part of a year ("six years and three months": 6.25)."""
     value = to_number(match.group(1))
+    if value is not None and (more := match.groupdict().get("more")):
+        value += to_number(more) or 0
     if value is None or kind != "sentence_years":
         return value
     text = match.string[match.start(1):match.end()].lower()
@@ -315,6 +323,7 @@ def _money_figures(sentence: str) -> list[Figure]:
     for match in _MONEY.finditer(sentence):
         amount = round(float(match.group(1).replace(",", "")) * _MONEY_SCALE.get((match.group(2) or "").lower(), 1))
         before, after = sentence[max(0, match.start() - 100):match.start()], sentence[match.end():match.end() + 40]
+        after = after.removeprefix("+")  # "£41,000+ in cash seized": at least that much
         if _DRUGS_BEFORE.search(before) or _DRUGS_AFTER.match(after):
             figures.append(Figure("drugs_seized_gbp", amount, sentence))
         elif _CASH_BEFORE.search(before) or _CASH_AFTER.match(after):

@@ -87,6 +87,14 @@ def test_a_restated_figure_is_one_fact() -> None:
     # safeguarded: two groups named, or a relative clause
     ("Twelve vulnerable adults and children were safeguarded.", {("safeguarded", 12)}),
     ("They included nine children who were safeguarded after being found at the address.", {("safeguarded", 9)}),
+    ("Officers safeguarded 433 vulnerable adults and 291 children during the week.", {("safeguarded", 724)}),
+    ("In all, 97 vulnerable people were visited or safeguarded by officers.", {("safeguarded", 97)}),
+    ("Some 1,388 vulnerable people were engaged for safeguarding purposes.", {("safeguarded", 1388)}),
+    # results weeks: two groups arrested, a closure, a sum with a plus
+    ("In all, 410 men and 72 women were arrested during the week.", {("arrests", 482)}),
+    ("Our work led directly to the closure of four lines.", {("lines_closed", 4)}),
+    ("Early totals show 96 arrests, £41,000+ in cash seized and 12 deal lines closed.",
+     {("arrests", 96), ("cash_seized_gbp", 41000), ("lines_closed", 12)}),
     # arrests and charges in other words
     ("Two teenagers have been detained after the robbery.", {("arrests", 2)}),
     ("Four people – two men and two women – were arrested at the flat.", {("arrests", 4)}),
