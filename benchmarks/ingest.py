@@ -39,10 +39,12 @@ from worktree import base_code
 STAGES = {  # stage -> (module, function) pairs whose cumulative time is the stage's (none nested in another)
     "read": [("folder.py", "read_folder")],
     "fix text": [("text.py", "decode")],
-    "extract": [("extract.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
+    "extract": [("textpage.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
     "classify": [("classify.py", "classify")],
+    "facts": [("shingles.py", "story_facts"), ("shingles.py", "lead_facts"), ("dedupe.py", "lookup_facts")],
     "dedupe": [("dedupe.py", "judge"), ("items.py", "near_duplicate_candidates"), ("items.py", "save_signature"),
-               ("shingles.py", "__init__"), ("urls.py", "canonical_url")],
+               ("shingles.py", "__init__"), ("shingles.py", "shingle_hashes"), ("shingles.py", "of"),
+               ("urls.py", "canonical_url")],
     "store": [("items.py", name) for name in ("save", "record_file", "add_alias", "unchanged", "find")]
     + [("runs.py", "record"), ("db.py", "_begin"), ("db.py", "done_one")],
 }
