@@ -106,9 +106,12 @@ def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
     repeated = _repeated(lines)
     kept: list[str] = []
     dropped: list[str] = []
+    begun = listing = False  # the article's text has begun; a list of other stories follows its label
     for line in lines:  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") still dates the page
         furniture = (line in repeated or _doubled(line) or is_furniture(line)) and line_date(line) is None
-        (dropped if furniture else kept).append(line)
+        listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
+        (dropped if furniture or listing else kept).append(line)
+        begun = begun or (not furniture and reads_as_prose(line))
     captions: dict[str, list[str]] = {}  # furniture lines by their first word
     for line in dropped:
         if len(line) <= 300:
@@ -119,6 +122,16 @@ def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
         dropped += [line for line in kept if line in copies]
         kept = [line for line in kept if line not in copies]
     return kept, dropped
+
+
+# The label of a list of other stories' headlines under an article ("Related stories", "Most read",
+# "More from Crime"): the headlines after it are not the article's text (nor cues of what it is about).
+_STORY_LIST = re.compile(r"^(?:related(?: stories| articles?| news| content| links| posts)?|most (?:read|popular|viewed|"
+                         r"shared|watched)(?: (?:today|this week|stories|news))?|more (?:from|in|on) [^.!?]{1,40}|"
+                         r"more (?:stories|news|headlines)|trending(?: now| stories)?|latest(?: news| stories| headlines)?|"
+                         r"top stories|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?|"
+                         r"read (?:more|next)|popular(?: now| stories)?|what to read next|editor'?s picks|see also)\s*:?$",
+                         re.I)
 
 
 def _repeated(lines: list[str]) -> set[str]:

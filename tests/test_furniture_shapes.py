@@ -191,6 +191,18 @@ def test_a_credit_run_into_the_first_sentence_is_parted_from_it() -> None:
     assert page.summary.startswith("A 19-year-old man") and "Picture: Wessex Police" not in page.body
 
 
+@pytest.mark.parametrize("label", ["Related stories", "Most read", "More from Crime", "You may also like", "Read more"])
+def test_other_stories_listed_after_the_text_are_not_its_text(label: str) -> None:
+    listed = ["1. Murder investigation launched after man dies in Wessex", "Teenager charged after knife attack"]
+    page = extract_text(_page("Man charged after bus station stabbing", LEDE, SECOND, label, *listed))
+    assert page.body.split("\n\n") == [LEDE, SECOND]
+
+
+def test_a_list_label_above_the_headline_leaves_the_headline_alone() -> None:
+    page = extract_text(_page("Latest news", "Man charged after bus station stabbing", LEDE, SECOND))
+    assert page.title == "Man charged after bus station stabbing" and page.body.startswith(LEDE)
+
+
 @pytest.mark.parametrize("marker", ["Hide Ad", "Advertisement", "Hide AdAdvertisement", "ADVERTISEMENT"])
 def test_an_advert_marker_run_into_a_paragraph_is_parted_from_it(marker: str) -> None:
     page = extract_text(_page("Man charged after bus station stabbing", "Advertisement", "Hide AdAdvertisement",
