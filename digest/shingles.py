@@ -292,9 +292,10 @@ def _facts(text: str) -> frozenset[str]:
         facts.update(named)
         return replacement
 
-    rest = _NAME.sub(name, text)
-    if _is_title_case(text.partition("\n\n")[0]):
-        rest = rest.partition("\n\n")[2]
+    # A heading in title case ("Violent Handbag Robbery Leaves Woman Hurt", "A Community Shaken") names
+    # nothing: its capitals are its style. Its numbers still count.
+    named = "\n\n".join(part for part in text.split("\n\n") if not _title_case_heading(part))
+    rest = _NAME.sub(name, named)
     words = {word.lower().replace("’", "'") for word in _WORD_NAME.findall(rest)}
     facts.update("w:" + word for word in words - _NOT_NAMES)
     return frozenset(facts)
@@ -355,6 +356,19 @@ ROLE_WORDS = _NOT_NAMES | frozenset({
     "and", "of", "the", "crime", "fire", "deputy", "assistant", "acting", "temporary", "det", "insp", "supt", "mr", "ms",
     "dr", "pc", "dc", "ds", "di", "dci", "dcs", "councillor", "cllr", "lord", "lady", "sir",
 })
+
+
+def _title_case_heading(part: str) -> bool:
+    """A headline or crosshead written in title case: a short line of capitalised words, no sentence."""
+    if len(part) > 160 or part.rstrip().endswith((".", "!", "?", '"', "”", "'", "’", ":")):
+        return False
+    if _is_title_case(part):
+        return True
+    words = [word for word in part.split() if word.lower() not in _SMALL_WORDS]
+    return 2 <= len(words) <= 8 and all(word[:1].isupper() for word in words)
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "at", "to", "with", "by", "from", "as"})
 
 
 def _is_title_case(line: str) -> bool:

@@ -173,3 +173,15 @@ def test_similarities_in_one_step_equal_one_by_one():
         assert sig.similarities([other.to_bytes() for other in sigs]) == expected
         assert expected[index] == 1.0
     assert sigs[0].similarities([]) == []
+
+
+def test_a_heading_in_title_case_names_nothing_but_a_sentence_case_one_does():
+    from digest.shingles import story_facts
+
+    body = ("A Brutal Encounter\n\nThe 43-year-old was knocked down in Dunstable Road, Luton, on Wednesday night.\n\n"
+            "The Hunt for the Culprits\n\nDetective Constable Priya Sandhu said the attack was cowardly.")
+    styled = story_facts("Violent Handbag Robbery in Luton Leaves Woman With 2 Broken Bones", body)
+    assert {"n:43", "n:2", "w:dunstable road", "w:constable priya sandhu"} <= styled
+    assert not {fact for fact in styled if "brutal" in fact or "hunt" in fact or "handbag" in fact or "culprits" in fact}
+    plain = story_facts("Woman hurt in Dunstable Road robbery", body)
+    assert "w:dunstable road" in plain
