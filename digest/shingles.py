@@ -294,7 +294,8 @@ def _facts(text: str) -> frozenset[str]:
 
     # A heading in title case ("Violent Handbag Robbery Leaves Woman Hurt", "A Community Shaken") names
     # nothing: its capitals are its style. Its numbers still count.
-    named = "\n\n".join(part for part in text.split("\n\n") if not _title_case_heading(part))
+    parts = text.split("\n\n")
+    named = "\n\n".join(part for index, part in enumerate(parts) if not _title_case_heading(part, headline=index == 0))
     rest = _NAME.sub(name, named)
     words = {word.lower().replace("’", "'") for word in _WORD_NAME.findall(rest)}
     facts.update("w:" + word for word in words - _NOT_NAMES)
@@ -358,14 +359,16 @@ ROLE_WORDS = _NOT_NAMES | frozenset({
 })
 
 
-def _title_case_heading(part: str) -> bool:
-    """A headline or crosshead written in title case: a short line of capitalised words, no sentence."""
+def _title_case_heading(part: str, headline: bool) -> bool:
+    """A headline written in title case (most of its words capitalised), or a crosshead of a few words
+    all capitalised, with no punctuation: a line of a hard-wrapped paragraph is not one ("doors on
+    Whatriggs Road and Bellfield Avenue, and Detective ...")."""
     if len(part) > 160 or part.rstrip().endswith((".", "!", "?", '"', "”", "'", "’", ":")):
         return False
-    if _is_title_case(part):
-        return True
+    if headline:
+        return _is_title_case(part)
     words = [word for word in part.split() if word.lower() not in _SMALL_WORDS]
-    return 2 <= len(words) <= 8 and all(word[:1].isupper() for word in words)
+    return 2 <= len(words) <= 8 and all(word[:1].isupper() and word.isalpha() for word in words)
 
 
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "at", "to", "with", "by", "from", "as"})

@@ -185,3 +185,11 @@ def test_a_heading_in_title_case_names_nothing_but_a_sentence_case_one_does():
     assert not {fact for fact in styled if "brutal" in fact or "hunt" in fact or "handbag" in fact or "culprits" in fact}
     plain = story_facts("Woman hurt in Dunstable Road robbery", body)
     assert "w:dunstable road" in plain
+
+
+def test_a_line_of_a_hard_wrapped_paragraph_is_no_heading():
+    from digest.shingles import story_facts
+
+    wrapped = ("Officers have been knocking on doors\n\ndoors on Whatriggs Road and Bellfield Avenue, and Detective Inspector\n\n"
+               "Morag Lennox said cameras were being checked.")
+    assert {"w:whatriggs road", "w:bellfield avenue", "w:morag lennox"} <= story_facts("Boy hurt in knife attack", wrapped)
