@@ -31,6 +31,7 @@ from digest.errors import DocumentError
 from digest.furniture import is_furniture
 from digest.headline import SITE_NAME_AFTER
 from digest.models import Document, Extracted
+from digest.publisher import named_site
 from digest.text import clean_title, decode, first_sentences, fix_text, sentences, strip_controls, trim
 from digest.textpage import TITLE_LIMIT, extract_text
 from digest.urls import is_web_url, site_of, web_url
@@ -128,6 +129,7 @@ def extract_html(html: str, url: str | None) -> Extracted:
     while lines and lines[0] in headlines:
         lines.pop(0)
     description = _meta_content(tree, "og:description", "description")
+    site = named_site(_meta_content(tree, "og:site_name", "application-name") or "")
     return Extracted(
         title=trim(title or first_sentences(lines[:1], limit=10_000), TITLE_LIMIT if not title else 200),
         body="\n\n".join(lines),
@@ -135,6 +137,7 @@ def extract_html(html: str, url: str | None) -> Extracted:
         url=_canonical_link(tree, url) or url,
         published=published_time.date() if isinstance(published_time, datetime) else published_time,
         published_time=published_time if isinstance(published_time, datetime) else None,
+        publisher=site.name, publisher_kind=site.kind,
     )
 
 

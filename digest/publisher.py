@@ -65,6 +65,17 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
     return PageOwner()
 
 
+def named_site(name: str) -> PageOwner:
+    """The publisher a page's metadata names as its site (og:site_name): a paper by its masthead
+    ("Northampton Chronicle and Echo"), or an organisation by its name ("Kent Police")."""
+    name = " ".join(name.split())
+    if MASTHEAD.match(name):
+        return PageOwner("news", name)
+    if kind := organisation_kind(name):
+        return PageOwner(kind, organisation_named(name))
+    return PageOwner()
+
+
 # (publisher kind, cue, weight, starts): cues a release, a blog or a news story gives of who wrote it.
 # Council and police cues are case-sensitive. `starts` lists what every match of the cue begins
 # with (in any case, when the cue ignores case): the cue is only tried where one of them begins,

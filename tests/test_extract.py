@@ -381,6 +381,31 @@ def test_a_feed_entry_dated_at_the_epoch_has_no_date() -> None:
     assert got.published is None and got.published_time is None
 
 
+@pytest.mark.parametrize(("site", "publisher", "kind"), [
+    ("Northampton Chronicle and Echo", "Northampton Chronicle and Echo", "news"),
+    ("The Wessex Argus", "The Wessex Argus", "news"),
+    ("Wessex Police", "Wessex Police", "police"),
+    ("Office of the Police and Crime Commissioner for Wessex", "Office of the Police and Crime Commissioner for Wessex",
+     "pcc"),
+    ("Example Platform", None, None),  # a name that says no kind leaves it to the address and the text
+])
+def test_the_site_a_page_names_in_its_metadata_is_its_publisher(site: str, publisher: str | None,
+                                                                 kind: str | None) -> None:
+    got = extract(html_doc(page(head=f'<meta property="og:site_name" content="{site}">')))
+    assert (got.publisher, got.publisher_kind) == (publisher, kind)
+
+
+def test_a_papers_copy_of_a_release_is_the_papers() -> None:
+    """A force's words in a paper's page are the paper's: its og:site_name says whose page it is."""
+    from digest.config import load_config
+    from digest.prepare import classifier_for
+
+    classifier = classifier_for(load_config(Path(__file__).resolve().parent.parent / "config.yaml"))
+    got = extract(html_doc(page(head='<meta property="og:site_name" content="Kempston Evening Courier">')))
+    classified = classifier.classify(got, "seeds")
+    assert (classified.org, classified.org_kind) == ("Kempston Evening Courier", "news")
+
+
 def test_html_time_element() -> None:
     got = extract(html_doc(page(top='<p class="meta"><time datetime="2024-05-14T08:05:00+01:00">14 May 2024</time></p>')))
     assert got.published == date(2024, 5, 14)
