@@ -69,10 +69,12 @@ def named_site(name: str) -> PageOwner:
     """The publisher a page's metadata names as its site (og:site_name): a paper by its masthead
     ("Northampton Chronicle and Echo"), or an organisation by its name ("Kent Police")."""
     name = " ".join(name.split())
+    # An organisation's newsroom is the organisation's ("Kent Police News"), not a paper.
+    organisation = re.sub(r"\s+(?:News|Newsroom|Media Centre)$", "", name)
+    if kind := organisation_kind(organisation):
+        return PageOwner(kind, organisation_named(organisation))
     if MASTHEAD.match(name):
         return PageOwner("news", name)
-    if kind := organisation_kind(name):
-        return PageOwner(kind, organisation_named(name))
     return PageOwner()
 
 

@@ -385,6 +385,7 @@ def test_a_feed_entry_dated_at_the_epoch_has_no_date() -> None:
     ("Northampton Chronicle and Echo", "Northampton Chronicle and Echo", "news"),
     ("The Wessex Argus", "The Wessex Argus", "news"),
     ("Wessex Police", "Wessex Police", "police"),
+    ("Wessex Police News", "Wessex Police", "police"),  # a force's newsroom is the force's, not a paper
     ("Office of the Police and Crime Commissioner for Wessex", "Office of the Police and Crime Commissioner for Wessex",
      "pcc"),
     ("Example Platform", None, None),  # a name that says no kind leaves it to the address and the text
