@@ -79,6 +79,8 @@ _ROLE = re.compile(r"\b(?:Commissioner|Constable|Inspector|Sergeant|Superintende
                    r"Deputy)\b")
 # Where someone stands in a picture, in its caption: "Dana Whitfield (centre) with the youth panel", "(L-R)".
 _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
+# A reporter's role alone on its line, under a byline: "Crime reporter", "Local democracy reporter".
+_ROLE_LINE = re.compile(r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$", re.I)
 # A sentence's verb, which a caption does without: "(left) and Jo Bell were jailed" is a sentence of the text.
 _SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|been|be|said|says|told)\b|[\"“”]", re.I)
 _DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
@@ -166,6 +168,8 @@ def _shaped(line: str, folded: str) -> bool:
     if short and line[:1].isupper() and not _LOWER_WORD.search(line) and _run_together_menu(line):
         return True
     if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
+        return True
+    if short and folded.endswith(("reporter", "reporters", "correspondent", "editor")) and _ROLE_LINE.match(line):
         return True
     if short and line[-1:] == "." and _NAMED_CAPTION.match(line) and _ROLE.search(line):
         return True

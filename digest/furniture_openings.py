@@ -100,6 +100,9 @@ _OPENED = [
     r"similar news:.*|(news )?source ?: [^.!?\d]{1,60}|view more in|latest (news|headlines|stories) (from|with|on)\b.*",
     # Advertising slots and promoted content.
     r"advertising|sponsored by [^.!?]{1,60}|(article|story) continues (below|after)( (the )?(ad|advert|advertisement))?|"
+    r"content continues (below|after)\b.*|promoted (stories|content|links)|recommended( by\b.*| for you)|"
+    r"in an emergency,? (always |please )?(call|dial|ring) 999\b.*|(do you have|have you got) a (news )?story\b.*|"
+    r"(video|watch): .{1,120}|"
     r"mpu\d*|(outbrain|taboola)( \w+)?|content from our partners|premium content\b.*",
     # Sharing and printing, however worded: "Email this link", "Share this story on Facebook", "Printable version".
     r"(share|email|send|copy)( (this|the))?( (page|article|story|post|link|release))?( (on|via|to|by) [\w .]{1,30})?[:.]?|"
@@ -205,7 +208,8 @@ _OPENINGS = (
     "stream", "high", "normal", "recite", "browsealoud", "reachdeck", "readspeaker", "consent", "do not sell",
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
-    "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter",
+    "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter", "content", "promoted", "recommended", "in an",
+    "do you", "have you",
     "writer", "contributor",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes

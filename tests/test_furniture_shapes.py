@@ -96,7 +96,11 @@ SHAPES = {
                                       "Select language", "English | Cymraeg"],
     "bylines with an address": ["- By Sam Lane slane@example.co.uk", "By: Jo Bell jbell@example.co.uk"],
     "bylines and their labels": ["By Sam Lane", "By: Jo Bell", "Written by Priya Lal, Chief Reporter", "Author",
-                                 "Reporter:", "Contributors"],
+                                 "Reporter:", "Contributors", "Crime reporter", "Local democracy reporter",
+                                 "Senior health correspondent"],
+    "prompts and promoted links": ["Do you have a story? Email the newsdesk", "Promoted stories", "Recommended by",
+                                   "Content continues after advertisement", "Video: officers at the scene on Friday",
+                                   "WATCH: The moment the van was stopped", "In an emergency, always dial 999"],
 }
 
 
@@ -125,6 +129,8 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Sam Hale (left) and Jo Bell were jailed at Wessex Crown Court on Friday.",
     'Commissioner Dana Whitfield (centre) said: "The panel chose every project."', "Man Charged After Luton Stabbing.",
     "Chief Constable Jo Bell said the force would act.",
+    "The editor of the Wessex Echo said the paper would not name the boy.",
+    "In an emergency the team can call on dog handlers and the force helicopter.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
