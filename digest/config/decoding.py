@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import msgspec
 
-from digest.config.checks import decode
+from digest.config.checks import ADDRESS, SOURCE_NAME, decode
 
 _WHERE = re.compile(r"(?P<what>.*?)(?: - at `\$(?P<path>.*)`)?", re.DOTALL)
 _PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
@@ -24,6 +24,9 @@ _OWN_KEY = re.compile(r"((?:\[\d+\])?[A-Za-z_]\w*(?:\[\d+\]|\.\w+)*): ")
 _BOUND = re.compile(r"Expected `\w+` (>=|>|<=|<) (\S+)")
 _LENGTH = re.compile(r"Expected `str` of length (>=|<=) (\d+)")
 _PATTERN = re.compile(r"Expected `str` matching regex (.+)")
+# What the patterns a user meets most ask for, in words rather than as the pattern.
+_PATTERN_SAYS = {ADDRESS: "must be one email address, such as duty@example.org",
+                 SOURCE_NAME: "must be letters, digits, '_', '.' or '-', beginning with a letter or a digit"}
 _TYPE = re.compile(r"Expected `([^`]+)`, got `\w+`")
 _BOUNDS = {">=": "at least", ">": "greater than", "<=": "at most", "<": "less than"}
 _NAMES = {"int": "a whole number", "float": "a number", "str": "text", "bool": "true or false", "array": "a list",
@@ -66,8 +69,8 @@ def _message(what: str, typ: Any) -> str | None:
             return "must not be empty"
         return f"must be {_BOUNDS[length[1]]} {length[2]} characters long"
     if pattern := _PATTERN.fullmatch(what):  # shown with `$` for the schema's \Z (the end of the text)
-        shown = ast.literal_eval(pattern[1]).replace(r"\Z", "$")
-        return f"must match the pattern '{shown}'"
+        raw = ast.literal_eval(pattern[1])
+        return _PATTERN_SAYS.get(raw) or f"must match the pattern '{raw.replace(chr(92) + 'Z', '$')}'"
     if expected := _TYPE.fullmatch(what):
         if _literals(typ):
             return _allowed(typ)
