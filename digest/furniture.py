@@ -81,8 +81,10 @@ _ROLE = re.compile(r"\b(?:Commissioner|Constable|Inspector|Sergeant|Superintende
 _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
 # A reporter's role alone on its line, under a byline: "Crime reporter", "Local democracy reporter".
 _ROLE_LINE = re.compile(r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$", re.I)
-# A sentence's verb, which a caption does without: "(left) and Jo Bell were jailed" is a sentence of the text.
-_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|will|would|been|be|said|says|told)\b|[\"“”]", re.I)
+# A sentence's verb, which a headline or a caption does without: "(left) and Jo Bell were jailed" is a
+# sentence of the text; "Police say the attack was targeted" a standfirst (digest.headline).
+SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
+                           r"believed)\b", re.I)
 _DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
 # A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".
 _RELATIVE_STAMP = re.compile(r"^\(?(?:(?:updated|published|posted):?\s+)?(?:(?:about|around|over|nearly|just|less than)\s+)?"
@@ -173,7 +175,8 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and line[-1:] == "." and _NAMED_CAPTION.match(line) and _ROLE.search(line):
         return True
-    if len(line) <= 160 and "(" in line and _PICTURE_PLACE.search(line) and not _SENTENCE_VERB.search(line):
+    if (len(line) <= 160 and "(" in line and _PICTURE_PLACE.search(line) and not SENTENCE_VERB.search(line)
+            and not any(mark in line for mark in "\"“”")):  # a caption quotes no one
         return True
     if "today is" in folded and _DAYS_FROM_TODAY.match(line):
         return True  # a date calculator's widget: "90 days from today is ..."

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from digest.furniture import SENTENCE_VERB
 from digest.publisher import MASTHEAD
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
@@ -21,8 +22,6 @@ _DATED_ITEM = re.compile(r"^.{12,160}?\s[–—|-]\s*(?:\d{1,2}(?:st|nd|rd|th)?\
                          r"[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})$")
 HEADLINE_WORDS = 16  # a longer line under a headline is its standfirst
 TITLE_LINES = 30  # how far down a page's menus and banners the headline is looked for
-_SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
-                            r"believed)\b", re.I)
 
 
 def credited(line: str) -> bool:
@@ -79,7 +78,7 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
     told = _content_words(lede)
     before = [index for index in before if _content_words(lines[index]) & told] or before
     # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
-    terse = [index for index in before if not _SENTENCE_VERB.search(lines[index])] or before
+    terse = [index for index in before if not SENTENCE_VERB.search(lines[index])] or before
     run = [terse[-1]]
     while run[0] - 1 in terse:
         run.insert(0, run[0] - 1)
