@@ -48,8 +48,8 @@ _MENU_ITEMS = frozenset(("home", "news", "sport", "sports", "business", "opinion
                         "motoring", "puzzles", "obituaries", "announcements", "events", "video", "videos",
                         "podcasts", "community", "travel", "subscribe", "newsletters", "advertise", "about",
                         "courts", "features", "what's", "on", "more"))
-_TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",
-                                      "over", "into", "and", "on", "is", "are", "was", "be", "amid", "near", "across"))
+TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",
+                                     "over", "into", "and", "on", "is", "are", "was", "be", "amid", "near", "across"))
 _POSTAL_ADDRESS = re.compile(r"(?:,|\bPO Box\b).*\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")  # "Police HQ, Sandford Road, Wessex WX1 2AB"
 _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|caret)(?:\s+(?:icon|arrow|chevron|caret)[-_]?[\w-]*)*$",
                    re.I)
@@ -204,7 +204,7 @@ def _run_together_menu(line: str) -> bool:
     if len(words) < 4 or not all(word[:1].isupper() or word == "&" for word in words):
         return False
     items = sum(1 for word in words if word.lower().strip("'’") in _MENU_ITEMS)
-    little = any(word.lower() in _TITLE_CASE_LITTLE_WORDS for word in words)
+    little = any(word.lower() in TITLE_CASE_LITTLE_WORDS for word in words)
     return items >= 3 and (items * 5 >= len(words) * 3 or not little)
 
 

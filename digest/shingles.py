@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
+from digest.furniture import TITLE_CASE_LITTLE_WORDS
 from digest.phrases import Automaton, replace_chars
 from digest.text import fold_case, literal_starts, matches_at
 
@@ -367,11 +368,9 @@ def _title_case_heading(part: str, headline: bool) -> bool:
         return False
     if headline:
         return _is_title_case(part)
-    words = [word for word in part.split() if word.lower() not in _SMALL_WORDS]
+    words = [word for word in part.split() if word.lower() not in TITLE_CASE_LITTLE_WORDS]
     return 2 <= len(words) <= 8 and all(word[:1].isupper() and word.isalpha() for word in words)
 
-
-_SMALL_WORDS = frozenset({"a", "an", "the", "of", "for", "and", "in", "on", "at", "to", "with", "by", "from", "as"})
 
 
 def _is_title_case(line: str) -> bool:
