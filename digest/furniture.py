@@ -13,7 +13,7 @@ import re
 
 from digest.furniture_openings import opened
 from digest.phrases import Automaton
-from digest.text import fold_case
+from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case
 
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
@@ -48,8 +48,6 @@ _MENU_ITEMS = frozenset(("home", "news", "sport", "sports", "business", "opinion
                         "motoring", "puzzles", "obituaries", "announcements", "events", "video", "videos",
                         "podcasts", "community", "travel", "subscribe", "newsletters", "advertise", "about",
                         "courts", "features", "what's", "on", "more"))
-TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",
-                                     "over", "into", "and", "on", "is", "are", "was", "be", "amid", "near", "across"))
 _POSTAL_ADDRESS = re.compile(r"(?:,|\bPO Box\b).*\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}$")  # "Police HQ, Sandford Road, Wessex WX1 2AB"
 _ICON = re.compile(r"^(?:(?:icon|arrow|chevron|caret|svg|fa)[-_][\w-]+|chevron|caret)(?:\s+(?:icon|arrow|chevron|caret)[-_]?[\w-]*)*$",
                    re.I)

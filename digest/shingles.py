@@ -15,9 +15,8 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from digest.furniture import TITLE_CASE_LITTLE_WORDS
 from digest.phrases import Automaton, replace_chars
-from digest.text import fold_case, literal_starts, matches_at
+from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, literal_starts, matches_at
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Word characters (as `\w` means them in ASCII) kept, everything else a space.

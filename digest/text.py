@@ -23,6 +23,11 @@ _BOMS = (
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
 
 
+# The words a headline in title case leaves small ("Man Charged After Attack in the Park").
+TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",
+                                     "over", "into", "and", "on", "is", "are", "was", "be", "amid", "near", "across"))
+
+
 def decode(content: bytes, limit: int | None = None, repair: bool = True) -> tuple[str, list[str]]:
     """Bytes to clean text, or DocumentError for empty and binary input. Returns (text, warnings).
     Text beyond `limit` characters is cut off before it is cleaned (with a warning). Without
