@@ -42,6 +42,10 @@ _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|v
 _ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
 # A second count of the same kind, added to the first: "410 men and 72 women were arrested".
 _AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
+# Weapons taken by officers and more given up, added: "seized 936 knives and 8,703 were surrendered".
+_MORE_HANDED_IN = (r"(?:\s+(?:and|while|whilst)\s+(?:a\s+further\s+|another\s+)?(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
+                   r"(?:more\s+|others\s+)?(?:were|was|have\s+been)\s+(?:either\s+)?"
+                   r"(?:surrendered|handed\s+in|found|recovered|collected|deposited))?")
 _HAVE_BEEN = r"(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|being\s+)"
 _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pistols|shotguns|rifles|swords|"
            r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
@@ -69,7 +73,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
     ),
     "weapons": _patterns(
-        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON,
+        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON + _MORE_HANDED_IN,
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON
         + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
@@ -289,7 +293,8 @@ _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|"
                               r"available|shar(?:e|es|ed|ing)|project|scheme|programme)\b", re.I)
 # Sums that are not funding even in a funding sentence.
-_NOT_FUNDING = re.compile(r"\b(worth|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
+# "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" is a sum given.
+_NOT_FUNDING = re.compile(r"\b(worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
                           r"cash seized|rais(?:ed|es|ing)|seized|seizure|owed|owing|debts?|tickets?|admission|"
                           r"entry fee|priced)\b", re.I)
 # What a grant may be, not what anyone was given: "grants of between £1,000 and £10,000", "up to £5,000 each".

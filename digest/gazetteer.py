@@ -109,6 +109,9 @@ class Gazetteer:
                 self._lookup[_words(name)] = (name, area, NAME_WEIGHT, False)
             for place in area.places:
                 self._lookup.setdefault(_words(place), (place, area, PLACE_WEIGHT, place in area.ambiguous))
+        # Forces without a territory of places (the railways' British Transport Police): in a story about
+        # the whole of England and Wales, naming one lists it among the forces taking part.
+        self._placeless = frozenset(area.name for area in load_areas() if not area.places)
         self._by_name = {entry[0]: entry for entry in self._lookup.values()}
         self._ambiguous = frozenset(name for name, (_, _, _, ambiguous) in self._by_name.items() if ambiguous)
         self._finder = PhraseFinder(((" ".join(key), (len(key), entry[0])) for key, entry in self._lookup.items()),
@@ -173,7 +176,7 @@ class Gazetteer:
         text = f"{title}\n{body}"
         if len(mentioned) > 1 and scores[mentioned[1]] == top:
             return None, mentioned
-        if top <= NAME_WEIGHT and _national(text):  # one passing mention
+        if (top <= NAME_WEIGHT or mentioned[0] in self._placeless) and _national(text):  # one passing mention
             return None, mentioned
         if _ABROAD_WORDS.find(text) and len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
             return None, mentioned

@@ -100,7 +100,8 @@ _ORG_CUES = [
       "deputy mayor for policing")),
     ("pcc", r"\b(?:police(?:,)? (?:fire )?and crime commissioner|\bP(?:F)?CC\b|\bOP(?:F)?CC\b)", 2,
      ("police ", "police,", "PCC", "PFCC", "OPCC", "OPFCC")),
-    ("pcc", r"\bcommissioner(?: [A-Z][\w’'-]+){0,3},? (?:has |have |had )?(?:praised|welcomed|announced|visited|joined|"
+    # An assistant commissioner is a rank of the Met and the City of London's forces, not a commissioner.
+    ("pcc", r"\b(?<!assistant )commissioner(?: [A-Z][\w’'-]+){0,3},? (?:has |have |had )?(?:praised|welcomed|announced|visited|joined|"
             r"launched|awarded|pledged|backed|thanked|funded|invested|committed|called|urged|said|says)\b", 2,
      ("commissioner",)),
     ("vru", r"\b(?:violence (?:and exploitation )?reduction (?:unit|partnership|network)|VE?RU|VRP|CURV|violence prevention (?:unit|partnership))\b", 2,

@@ -19,6 +19,19 @@ def test_a_national_campaign_naming_one_force_in_passing_has_no_area() -> None:
     assert _area("Thousands of knives taken off the streets in national week", body) is None
 
 
+def test_a_national_results_story_listing_the_railways_force_twice_has_no_area() -> None:
+    body = ("Every force in England and Wales, as well as the British Transport Police, joined the week.\n\n"
+            "The week, run by all 43 forces and the British Transport Police, ended with 1,204 arrests and "
+            "more than 6,000 knives off the streets.")
+    assert _area("National knife week ends with 1,204 arrests", body) is None
+
+
+def test_a_story_about_the_railways_force_keeps_it_as_its_area() -> None:
+    body = ("British Transport Police are appealing for witnesses after a man was stabbed on a train. "
+            "British Transport Police officers arrested a 19-year-old at the next station.")
+    assert _area("Man stabbed on train", body) == "British Transport Police"
+
+
 def test_a_local_story_about_a_national_campaign_keeps_its_area() -> None:
     body = ("Leicestershire Police joined forces across England and Wales for the national week of action. "
             "Officers in Loughborough and Hinckley seized 31 knives, and Leicestershire Police said it would "

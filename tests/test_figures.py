@@ -115,6 +115,14 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("A £120,000 project will put mentors in schools.", {("funding_gbp", 120000)}),
     ("• Northfield Boxing Club – £7,500 for coached sessions on Friday nights", {("funding_gbp", 7500)}),
     ("Eastside Youth Trust: £4,000 towards a summer camp", {("funding_gbp", 4000)}),
+    # "worth of funding" is a sum given, though "worth" alone is a value
+    ("The commissioner has handed out £650,000 worth of funding to eleven youth groups.", {("funding_gbp", 650000)}),
+    ("Partners have agreed £1.2m worth of additional investment in the estate.", {("funding_gbp", 1200000)}),
+    ("The funded patrols found heroin worth £3,000 in a car.", {("drugs_seized_gbp", 3000)}),
+    # weapons officers took and those given up, one total
+    ("Officers seized 412 knives and 2,306 were either surrendered or found in sweeps.", {("weapons", 2718)}),
+    ("Teams recovered 58 blades while 140 were handed in at front counters.", {("weapons", 198)}),
+    ("Officers seized 12 knives and 3 men were arrested.", {("weapons", 12), ("arrests", 3)}),
 ])
 def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
     assert figures(text) == expected

@@ -131,3 +131,11 @@ def test_a_post_led_by_the_commissioner_is_the_commissioners() -> None:
             "county, and thanked officers and residents for their help.\n\nOfficers arrested five people. The "
             "Commissioner said the raids showed what can be done when communities speak up.\n")
     assert _publisher(page)[1] == "pcc"
+
+
+def test_an_assistant_commissioner_speaking_is_a_police_officer_not_a_commissioner() -> None:
+    page = ("Forces across the region made 212 arrests during a week of action against knife crime.\n\n"
+            "Officers searched parks and alleyways and recovered 64 blades.\n\n"
+            "Deputy Assistant Commissioner Lee Marsh said the results showed officers arrested those who "
+            "carried weapons.\n")
+    assert _publisher(page)[1] == "police"
