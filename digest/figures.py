@@ -91,7 +91,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ),
     "sentence_years": _patterns(
         _SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+" + _QUALIFIER + _YEARS,
-        r"(?:given|got|received|handed)\s+" + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
+        r"(?:given|got|received|handed)\s+" + _QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
         r"(?:sentences?|terms?|jail\s+terms?)\s+(?:totalling|of\s+a\s+total\s+of|adding\s+up\s+to)\s+" + _QUALIFIER + NUMBER
@@ -119,6 +119,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?lines\b",
         _QUALIFIER + NUMBER + r"\s+(?:county|deal|drugs?|dealer)\s+lines\s+" + _HAVE_BEEN
         + r"?(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
+        # The lines as the networks that run them: "324 networks originating in the capital have been closed".
+        _QUALIFIER + NUMBER + r"\s+(?:(?:county|deal|drugs?|dealer)\s+)?(?:lines\s+)?networks\s+(?:(?!of\b)[\w-]+\s+){0,4}?"
+        + _HAVE_BEEN + r"(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
     ),
     "safeguarded": _patterns(
         r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE
@@ -136,7 +139,11 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
         r"(?:\s+(?!safeguarded)[\w-]+){0,3}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
         r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
-        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)",
+        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)"
+        # An incident's people, not a project's: "two people attended hospital", "received suspended sentences".
+        # (What follows the verb only: "attended prison awareness sessions" is a project's.)
+        r"(?!\s+(?:hospital|(?:medical\s+)?treatment|(?:[\w-]+\s+)?injuries|(?:prison|jail|custodial|suspended|community)\s+"
+        r"(?:sentences?|terms?)\b|sentences?\b|fines?\b|cautions?\b))",
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
     ),
     "offences": _patterns(

@@ -123,6 +123,12 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("Officers seized 412 knives and 2,306 were either surrendered or found in sweeps.", {("weapons", 2718)}),
     ("Teams recovered 58 blades while 140 were handed in at front counters.", {("weapons", 198)}),
     ("Officers seized 12 knives and 3 men were arrested.", {("weapons", 12), ("arrests", 3)}),
+    # a further term after the first; county lines closed, as the networks that ran them
+    ("Forty dealers were jailed for 210 years and nine runners received a further 18 years.",
+     {("sentence_years", 210), ("sentence_years", 18)}),
+    ("In all, 57 networks run from the city have been shut down since the spring.", {("lines_closed", 57)}),
+    ("Six lines of enquiry have been closed.", set()),
+    ("Some 45 pupils attended prison awareness sessions run by the charity.", {("people_reached", 45)}),
 ])
 def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
     assert figures(text) == expected
@@ -170,6 +176,10 @@ def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
     "Among the items recovered were three lock knives.",
     "A boy took two knives to school, the court heard.",
     "He was found guilty of carrying two knives in a park.",
+    # an incident's people, not a project's
+    "Three people attended hospital with cuts after the fight.",
+    "Eleven people have received prison sentences for their part in the supply.",
+    "Two women received treatment at the scene from paramedics.",
 ])
 def test_counts_that_are_not_these_figures(text: str) -> None:
     assert not {kind for kind, _ in figures(text)} & {"people_reached", "weapons"}
