@@ -263,6 +263,9 @@ def head_date(lines: Sequence[str]) -> HeadDate:
         if index not in stated:
             continue
         found, taken = stated[index]
+        if _site_bar(lines, index):
+            used.update(taken)  # still a date line: never the title, summary or body
+            continue
         if (prose >= _TEXT_BEGUN and not found.labelled) or _listed(lines, stated, index):
             continue
         used.update(taken)
@@ -305,6 +308,16 @@ def _listed(lines: Sequence[str], stated: dict[int, tuple[LineDate, tuple[int, .
         return True
     text_follows = index + 1 < len(lines) and _reads_as_prose(lines[index + 1])
     return item(index - 2) and not text_follows
+
+
+# A weather widget's reading: "21.4 C", "12°C", "54 °F".
+_WEATHER = re.compile(r"^-?\d{1,3}(?:[.,]\d)?\s*°?\s*[CF]$")
+
+
+def _site_bar(lines: Sequence[str], index: int) -> bool:
+    """A date over the weather at the top of a news site: the day the page was fetched, not the
+    day the story was published."""
+    return index + 1 < len(lines) and _WEATHER.match(lines[index + 1].strip()) is not None
 
 
 def _reads_as_prose(line: str) -> bool:

@@ -43,7 +43,8 @@ _PHONE = re.compile(r"(?:\+44\s?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
 _POSTCODE = re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}\b")
 # A menu run together on one line: "Home News Sport Business What's On Jobs" (most of its words are menu items).
 _LOWER_WORD = re.compile(r"\s[a-z]")  # a word without a capital, which no menu item is
-_MENU_ITEMS = frozenset(("home", "news", "sport", "sports", "business", "opinion", "lifestyle", "entertainment",
+_MENU_PHRASES = re.compile(r"\b(?:Things to do|What['’]s on|Family notices|Public notices)\b")
+_MENU_ITEMS = frozenset(("things", "e-edition", "home", "news", "sport", "sports", "business", "opinion", "lifestyle", "entertainment",
                         "jobs", "weather", "contact", "crime", "politics", "health", "education", "property",
                         "motoring", "puzzles", "obituaries", "announcements", "events", "video", "videos",
                         "podcasts", "community", "travel", "subscribe", "newsletters", "advertise", "about",
@@ -165,7 +166,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and "  " in line and _SPACED_MENU.match(line):
         return True
-    if short and line[:1].isupper() and not _LOWER_WORD.search(line) and _run_together_menu(line):
+    if short and line[:1].isupper() and _run_together_menu(line):
         return True
     if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
         return True
@@ -198,6 +199,9 @@ def _shaped(line: str, folded: str) -> bool:
 def _run_together_menu(line: str) -> bool:
     """Four or more capitalised words of a news site's menu: most of them its items, or three of them
     and none of the little words a headline in title case keeps ("After", "In", "For")."""
+    line = _MENU_PHRASES.sub("Things", line)  # an item of several words ("Things to do") is one
+    if _LOWER_WORD.search(line):
+        return False
     words = line.split()
     if len(words) < 4 or not all(word[:1].isupper() or word == "&" for word in words):
         return False

@@ -67,7 +67,7 @@ _OPENED = [
     r"agree|i agree|read this (letter|page|article|document) in welsh|cymraeg|english|newyddion \| news|x",
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
-    r"(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)",
+    r"([-–—•·] ?)?(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)( ?[-–—•·])?",
     r"(watch more of our videos|visit [\w!'’ ]{1,40} now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?(live )?on freeview\b.*",
@@ -199,7 +199,7 @@ _OPENINGS = (
     "fill in", "%d", "join", "receive", "stay up", "never", "you'", "you will", "please enter", "i would", "* ",
     "originally", "additional", "further", "similar", "mpu", "outbrain", "taboola", "premium", "enjoy", "love",
     "your ", "end of", "applies", "any enquiries", "where we", "phone", "e-mail", "tel", "fax", "communications",
-    "logo", "just in", "featured", "editor", "don", "in other", "sort", "filter", "- ", "1", "2", "3", "4", "5", "6",
+    "logo", "just in", "featured", "editor", "don", "in other", "sort", "filter", "- ", "– ", "— ", "• ", "1", "2", "3", "4", "5", "6",
     "7", "8", "9", "0", "source", "see ", "story", "content", "live", "please", "enable", "indicates", "other",
     "get it", "playing", "audio", "browse", "rate", "did you", "privacy", "terms", "site", "select", "choose",
     "language", "translate", "submit", "go", "in this", "on this", "table", "useful", "resources", "find out",

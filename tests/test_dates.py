@@ -206,3 +206,11 @@ def test_a_continued_page_with_related_stories_gets_no_date() -> None:
         "17 January 2025\n"
     )
     assert got.published is None
+
+
+def test_a_date_over_the_weather_is_the_day_the_page_was_fetched() -> None:
+    page = extract_text("Friday 9 May 2025\n14.2 C\n\nTeenager arrested after knife found near school\n\n"
+                        "A 16-year-old boy was arrested after officers found a kitchen knife in a bag near a school gate "
+                        "in Wessex on Tuesday.\n\nHe has been released on bail while enquiries continue.\n")
+    assert page.published is None and page.title == "Teenager arrested after knife found near school"
+    assert "14.2 C" not in page.body

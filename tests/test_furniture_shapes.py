@@ -267,3 +267,10 @@ def test_notices_of_age_reading_time_apps_and_adverts(line: str) -> None:
                                   "Close to 100 knives handed in at Wessex station", "Most violent crime in Wessex falls"])
 def test_text_that_opens_like_those_notices(line: str) -> None:
     assert not is_furniture(line)
+
+
+def test_a_menu_with_items_of_several_words_is_furniture_and_no_headline() -> None:
+    page = extract_text(_page(" date 2025-03-02 News Things to do Sport Lifestyle E-Edition", "Man charged after bus station stabbing",
+                              LEDE, "- Advertisement -", SECOND))
+    assert page.title == "Man charged after bus station stabbing" and "Advertisement" not in page.body
+    assert not is_furniture("Things To Do This Weekend In Wessex")
