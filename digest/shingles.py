@@ -230,7 +230,12 @@ _PHONES = (re.compile(r"0(?<!\w0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), re.compi
            re.compile(r"999(?<!\w999)\b"))
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z’'-]+(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+))*[ \t]+[A-Z][a-z’'-]+\b")
 _OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but", "and",
-                      "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant"})
+                      "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant",
+                      # ranks and roles, written out or not, so that one outlet's "Detective Chief Inspector Jo
+                      # Bell" and another's "Det Ch Insp Jo Bell" or "DCI Jo Bell" name the same person
+                      "det", "ch", "chief", "insp", "supt", "superintendent", "sgt", "constable", "pc", "dc", "ds",
+                      "di", "dci", "dcs", "acting", "temporary", "assistant", "deputy", "commander", "crime",
+                      "commissioner", "cllr", "councillor", "judge", "recorder", "sir", "dame"})
 
 
 def story_facts(title: str, body: str) -> frozenset[str]:
