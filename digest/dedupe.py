@@ -119,7 +119,8 @@ class NearDuplicates:
             return 0.0
         roughly = _containment(similarity, len(story.keys.shingles), candidate.shingles)
         if (roughly > self.COPY_CONTAINMENT - self.ESTIMATE_MARGIN and candidate.shingles
-                and _facts_agree(story, candidate, strict=not dated)):
+                and _facts_agree(story, candidate, strict=not dated or _days_apart(story.published, candidate.published)
+                                 > self.INCIDENT_DAYS)):
             containment = self._containment(story, candidate, similarity, shingles_of)
             if containment >= self.COPY_CONTAINMENT:
                 return containment * self.threshold

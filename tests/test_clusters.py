@@ -202,3 +202,29 @@ def test_a_name_is_one_fact_however_its_rank_is_written():
     paper = story_facts("Bury Park stabbing: man charged", "Det Ch Insp Jo Bell told reporters the man had been charged.")
     short = story_facts("Man charged", "DCI Jo Bell said a man was charged in Bury Park.")
     assert "w:jo bell" in force & paper & short
+
+
+TRIBUTE = (
+    'His family said: "Sam was the kindest brother anyone could ask for. He filled every room with jokes and noise, '
+    "and he never let a friend walk home alone. He had just started his apprenticeship and talked about nothing else. "
+    "We cannot believe we will not hear him come through the door again, shouting that he was starving. Our home is "
+    'so quiet without him. We ask everyone to remember the boy who made them laugh."\n'
+    '"We are grateful to the paramedics who fought for him and to the neighbours who stayed with him until they came. '
+    'Please give the police anything you know, however small it seems."\n'
+)
+FIRST_CHARGE = f""" date 2026-11-03 Man charged with murder of Wessex teenager
+A 19-year-old man has been charged with murder after Sam Arden, 17, was stabbed in Mill Lane, Wessex, at 9pm on 30 October.
+Kyle Dunmore, 19, of Station Road, appeared at Wessex Magistrates' Court on Monday and was remanded in custody.
+Two other people arrested have been released on bail while enquiries continue.
+{TRIBUTE}"""
+SECOND_CHARGE = f""" date 2026-11-10 Second teenager charged over Wessex stabbing
+A 16-year-old boy has now been charged with the murder of Sam Arden, 17, who died after he was stabbed in Wessex last month.
+The boy, who cannot be named because of his age, will appear at Wessex Youth Court on 13 November.
+Kyle Dunmore, 19, appeared in court last week charged with the same offence and is due to stand trial in April.
+{TRIBUTE}"""
+
+def test_a_later_development_repeating_the_familys_tribute_is_a_story_of_its_own(digest, export, seed_dir):
+    _write(seed_dir, **{"c1-first.txt": FIRST_CHARGE, "c2-second.txt": SECOND_CHARGE})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["c1-first.txt"]["cluster"] != items["c2-second.txt"]["cluster"]
