@@ -264,7 +264,7 @@ def head_date(lines: Sequence[str]) -> HeadDate:
     used: set[int] = set()
     prose = 0
     for index, line in enumerate(lines[:HEAD_LINES]):
-        prose += _reads_as_prose(line)
+        prose += reads_as_prose(line)
         if index not in stated:
             continue
         found, taken = stated[index]
@@ -305,13 +305,13 @@ def _listed(lines: Sequence[str], stated: dict[int, tuple[LineDate, tuple[int, .
     twice or more in a row."""
     def item(at: int) -> bool:
         return (at in stated and not stated[at][0].updated and at >= 1 and at - 1 not in stated
-                and not _reads_as_prose(lines[at - 1]))
+                and not reads_as_prose(lines[at - 1]))
 
     if not item(index):
         return False
     if item(index + 2):
         return True
-    text_follows = index + 1 < len(lines) and _reads_as_prose(lines[index + 1])
+    text_follows = index + 1 < len(lines) and reads_as_prose(lines[index + 1])
     return item(index - 2) and not text_follows
 
 
@@ -325,9 +325,20 @@ def _site_bar(lines: Sequence[str], index: int) -> bool:
     return index + 1 < len(lines) and _WEATHER.match(lines[index + 1].strip()) is not None
 
 
-def _reads_as_prose(line: str) -> bool:
-    """A paragraph of text, not a heading, a caption or a label."""
-    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
+def reads_as_prose(line: str) -> bool:
+    """A paragraph of text, not a heading, a caption or a label: long, or of eight words or more ending
+    as a sentence does. A closing quotation mark ends one only after a sentence's own end ('... he
+    said.”'); a headline may end with a quoted phrase ("Man jailed for ‘cowardly’ attack", "... with
+    ‘large knife’")."""
+    if len(line) > 160:
+        return True
+    line = line.rstrip()
+    unquoted = line.rstrip(_CLOSING_QUOTES)
+    ends = unquoted.endswith((".", "!", "?", ",", "…")) if unquoted != line else line.endswith((".", "!", "?", ":"))
+    return ends and len(line.split()) >= 8
+
+
+_CLOSING_QUOTES = "”\"’'"
 
 
 _TODAY = re.compile(r"\btoday\s*\(([^()]{6,40})\)", re.I)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from digest.dates import reads_as_prose
 from digest.furniture import SENTENCE_VERB
 from digest.publisher import MASTHEAD
 
@@ -113,11 +114,6 @@ def _headline_weight(line: str) -> int:
     the headline weighs less than it."""
     words = line.split()
     return len(words) - 3 * sum(1 for word in words if word.lower() in ("a", "an", "the"))
-
-
-def reads_as_prose(line: str) -> bool:
-    """A paragraph of text, not a heading, a caption or a label."""
-    return len(line) > 160 or (len(line.split()) >= 8 and line.rstrip().endswith((".", "!", "?", "”", '"', "’", "'", ":")))
 
 
 def heading_like(line: str) -> bool:

@@ -25,10 +25,11 @@ from digest.dates import (
     line_date,
     opening_date,
     parse_date,
+    reads_as_prose,
     signature_date,
 )
 from digest.furniture import is_furniture
-from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like, reads_as_prose
+from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like
 from digest.models import Extracted
 from digest.publisher import page_owner
 from digest.text import first_sentences, sentence_spans, trim

@@ -274,3 +274,9 @@ def test_a_menu_with_items_of_several_words_is_furniture_and_no_headline() -> No
                               LEDE, "- Advertisement -", SECOND))
     assert page.title == "Man charged after bus station stabbing" and "Advertisement" not in page.body
     assert not is_furniture("Things To Do This Weekend In Wessex")
+
+
+def test_a_headline_ending_with_a_quoted_phrase_is_the_title_not_the_first_paragraph() -> None:
+    page = extract_text(_page("Officers face down man armed with ‘huge kitchen knife’", LEDE, SECOND))
+    assert page.title == "Officers face down man armed with ‘huge kitchen knife’"
+    assert page.summary.startswith("A 19-year-old man") and not page.body.startswith("Officers face")
