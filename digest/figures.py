@@ -51,7 +51,7 @@ _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pist
            r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
 # Weapons taken are taken off the streets (or out of circulation), not to school.
 _TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
-          r"collect(?:ed|ing)|t(?:ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
+          r"collect(?:ed|ing)|t(?:ake|ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
 # A prison term: "eight years", "four and a half years", "8 years and 6 months".
 _YEARS = (NUMBER + r"(?:\s+and\s+(?:a\s+half|a\s+quarter|three\s+quarters))?\s+years(?:’|')?(?:\s+and\s+"
           + NUMBER + r"\s+months(?:’|')?)?(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))")

@@ -47,7 +47,7 @@ _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
-    lines = [part for line in text.split("\n") for part in _parts(_clean_markdown(line)) if part]
+    lines = [part for line in unwrapped(text.split("\n")) for part in _parts(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = _without_furniture(lines[1:])
@@ -83,6 +83,45 @@ def extract_text(text: str) -> Extracted:
         published_time=published if isinstance(published, datetime) else None,
         area_hint=_meta_text(meta, "area"), publisher=owner.name, publisher_kind=owner.kind, warnings=warnings,
     )
+
+
+_SENTENCE_ENDS = (".", "!", "?", ":", ";", "”", '"', "’")
+_WRAPPED = range(40, 101)  # the length of a line hard-wrapped mid-sentence (at 60 to 80 characters, most often)
+_WRAP_EVIDENCE = 3  # breaks before a word in lower case that make a text's hard wrapping plain
+
+
+def unwrapped(lines: list[str]) -> list[str]:
+    """The lines with the breaks of hard-wrapped paragraphs taken out ("... city centre, following" /
+    "concerns for a person's safety."): a line of wrapping length that does not end a sentence goes on
+    in the next when that begins with a word in lower case; and, in a text plainly wrapped so, when it
+    begins otherwise ("... on Thursday (15" / "December), police ..."), if it is about as long as the
+    text's wrapped lines and not the text's first (its headline). Lines are joined only where the
+    sentence they make ends (or the text does): a headline over a byline ("... flats" / "author") stays.
+    Blank lines still part paragraphs."""
+    stripped = [line.strip() for line in lines]
+    widths = [len(line) for line, after in pairwise(stripped) if _goes_on(line) and after[:1].islower()]
+    width = max(widths) if len(widths) >= _WRAP_EVIDENCE else None
+    first = next((index for index, line in enumerate(stripped) if line), 0)
+    runs: list[list[str]] = []
+    for index, line in enumerate(stripped):
+        before = stripped[index - 1] if index else ""
+        if line and runs and _goes_on(before) and (line[:1].islower() or (
+                width is not None and index - 1 != first and len(before) >= width - 20
+                and (line[:1].isupper() or line[:1].isdigit() or line[:1] == "("))):
+            runs[-1].append(line)
+        else:
+            runs.append([line])
+    joined: list[str] = []
+    for number, run in enumerate(runs):
+        if len(run) > 1 and (run[-1].endswith(_SENTENCE_ENDS) or number == len(runs) - 1):
+            joined.append(" ".join(run))
+        else:
+            joined += run
+    return joined
+
+
+def _goes_on(line: str) -> bool:
+    return len(line) in _WRAPPED and not line.endswith(_SENTENCE_ENDS)
 
 
 def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:

@@ -129,6 +129,7 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("In all, 57 networks run from the city have been shut down since the spring.", {("lines_closed", 57)}),
     ("Six lines of enquiry have been closed.", set()),
     ("Some 45 pupils attended prison awareness sessions run by the charity.", {("people_reached", 45)}),
+    ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
 ])
 def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
     assert figures(text) == expected

@@ -280,3 +280,37 @@ def test_a_headline_ending_with_a_quoted_phrase_is_the_title_not_the_first_parag
     page = extract_text(_page("Officers face down man armed with ‘huge kitchen knife’", LEDE, SECOND))
     assert page.title == "Officers face down man armed with ‘huge kitchen knife’"
     assert page.summary.startswith("A 19-year-old man") and not page.body.startswith("Officers face")
+
+
+WRAPPED = """Officers seize blades after stop in Wessex town centre
+
+by Newsdesk
+
+Officers took five knives off the streets after stopping a man in Castle Street, Wessex, late
+on Friday night.
+
+The man, 31, was stopped outside the bus station at about 10.40pm on Friday (6
+June) after a passer-by reported seeing a blade in his waistband.
+
+A search found a lock knife in his pocket and four more kitchen knives in a bag, and he was
+arrested on suspicion of possessing bladed articles in a public place.
+
+Inspector Ruth Calloway said: "Every blade we take away is one that cannot hurt someone, and we
+are grateful to the member of the public who called us."
+"""
+
+
+def test_hard_wrapped_paragraphs_are_read_as_paragraphs() -> None:
+    page = extract_text(WRAPPED)
+    paragraphs = page.body.split("\n\n")
+    assert page.title == "Officers seize blades after stop in Wessex town centre"
+    assert paragraphs[0] == ("Officers took five knives off the streets after stopping a man in Castle Street, Wessex, "
+                             "late on Friday night.")
+    assert "Friday (6 June) after a passer-by" in page.body and "called us.\"" in paragraphs[-1]
+    assert len(paragraphs) == 4
+
+
+def test_a_headline_over_a_byline_in_lower_case_is_not_a_wrapped_line() -> None:
+    page = extract_text(_page("Teenager arrested after man stabbed near Wessex flats", "author", "By: Jo Bell", LEDE,
+                              SECOND))
+    assert page.title == "Teenager arrested after man stabbed near Wessex flats"
