@@ -64,6 +64,7 @@ _ORG_NAME = re.compile(
     r"(?:Commissioner|Council|Constabulary|Police|Unit|Partnership|Authority|Agency|Office|Network|Service|Cymru|"
     r"Alliance|Board)$|^(?:Office of the\s+)?(?:Police,? (?:Fire )?and Crime Commissioner|Deputy Mayor|Mayor|"
     r"Violence Reduction Unit|Police Service|Fire and Rescue Service) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
+_INITIALS_AFTER = re.compile(r"\s+[|–—-]\s+[A-Z][A-Z&]{1,9}$")
 # A caption ending in its credit: "A police cruiser. (Ledger file photo)".
 _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit|source)\b[^()]*|google(?: street (?:view|maps?))?|"
                            r"getty images|pa(?: media| wire)?|alamy|shutterstock)\)$", re.I)
@@ -185,7 +186,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if "." not in line and _MENU_MARK.search(line) and _MENU.match(line):  # no menu item has a full stop
         return True
-    if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(line):
+    if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(organisation_named(line)):
         return True
     if short and line.endswith(")") and _PHOTO_CREDIT.search(line):
         return True
@@ -256,8 +257,9 @@ _KINDS = (
 
 def organisation_named(line: str) -> str:
     """The organisation a line names: itself, or the first of its logos ("Mayor of London logo London
-    Assembly logo": the site's own comes first)."""
-    return line.strip().split(" logo ", 1)[0].removesuffix(" logo").strip()
+    Assembly logo": the site's own comes first), without the initials a site's head adds after it."""
+    name = line.strip().split(" logo ", 1)[0].removesuffix(" logo").strip()
+    return _INITIALS_AFTER.sub("", name)  # "Police and Crime Commissioner for Wessex | WPCC": a site's head
 
 
 def organisation_kind(line: str) -> str | None:

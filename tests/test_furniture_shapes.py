@@ -314,3 +314,10 @@ def test_a_headline_over_a_byline_in_lower_case_is_not_a_wrapped_line() -> None:
     page = extract_text(_page("Teenager arrested after man stabbed near Wessex flats", "author", "By: Jo Bell", LEDE,
                               SECOND))
     assert page.title == "Teenager arrested after man stabbed near Wessex flats"
+
+
+def test_a_sites_name_with_its_initials_after_it_is_furniture_and_names_the_publisher() -> None:
+    page = extract_text(_page("Police and Crime Commissioner for Wessex | WPCC",
+                              "Commissioner responds to new funding for knife crime patrols", "4 March 2026", LEDE, SECOND))
+    assert page.title == "Commissioner responds to new funding for knife crime patrols"
+    assert (page.publisher, page.publisher_kind) == ("Police and Crime Commissioner for Wessex", "pcc")
