@@ -188,6 +188,9 @@ _LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+
                     r"article published)(?:\s+on)?\s*:?\s*$", re.I)
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
                      re.I)
+# A mirror's note of where a release came from: "The press release issued by the Home Office on 18 January 2023."
+_ISSUED_BY = re.compile(r"^\W*(?:the\s+)?(?:press\s+release|news\s+release|release|statement|speech|letter)\s+"
+                        r"(?:was\s+)?(?:issued|published|released|made|given|delivered)\s+by\s+[^.]{2,80}?\s+on\s*$", re.I)
 _STAMP_WORDS = re.compile(r"^(?:on|at|am|pm|and|updated|published|posted|first|last|by|admin|[|/•·,.:;–—-])$", re.I)
 _SECTION = re.compile(r"^[A-Z][\w&'’]*(?:\s+[\w&'’]+){0,3}\s*[/|•·]$")
 HEAD_LINES = 14  # how far from the top a date line is looked for
@@ -216,7 +219,7 @@ def line_date(line: str) -> LineDate | None:
         return None
     before = line[:found[0].start]
     if not (_states_only_dates(line, found) or _LABEL.search(before) or _BYLINE.match(before)
-            or _SECTION.match(before.strip())):
+            or _SECTION.match(before.strip()) or (_ISSUED_BY.search(before) and not line[found[0].end:].strip(" ."))):
         return None
     at = 0
     for each in found:

@@ -67,6 +67,9 @@ _OPENED = [
     r"agree|i agree|read this (letter|page|article|document) in welsh|cymraeg|english|newyddion \| news|x",
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
+    # GOV.UK's notes on an attached document's format
+    r"request an accessible format\.?|this file may not be suitable for users of assistive technology\.?|"
+    r"if you use assistive technology\b.*",
     r"([-–—•·] ?)?(hide ad|advertisement|advert|sponsored( content)?|quantcast|ad)( ?[-–—•·])?",
     r"(watch more of our videos|visit [\w!'’ ]{1,40} now|video loading|click to play|play video|watch:?( the)? video)\b.*|"
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
@@ -157,6 +160,10 @@ _OPENED = [
     r"(press|media|news) releases?|blogs?|courts?|crime (&|and) courts?|all rights reserved\.?|"
     r"(call 101 or )?report( (a crime|it|a concern|an incident|crime))?( online| anonymously| to us)?|contact us online",
     r"(press release|news story|news release|policy paper|guidance|consultation outcome|agenda item|"
+    # GOV.UK's kinds of document, over their titles
+    r"statutory guidance|detailed guide|corporate report|research and analysis|(accredited |national )?official statistics|"
+    r"transparency data|independent report|impact assessment|(open |closed )?consultation|policy statement|speech|"
+    r"correspondence|collection|case study|foi release|"
     r"neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
     r"statement|contents|related content|explore the topic|report it|pay it|apply for it|live( updates)?|just in|"
     r"latest headlines|featured( post| story| stories)?|editor'?s picks|don'?t miss|in other news|news in brief|"
@@ -209,7 +216,9 @@ _OPENINGS = (
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
     "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter", "content", "promoted", "recommended", "in an",
-    "do you", "have you",
+    "do you", "have you", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
+    "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
+    "correspondence", "collection", "case", "foi",
     "writer", "contributor",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
@@ -217,7 +226,7 @@ _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent ban
 
 def opened(stripped: str, folded: str) -> bool:
     """Whether a stripped line (`folded`: its folded case) is furniture by the way it opens."""
-    if "cookie" in folded or "partners" in folded:  # tried against every opening, whatever its length
+    if "cookie" in folded or "partners" in folded or "assistive technology" in folded:  # whatever its length
         pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
         return bool(_CONSENT_LINES_RE.match(stripped) or (pattern is not None and pattern.match(stripped)))
     if len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS):

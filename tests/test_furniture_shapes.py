@@ -321,3 +321,19 @@ def test_a_sites_name_with_its_initials_after_it_is_furniture_and_names_the_publ
                               "Commissioner responds to new funding for knife crime patrols", "4 March 2026", LEDE, SECOND))
     assert page.title == "Commissioner responds to new funding for knife crime patrols"
     assert (page.publisher, page.publisher_kind) == ("Police and Crime Commissioner for Wessex", "pcc")
+
+
+@pytest.mark.parametrize("line", [
+    "Statutory guidance", "Research and analysis", "Closed consultation", "Request an accessible format.",
+    "This file may not be suitable for users of assistive technology.",
+    "If you use assistive technology (such as a screen reader) and need a version of this document in a more "
+    "accessible format, please email formats@wessex.gov.uk. Please tell us what format you need. It will help us if "
+    "you say what assistive technology you use.",
+])
+def test_gov_uk_kinds_of_document_and_format_notes_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+
+
+def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
+    page = extract_text(_page("• Man charged after bus station stabbing in Wessex", LEDE, SECOND))
+    assert page.title == "Man charged after bus station stabbing in Wessex"
