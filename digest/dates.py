@@ -192,6 +192,8 @@ _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-
 _ISSUED_BY = re.compile(r"^\W*(?:the\s+)?(?:press\s+release|news\s+release|release|statement|speech|letter)\s+"
                         r"(?:was\s+)?(?:issued|published|released|made|given|delivered)\s+by\s+[^.]{2,80}?\s+on\s*$", re.I)
 _STAMP_WORDS = re.compile(r"^(?:on|at|am|pm|and|updated|published|posted|first|last|by|admin|[|/•·,.:;–—-])$", re.I)
+# A section's name after the date: "3 November 2024 / Knife crime", "12 June 2023 | Courts & crime".
+_SECTION_AFTER = re.compile(r"^\s*[/|•·]\s*[A-Z][\w&'’]*(?:\s+[\w&'’]+){0,3}\s*$")
 _SECTION = re.compile(r"^[A-Z][\w&'’]*(?:\s+[\w&'’]+){0,3}\s*[/|•·]$")
 HEAD_LINES = 14  # how far from the top a date line is looked for
 
@@ -219,7 +221,8 @@ def line_date(line: str) -> LineDate | None:
         return None
     before = line[:found[0].start]
     if not (_states_only_dates(line, found) or _LABEL.search(before) or _BYLINE.match(before)
-            or _SECTION.match(before.strip()) or (_ISSUED_BY.search(before) and not line[found[0].end:].strip(" ."))):
+            or _SECTION.match(before.strip()) or (_ISSUED_BY.search(before) and not line[found[0].end:].strip(" ."))
+            or (not before.strip() and _SECTION_AFTER.match(line[found[-1].end:]))):
         return None
     at = 0
     for each in found:
