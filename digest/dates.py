@@ -188,6 +188,7 @@ _LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+
                     r"article published)(?:\s+on)?\s*:?\s*$", re.I)
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
                      re.I)
+_GLUED_LABEL = re.compile(r"\b(published|updated|posted|created|dated)(?=\d)", re.I)
 # A mirror's note of where a release came from: "The press release issued by the Home Office on 18 January 2023."
 _ISSUED_BY = re.compile(r"^\W*(?:the\s+)?(?:press\s+release|news\s+release|release|statement|speech|letter)\s+"
                         r"(?:was\s+)?(?:issued|published|released|made|given|delivered)\s+by\s+[^.]{2,80}?\s+on\s*$", re.I)
@@ -214,6 +215,8 @@ def line_date(line: str) -> LineDate | None:
         return LineDate(stamp, updated=False) if stamp else None
     if len(line) > 160 or not _YEAR_DIGITS.search(line) or _NOT_A_DATE.search(line):
         return None
+    # "- Published16 April 2023": a related link's, more often than not; the page's only before its text
+    glued, line = bool(_GLUED_LABEL.search(line)), _GLUED_LABEL.sub(r"\1 ", line)
     if stamp := parse_platform_timestamp(line):
         return LineDate(stamp, updated=False)
     found = find_dates(line)
@@ -227,7 +230,7 @@ def line_date(line: str) -> LineDate | None:
     at = 0
     for each in found:
         if not _UPDATE_WORD.search(line[at:each.start]):
-            return LineDate(each.value, updated=False, labelled=bool(_LABEL.search(line[at:each.start])))
+            return LineDate(each.value, updated=False, labelled=not glued and bool(_LABEL.search(line[at:each.start])))
         at = each.end
     return LineDate(found[0].value, updated=True, labelled=True)
 

@@ -100,7 +100,12 @@ _OPENED = [
     r"( here| online| (from|about|on|at|in) [^.!?]{1,60})?( ?[»›>])?|(more|read more) about this (article|story):? .{0,60}|"
     r"(visit|view|see) (the )?(website|site|more|all|original|source)( in| from)?( [^.!?]{1,40})?( ?[»›>])|"
     r"originally published (as|on|in|at|by)\b.*|(additional|further) reporting by [^.!?]{1,60}\.?|"
-    r"similar news:.*|(news )?source ?: [^.!?\d]{1,60}|view more in|latest (news|headlines|stories) (from|with|on)\b.*",
+    r"similar news:.*|(news )?source ?: [^.!?\d]{1,60}|view more in|latest (news|headlines|stories) (from|with|on)\b.*|"
+    r"read more of (today'?s|our|the latest|the day'?s) [^.!?]{1,40}|hear (all )?the latest (news|headlines)\b.*|"
+    r"sign in to (comment|reply|join the conversation|continue reading)\b.*|notify of|inline feedbacks|"
+    r"(view all|jump to) comments|this (article|story|page|post) (contains|may contain|includes) affiliate links\b.*|"
+    # A picture's credit alone: "Getty Images", "PA Media", "Pic: Wessex Police".
+    r"(getty images|pa media|pa wire|alamy|shutterstock|reuters|ap photo)( via [^.!?]{1,40})?|pic: [^.!?]{1,60}",
     # Advertising slots and promoted content.
     r"advertising|sponsored by [^.!?]{1,60}|(article|story) continues (below|after)( (the )?(ad|advert|advertisement))?|"
     r"content continues (below|after)\b.*|promoted (stories|content|links)|recommended( by\b.*| for you)|"
@@ -125,8 +130,8 @@ _OPENED = [
     r"any enquiries regarding this publication\b.*|where we have identified any third.party copyright\b.*",
     # Press-office and contact blocks: "By phone: 0800 ...", "Send your story ideas to ...".
     r"(phone|email|e-mail|tel|telephone|fax|mobile)\s*:\s*\S.{0,80}|(communications|press|media) "
-    r"(office|team|relations|contacts?)|send (us )?your (stories|story|news|pictures|photos|videos)( ideas)? to\b.*|"
-    r"follow \S+( \S+){0,3} on (x|twitter|facebook|instagram|tiktok|youtube|linkedin|social media)\b.*|"
+    r"(office|team|relations|contacts?)|send (us )?your (stories|story|news|pictures|photos|videos)( ideas)?( to\b.*)?|"
+    r"follow \S+( \S+){0,6} on (bbc sounds|x|twitter|facebook|instagram|tiktok|youtube|linkedin|social media)\b.*|"
     r"(see all|updates to this page|see all updates)|source link|supply hyperlink|\[ad_\d+\]",
     r"logo(:| of| for)?( .{1,80})?",
     # Accessibility toolbars, consent and exit variants, GOV.UK's beta line, ad-blocker and support appeals.
@@ -216,7 +221,8 @@ _OPENINGS = (
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
     "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter", "content", "promoted", "recommended", "in an",
-    "do you", "have you", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
+    "do you", "have you", "hear", "notify", "inline", "getty", "pa ", "alamy", "shutterstock", "reuters", "ap photo",
+    "pic:", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
     "writer", "contributor",

@@ -32,6 +32,7 @@ STATED = [
     ("14/03/22", date(2022, 3, 14)),  # a small site's dateline, its year in two digits
     ("The press release issued by Wessex Police on 4 March 2025.", date(2025, 3, 4)),  # a mirror's note
     ("3 November 2024 / Knife crime", date(2024, 11, 3)),  # the section after the date
+    ("- Published16 April 2023", date(2023, 4, 16)),  # its label run into it
 ]
 
 
@@ -217,3 +218,10 @@ def test_a_date_over_the_weather_is_the_day_the_page_was_fetched() -> None:
                         "in Wessex on Tuesday.\n\nHe has been released on bail while enquiries continue.\n")
     assert page.published is None and page.title == "Teenager arrested after knife found near school"
     assert "14.2 C" not in page.body
+
+
+def test_a_related_links_date_with_its_label_run_in_after_the_text_is_not_the_pages() -> None:
+    page = extract_text("Funding for youth projects\n- Published\nA fund for youth projects opened today in Wessex, the "
+                        "commissioner said.\nGroups can bid for money to run sessions in the summer holidays.\n"
+                        "Related topics\n- Published16 April 2023\n")
+    assert page.published is None

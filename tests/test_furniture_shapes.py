@@ -337,3 +337,15 @@ def test_gov_uk_kinds_of_document_and_format_notes_are_furniture(line: str) -> N
 def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
     page = extract_text(_page("• Man charged after bus station stabbing in Wessex", LEDE, SECOND))
     assert page.title == "Man charged after bus station stabbing in Wessex"
+
+
+@pytest.mark.parametrize("line", [
+    "Follow Wessex and Downs news on BBC Sounds, Facebook, external, Instagram, external and X, external.",
+    "Hear all the latest news from across the UK on the hour, every hour, on Wessex Radio on DAB.",
+    "Read more of today's top stories here", "Sign in to comment", "Send us your news", "Notify of", "Inline Feedbacks",
+    "View all comments", "This article contains affiliate links", "Getty Images", "PA Media", "Pic: Wessex Police",
+])
+def test_prompts_credits_and_comment_widgets_are_furniture(line: str) -> None:
+    assert is_furniture(line)
+    page = extract_text(_page(line, "Man charged after bus station stabbing", LEDE, SECOND))
+    assert page.title == "Man charged after bus station stabbing" and page.summary.startswith("A 19-year-old man")
