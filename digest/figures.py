@@ -137,9 +137,10 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"(?:(?:spoke|spoken|speaking|talked|talking)\s+to|(?:gave|given|giving|held|ran)\s+(?:[\w-]+\s+){0,3}?(?:to|for|with))"
         r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _PUPILS,
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
-        r"(?:\s+(?!safeguarded)[\w-]+){0,3}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
+        r"(?:\s+(?!safeguarded)[\w-]+){0,5}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
         r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
-        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)"
+        r"received|completed|joined|learned|learnt|"
+        r"had\s+(?:[\w-]+\s+){0,4}?(?:engagement|contact|support|mentoring|sessions?|workshops?)(?=\W))\b(?!\s+for\s+safeguarding)"
         # An incident's people, not a project's: "two people attended hospital", "received suspended sentences".
         # (What follows the verb only: "attended prison awareness sessions" is a project's.)
         r"(?!\s+(?:hospital|(?:medical\s+)?treatment|(?:[\w-]+\s+)?injuries|(?:prison|jail|custodial|suspended|community)\s+"

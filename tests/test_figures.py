@@ -130,6 +130,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("Six lines of enquiry have been closed.", set()),
     ("Some 45 pupils attended prison awareness sessions run by the charity.", {("people_reached", 45)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # young people reached, however it is put
+    ("During the week 640 young people had face to face engagement with youth workers.", {("people_reached", 640)}),
+    ("Thirty two young people from Harlow and Basildon took part in the residential.", {("people_reached", 32)}),
 ])
 def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
     assert figures(text) == expected
@@ -181,6 +184,7 @@ def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
     "Three people attended hospital with cuts after the fight.",
     "Eleven people have received prison sentences for their part in the supply.",
     "Two women received treatment at the scene from paramedics.",
+    "Two young people had cuts to their arms and legs.",
 ])
 def test_counts_that_are_not_these_figures(text: str) -> None:
     assert not {kind for kind, _ in figures(text)} & {"people_reached", "weapons"}
