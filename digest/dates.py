@@ -342,12 +342,9 @@ def reads_as_prose(line: str) -> bool:
     if len(line) > 160:
         return True
     line = line.rstrip()
-    unquoted = line.rstrip(_CLOSING_QUOTES)
+    unquoted = line.rstrip("”\"’'")  # closing quotation marks
     ends = unquoted.endswith((".", "!", "?", ",", "…")) if unquoted != line else line.endswith((".", "!", "?", ":"))
     return ends and len(line.split()) >= 8
-
-
-_CLOSING_QUOTES = "”\"’'"
 
 
 _TODAY = re.compile(r"\btoday\s*\(([^()]{6,40})\)", re.I)

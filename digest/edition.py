@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
-from digest.models import Figure, figure_label, format_figure
+from digest.models import Copy, Figure, figure_label, format_figure
 from digest.totals import AREA_NOT_KNOWN, Count, FigureTotal, Period, tallies
 
 if TYPE_CHECKING:  # a trend is made where an edition is shown whole (digest.report)
@@ -110,6 +110,7 @@ class Entry:
     reported: bool = False  # in its story as another outlet's own report of the incident, not a copy
     earlier_week: str | None = None  # for a follow-up: the week its story was first shown
     relevance: float = 0.0
+    copies: list[Copy] = field(default_factory=list)  # its text at other web addresses, word for word
 
     @property
     def publisher(self) -> str:

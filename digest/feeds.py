@@ -28,7 +28,7 @@ from digest.render import atomic_write
 from digest.report import reasons_shown
 from digest.text import clean_title, strip_controls
 from digest.topics import Taxonomy
-from digest.urls import area_feed, edition_page, is_web_url, topic_feed
+from digest.urls import area_feed, edition_page, is_web_url, site_of, topic_feed
 from digest.weeks import date_range, week_label
 
 _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # topic ids and area slugs that make safe file names
@@ -173,12 +173,16 @@ def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str
     return fg
 
 
-def _also(others: list[Item]) -> str:
-    """"Also published by A; also reported by B": copies, then other outlets' own reports."""
+def _also(lead: Item, others: list[Item]) -> str:
+    """"Also published by A; also reported by B": copies (other items, then other sites the text was
+    copied to word for word), then other outlets' own reports; "" when there are none."""
+    sites = {site_of(item.url) for item in (lead, *others) if item.url}
+    copied = [copy.site for item in (lead, *others) for copy in item.copies if copy.site not in sites]
     said = []
     for reported, label in ((False, "also published by"), (True, "also reported by")):
-        if names := ", ".join(dict.fromkeys(other.publisher for other in others if other.reported == reported)):
-            said.append(f"{label} {names}")
+        names = [other.publisher for other in others if other.reported == reported] + ([] if reported else copied)
+        if names:
+            said.append(f"{label} {', '.join(dict.fromkeys(names))}")
     text = "; ".join(said)
     return text[:1].upper() + text[1:]
 
@@ -187,8 +191,8 @@ def one_per_cluster(items: list[Item], limit: int) -> list[Item]:
     """Newest stories first, each cluster once as its first-found member, the others noted in its summary."""
     leads = []
     for lead, *others in stories(items):
-        if others:
-            lead = dataclasses.replace(lead, summary=f"{lead.summary} ({_also(others)}.)")
+        if also := _also(lead, others):
+            lead = dataclasses.replace(lead, summary=f"{lead.summary} ({also}.)")
         leads.append(lead)
     leads.sort(key=lambda i: (i.first_seen, i.id), reverse=True)
     return leads[:limit]

@@ -213,6 +213,14 @@ EXPORT_FIELDS = (
 )
 
 
+@dataclass(frozen=True)
+class Copy:
+    """The item's text published word for word at another web address (an alias), and that address's site."""
+
+    url: str
+    site: str  # its host without "www." ("dunstabletoday.co.uk")
+
+
 @dataclass
 class Item:
     """An item as stored, with its topics (and the terms that matched), figures and aliases."""
@@ -241,6 +249,7 @@ class Item:
     figures: list[Figure]
     aliases: list[str]  # other URLs or files with the same text
     reported: bool = False  # in its cluster as another outlet's own report of the incident, not a copy
+    copies: list[Copy] = field(default_factory=list)  # the aliases at web addresses
 
     @property
     def topics(self) -> list[str]:

@@ -22,6 +22,7 @@ from digest.models import Item, stories, utc_now
 from digest.records import RunRecord, SourceHealth, public_error, source_condition, stale_detail
 from digest.topics import Taxonomy
 from digest.totals import tallies
+from digest.urls import site_of
 from digest.weeks import shift_week, week_bounds, week_days, week_label
 
 
@@ -177,10 +178,25 @@ def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> t
         if lead.cluster in shown_before:
             followups += [lead, *others]
             continue
-        lead.also = [{"id": o.id, "org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported,
-                      "published": o.published, "figures": o.figures} for o in others]
+        lead.also = _other_publishers(lead, others)
         main.append(lead)
     return main, followups
+
+
+def _other_publishers(lead: Entry, others: list[Entry]) -> list[dict[str, object]]:
+    """A story's other publishers: its other items, then the other sites its items' text was copied to
+    word for word (each site once, and none whose own item is shown)."""
+    shown: list[dict[str, object]] = [
+        {"id": o.id, "org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported,
+         "published": o.published, "figures": o.figures} for o in others]
+    sites = {site_of(entry.url) for entry in (lead, *others) if entry.url}
+    for entry in (lead, *others):
+        for copy in entry.copies:
+            if copy.site not in sites:
+                sites.add(copy.site)
+                shown.append({"id": entry.id, "org": copy.site, "url": copy.url, "title": entry.title,
+                              "reported": False, "published": None, "figures": []})
+    return shown
 
 
 def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
@@ -192,7 +208,7 @@ def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:
         topics=[{"id": r.topic, "label": r.label, "short": r.short} for r in reasons],
         figures=[ShownFigure.of(figure) for figure in item.figures], reasons=reasons,
         also=[], source=item.source, path=item.path, cluster=item.cluster, reported=item.reported,
-        relevance=item.relevance,
+        relevance=item.relevance, copies=item.copies,
     )
 
 

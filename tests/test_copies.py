@@ -165,3 +165,24 @@ def test_an_independent_report_is_shown_as_also_reported_by_and_a_copy_as_also_p
     feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
     lead = next(entry for entry in feed.entries if entry.title == "Two men charged after shots fired in Radford")
     assert "Also published by" in lead.summary and "also reported by" in lead.summary
+
+
+def test_a_word_for_word_copy_on_another_site_is_named_as_another_publisher(digest, export, seed_dir, tmp_path):
+    today = date.today().isoformat()
+    text = RELEASE.replace("2026-10-02", today)
+    _write(seed_dir, **{
+        "w1-force.txt": f"---\nurl: https://www.wessex.police.uk/news/radford-shots\n---\n{text}",
+        "w2-paper.txt": f"---\nurl: https://www.radfordrecorder.co.uk/news/radford-shots-charged\n---\n{text}",
+        "w3-print.txt": f"---\nurl: https://www.wessex.police.uk/news/radford-shots?print=1\n---\n{text}",
+    })
+    digest("run", "--once")
+    stored = [item for item in export() if item["title"] == "Two men charged after shots fired in Radford"]
+    assert len(stored) == 1 and len(stored[0]["aliases"]) == 2  # one story, its copies its aliases
+    html = next((tmp_path / "out" / "digests").glob("*.html")).read_text(encoding="utf-8")
+    also = html[html.index('class="also"'):]
+    also = also[:also.index("</p>")]
+    assert "radfordrecorder.co.uk" in also and "https://www.radfordrecorder.co.uk/news/radford-shots-charged" in also
+    assert "wessex.police.uk" not in also  # the force's own print view is no other publisher
+    feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
+    lead = next(entry for entry in feed.entries if entry.title == "Two men charged after shots fired in Radford")
+    assert "Also published by radfordrecorder.co.uk" in lead.summary, lead.summary

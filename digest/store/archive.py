@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from digest.models import Figure, Item, TopicMatch
+from digest.models import Copy, Figure, Item, TopicMatch
 from digest.store.db import Database, iso, parse_time
+from digest.urls import is_web_url, site_of
 
 _ITEM_COLUMNS = ("id, key, source, url, canonical_url, path, title, summary, published, published_time, first_seen, "
                  "updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster, reported")
@@ -64,10 +65,13 @@ class Archive:
                 f"select item_id, kind, value, text from figures where item_id in ({marks}) order by id", ids):
             figures[item_id].append(Figure(kind, value, text))
         aliases: dict[int, list[str]] = {i: [] for i in ids}
+        copies: dict[int, list[Copy]] = {i: [] for i in ids}
         for item_id, url, path in self.db.execute(
                 f"select item_id, url, path from aliases where item_id in ({marks}) order by id", ids):
             aliases[item_id].append(url or path)
-        return [_item(row, reasons[row[0]], figures[row[0]], aliases[row[0]]) for row in rows]
+            if is_web_url(url) and (site := site_of(url)):
+                copies[item_id].append(Copy(url, site))
+        return [_item(row, reasons[row[0]], figures[row[0]], aliases[row[0]], copies[row[0]]) for row in rows]
 
     def items_by_id(self, ids: list[int]) -> list[Item]:
         """These items, in the order given (ids not stored are left out)."""
@@ -108,7 +112,8 @@ class Archive:
         return Counts(total, relevant, aliases)
 
 
-def _item(row: tuple[Any, ...], reasons: list[TopicMatch], figures: list[Figure], aliases: list[str]) -> Item:
+def _item(row: tuple[Any, ...], reasons: list[TopicMatch], figures: list[Figure], aliases: list[str],
+          copies: list[Copy]) -> Item:
     (item_id, key, source, url, canonical_url, path, title, summary, published, published_time, first_seen,
      updated_at, area, mentioned_areas, org, org_kind, relevance, relevant, why_not, cluster, reported) = row
     return Item(
@@ -118,4 +123,5 @@ def _item(row: tuple[Any, ...], reasons: list[TopicMatch], figures: list[Figure]
         updated_at=datetime.fromisoformat(updated_at), area=area, mentioned_areas=json.loads(mentioned_areas or "[]"),
         org=org, org_kind=org_kind, relevance=relevance, relevant=bool(relevant), why_not=why_not,
         cluster=cluster or item_id, reported=bool(reported), reasons=reasons, figures=figures, aliases=aliases,
+        copies=copies,
     )
