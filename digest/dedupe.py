@@ -118,9 +118,10 @@ class NearDuplicates:
         if _days_apart(story.published, candidate.published) > self.PARTIAL_COPY_DAYS:
             return 0.0
         roughly = _containment(similarity, len(story.keys.shingles), candidate.shingles)
+        later = dated and _days_apart(story.published, candidate.published) > self.INCIDENT_DAYS
         if (roughly > self.COPY_CONTAINMENT - self.ESTIMATE_MARGIN and candidate.shingles
-                and _facts_agree(story, candidate, strict=not dated or _days_apart(story.published, candidate.published)
-                                 > self.INCIDENT_DAYS)):
+                and _facts_agree(story, candidate, strict=not dated or later)
+                and not (later and _leads_with_news(story, candidate))):
             containment = self._containment(story, candidate, similarity, shingles_of)
             if containment >= self.COPY_CONTAINMENT:
                 return containment * self.threshold
@@ -245,6 +246,16 @@ def _facts_agree(story: Story, candidate: Candidate, strict: bool) -> bool:
     else:
         agree = numbers >= (0.6 if strict else 0.5) or facts >= (0.75 if strict else 0.6)
     return agree and _leads_agree(story, candidate)
+
+
+def _leads_with_news(story: Story, candidate: Candidate) -> bool:
+    """Whether the later of two texts leads with a number the earlier does not state: a later
+    development of a case ("A 16-year-old boy has now been charged"), which may repeat much of what
+    was said before; a copy published days later leads with what it copies."""
+    later, earlier = (story, candidate) if story.published and candidate.published and (
+        story.published > candidate.published) else (candidate, story)
+    numbers = _numbers(earlier.facts)
+    return any(fact.startswith("n:") and not _stated(float(fact[2:]), numbers) for fact in later.lead)
 
 
 @lru_cache(maxsize=4096)

@@ -290,7 +290,7 @@ LEAD_WORDS = 8  # a paragraph, not a byline or a stamp above it
 def _facts(text: str) -> frozenset[str]:
     """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
     text = _WRAP.sub(" ", _without_phones(text))
-    facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(text)}
+    facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(_without_days(text))}
 
     def name(match: re.Match[str]) -> str:
         replacement, named = _name_facts(match.group())
@@ -308,6 +308,22 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+_MONTH_NAME = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
+               r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?(?![A-Za-z])")
+# A day of the month ("on 3 January", "June 5th"): one outlet dates what another calls "on Wednesday
+# night", and a story's numbers must not differ by it. (A year is still a number.)
+_DAY_OF_MONTH = re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?(?=\s+(?:of\s+)?" + _MONTH_NAME + r")|"
+                           # the month first only before punctuation or a year: "in March 12 people ..." counts people
+                           r"\b(" + _MONTH_NAME + r")\s+\d{1,2}(?:st|nd|rd|th)?\b(?![,.]?\d)(?=\s*(?:[,.;:)]|$)|,?\s+\d{4}\b)")
+
+
+def _without_days(text: str) -> str:
+    if not any(month in text for month in _MONTH_STARTS):
+        return text
+    return _DAY_OF_MONTH.sub(lambda match: match.group(1) or " ", text)
+
+
+_MONTH_STARTS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _without_phones(text: str) -> str:

@@ -219,7 +219,8 @@ Two other people arrested have been released on bail while enquiries continue.
 {TRIBUTE}"""
 SECOND_CHARGE = f""" date 2026-11-10 Second teenager charged over Wessex stabbing
 A 16-year-old boy has now been charged with the murder of Sam Arden, 17, who died after he was stabbed in Wessex last month.
-The boy, who cannot be named because of his age, will appear at Wessex Youth Court on 13 November.
+The boy, who cannot be named because of his age, will appear at Wessex Youth Court on 13 November. A girl of 14
+arrested on Sunday has been released on bail.
 Kyle Dunmore, 19, appeared in court last week charged with the same offence and is due to stand trial in April.
 {TRIBUTE}"""
 
@@ -228,3 +229,11 @@ def test_a_later_development_repeating_the_familys_tribute_is_a_story_of_its_own
     digest("ingest")
     items = {item["path"]: item for item in export()}
     assert items["c1-first.txt"]["cluster"] != items["c2-second.txt"]["cluster"]
+
+
+def test_a_day_of_the_month_is_no_number_of_the_story():
+    from digest.shingles import story_facts
+
+    dated = story_facts("Man arrested after shots fired", "Shots were fired in Wessex on Wednesday night, 3 January. "
+                        "A 49-year-old man was arrested at 4.46am on January 4th, 2024. In March 12 people were held.")
+    assert {"n:49", "n:4.46", "n:2024", "n:12"} <= dated and not {"n:3", "n:4"} & dated
