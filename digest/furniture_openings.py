@@ -17,7 +17,7 @@ _SIGN_UP_RE = re.compile(_SIGN_UP, re.IGNORECASE)
 _OPENED = [
     r"accessibility( options| tools| settings| controls| statement)?",
     # Skip links and exits, however the site words them: "Jump to content", "Press Esc to leave this site".
-    r"(skip|jump|go) to (the )?(main |page |article |primary )?(content|article|story|player|navigation|nav|menu|"
+    r"(skip|jump|go)( directly| straight)? to (the )?(main |page |article |primary )?(content|article|story|player|navigation|nav|menu|"
     r"search|footer|toolbar|top)|skip (navigation|nav|links|ad|advert)|(back to |go to )?top of (the )?page|"
     r"exit mobile version|(mobile|main|site) (menu|navigation)|(open|toggle) (the )?(navigation|menu)",
     r"(quickly |safely )?(exit|leave|hide|close) (this )?(site|website|page)( now| quickly| immediately| safely)?\b.*",

@@ -177,18 +177,35 @@ _STORY_LIST = re.compile(r"^(?:related(?: stories| articles?| news| content| lin
 
 def _repeated(lines: list[str]) -> set[str]:
     """Lines of up to 200 characters said more than once: captions and banners. A headline-sized
-    line said twice apart (a portal's headline above its date and again above its text) is the
-    page's headline, not a caption (a caption's copies stand together)."""
+    line said twice apart (a portal's headline above its date and again above its text), or twice
+    in a row as the page's first, is the page's headline, not a caption (a caption's copies stand
+    together, under the headline)."""
     counts = Counter(lines)
     repeated = set()
     for line, count in counts.items():
         if count < 2 or len(line) > 200:
             continue
-        headline_sized = heading_like(line) and 4 <= len(line.split()) <= HEADLINE_WORDS
-        if headline_sized and not any(first == second == line for first, second in pairwise(lines)):
+        headline_sized = _headline_sized(line)
+        if headline_sized and (not any(first == second == line for first, second in pairwise(lines))
+                               or line == _first_headline_sized(lines)):
             continue
         repeated.add(line)
     return repeated
+
+
+def _headline_sized(line: str) -> bool:
+    return heading_like(line) and 4 <= len(line.split()) <= HEADLINE_WORDS
+
+
+def _first_headline_sized(lines: list[str]) -> str | None:
+    """The first headline-sized line of the page, if it comes before its text: said twice in a row
+    there (an aggregator's copy of a headline over itself), it is the headline, not a caption."""
+    for line in lines:
+        if reads_as_prose(line):
+            return None
+        if _headline_sized(line):
+            return line
+    return None
 
 
 # What follows a caption in its credited copy: "... Picture: Wessex Police", "...(Credit: PA)", "...Wessex Police".

@@ -349,3 +349,18 @@ def test_prompts_credits_and_comment_widgets_are_furniture(line: str) -> None:
     assert is_furniture(line)
     page = extract_text(_page(line, "Man charged after bus station stabbing", LEDE, SECOND))
     assert page.title == "Man charged after bus station stabbing" and page.summary.startswith("A 19-year-old man")
+
+
+def test_a_headline_said_twice_in_a_row_at_the_top_is_the_title_not_a_caption() -> None:
+    headline = "Court staff seize hundreds of blades at security checks"
+    page = extract_text(_page("logo", headline, headline, "Wessex News2 days ago", LEDE, SECOND))
+    assert page.title == headline and page.summary.startswith("A 19-year-old man")
+    captioned = extract_text(_page("Man charged after bus station stabbing", "Officers at the bus station on Friday",
+                                   "Officers at the bus station on Friday", LEDE, SECOND))
+    assert captioned.title == "Man charged after bus station stabbing" and "Officers at the bus" not in captioned.body
+
+
+def test_a_skip_link_however_direct_is_no_headline() -> None:
+    page = extract_text(_page(" date 2025-05-18 Jump directly to the content", "Man charged after bus station stabbing",
+                              LEDE, SECOND))
+    assert page.title == "Man charged after bus station stabbing"
