@@ -139,13 +139,14 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
         r"(?:\s+(?!safeguarded)[\w-]+){0,5}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
         r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
-        r"received|completed|joined|learned|learnt|"
-        r"had\s+(?:[\w-]+\s+){0,4}?(?:engagement|contact|support|mentoring|sessions?|workshops?)(?=\W))\b(?!\s+for\s+safeguarding)"
+        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)"
         # An incident's people, not a project's: "two people attended hospital", "received suspended sentences".
         # (What follows the verb only: "attended prison awareness sessions" is a project's.)
         r"(?!\s+(?:hospital|(?:medical\s+)?treatment|(?:[\w-]+\s+)?injuries|(?:prison|jail|custodial|suspended|community)\s+"
         r"(?:sentences?|terms?)\b|sentences?\b|fines?\b|cautions?\b))",
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"\s+had\s+(?:face[- ]to[- ]face\s+|one[- ]to[- ]one\s+)?"
+        r"(?:engagement|contact|support|mentoring|sessions?|workshops?)\b",
     ),
     "offences": _patterns(
         _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + r"(?:offences|crimes)\b",
