@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from digest.phrases import Automaton, replace_chars
-from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, literal_starts, matches_at
+from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, literal_starts, matches_at, without_days_of_month
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 # Word characters (as `\w` means them in ASCII) kept, everything else a space.
@@ -290,7 +290,7 @@ LEAD_WORDS = 8  # a paragraph, not a byline or a stamp above it
 def _facts(text: str) -> frozenset[str]:
     """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
     text = _WRAP.sub(" ", _without_phones(text))
-    facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(_without_days(text))}
+    facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(without_days_of_month(text))}
 
     def name(match: re.Match[str]) -> str:
         replacement, named = _name_facts(match.group())
@@ -308,37 +308,6 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
-_MONTH_FINDER = Automaton((month, None) for month in _MONTHS)
-# A day of the month before its month ("3 January", "the 21st of November"), or after it ("June 5th,"), only
-# before punctuation or a year then: "in March 12 people ..." counts people.
-_DAY_BEFORE = re.compile(r"(?<![\w.,])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
-_DAY_AFTER = re.compile(r"\.?\s+(\d{1,2}(?:st|nd|rd|th)?)\b(?![,.]?\d)(?=\s*(?:[,.;:)]|$)|,?\s+\d{4}\b)")
-
-
-def _without_days(text: str) -> str:
-    """The text without the days of the month in its dates: one outlet writes "on 3 January", another
-    "on Wednesday night", and a story's numbers must not differ by it (a year is still a number)."""
-    cuts: list[tuple[int, int]] = []
-    for start, end, _ in _MONTH_FINDER.find(text):
-        if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalpha()):
-            continue  # part of a word ("Mayor", "Decline")
-        if before := _DAY_BEFORE.search(text, max(0, start - 16), start):
-            cuts.append(before.span())
-        elif after := _DAY_AFTER.match(text, end):
-            cuts.append(after.span(1))
-    if not cuts:
-        return text
-    pieces, at = [], 0
-    for start, end in sorted(cuts):
-        if start >= at:
-            pieces += (text[at:start], " ")
-            at = end
-    return "".join(pieces) + text[at:]
-
-
-
 def _without_phones(text: str) -> str:
     for phone in _PHONES:
         text = phone.sub(" ", text)

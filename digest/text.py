@@ -340,3 +340,37 @@ def first_sentences(paragraphs: list[str], limit: int = 300) -> str:
             summary = f"{summary} {parts[1]}"
         return trim(summary, limit)
     return ""
+
+
+# --- dates in running text ----------------------------------------------------------
+
+# English only (digest.dates also reads other languages' month names, for pages dated in them).
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sept", "Sep", "Oct", "Nov", "Dec")
+_MONTH_FINDER = Automaton((month, None) for month in _MONTHS)
+# A day of the month before its month ("3 January", "the 21st of November"), or after it ("June 5th,"), only
+# before punctuation or a year then: "in March 12 people ..." counts people.
+_DAY_BEFORE = re.compile(r"(?<![\w.,])\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?$")
+_DAY_AFTER = re.compile(r"\.?\s+(\d{1,2}(?:st|nd|rd|th)?)\b(?![,.]?\d)(?=\s*(?:[,.;:)]|$)|,?\s+\d{4}\b)")
+
+
+def without_days_of_month(text: str) -> str:
+    """The text without the days of the month in its dates: one outlet writes "on 3 January", another
+    "on Wednesday night", and a story's numbers must not differ by it (a year is still a number)."""
+    cuts: list[tuple[int, int]] = []
+    for start, end, _ in _MONTH_FINDER.find(text):
+        if (start and text[start - 1].isalnum()) or (end < len(text) and text[end].isalpha()):
+            continue  # part of a word ("Mayor", "Decline")
+        if before := _DAY_BEFORE.search(text, max(0, start - 16), start):
+            cuts.append(before.span())
+        elif after := _DAY_AFTER.match(text, end):
+            cuts.append(after.span(1))
+    if not cuts:
+        return text
+    pieces: list[str] = []
+    at = 0
+    for start, end in sorted(cuts):
+        if start >= at:
+            pieces += (text[at:start], " ")
+            at = end
+    return "".join(pieces) + text[at:]
