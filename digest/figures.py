@@ -90,7 +90,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)charged",
     ),
     "sentence_years": _patterns(
-        _SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+" + _QUALIFIER + _YEARS,
+        _SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:serve\s+)?" + _QUALIFIER + _YEARS,
         r"(?:given|got|received|handed)\s+" + _QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
@@ -193,7 +193,7 @@ def to_number(token: str) -> float | None:
 def extract_figures(text: str, title: str = "") -> list[Figure]:
     """Figures stated in the body, then any the title adds; each fact once."""
     found: list[tuple[Figure, bool]] = []  # (figure, a total of prison terms)
-    seen: set[tuple[str, float, str]] = set()
+    seen: set[tuple[str, float]] = set()
     cues = Cues(text)
     for start, end in _paragraph_spans(text):
         paragraph = text[start:end]
@@ -209,9 +209,8 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
                 continue
             for figure, total in _sentence_figures(text[first:last], cues.kinds(first, last, kinds),
                                                    cues.percent(first, last)):
-                # A story restating a number restates one fact; only prison terms listed side by side
-                # in one sentence ("jailed for 6 and 8 years") are separate facts of equal value.
-                key = (figure.kind, figure.value, figure.text if figure.kind in _EVERY_MATCH else "")
+                # A story restating a number restates one fact (a term in the lede and again in the detail).
+                key = (figure.kind, figure.value)
                 if key not in seen:
                     seen.add(key)
                     found.append((figure, total))
@@ -375,7 +374,7 @@ _CHANGES = (
                r"rises?|increased|increases?|grew|grown|jumped|soared|climbed)\s+(?:by\s+)?" + _ROUGHLY + _PCT, re.I),
     re.compile(r"(?<!\bmakes\s)(?<!\bmade\s)(?<!\bmake\s)(?<!\bmaking\s)\b(down|up)\s+(?:by\s+)?" + _ROUGHLY + _PCT, re.I),
     re.compile(_PCT + r"\s+(reduction|decrease|fall|drop|decline|cut|increase|rise|jump|lower|higher|fewer|more)\b", re.I),
-    re.compile(r"\b(?:a|an)\s+(reduction|decrease|fall|drop|decline|cut|increase|rise|jump)\s+of\s+" + _ROUGHLY + _PCT,
+    re.compile(r"\b(?:a|an|the)\s+(reduction|decrease|fall|drop|decline|cut|increase|rise|jump)\s+of\s+" + _ROUGHLY + _PCT,
                re.I),
 )
 

@@ -7,6 +7,10 @@ import pytest
 from digest.figures import extract_figures
 
 
+def figures_list(text: str) -> list[tuple[str, float]]:
+    return [(figure.kind, figure.value) for figure in extract_figures(text)]
+
+
 def figures(text: str, title: str = "") -> set[tuple[str, float]]:
     return {(figure.kind, figure.value) for figure in extract_figures(text, title)}
 
@@ -129,6 +133,8 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("In all, 57 networks run from the city have been shut down since the spring.", {("lines_closed", 57)}),
     ("Six lines of enquiry have been closed.", set()),
     ("Some 45 pupils attended prison awareness sessions run by the charity.", {("people_reached", 45)}),
+    ("He was sentenced to serve six years and six months in prison.", {("sentence_years", 6.5)}),
+    ("The rise of 12 per cent was revealed by senior officers.", {("percent_change", 12)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
     # young people reached, however it is put
     ("During the week 640 young people had face to face engagement with youth workers.", {("people_reached", 640)}),
@@ -152,6 +158,12 @@ def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) 
 ])
 def test_prison_terms_in_more_phrasings(text: str, expected: set[tuple[str, float]]) -> None:
     assert {(kind, value) for kind, value in figures(text) if kind == "sentence_years"} == expected
+
+
+def test_a_term_restated_in_the_detail_is_one_fact() -> None:
+    text = ("A man was jailed for four and a half years today for a stabbing in Wessex.\n"
+            "He was jailed for four and a half years for wounding and nine months for the knife, to run together.")
+    assert [value for kind, value in figures_list(text) if kind == "sentence_years"] == [4.5]
 
 
 def test_a_total_far_beyond_the_terms_given_is_a_figure() -> None:
