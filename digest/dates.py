@@ -36,9 +36,9 @@ _TIME = r"(?:,?\s*(?:at\s+)?(\d{1,2})[:.](\d{2})(?::\d{2})?\s*([ap]\.?m\.?)?)?"
 # A date anywhere in a line: day month year, month day year, ISO, or numeric day/month/year.
 _FORMS = (
     ("dmy", rf"(?:{_WEEKDAY})?{_DAY}\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}}){_TIME}"),
-    ("mdy", rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY},?\s+(\d{{4}}){_TIME}"),
+    ("mdy", rf"(?:{_WEEKDAY})?{_MONTH}\s+{_DAY}(?:,\s*|\s+)(\d{{4}}){_TIME}"),
     ("iso", r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{1,2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?"),
-    ("num", r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::\d{2})?)?"),
+    ("num", r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2}):(\d{2})(?::\d{2})?)?"),
 )
 _FIND = [(kind, re.compile(rf"(?<![\w/.-]){pattern}(?![\w/-]|\.\d)", re.I)) for kind, pattern in _FORMS]
 MONTH_ONLY = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
@@ -188,7 +188,9 @@ _LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+
                     r"article published)(?:\s+on)?\s*:?\s*$", re.I)
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
                      re.I)
-_GLUED_LABEL = re.compile(r"\b(published|updated|posted|created|dated)(?=\d)", re.I)
+# A label, or an aggregator's source name, run into the date: "Published16 April 2023", "Yahoo24-05-2025".
+_GLUED_LABEL = re.compile(r"\b(published|updated|posted|created|dated)(?=\d)|^([A-Z][\w ]{0,30}[a-z])(?=\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$)",
+                          re.I)
 # A mirror's note of where a release came from: "The press release issued by the Home Office on 18 January 2023."
 _ISSUED_BY = re.compile(r"^\W*(?:the\s+)?(?:press\s+release|news\s+release|release|statement|speech|letter)\s+"
                         r"(?:was\s+)?(?:issued|published|released|made|given|delivered)\s+by\s+[^.]{2,80}?\s+on\s*$", re.I)
@@ -216,7 +218,7 @@ def line_date(line: str) -> LineDate | None:
     if len(line) > 160 or not _YEAR_DIGITS.search(line) or _NOT_A_DATE.search(line):
         return None
     # "- Published16 April 2023": a related link's, more often than not; the page's only before its text
-    glued, line = bool(_GLUED_LABEL.search(line)), _GLUED_LABEL.sub(r"\1 ", line)
+    glued, line = bool(_GLUED_LABEL.search(line)), _GLUED_LABEL.sub(lambda match: f"{match.group(0)} ", line)
     if stamp := parse_platform_timestamp(line):
         return LineDate(stamp, updated=False)
     found = find_dates(line)

@@ -33,6 +33,8 @@ STATED = [
     ("The press release issued by Wessex Police on 4 March 2025.", date(2025, 3, 4)),  # a mirror's note
     ("3 November 2024 / Knife crime", date(2024, 11, 3)),  # the section after the date
     ("- Published16 April 2023", date(2023, 4, 16)),  # its label run into it
+    ("Yahoo24-05-2025", date(2025, 5, 24)),  # an aggregator's source run into the date, day first with dashes
+    ("Date:Friday, July 27,2012", date(2012, 7, 27)),
 ]
 
 
