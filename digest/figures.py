@@ -324,8 +324,10 @@ _RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}\s+(?:January|February|March|
                            r"October|November|December)\s+\d{4}\s*$")
 _DRUG = r"(?:drugs?|cannabis|cocaine|heroin|crack|ketamine|mdma|ecstasy|amphetamines?|spice|class\s+[ab]\b)"
 _DRUGS_BEFORE = re.compile(r"(?:street\s+value|" + _DRUG + r"[^£.;]{0,60}?\b(?:worth|valued|value))[^£.;]{0,40}$", re.I)
-_DRUGS_AFTER = re.compile(r"^[\s\w]{0,20}?\b(?:worth\s+of|of|in)\s+(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)
-_CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$", re.I)
+_DRUGS_AFTER = re.compile(r"^\s*(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)\s+(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)
+# Money seized is cash ("seized more than £10,000"), unless it is what drugs were worth (tested first).
+_CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$|\b(?:seized|seizing|recovered)\s+(?:(?:more\s+than|over|around|"
+                          r"about|almost|nearly|some|in\s+excess\s+of)\s+)?$", re.I)
 _CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|banknotes|notes)\b", re.I)
 
 
