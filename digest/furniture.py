@@ -121,6 +121,7 @@ _CALLS_IN_CAPS = re.compile(r"\b(?:SIGN UP|SUBSCRIBE|LISTEN (?:TO|LIVE|NOW)|WATC
 _LINK_ARROW = re.compile(r"^[^.!?»›]{1,50}\s?[»›]$")  # a link on to more: "Læs mere »"
 # A byline with the reporter's address: "- By Sam Lane slane@example.co.uk", "By: Jo Bell jbell@example.com".
 _BYLINE_EMAIL = re.compile(r"^(?:[-•·]\s*)?(?:[Bb]y:?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+\S+@\S+\.\w+$")
+_ICON_ROW = re.compile(r"^(?:(?:[\w'’-]+ ){0,4}icon\b\s*){2,}$", re.I)  # names of icons, each ending in "icon"
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by):?\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
@@ -134,8 +135,9 @@ def is_furniture(line: str) -> bool:
     if not stripped:
         return False
     folded = fold_case(stripped)
-    if folded.count("icon") >= 2 and _ALT_TEXT.search(stripped):
-        return True  # a row of icons' text: "Calendar An icon of a calendar page. Close An icon of..."
+    if folded.count("icon") >= 2 and (_ALT_TEXT.search(stripped) or _ICON_ROW.match(stripped)):
+        return True  # a row of icons' text: "Calendar An icon of a calendar page. Close An icon of...",
+        # "Default Text Size icon Large Text Size icon"
     if len(stripped) >= 400:
         return False
     if not stripped.strip(_SEPARATORS):

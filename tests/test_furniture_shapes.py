@@ -344,6 +344,8 @@ def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
     "Hear all the latest news from across the UK on the hour, every hour, on Wessex Radio on DAB.",
     "Read more of today's top stories here", "Sign in to comment", "Send us your news", "Notify of", "Inline Feedbacks",
     "View all comments", "This article contains affiliate links", "Getty Images", "PA Media", "Pic: Wessex Police",
+    "Default Text Size icon Large Text Size icon Largest Text Size icon",
+    "Set your Postcode This will personalise pages such as news and events with the latest from your area.",
 ])
 def test_prompts_credits_and_comment_widgets_are_furniture(line: str) -> None:
     assert is_furniture(line)
