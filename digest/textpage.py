@@ -361,4 +361,6 @@ def _clean_markdown(line: str) -> str:
         line = _MD_LINK.sub(lambda m: m.group(1), line)
     if "**" in line or "__" in line:
         line = _MD_EMPHASIS.sub(lambda m: m.group(2), line)
+    if line.isprintable() and "  " not in line:  # no whitespace but single spaces (most lines): as it is
+        return line
     return " ".join(line.split())
