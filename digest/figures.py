@@ -28,8 +28,11 @@ NUMBER = (r"(?<!-)(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:one|two|three
           + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")")
 _QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")
-# "one in five" is a share, not a count: a number right after "in" starts no count.
-_QUALIFIER = r"(?<!\bin\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}"
+# "one in five" is a share, not a count: a number right after "<number> in" starts no count ("resulting in
+# seven arrests" is one).
+_QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in ("one", "two", "three", "four", "five", "six", "seven", "eight",
+                                                              "nine", "ten"))
+              + r"(?<!\d\sin\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
 # Up to two words between a number and what it counts, none of them a preposition
 # ("nine people for offences" does not count offences).
 _BETWEEN = r"(?:(?!(?:for|of|with|in|including|after|from|on|at|by|and|to)\b)[\w-]+\s+){0,2}?"
