@@ -45,6 +45,9 @@ _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|v
 _ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
 # A second count of the same kind, added to the first: "410 men and 72 women were arrested".
 _AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
+# Up to two words between a count and the weapons it counts, neither "and" nor "or" ("Nineteen arrests and
+# weapons seized" counts arrests).
+_NOT_AND = r"(?:(?!(?:and|or)\b)[\w-]+\s+){0,2}"
 # Weapons taken by officers and more given up, added: "seized 936 knives and 8,703 were surrendered".
 _MORE_HANDED_IN = (r"(?:\s+(?:and|while|whilst)\s+(?:a\s+further\s+|another\s+)?(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
                    r"(?:more\s+|others\s+)?(?:were|was|have\s+been)\s+(?:either\s+)?"
@@ -76,8 +79,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
     ),
     "weapons": _patterns(
-        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON + _MORE_HANDED_IN,
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}" + _WEAPON
+        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+" + _NOT_AND + _WEAPON + _MORE_HANDED_IN,
+        _QUALIFIER + NUMBER + r"\s+" + _NOT_AND + _WEAPON
         + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
         r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))[^.;]{0,150}?\b"

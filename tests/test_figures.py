@@ -137,6 +137,7 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("The rise of 12 per cent was revealed by senior officers.", {("percent_change", 12)}),
     ("Officers arrested two men and seized more than £8,000 and a bag of cocaine.", {("arrests", 2), ("cash_seized_gbp", 8000)}),
     ("Twenty people were stopped and searched, resulting in seven arrests.", {("stop_searches", 20), ("arrests", 7)}),
+    ("Eleven arrests and weapons seized in week of action", {("arrests", 11)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
     # young people reached, however it is put
     ("During the week 640 young people had face to face engagement with youth workers.", {("people_reached", 640)}),
