@@ -346,6 +346,8 @@ def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
     "View all comments", "This article contains affiliate links", "Getty Images", "PA Media", "Pic: Wessex Police",
     "Default Text Size icon Large Text Size icon Largest Text Size icon",
     "Set your Postcode This will personalise pages such as news and events with the latest from your area.",
+    "Can't connect right now! retry", "add The Wessex Herald to homescreen", "Got it!",
+    "tap to bring up your browser menu and select 'Add to homescreen' to pin the web app",
 ])
 def test_prompts_credits_and_comment_widgets_are_furniture(line: str) -> None:
     assert is_furniture(line)
