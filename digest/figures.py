@@ -24,20 +24,20 @@ _WORDS = {
 }
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 # "Thirty-eight" is one number, and the "eight" of it no number on its own.
-NUMBER = (r"(?<!-)(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)\b|"
+NUMBER = (r"(?<!-)(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)\b|"
           + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")")
 _QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")
 # "one in five" is a share, not a count: a number right after "<number> in" starts no count ("resulting in
-# seven arrests" is one).
+# seven arrests" is one); nor does one right after "aged".
 _QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in ("one", "two", "three", "four", "five", "six", "seven", "eight",
                                                               "nine", "ten"))
-              + r"(?<!\d\sin\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
+              + r"(?<!\d\sin\s)(?<!\baged\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
 # Up to two words between a number and what it counts, none of them a preposition
 # ("nine people for offences" does not count offences).
 _BETWEEN = r"(?:(?!(?:for|of|with|in|including|after|from|on|at|by|and|to)\b)[\w-]+\s+){0,2}?"
 _PEOPLE = (r"(?:people|men|women|teenagers|teens|boys|girls|suspects|males|females|others|youths|youngsters|adults|"
-           r"children|individuals|juveniles|persons|drivers|motorists|offenders)")
+           r"children|individuals|juveniles|persons|drivers|motorists|offenders|criminals|dealers)")
 _YOUNG = r"(?:young\s+people|pupils|students|children|teenagers|youngsters|participants|families|people)"
 _PUPILS = r"(?:young\s+people|pupils|students|children|teenagers|youngsters)"
 _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|victims|boys|girls|youngsters)"
@@ -77,6 +77,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
         r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
         r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
+        # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
+        _QUALIFIER + NUMBER + r"\s+arrested\b",
     ),
     "weapons": _patterns(
         _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+" + _NOT_AND + _WEAPON + _MORE_HANDED_IN,
@@ -132,7 +134,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "safeguarded": _patterns(
         r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE
         + _AND_MORE + _VULNERABLE + r")?",
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+" + _VULNERABLE + r")?\s+(?:who\s+)?"
+        # "519 vulnerable adults and 364 children were safeguarded" (added), "49 people, including children, were ..."
+        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
+        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,)?\s+(?:who\s+)?"
         + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|(?:engaged|identified|visited|referred)\s+for\s+"
         r"safeguarding)",
     ),
@@ -326,8 +330,8 @@ _COUNCIL_TAX = re.compile(r"\b(?:band\s+[a-h]|council\s+tax|precept)\b", re.I)
 _AWARD_LINE = re.compile(r"^[\s•·*-]*[A-Z][^£]{2,100}?(?:\s[–—-]|:)\s*$")
 _AWARD_AFTER = re.compile(r"^\s*(?:to|for|towards)\b", re.I)
 # A related-story link closing a page: "Commissioner launches £200,000 fund – 11 July 2022".
-_RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|"
-                           r"October|November|December)\s+\d{4}\s*$")
+_RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
+                           r"\.?\s+\d{4}\s*$")
 _DRUG = r"(?:drugs?|cannabis|cocaine|heroin|crack|ketamine|mdma|ecstasy|amphetamines?|spice|class\s+[ab]\b)"
 _DRUGS_BEFORE = re.compile(r"(?:street\s+value|" + _DRUG + r"[^£.;]{0,60}?\b(?:worth|valued|value))[^£.;]{0,40}$", re.I)
 _DRUGS_AFTER = re.compile(r"^\s*(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)\s+(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)

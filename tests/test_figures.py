@@ -138,6 +138,11 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("Officers arrested two men and seized more than £8,000 and a bag of cocaine.", {("arrests", 2), ("cash_seized_gbp", 8000)}),
     ("Twenty people were stopped and searched, resulting in seven arrests.", {("stop_searches", 20), ("arrests", 7)}),
     ("Eleven arrests and weapons seized in week of action", {("arrests", 11)}),
+    # results lists' lines and their groups
+    ("612 vulnerable adults and 288 children were safeguarded", {("safeguarded", 900)}),
+    ("37 vulnerable people, including children, were engaged for safeguarding purposes.", {("safeguarded", 37)}),
+    ("51 arrested, including eight under 18.", {("arrests", 51)}),
+    ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
     # young people reached, however it is put
     ("During the week 640 young people had face to face engagement with youth workers.", {("people_reached", 640)}),
@@ -215,3 +220,12 @@ def test_a_rounder_restatement_of_a_count_is_one_fact() -> None:
 def test_a_headline_count_without_a_verb() -> None:
     assert figures("Both appeared before magistrates on Monday.", "Three men charged after town centre stabbing") == {
         ("charged", 3)}
+
+
+@pytest.mark.parametrize("text", [
+    "A man aged 43 arrested on suspicion of assault has been released.",  # an age, and the end of one
+    "Two men aged 19 and 22 were arrested on suspicion of possessing a bladed article.",
+    "Six homes raided and five arrested in drugs crackdown - 12th Oct 2023",  # another story's link
+])
+def test_ages_and_other_stories_links_are_no_arrest_counts(text: str) -> None:
+    assert "arrests" not in {kind for kind, _ in figures(text)}
