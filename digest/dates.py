@@ -232,7 +232,7 @@ def line_date(line: str) -> LineDate | None:
     at = 0
     for each in found:
         if not _UPDATE_WORD.search(line[at:each.start]):
-            return LineDate(each.value, updated=False, labelled=not glued and bool(_LABEL.search(line[at:each.start])))
+            return LineDate(each.value, updated=False, labelled=not glued and bool(_LABEL.search(_STAMP_NOISE.sub(" ", line[at:each.start]))))
         at = each.end
     return LineDate(found[0].value, updated=True, labelled=True)
 

@@ -227,3 +227,10 @@ def test_a_related_links_date_with_its_label_run_in_after_the_text_is_not_the_pa
                         "commissioner said.\nGroups can bid for money to run sessions in the summer holidays.\n"
                         "Related topics\n- Published16 April 2023\n")
     assert page.published is None
+
+
+def test_a_labelled_date_with_its_time_first_counts_after_the_text_too() -> None:
+    page = extract_text("Boy hurt in park stabbing\nA boy of 15 was found with a stab wound on a bench in a park in Wessex "
+                        "late on Tuesday, police said.\nOfficers are appealing for anyone who saw the attack to come "
+                        "forward and speak to them.\nPUBLISHED: 13:14 20 February 2019\n")
+    assert page.published == date(2019, 2, 20)
