@@ -33,8 +33,8 @@ _QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "ne
 _QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in ("one", "two", "three", "four", "five", "six", "seven", "eight",
                                                               "nine", "ten"))
               + r"(?<!\d\sin\s)(?<!\baged\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
-# Up to two words between a number and what it counts, none of them a preposition
-# ("nine people for offences" does not count offences).
+# Up to two words between a number and what it counts, none of them a preposition or "and"
+# ("nine people for offences" does not count offences, "Nineteen arrests and weapons" weapons).
 _BETWEEN = r"(?:(?!(?:for|of|with|in|including|after|from|on|at|by|and|to)\b)[\w-]+\s+){0,2}?"
 _PEOPLE = (r"(?:people|men|women|teenagers|teens|boys|girls|suspects|males|females|others|youths|youngsters|adults|"
            r"children|individuals|juveniles|persons|drivers|motorists|offenders|criminals|dealers)")
@@ -45,9 +45,6 @@ _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|v
 _ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
 # A second count of the same kind, added to the first: "410 men and 72 women were arrested".
 _AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
-# Up to two words between a count and the weapons it counts, neither "and" nor "or" ("Nineteen arrests and
-# weapons seized" counts arrests).
-_NOT_AND = r"(?:(?!(?:and|or)\b)[\w-]+\s+){0,2}"
 # Weapons taken by officers and more given up, added: "seized 936 knives and 8,703 were surrendered".
 _MORE_HANDED_IN = (r"(?:\s+(?:and|while|whilst)\s+(?:a\s+further\s+|another\s+)?(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
                    r"(?:more\s+|others\s+)?(?:were|was|have\s+been)\s+(?:either\s+)?"
@@ -81,8 +78,8 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+arrested\b",
     ),
     "weapons": _patterns(
-        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+" + _NOT_AND + _WEAPON + _MORE_HANDED_IN,
-        _QUALIFIER + NUMBER + r"\s+" + _NOT_AND + _WEAPON
+        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN,
+        _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON
         + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
         r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))[^.;]{0,150}?\b"
