@@ -23,15 +23,15 @@ _WORDS = {
     "eighty": 80, "ninety": 90, "hundred": 100, "dozens": 24, "a dozen": 12,
 }
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-# "Thirty-eight" is one number, and the "eight" of it no number on its own.
-NUMBER = (r"(?<!-)(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:one|two|three|four|five|six|seven|eight|nine)\b|"
-          + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True)) + r")")
+_SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# "Thirty-eight" is one number, and the "eight" of it no number on its own; "1 in 4", "one in five" are shares.
+NUMBER = (r"(?<!-)(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:" + "|".join(_SMALL[:-1]) + r")\b|"
+          + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True))
+          + r")(?!\s+in\s+(?:\d|" + "|".join(_SMALL) + r")\b)")
 _QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")
-# "one in five" is a share, not a count: a number right after "<number> in" starts no count ("resulting in
-# seven arrests" is one); nor does one right after "aged".
-_QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in ("one", "two", "three", "four", "five", "six", "seven", "eight",
-                                                              "nine", "ten"))
+# Nor does a count begin right after "<number> in" (a share's second number) or "aged" (an age).
+_QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in _SMALL)
               + r"(?<!\d\sin\s)(?<!\baged\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
 # Up to two words between a number and what it counts, none of them a preposition or "and"
 # ("nine people for offences" does not count offences, "Nineteen arrests and weapons" weapons).

@@ -205,6 +205,7 @@ def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
     "Eleven people have received prison sentences for their part in the supply.",
     "Two women received treatment at the scene from paramedics.",
     "Two young people had cuts to their arms and legs.",
+    "1 in 4 pupils in the county were reached by the programme.",  # a share, not a count
 ])
 def test_counts_that_are_not_these_figures(text: str) -> None:
     assert not {kind for kind, _ in figures(text)} & {"people_reached", "weapons"}
