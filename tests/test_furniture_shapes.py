@@ -197,7 +197,8 @@ def test_a_credit_run_into_the_first_sentence_is_parted_from_it() -> None:
     assert page.summary.startswith("A 19-year-old man") and "Picture: Wessex Police" not in page.body
 
 
-@pytest.mark.parametrize("label", ["Related stories", "Most read", "More from Crime", "You may also like", "Read more"])
+@pytest.mark.parametrize("label", ["Related stories", "Most read", "More from Crime", "You may also like", "Read more",
+                                   "Similar News:You can also read news stories like this one from other sources."])
 def test_other_stories_listed_after_the_text_are_not_its_text(label: str) -> None:
     listed = ["1. Murder investigation launched after man dies in Wessex", "Teenager charged after knife attack"]
     page = extract_text(_page("Man charged after bus station stabbing", LEDE, SECOND, label, *listed))
