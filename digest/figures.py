@@ -183,8 +183,8 @@ _FURTHER_TERM = _PATTERNS["sentence_years"][-1]
 _SENTENCING = re.compile(_SENTENCED + r"|\b(?:given|received)\b", re.I)
 _PART_OF_YEAR = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
 _MONTHS = re.compile(r"and\s+" + NUMBER + r"\s+months", re.I)
-# Counts, not sums or rates: a rounder number near another of its kind restates it ("more than 1,300").
-_COUNT_KINDS = frozenset(kind for kind in _PATTERNS if kind != "sentence_years")
+# Counts and sums, not terms or rates: a rounder one near another restates it ("more than 1,300", "nearly £800,000").
+_COUNT_KINDS = frozenset(_PATTERNS) - {"sentence_years"} | {"cash_seized_gbp", "drugs_seized_gbp", "funding_gbp"}
 
 
 def to_number(token: str) -> float | None:
@@ -258,7 +258,7 @@ def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
 
 def _trailing_zeros(value: float) -> int:
     digits = str(int(value))
-    return len(digits) - len(digits.rstrip("0")) if value.is_integer() else -1
+    return len(digits) - len(digits.rstrip("0")) if float(value).is_integer() else -1  # a sum's value is an int
 
 
 def _sentence_figures(sentence: str, kinds: list[str], percent: bool) -> list[tuple[Figure, bool]]:

@@ -218,6 +218,12 @@ def test_a_rounder_restatement_of_a_count_is_one_fact() -> None:
         ("weapons", 3412)}
 
 
+def test_a_rounder_restatement_of_a_sum_is_one_fact() -> None:
+    text = ("Nearly £500,000 of cash has been seized from dealers this year.\n"
+            "Officers have seized £483,250 in cash since January, the force said.")
+    assert figures(text) == {("cash_seized_gbp", 483250)}
+
+
 def test_a_headline_count_without_a_verb() -> None:
     assert figures("Both appeared before magistrates on Monday.", "Three men charged after town centre stabbing") == {
         ("charged", 3)}
