@@ -176,7 +176,8 @@ class Gazetteer:
         text = f"{title}\n{body}"
         if len(mentioned) > 1 and scores[mentioned[1]] == top:
             return None, mentioned
-        if (top <= NAME_WEIGHT or mentioned[0] in self._placeless) and _national(text):  # one passing mention
+        # One passing mention, or a national story that compares areas (a statistics release's breakdown)
+        if (top <= NAME_WEIGHT or mentioned[0] in self._placeless or len(mentioned) >= 3) and _national(text):
             return None, mentioned
         if _ABROAD_WORDS.find(text) and len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
             return None, mentioned
@@ -189,7 +190,7 @@ _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Cres
 # A story about the whole of England and Wales (a national campaign's results).
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
-                       r"\ball \d+ (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
+                       r"\ball 4[345] (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
 _NATIONAL_STARTS = literal_starts(_NATIONAL)
 
 

@@ -26,6 +26,21 @@ def test_a_national_results_story_listing_the_railways_force_twice_has_no_area()
     assert _area("National knife week ends with 1,204 arrests", body) is None
 
 
+def test_national_statistics_compared_across_areas_have_no_area() -> None:
+    body = ("Offences involving a knife recorded by police in England and Wales rose by 6% last year, official "
+            "figures show.\n\nAbout a third were recorded in London, where they rose by 4%. West Midlands Police "
+            "recorded a rise of 11%, while West Yorkshire saw a fall of 7%. London also saw more homicides, and "
+            "the Metropolitan Police said London's figures reflected its size.")
+    assert _area("Knife offences at record high in England and Wales", body) is None
+
+
+def test_a_forces_operation_joined_by_some_others_keeps_its_area() -> None:
+    body = ("The Metropolitan Police has closed 90 county lines run from London in a year. Joint operations were "
+            "run with 20 other forces, from Scotland to Devon and Cornwall. A senior officer in London said all 20 "
+            "forces working together had made the difference.")
+    assert _area("Met closes 90 county lines run from London", body) == "London"
+
+
 def test_a_story_about_the_railways_force_keeps_it_as_its_area() -> None:
     body = ("British Transport Police are appealing for witnesses after a man was stabbed on a train. "
             "British Transport Police officers arrested a 19-year-old at the next station.")
