@@ -95,6 +95,17 @@ def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:
 
 # A headline and, after a bar or a dash, the name of the site it is on ("X | Kent Police"): its two groups.
 SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
+_SECTION_AFTER = re.compile(r"^(?:UK|World|Local|US|Crime|Politics|Business|Regional|National) news$", re.I)
+
+
+def without_site_suffix(title: str) -> str:
+    """A headline without the paper's or section's name a page's title line appends to it ("... - BBC
+    News", "... | The Guardian", "... | UK news"): the labels' convention, and one story's titles agree."""
+    found = SITE_NAME_AFTER.match(title)
+    if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2))
+                                                        or _SECTION_AFTER.match(found.group(2))):
+        return found.group(1)
+    return title
 
 
 def _content_words(line: str) -> set[str]:

@@ -29,7 +29,7 @@ from digest.dates import (
     signature_date,
 )
 from digest.furniture import is_furniture
-from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like
+from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like, without_site_suffix
 from digest.models import Extracted
 from digest.publisher import page_owner
 from digest.text import first_sentences, sentence_spans, trim
@@ -77,7 +77,7 @@ def extract_text(text: str) -> Extracted:
     prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
-        title=trim((title or "").lstrip(_BULLETS), 200), body="\n\n".join(body), summary=trim(summary, 300),
+        title=trim(without_site_suffix((title or "").lstrip(_BULLETS)), 200), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
         published=published.date() if isinstance(published, datetime) else published,
         published_time=published if isinstance(published, datetime) else None,

@@ -369,3 +369,13 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
     page = extract_text(_page(" date 2025-05-18 Jump directly to the content", "Man charged after bus station stabbing",
                               LEDE, SECOND))
     assert page.title == "Man charged after bus station stabbing"
+
+
+@pytest.mark.parametrize(("line", "title"), [
+    ("Man charged after bus station stabbing - Wessex Echo", "Man charged after bus station stabbing"),
+    ("Man charged after bus station stabbing | UK news", "Man charged after bus station stabbing"),
+    ("Jailed: the gang that ran drug lines - and how they were caught", "Jailed: the gang that ran drug lines - and how "
+     "they were caught"),
+])
+def test_a_papers_or_sections_name_after_the_headline_is_not_the_title(line: str, title: str) -> None:
+    assert extract_text(_page(line, LEDE, SECOND)).title == title
