@@ -68,6 +68,9 @@ _OPENED = [
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",
     # GOV.UK's notes on an attached document's format
+    # A site's notice of its own faults: "Website issues", "We're currently experiencing some issues with our website".
+    r"(website|site|technical) (issues|problems)|(we'?re|we are) (currently )?experiencing (some )?(technical )?"
+    r"(issues|problems|difficulties)\b.*|"
     # A web app's own notices: offline, install prompts ("add The News to homescreen", "Got it!").
     r"(can'?t|cannot|unable to) connect( right now)?!?( (retry|try again))?|(you'?re|you are) offline\b.*|"
     r"add .{1,40} to (your )?home ?screen|tap to bring up your browser menu\b.*|got it!?|"
@@ -225,7 +228,7 @@ _OPENINGS = (
     "escape", "quick exit", "we've", "it looks", "ad blocker", "adblocker", "support", "donate", "labels", "keywords",
     "filed in", "updates", "supply", "[ad", "estimated", "reading", "read time", "an error", "javascript", "gift",
     "add to", "the video", "you are", "you need", "you have", "turn on", "switch on", "author", "reporter", "content", "promoted", "recommended", "in an",
-    "do you", "have you", "can't", "cant", "cannot", "unable", "you're", "you are", "tap to", "got it", "set your", "this will", "hear", "notify", "inline", "getty", "pa ", "alamy", "shutterstock", "reuters", "ap photo",
+    "do you", "have you", "website", "technical", "we're", "we are", "can't", "cant", "cannot", "unable", "you're", "you are", "tap to", "got it", "set your", "this will", "hear", "notify", "inline", "getty", "pa ", "alamy", "shutterstock", "reuters", "ap photo",
     "pic:", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",

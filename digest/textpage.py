@@ -77,7 +77,7 @@ def extract_text(text: str) -> Extracted:
     prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
-        title=trim(without_site_suffix((title or "").lstrip(_BULLETS)), 200), body="\n\n".join(body), summary=trim(summary, 300),
+        title=trim(without_site_suffix(_DATE_BADGE.sub("", (title or "").lstrip(_BULLETS))), 200), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
         published=published.date() if isinstance(published, datetime) else published,
         published_time=published if isinstance(published, datetime) else None,
@@ -86,6 +86,8 @@ def extract_text(text: str) -> Extracted:
 
 
 _BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet
+# A blog theme's date badge before the headline, its day and month only: "30 Jan Two knife bins ...".
+_DATE_BADGE = re.compile(r"^\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\s+(?=[A-Z])")
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "”", '"', "’")
 _WRAPPED = range(40, 101)  # the length of a line hard-wrapped mid-sentence (at 60 to 80 characters, most often)
 _WRAP_EVIDENCE = 3  # breaks before a word in lower case that make a text's hard wrapping plain

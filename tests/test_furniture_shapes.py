@@ -379,3 +379,11 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
 ])
 def test_a_papers_or_sections_name_after_the_headline_is_not_the_title(line: str, title: str) -> None:
     assert extract_text(_page(line, LEDE, SECOND)).title == title
+
+
+def test_a_sites_notice_of_its_own_faults_and_a_date_badge_are_not_the_title() -> None:
+    page = extract_text(_page("Website issues", "We're currently experiencing some issues with our website. You may find "
+                              "information missing from pages. We apologise for the inconvenience.", LEDE, SECOND))
+    assert page.title.startswith("A 19-year-old man") and page.summary.startswith("A 19-year-old man")
+    badged = extract_text(_page("12 Mar Man charged after bus station stabbing", LEDE, SECOND))
+    assert badged.title == "Man charged after bus station stabbing"
