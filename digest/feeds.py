@@ -25,10 +25,10 @@ from digest.edition import ShownFigure, figures_line, publisher_name, reason_lin
 from digest.models import Item, stories, utc_now
 from digest.records import EditionRecord
 from digest.render import atomic_write
-from digest.report import reasons_shown
+from digest.report import copied_elsewhere, reasons_shown
 from digest.text import clean_title, strip_controls
 from digest.topics import Taxonomy
-from digest.urls import area_feed, edition_page, is_web_url, site_of, topic_feed
+from digest.urls import area_feed, edition_page, is_web_url, topic_feed
 from digest.weeks import date_range, week_label
 
 _FEED_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")  # topic ids and area slugs that make safe file names
@@ -176,8 +176,7 @@ def build_feed(config: Config, items: list[Item], taxonomy: Taxonomy, title: str
 def _also(lead: Item, others: list[Item]) -> str:
     """"Also published by A; also reported by B": copies (other items, then other sites the text was
     copied to word for word), then other outlets' own reports; "" when there are none."""
-    sites = {site_of(item.url) for item in (lead, *others) if item.url}
-    copied = [copy.site for item in (lead, *others) for copy in item.copies if copy.site not in sites]
+    copied = [copy.site for _, copy in copied_elsewhere([lead, *others])]
     said = []
     for reported, label in ((False, "also published by"), (True, "also reported by")):
         names = [other.publisher for other in others if other.reported == reported] + ([] if reported else copied)

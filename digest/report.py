@@ -13,12 +13,12 @@ import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from digest.config import Config, Source
 from digest.edition import AREA_NOT_KNOWN, Edition, Entry, Group, Reason, ShownFigure
-from digest.models import Item, stories, utc_now
+from digest.models import Copy, Item, stories, utc_now
 from digest.records import RunRecord, SourceHealth, public_error, source_condition, stale_detail
 from digest.topics import Taxonomy
 from digest.totals import tallies
@@ -184,19 +184,35 @@ def merge_clusters(entries: list[Entry], shown_before: dict[int, datetime]) -> t
 
 
 def _other_publishers(lead: Entry, others: list[Entry]) -> list[dict[str, object]]:
-    """A story's other publishers: its other items, then the other sites its items' text was copied to
-    word for word (each site once, and none whose own item is shown)."""
+    """A story's other publishers: its other items, then the other sites its items' text was copied to."""
     shown: list[dict[str, object]] = [
         {"id": o.id, "org": o.publisher, "url": o.url, "title": o.title, "reported": o.reported,
          "published": o.published, "figures": o.figures} for o in others]
-    sites = {site_of(entry.url) for entry in (lead, *others) if entry.url}
-    for entry in (lead, *others):
-        for copy in entry.copies:
+    return shown + [{"id": entry.id, "org": copy.site, "url": copy.url, "title": entry.title, "reported": False,
+                     "published": None, "figures": []} for entry, copy in copied_elsewhere([lead, *others])]
+
+
+class _Copied(Protocol):
+    @property
+    def url(self) -> str | None: ...
+    @property
+    def copies(self) -> list[Copy]: ...
+
+
+_C = TypeVar("_C", bound=_Copied)
+
+
+def copied_elsewhere(members: list[_C]) -> list[tuple[_C, Copy]]:
+    """Each word-for-word copy of a story's items on a site none of its items is from (a site's own
+    second address, a print view, is no other publisher), each site once, with the item it copies."""
+    sites = {site_of(member.url) for member in members if member.url}
+    found = []
+    for member in members:
+        for copy in member.copies:
             if copy.site not in sites:
                 sites.add(copy.site)
-                shown.append({"id": entry.id, "org": copy.site, "url": copy.url, "title": entry.title,
-                              "reported": False, "published": None, "figures": []})
-    return shown
+                found.append((member, copy))
+    return found
 
 
 def _entry(item: Item, taxonomy: Taxonomy, tz: ZoneInfo) -> Entry:

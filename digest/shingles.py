@@ -308,6 +308,8 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+
+
 def _without_phones(text: str) -> str:
     for phone in _PHONES:
         text = phone.sub(" ", text)
@@ -372,7 +374,6 @@ def _title_case_heading(part: str, headline: bool) -> bool:
         return _is_title_case(part)
     words = [word for word in part.split() if word.lower() not in TITLE_CASE_LITTLE_WORDS]
     return 2 <= len(words) <= 8 and all(word[:1].isupper() and word.isalpha() for word in words)
-
 
 
 def _is_title_case(line: str) -> bool:
