@@ -52,7 +52,7 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if not text:
         return None
     candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
-    sized = [index for index in candidates if 4 <= len(lines[index].split()) <= HEADLINE_WORDS]
+    sized = [index for index in candidates if headline_sized(lines[index])]
     # Another story's headline and date in a list of links ("Patrols to return – 12 September 2024") is
     # the title only when nothing else can be.
     sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
@@ -125,6 +125,11 @@ def _headline_weight(line: str) -> int:
     the headline weighs less than it."""
     words = line.split()
     return len(words) - 3 * sum(1 for word in words if word.lower() in ("a", "an", "the"))
+
+
+def headline_sized(line: str) -> bool:
+    """A heading of 4 to HEADLINE_WORDS words: a headline's size (a shorter one is a label or a name)."""
+    return heading_like(line) and 4 <= len(line.split()) <= HEADLINE_WORDS
 
 
 def heading_like(line: str) -> bool:

@@ -29,7 +29,7 @@ from digest.dates import (
     signature_date,
 )
 from digest.furniture import is_furniture
-from digest.headline import HEADLINE_WORDS, TITLE_LINES, choose_title, credited, heading_like, without_site_suffix
+from digest.headline import TITLE_LINES, choose_title, credited, heading_like, headline_sized, without_site_suffix
 from digest.models import Extracted
 from digest.publisher import page_owner
 from digest.text import first_sentences, sentence_spans, trim
@@ -188,16 +188,11 @@ def _repeated(lines: list[str]) -> set[str]:
     for line, count in counts.items():
         if count < 2 or len(line) > 200:
             continue
-        headline_sized = _headline_sized(line)
-        if headline_sized and (not any(first == second == line for first, second in pairwise(lines))
+        if headline_sized(line) and (not any(first == second == line for first, second in pairwise(lines))
                                or line == _first_headline_sized(lines)):
             continue
         repeated.add(line)
     return repeated
-
-
-def _headline_sized(line: str) -> bool:
-    return heading_like(line) and 4 <= len(line.split()) <= HEADLINE_WORDS
 
 
 def _first_headline_sized(lines: list[str]) -> str | None:
@@ -206,7 +201,7 @@ def _first_headline_sized(lines: list[str]) -> str | None:
     for line in lines:
         if reads_as_prose(line):
             return None
-        if _headline_sized(line):
+        if headline_sized(line):
             return line
     return None
 
