@@ -62,11 +62,11 @@ def prefill(store: Store, count: int, seed: int) -> None:
             signatures.append({"item_id": item_id, "minhash": sig.to_bytes(), "shingles": len(TextKeys(body).shingles),
                                "facts": json.dumps(stated), "lead": json.dumps(sorted(lead_facts(doc.name, body)))})
             facts += [{"fact": fact, "item_id": item_id} for fact in NearDuplicates.lookup_facts(frozenset(stated))]
-            bands += [{"hash": h, "band": band, "item_id": item_id} for band, h in enumerate(sig.bands())]
+            bands += [{"key": key, "item_id": item_id} for key in dict.fromkeys(sig.bands())]
         with store.db.transaction():
             store.db.tables["items"].insert_all(items)
             store.db.tables["item_signatures"].insert_all(signatures)
-            store.db.tables["lsh_bands"].insert_all(bands)
+            store.db.tables["lsh_bands"].insert_all(bands, ignore=True)
             store.db.tables["item_facts"].insert_all(facts)
 
 

@@ -92,12 +92,33 @@ def test_lookup_uses_the_band_index(tmp_path, seed_dir, digest):
     digest("ingest")
     with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
         plan = " ".join(row[-1] for row in db.execute(
-            "explain query plan select item_id from lsh_bands where hash = 1 and band = 2 and item_id != 0 "
+            "explain query plan select item_id from lsh_bands where key = 1 and item_id != 0 "
             "order by item_id desc limit 50"))
         bands = db.execute("select count(*) from lsh_bands").fetchone()[0]
-    assert ("INDEX" in plan.upper() or "PRIMARY KEY" in plan.upper()) and "HASH=? AND BAND=?" in plan.upper()
+    assert ("INDEX" in plan.upper() or "PRIMARY KEY" in plan.upper()) and "KEY=?" in plan.upper()
     assert "SCAN" not in plan.upper()
     assert bands == 5 * 32
+
+
+def test_a_band_index_of_the_old_form_is_rebuilt_from_the_signatures(tmp_path, seed_dir, digest):
+    """m020: a store whose band index is (hash, band, item_id) gets one key a band, the rows an ingest
+    writes, and finds the same near-duplicates after."""
+    from digest.store import Store
+
+    digest("ingest")
+    database = tmp_path / "data" / "digest.db"
+    with sqlite3.connect(database) as db:
+        written = db.execute("select key, item_id from lsh_bands order by 1, 2").fetchall()
+        db.execute("drop table lsh_bands")  # as m006 made it, its rows of no use to today's code
+        db.execute("create table lsh_bands (hash integer, band integer, item_id integer, "
+                   "primary key (hash, band, item_id)) without rowid")
+        db.execute("insert into lsh_bands values (1, 2, 3)")
+        db.execute("delete from _sqlite_migrations where name = 'm020_band_keys'")
+        db.execute("pragma user_version = 19")
+    Store(database).close()  # migrates
+    with sqlite3.connect(database) as db:
+        assert db.execute("select key, item_id from lsh_bands order by 1, 2").fetchall() == written
+    assert len(written) == 5 * 32 and all(0 <= key < 2**31 for key, _ in written)
 
 
 def test_topics_can_be_extended_and_added_in_config(write_config, digest, export, seed_dir):

@@ -17,8 +17,13 @@ def save_signature_rows(conn: sqlite3.Connection, item_id: int, sig: Signature, 
 
     old = None if new else conn.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
     if old:  # found by their own key: no index on item_id to keep up to date on every insert
-        conn.executemany("delete from lsh_bands where hash = ? and band = ? and item_id = ?",
-                         [(h, band, item_id) for band, h in enumerate(Signature.from_bytes(old[0]).bands())])
+        conn.executemany("delete from lsh_bands where key = ? and item_id = ?",
+                         [(key, item_id) for key in Signature.from_bytes(old[0]).bands()])
     conn.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)", [item_id, sig.to_bytes()])
-    conn.executemany("insert into lsh_bands (hash, band, item_id) values (?, ?, ?)",
-                     [(h, band, item_id) for band, h in enumerate(sig.bands())])
+    save_band_rows(conn, item_id, sig)
+
+
+def save_band_rows(conn: sqlite3.Connection, item_id: int, sig: Signature) -> None:
+    # "or ignore": two of one item's bands may share a key by chance
+    conn.executemany("insert or ignore into lsh_bands (key, item_id) values (?, ?)",
+                     [(key, item_id) for key in sig.bands()])

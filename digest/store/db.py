@@ -24,9 +24,9 @@ if TYPE_CHECKING:
     from sqlite_utils import Database as Tables
 
 # The schema version of a current database (its `user_version`): the number of the newest migration
-# in digest.store.schema (tests/test_store.py holds the two equal). A database at another version is
+# in digest.store.schema (tests/test_cli_start.py holds the two equal). A database at another version is
 # migrated when opened.
-SCHEMA_VERSION = 19
+SCHEMA_VERSION = 20
 
 
 class Database:

@@ -251,7 +251,7 @@ def _candidates_sql(band_count: int) -> str:
     then the item to leave out, the cap per band and the number of candidates."""
     exclude, per_band, limit = (f"?{band_count + n}" for n in (1, 2, 3))
     hits = " union all ".join(
-        f"select * from (select item_id from lsh_bands where hash = ?{band + 1} and band = {band} "
+        f"select * from (select item_id from lsh_bands where key = ?{band + 1} "
         f"and item_id != {exclude} order by item_id desc limit {per_band})" for band in range(band_count))
     return (f"with hits (item_id) as ({hits}), "
             f"best as (select item_id, count(*) as shared from hits group by item_id "

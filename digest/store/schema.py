@@ -9,7 +9,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from digest.store.bands import save_signature_rows
+from digest.store.bands import save_band_rows
 
 migrations = Migrations("digest")
 
@@ -77,14 +77,11 @@ def m002_http_cache(db: Database) -> None:
 
 @migrations()
 def m003_near_duplicates(db: Database) -> None:
-    from digest.shingles import signature
-
     db.table("item_signatures").create({"item_id": int, "minhash": bytes}, pk="item_id")
     db.table("lsh_bands").create({"hash": int, "band": int, "item_id": int})
     db.table("lsh_bands").create_index(["hash", "band", "item_id"])
     db.table("lsh_bands").create_index(["item_id"])
-    for item_id, body in db.execute("select id, body from items").fetchall():
-        save_signature_rows(db.conn, item_id, signature(body))
+    _save_signatures(db)
 
 
 @migrations()
@@ -113,8 +110,6 @@ def m006_faster_ingest(db: Database) -> None:
     """Full-text index kept in step only when the title or body change (not on every cluster or
     relevance update); LSH bands in one B-tree keyed by themselves (an item's old bands are
     found from its old signature); signatures and bands recomputed with the numpy shingles."""
-    from digest.shingles import signature
-
     db.execute("drop table lsh_bands")
     db.execute("create table lsh_bands (hash integer, band integer, item_id integer, "
                "primary key (hash, band, item_id)) without rowid")
@@ -125,8 +120,16 @@ def m006_faster_ingest(db: Database) -> None:
         "insert into items_fts (items_fts, rowid, title, body) values('delete', old.rowid, old.title, old.body); "
         "insert into items_fts (rowid, title, body) values (new.rowid, new.title, new.body); end"
     )
+    _save_signatures(db)
+
+
+def _save_signatures(db: Database) -> None:
+    """Each item's signature computed afresh (its band rows are written by m020, in today's form)."""
+    from digest.shingles import signature
+
     for item_id, body in db.execute("select id, body from items").fetchall():
-        save_signature_rows(db.conn, item_id, signature(body))
+        db.execute("insert or replace into item_signatures (item_id, minhash) values (?, ?)",
+                   [item_id, signature(body).to_bytes()])
 
 
 @migrations()
@@ -262,6 +265,23 @@ def m019_topics_in_search_index(db: Database) -> None:
     db.execute("drop index if exists items_search")
     db.execute("create index items_search on items (relevant, id, cluster, area, org_kind, published, first_seen, "
                "topics)")
+
+
+@migrations()
+def m020_band_keys(db: Database) -> None:
+    """The LSH band index keyed by one 31-bit key a band, its band number mixed in (Signature.bands):
+    a third smaller than (63-bit hash, band), so fewer of its pages are read and rewritten at random
+    as the store grows. Rebuilt from the stored signatures, a thousand items at a time."""
+    from digest.shingles import Signature
+
+    db.execute("drop table lsh_bands")
+    db.execute("create table lsh_bands (key integer, item_id integer, primary key (key, item_id)) without rowid")
+    last = 0
+    while rows := db.execute("select item_id, minhash from item_signatures where item_id > ? order by item_id "
+                             "limit 1000", [last]).fetchall():
+        for item_id, minhash in rows:
+            save_band_rows(db.conn, item_id, Signature.from_bytes(minhash))
+        last = rows[-1][0]
 
 
 def newer_schema(db: Database) -> tuple[int, int] | None:
