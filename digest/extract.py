@@ -28,7 +28,7 @@ from digest.dates import (
     publishable,
 )
 from digest.errors import DocumentError
-from digest.furniture import is_furniture
+from digest.furniture import is_furniture, without_read_on
 from digest.headline import SITE_NAME_AFTER
 from digest.models import Document, Extracted
 from digest.publisher import named_site
@@ -81,6 +81,11 @@ def extract(document: Document) -> Extracted:
 def _clean(extracted: Extracted, media_type: str) -> None:
     """Text that XML can carry, titles without bidi controls; a title and a body for feed entries without one."""
     extracted.body, extracted.summary = strip_controls(extracted.body), strip_controls(extracted.summary)
+    if "\n\n" in extracted.body:
+        extracted.body = "\n\n".join(filter(None, map(without_read_on, extracted.body.split("\n\n"))))
+    else:
+        extracted.body = without_read_on(extracted.body)
+    extracted.summary = without_read_on(extracted.summary)
     extracted.title = clean_title(extracted.title)
     if not extracted.title:  # a feed entry without a <title>: its first sentence
         extracted.title = clean_title(trim(next(iter(sentences(extracted.body.split("\n\n", 1)[0])), ""), TITLE_LIMIT))

@@ -271,3 +271,23 @@ def organisation_kind(line: str) -> str | None:
     if not name or len(name) > 120 or not (_ORG_NAME.match(name) or name in ("Home Office", "GOV.UK")):
         return None
     return next((kind for kind, pattern in _KINDS if pattern.search(name)), None)
+
+
+# A prompt to read on that closes a teaser or a feed's excerpt, after its last sentence or its cut ("... in a
+# stable condition. … Read more", "... the series began. Continue reading...", "... a boy was [...]").
+_READ_ON = re.compile(r"(?:(?<=[.!?…\]\"”’)])|(?<=\.\.\.))\s*(?:read more|continue reading|keep reading|read on|"
+                      r"read (?:the )?(?:full|rest of the) (?:story|article|release|post)|\(more\s*(?:…|\.\.\.)?\))"
+                      r"\s*(?:…|\.{2,3}|[»›→>]|&raquo;)?\s*$", re.I)
+_EXCERPT_CUT = re.compile(r"\s*\[\s*(?:…|\.\.\.|&hellip;)\s*\]\s*$")  # "[…]": where an excerpt was cut
+_ELLIPSIS_AFTER_SENTENCE = re.compile(r"(?<=[.!?\"”’])\s*(?:…|\.\.\.)\s*$")
+_READ_ON_TAIL = 80  # characters of a paragraph's end looked at
+
+
+def without_read_on(paragraph: str) -> str:
+    """The paragraph without a closing prompt to read on; an excerpt's cut shown as "…" (after a whole
+    sentence, nothing)."""
+    head, tail = paragraph[:-_READ_ON_TAIL], paragraph[-_READ_ON_TAIL:]
+    cut = _READ_ON.sub("", tail)
+    cut = _EXCERPT_CUT.sub("…", cut)
+    cut = _ELLIPSIS_AFTER_SENTENCE.sub("", cut) if cut != tail else cut
+    return (head + cut).rstrip() if cut != tail else paragraph

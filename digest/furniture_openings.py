@@ -14,6 +14,14 @@ _SIGN_UP = (r"(sign up|subscribe|register|join|get|receive|stay up to date|never
             r"\b.{0,120}\b(newsletters?|inbox|e-?mails?|alerts|notifications|whatsapp)\b.{0,400}")
 _SIGN_UP_RE = re.compile(_SIGN_UP, re.IGNORECASE)
 # Whole lines, by their opening word (matched on the stripped line, ignoring case).
+# Kinds of document, each a label over its title: a release's, and GOV.UK's.
+DOCUMENT_KINDS = (
+    r"press release|news story|news release|policy paper|guidance|consultation outcome|agenda item|"
+    r"statutory guidance|detailed guide|corporate report|research and analysis|(accredited |national )?official statistics|"
+    r"transparency data|independent report|impact assessment|(open |closed )?consultation|policy statement|speech|"
+    r"correspondence|collection|case study|foi release")
+DOCUMENT_KIND = re.compile(rf"^(?:{DOCUMENT_KINDS})$", re.IGNORECASE)
+
 _OPENED = [
     r"accessibility( options| tools| settings| controls| statement)?",
     # Skip links and exits, however the site words them: "Jump to content", "Press Esc to leave this site".
@@ -171,12 +179,7 @@ _OPENED = [
     r"popular|continue reading( below)?|scroll (down )?to continue( reading)?|advertisement( - scroll to continue)?|"
     r"(press|media|news) releases?|blogs?|courts?|crime (&|and) courts?|all rights reserved\.?|"
     r"(call 101 or )?report( (a crime|it|a concern|an incident|crime))?( online| anonymously| to us)?|contact us online",
-    r"(press release|news story|news release|policy paper|guidance|consultation outcome|agenda item|"
-    # GOV.UK's kinds of document, over their titles
-    r"statutory guidance|detailed guide|corporate report|research and analysis|(accredited |national )?official statistics|"
-    r"transparency data|independent report|impact assessment|(open |closed )?consultation|policy statement|speech|"
-    r"correspondence|collection|case study|foi release|"
-    r"neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
+    r"(" + DOCUMENT_KINDS + r"|neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
     r"statement|contents|related content|explore the topic|report it|pay it|apply for it|live( updates)?|just in|"
     r"latest headlines|featured( post| story| stories)?|editor'?s picks|don'?t miss|in other news|news in brief|"
     r"(sort|filter)( (by|results|news|stories|articles|topic|date))*:?|"

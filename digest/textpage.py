@@ -29,6 +29,7 @@ from digest.dates import (
     signature_date,
 )
 from digest.furniture import is_furniture
+from digest.furniture_openings import DOCUMENT_KIND
 from digest.headline import TITLE_LINES, choose_title, credited, heading_like, headline_sized, without_site_suffix
 from digest.models import Extracted
 from digest.publisher import page_owner
@@ -185,14 +186,26 @@ def _repeated(lines: list[str]) -> set[str]:
     together, under the headline)."""
     counts = Counter(lines)
     repeated = set()
+    labelled = _labelled_headline(lines)
     for line, count in counts.items():
-        if count < 2 or len(line) > 200:
+        if count < 2 or len(line) > 200 or line == labelled:
             continue
         if headline_sized(line) and (not any(first == second == line for first, second in pairwise(lines))
                                or line == _first_headline_sized(lines)):
             continue
         repeated.add(line)
     return repeated
+
+
+def _labelled_headline(lines: list[str]) -> str | None:
+    """The line between a kind of document ("Statutory guidance", "Press release") and the page's first
+    prose, its summary: its title, however short; a publication's attachment below is often named by it."""
+    for label, line, after in zip(lines, lines[1:], lines[2:], strict=False):
+        if reads_as_prose(label) or reads_as_prose(line):
+            return None
+        if DOCUMENT_KIND.match(label) and heading_like(line) and not is_furniture(line) and reads_as_prose(after):
+            return line
+    return None
 
 
 def _first_headline_sized(lines: list[str]) -> str | None:

@@ -387,3 +387,44 @@ def test_a_sites_notice_of_its_own_faults_and_a_date_badge_are_not_the_title() -
     assert page.title.startswith("A 19-year-old man") and page.summary.startswith("A 19-year-old man")
     badged = extract_text(_page("12 Mar Man charged after bus station stabbing", LEDE, SECOND))
     assert badged.title == "Man charged after bus station stabbing"
+
+
+def test_a_short_title_under_its_kind_of_document_stays_the_title_when_an_attachment_repeats_it() -> None:
+    """A GOV.UK publication: its kind over its title over its summary, then its documents, the first named by
+    the title again. A short line said twice is otherwise read as a caption or a banner."""
+    summary = "Partners in each area must plan together to prevent knife crime and exploitation among young people."
+    page = extract_text(_page("Policy paper", "Youth Violence Plan", summary, "Documents", "Youth Violence Plan",
+                              "Request an accessible format.", "Details", LEDE))
+    assert page.title == "Youth Violence Plan" and page.summary == summary
+    assert "Youth Violence Plan" not in page.body
+    # A short line said twice, not between a kind of document and the first prose, is still a banner
+    banner = extract_text(_page("Press release", "Wessex Police", "12 May 2025", "Man charged after bus station stabbing",
+                                LEDE, "Wessex Police"))
+    assert banner.title == "Man charged after bus station stabbing" and "Wessex Police" not in banner.body
+
+
+@pytest.mark.parametrize(("kind", "content"), [
+    ("fragment", "<p>{lede}</p><p>{second} &hellip; <a href='/more'>Read more</a></p>"),
+    ("fragment", "<p>{lede}</p><p>{second} <a href='/more'>Continue reading...</a></p>"),
+    ("fragment", "<p>{lede}</p><p>{second} [&hellip;]</p><p>The post Man charged appeared first on Wessex Echo.</p>"),
+    ("text", "Man charged after bus station stabbing\n\n{lede}\n\n{second} Read the full story »\n"),
+    ("text", "Man charged after bus station stabbing\n\n{lede}\n\n{second} (more…)\n"),
+])
+def test_a_closing_prompt_to_read_on_leaves_the_text_and_the_summary(kind: str, content: str) -> None:
+    from digest.extract import extract
+    from digest.models import Document
+
+    page = extract(Document("wessex", content.format(lede=LEDE, second=SECOND).encode(), kind, title_hint="Man charged"))
+    assert page.body == f"{LEDE}\n\n{SECOND}" and page.summary == f"{LEDE} {SECOND}"[:len(page.summary)]
+    assert not re.search(r"read|more|…|\[", page.summary.removeprefix(LEDE), re.I)
+
+
+def test_an_excerpt_cut_mid_sentence_keeps_its_ellipsis_and_a_sentence_about_reading_is_text() -> None:
+    from digest.furniture import without_read_on
+
+    assert without_read_on("Officers said a 16-year-old boy was [...]") == "Officers said a 16-year-old boy was…"
+    assert without_read_on("Officers said a 16-year-old boy was… Read more") == "Officers said a 16-year-old boy was…"
+    for text in ("The school asked parents to read more about the scheme on its website.",
+                 "Read more about the knife amnesty on the force's website before Friday.",
+                 "He said: “We will keep going… we owe it to the family.”"):
+        assert without_read_on(text) == text
