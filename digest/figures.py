@@ -305,8 +305,8 @@ def _value(kind: str, match: re.Match[str]) -> float | None:
 _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?\b", re.I)
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
-                              r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|"
-                              r"available|shar(?:e|es|ed|ing)|project|scheme|programme)\b", re.I)
+                              r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
+                              r"hand(?:ed|ing) to|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
 # Sums that are not funding even in a funding sentence.
 # "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" is a sum given.
 _NOT_FUNDING = re.compile(r"\b(worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"

@@ -83,7 +83,7 @@ _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:
 _ROLE_LINE = re.compile(r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$", re.I)
 # A sentence's verb, which a headline or a caption does without: "(left) and Jo Bell were jailed" is a
 # sentence of the text; "Police say the attack was targeted" a standfirst (digest.headline).
-SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|says?|said|told|believes?|"
+SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|can|cannot|must|might|says?|said|told|believes?|"
                            r"believed)\b", re.I)
 _DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
 # A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".

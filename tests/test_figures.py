@@ -119,6 +119,10 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("A £120,000 project will put mentors in schools.", {("funding_gbp", 120000)}),
     ("• Northfield Boxing Club – £7,500 for coached sessions on Friday nights", {("funding_gbp", 7500)}),
     ("Eastside Youth Trust: £4,000 towards a summer camp", {("funding_gbp", 4000)}),
+    # given or handed to a body, and sums for projects or schemes in the plural
+    ("The government has given £640,000 to the commissioner's office to run a new unit.", {("funding_gbp", 640000)}),
+    ("About £95,000 is being handed to the town's youth partnership.", {("funding_gbp", 95000)}),
+    ("The £300,000 for projects named today goes to existing schemes.", {("funding_gbp", 300000)}),
     # "worth of funding" is a sum given, though "worth" alone is a value
     ("The commissioner has handed out £650,000 worth of funding to eleven youth groups.", {("funding_gbp", 650000)}),
     ("Partners have agreed £1.2m worth of additional investment in the estate.", {("funding_gbp", 1200000)}),
@@ -189,6 +193,8 @@ def test_a_total_far_beyond_the_terms_given_is_a_figure() -> None:
     "Tickets are £10 for adults and £4 for children, available at the door.",
     "A man who owed the dealers £300 was threatened, and others received messages.",
     "Commissioner launches £50,000 fund for youth clubs – 14 June 2023",
+    "A pensioner handed over £12,000 after a caller claimed to be a detective.",
+    "One trader said: \"I've spent more than £3,000 replacing tools this year.\"",
 ])
 def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
     assert not {kind for kind, _ in figures(text)} & {"funding_gbp"}

@@ -428,3 +428,12 @@ def test_an_excerpt_cut_mid_sentence_keeps_its_ellipsis_and_a_sentence_about_rea
                  "Read more about the knife amnesty on the force's website before Friday.",
                  "He said: “We will keep going… we owe it to the family.”"):
         assert without_read_on(text) == text
+
+
+def test_a_pictures_caption_above_the_headline_is_not_the_title() -> None:
+    """A blog's picture caption, a whole clause without its full stop, over the headline and its date."""
+    page = extract_text(_page("Boxing clubs across the whole county can give bored teenagers somewhere safe to go after school",
+                              "£300,000 for youth clubs to steer teenagers away from knife crime", "12 June 2024",
+                              "The Commissioner has awarded £300,000 to youth clubs in Wessex so that more teenagers "
+                              "are steered away from knife crime.", SECOND))
+    assert page.title == "£300,000 for youth clubs to steer teenagers away from knife crime"
