@@ -73,7 +73,7 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
         + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
         r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
-        r"of\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
+        r"(?<!\w\s)\bof\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
         # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
         _QUALIFIER + NUMBER + r"\s+arrested\b",
     ),
@@ -133,9 +133,9 @@ _PATTERNS: dict[str, list[re.Pattern[str]]] = {
         + _AND_MORE + _VULNERABLE + r")?",
         # "519 vulnerable adults and 364 children were safeguarded" (added), "49 people, including children, were ..."
         _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
-        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,)?\s+(?:who\s+)?"
-        + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|(?:engaged|identified|visited|referred)\s+for\s+"
-        r"safeguarding)",
+        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
+        r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|"
+        r"(?:engaged|identified|visited|referred)\s+for\s+safeguarding)",
     ),
     "people_reached": _patterns(
         r"(?:worked\s+with|reached|reaching|engaged(?:\s+with)?|engaging(?:\s+with)?|supported|supporting|mentored|"
@@ -331,7 +331,7 @@ _RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb
                            r"\.?\s+\d{4}\s*$")
 _DRUG = r"(?:drugs?|cannabis|cocaine|heroin|crack|ketamine|mdma|ecstasy|amphetamines?|spice|class\s+[ab]\b)"
 _DRUGS_BEFORE = re.compile(r"(?:street\s+value|" + _DRUG + r"[^£.;]{0,60}?\b(?:worth|valued|value))[^£.;]{0,40}$", re.I)
-_DRUGS_AFTER = re.compile(r"^\s*(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)\s+(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)
+_DRUGS_AFTER = re.compile(r"^\s*(?:(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)\s+)?(?:suspected\s+|illegal\s+)?" + _DRUG, re.I)
 # Money seized is cash ("seized more than £10,000"), unless it is what drugs were worth (tested first).
 _CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$|\b(?:seized|seizing|recovered)\s+(?:(?:more\s+than|over|around|"
                           r"about|almost|nearly|some|in\s+excess\s+of)\s+)?$", re.I)

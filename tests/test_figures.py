@@ -119,6 +119,12 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("A £120,000 project will put mentors in schools.", {("funding_gbp", 120000)}),
     ("• Northfield Boxing Club – £7,500 for coached sessions on Friday nights", {("funding_gbp", 7500)}),
     ("Eastside Youth Trust: £4,000 towards a summer camp", {("funding_gbp", 4000)}),
+    # a sum straight before the drugs it was worth, beside a sum of cash; no arrests counted from a result of them
+    ("Raids saw £21,000 cash and £9,000 drugs seized in the town.", {("cash_seized_gbp", 21000), ("drugs_seized_gbp", 9000)}),
+    ("As a result of the arrests, 14 people have now been charged.", {("charged", 14)}),
+    # safeguarded, with a relative clause between the people and the verb
+    ("Officers said three children and 15 adults who were being exploited had been safeguarded.", {("safeguarded", 18)}),
+    ("Six teenagers who had been reported missing were safeguarded.", {("safeguarded", 6)}),
     # given or handed to a body, and sums for projects or schemes in the plural
     ("The government has given £640,000 to the commissioner's office to run a new unit.", {("funding_gbp", 640000)}),
     ("About £95,000 is being handed to the town's youth partnership.", {("funding_gbp", 95000)}),
