@@ -108,6 +108,9 @@ _VIA_CREDIT = re.compile(r"[\s(–-](?:by\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-
                          r"Unsplash|Getty(?: Images)?|Shutterstock|Alamy|Instagram|Twitter|Facebook|PA(?: Media| Wire)?|"
                          r"Google(?: Street View)?)\)?$")
 _PICTURE_ID = re.compile(r"\b[A-Z]{2,5}-\d{6}-\d{6,}$")  # an agency's picture number closing a caption
+# A picture's credit: "Knives image by stevepb", "Photo by Jo Bell on Unsplash", "Picture courtesy of Wessex Police".
+_PICTURE_BY = re.compile(r"^(?:[\w'’-]+\s+){0,3}(?i:photo(?:graph)?s?|images?|pictures?|pics?|illustrations?)\s+(?i:by|courtesy\s+of)"
+                         r"\s+(?:[A-Z][\w'’.-]*|[a-z0-9_.-]+)(?:\s+[A-Z][\w'’.-]*){0,3}(?:\s+(?i:on|from|via)\s+[A-Z][\w.]*)?$")
 # A link to a document: "Draft strategy 2024 to 2027 (PDF, 1.1MB)", "Minutes PDF 112 KB".
 _ATTACHMENT = re.compile(r"\((?:PDF|DOCX?|XLSX?|ODT|ODS|CSV|PPTX?)\b[^()]*\)$|\b(?:PDF|DOCX?|XLSX?)\s*,?\s*\d+(?:\.\d+)?\s?[KM]B\b")
 # A council's or a force's task link: "Check your bin day", "Report a missed bin", "Apply for a road closure".
@@ -131,7 +134,7 @@ _HEADER_WORDS = 14  # a phone-number or address header is short
 
 def is_furniture(line: str) -> bool:
     """Whether a whole line is site furniture."""
-    stripped = line.strip().strip("*_#>").strip()
+    stripped = line.strip().strip("*_#>").lstrip("•·▪◦‣").strip()  # a list's bullet: its item is what counts
     if not stripped:
         return False
     folded = fold_case(stripped)
@@ -223,6 +226,8 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
     if short and " via " in line and _VIA_CREDIT.search(line):
         return True
     if short and line[-1:].isdigit() and _PICTURE_ID.search(line):
+        return True
+    if short and (" by " in folded or " of " in folded) and _PICTURE_BY.match(line):
         return True
     if short and ("PDF" in line or "DOC" in line or "XLS" in line or "KB" in line or "MB" in line) and (
             _ATTACHMENT.search(line)):

@@ -360,7 +360,13 @@ def _unglued(line: str) -> list[str]:
         return [match.group(1), line[match.end():]]
     if line[:1] in "HA" and (match := _AD_GLUED_TO_TEXT.match(line)):
         return [match.group(1), line[match.end():]]
+    if line[:1] == "Y" and (match := _VIEWING.match(line)):
+        return [line[match.end():]]
     return [line]
+
+
+# A blog theme's line over a post: "You are currently viewing <its title>".
+_VIEWING = re.compile(r"You are (?:currently )?viewing:?\s+(?!an archived\b)(?=\S)")
 
 
 def _clean_markdown(line: str) -> str:

@@ -101,6 +101,12 @@ SHAPES = {
     "prompts and promoted links": ["Do you have a story? Email the newsdesk", "Promoted stories", "Recommended by",
                                    "Content continues after advertisement", "Video: officers at the scene on Friday",
                                    "WATCH: The moment the van was stopped", "In an emergency, always dial 999"],
+    "a blog theme's labels and stock pictures' credits": ["Reading time:4 mins read", "• Reading time: 3 minutes",
+                                                          "• Post category:Community News", "Post author:Jo Bell",
+                                                          "Post comments:2 Comments", "Blades image by wessexlens",
+                                                          "Photo by Sam Lane on Unsplash",
+                                                          "Image by Priya Lal from Pixabay",
+                                                          "Picture courtesy of Wessex Police", "• Share this page"],
 }
 
 
@@ -131,6 +137,9 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Chief Constable Jo Bell said the force would act.",
     "The editor of the Wessex Echo said the paper would not name the boy.",
     "In an emergency the team can call on dog handlers and the force helicopter.",
+    # a picture and who made it, in a headline or a sentence; a list item and a timeline
+    "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
+    "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -437,3 +446,9 @@ def test_a_pictures_caption_above_the_headline_is_not_the_title() -> None:
                               "The Commissioner has awarded £300,000 to youth clubs in Wessex so that more teenagers "
                               "are steered away from knife crime.", SECOND))
     assert page.title == "£300,000 for youth clubs to steer teenagers away from knife crime"
+
+
+def test_a_blog_themes_viewing_line_gives_the_title_and_its_post_labels_stay_out() -> None:
+    page = extract_text(_page("You are currently viewing Knife arches return to Wessex stations", "Arches image by wessexlens",
+                              "  • Reading time:3 mins read", "  • Post category:Community News", "", LEDE, SECOND))
+    assert page.title == "Knife arches return to Wessex stations" and page.body == f"{LEDE}\n\n{SECOND}"
