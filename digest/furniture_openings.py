@@ -157,7 +157,8 @@ _OPENED = [
     r"(we('ve| have) noticed|it looks like) you('re| are) using an ad ?blocker\b.*|ad ?blocker detected\b.*|"
     r"(your support (helps|makes|means)|support (local|independent|quality|our|us)|donate (now|today|to us))\b.*|"
     r"advanced (news )?search( options)?|(labels|keywords|filed in):? .{1,120}|skip to (the )?video|"
-    r"post (categor(y|ies)|author|comments?|tags?):.{1,120}",  # a blog theme's labels of a post
+    r"post (categor(y|ies)|author|comments?|tags?):.{1,120}|"  # a blog theme's labels of a post
+    r"\(?h/t\b.{1,60}|article ad box|would love your thoughts, please comment\.?x?",
     # Notices of a page's age, reading time, errors, apps, saving and the advert player.
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
@@ -236,7 +237,7 @@ _OPENINGS = (
     "pic:", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
-    "writer", "contributor",
+    "writer", "contributor", "h/t", "(h/t", "would love",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

@@ -100,12 +100,19 @@ _SECTION_AFTER = re.compile(r"^(?:UK|World|Local|US|Crime|Politics|Business|Regi
 
 def without_site_suffix(title: str) -> str:
     """A headline without the paper's or section's name a page's title line appends to it ("... - BBC
-    News", "... | The Guardian", "... | UK news"): the labels' convention, and one story's titles agree."""
+    News", "... | The Guardian", "... | UK news") or, on aggregators, puts before it ("News24 | ..."): the
+    labels' convention, and one story's titles agree."""
     found = SITE_NAME_AFTER.match(title)
     if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2))
                                                         or _SECTION_AFTER.match(found.group(2))):
         return found.group(1)
+    before = _SITE_NAME_BEFORE.match(title)
+    if before and len(before.group(2).split()) >= 4 and MASTHEAD.match(before.group(1).rstrip("0123456789")):
+        return before.group(2)
     return title
+
+
+_SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—]\s+(\S.*)$")  # "News24 | X", "BBC News – X"
 
 
 def _content_words(line: str) -> set[str]:

@@ -107,6 +107,8 @@ SHAPES = {
                                                           "Photo by Sam Lane on Unsplash",
                                                           "Image by Priya Lal from Pixabay",
                                                           "Picture courtesy of Wessex Police", "• Share this page"],
+    "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
+                                         "Would love your thoughts, please comment.x"],
 }
 
 
@@ -140,6 +142,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     # a picture and who made it, in a headline or a sentence; a list item and a timeline
     "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
+    "Would love to see more patrols here, one resident said.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -381,6 +384,9 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
 
 
 @pytest.mark.parametrize(("line", "title"), [
+    ("Wessex News24 | Man charged after bus station stabbing", "Man charged after bus station stabbing"),
+    ("Operation Sceptre | Man charged after bus station stabbing", "Operation Sceptre | Man charged after bus station "
+     "stabbing"),
     ("Man charged after bus station stabbing - Wessex Echo", "Man charged after bus station stabbing"),
     ("Man charged after bus station stabbing | UK news", "Man charged after bus station stabbing"),
     ("Jailed: the gang that ran drug lines - and how they were caught", "Jailed: the gang that ran drug lines - and how "
