@@ -4,17 +4,20 @@ told apart from mastheads, bylines, captions, standfirsts and other stories' hea
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from digest.dates import reads_as_prose
-from digest.furniture import SENTENCE_VERB
+from digest.furniture import SENTENCE_VERB, is_furniture
+from digest.furniture_openings import DOCUMENT_KIND
 from digest.publisher import MASTHEAD
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
 # captions' labels, calls to watch or read more.
 _NEVER_TITLE = re.compile(
     r"^(?:[-•·]\s*)?(?:by|author|written by|words by|posted by|reporter|picture|pictures|photo|photograph|image|credit|"
-    r"image caption|image source|caption|video|watch|listen|audio|read more|related|see also|more on|advertisement)\b|"
-    r"^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?):\s", re.I)
+    r"image caption|image source|caption|video|watch|listen|audio|read more|related|see also|more on|advertisement|"
+    r"presented by)\b|^(?:meeting|venue|date|time|location|ref|reference|status|decision|contact|category|type|filed|tags?|"
+    r"report):\s", re.I)
 # A reporter's name and role: "Jo Bell, Crime Reporter", "Sam Lane Local Democracy Reporter".
 _REPORTER = re.compile(r"^[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,2}(?:,\s+|\s+(?=(?:Local|Crime|Court|Chief|Senior|Political|"
                        r"Health|Community|Trainee|Digital|News)\b))(?:[A-Z][\w&]*\s+){0,3}(?:Reporter|Correspondent|Editor|"
@@ -66,6 +69,20 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if len(lines[last].split()) < 3:
         return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
     return last if following is not None and reads_as_prose(lines[following]) else None
+
+
+def labelled_headline(lines: list[str]) -> str | None:
+    """The line under a kind of document ("Statutory guidance", "Agenda item", "Press release") at the head
+    of a page, when no other headline follows it before the text: the title, however short (a publication's
+    attachment, or a committee's report, is often named by it again below)."""
+    for index, (label, line) in enumerate(pairwise(lines[:TITLE_LINES])):
+        if reads_as_prose(label) or reads_as_prose(line):
+            return None
+        if DOCUMENT_KIND.match(label) and heading_like(line) and not is_furniture(line):
+            after = [other for other in lines[index + 2:TITLE_LINES] if not is_furniture(other)]
+            head = after[:next((n for n, other in enumerate(after) if reads_as_prose(other)), len(after))]
+            return None if any(headline_sized(other) and not credited(other) for other in head) else line
+    return None
 
 
 def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int], lede: str) -> int:

@@ -29,8 +29,15 @@ from digest.dates import (
     signature_date,
 )
 from digest.furniture import is_furniture
-from digest.furniture_openings import DOCUMENT_KIND
-from digest.headline import TITLE_LINES, choose_title, credited, heading_like, headline_sized, without_site_suffix
+from digest.headline import (
+    TITLE_LINES,
+    choose_title,
+    credited,
+    heading_like,
+    headline_sized,
+    labelled_headline,
+    without_site_suffix,
+)
 from digest.models import Extracted
 from digest.publisher import page_owner
 from digest.text import first_sentences, sentence_spans, trim
@@ -50,6 +57,7 @@ def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
     lines = [part for line in unwrapped(text.split("\n")) for part in _parts(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
+    labelled = labelled_headline(lines)  # read before its kind of document, furniture, is left out
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = _without_furniture(lines[1:])
         lines = [headline] + [line for line in kept if line != headline]
@@ -61,6 +69,8 @@ def extract_text(text: str) -> Extracted:
     start = 0
     if not title and headline and lines and lines[0] == headline:
         title, start = headline, 1
+    elif not title and labelled in lines[:TITLE_LINES]:
+        title, start = labelled, lines.index(labelled) + 1
     elif not title and (chosen := choose_title(lines, skipped, dates.lines)) is not None:
         title, start = lines[chosen], chosen + 1
     elif title and lines and lines[0] == title:
@@ -186,7 +196,7 @@ def _repeated(lines: list[str]) -> set[str]:
     together, under the headline)."""
     counts = Counter(lines)
     repeated = set()
-    labelled = _labelled_headline(lines)
+    labelled = labelled_headline(lines)
     for line, count in counts.items():
         if count < 2 or len(line) > 200 or line == labelled:
             continue
@@ -195,17 +205,6 @@ def _repeated(lines: list[str]) -> set[str]:
             continue
         repeated.add(line)
     return repeated
-
-
-def _labelled_headline(lines: list[str]) -> str | None:
-    """The line between a kind of document ("Statutory guidance", "Press release") and the page's first
-    prose, its summary: its title, however short; a publication's attachment below is often named by it."""
-    for label, line, after in zip(lines, lines[1:], lines[2:], strict=False):
-        if reads_as_prose(label) or reads_as_prose(line):
-            return None
-        if DOCUMENT_KIND.match(label) and heading_like(line) and not is_furniture(line) and reads_as_prose(after):
-            return line
-    return None
 
 
 def _first_headline_sized(lines: list[str]) -> str | None:

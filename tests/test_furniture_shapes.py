@@ -458,3 +458,15 @@ def test_a_blog_themes_viewing_line_gives_the_title_and_its_post_labels_stay_out
     page = extract_text(_page("You are currently viewing Knife arches return to Wessex stations", "Arches image by wessexlens",
                               "  • Reading time:3 mins read", "  • Post category:Community News", "", LEDE, SECOND))
     assert page.title == "Knife arches return to Wessex stations" and page.body == f"{LEDE}\n\n{SECOND}"
+
+
+def test_a_committee_pages_agenda_item_gives_its_title_not_the_report_line_under_it() -> None:
+    """A council's committee system: "Agenda item", the item's title, then the report's label or author."""
+    summary = "The board agreed a three-year plan to cut knife crime and exploitation among young people in Wessex."
+    labelled = extract_text(_page("Agenda item", "Youth Violence Plan", "Report: Youth Violence Plan",
+                                  "Presented by Councillor Sam Lane, Cabinet Member for Communities", summary,
+                                  "Report: Youth Violence Plan", "Supporting documents:"))
+    assert labelled.title == "Youth Violence Plan" and labelled.summary == summary
+    authored = extract_text(_page("Agenda item", "Youth Violence Plan", "Report of the Chief Executive.", "Minutes:",
+                                  summary))
+    assert authored.title == "Youth Violence Plan"
