@@ -33,7 +33,7 @@ _NEWS_CHROME = re.compile(
     r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
 _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"
-                         r"^tags?:|^categor(?:y|ies):|\bby admin\b|"
+                         r"^tags?:|^categor(?:y|ies):|\bby admin\b|^article ad box$|^read entire article$|"
                          # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
                          r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)

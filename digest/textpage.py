@@ -39,7 +39,7 @@ from digest.headline import (
     without_site_suffix,
 )
 from digest.models import Extracted
-from digest.publisher import page_owner
+from digest.publisher import MASTHEAD, page_owner
 from digest.text import first_sentences, sentence_spans, trim
 
 TITLE_LIMIT = 110
@@ -146,6 +146,8 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     if not match:
         return None, lines, None
     rest = match.group(2).strip()
+    if rest and MASTHEAD.match(rest):  # a paper's name the crawler took first: it names the publisher
+        return parse_date(match.group(1)), [rest, *lines[1:]], None
     if rest and len(rest.split()) < 4 and not reads_as_prose(rest) and line_date(rest) is None:
         return parse_date(match.group(1)), lines[1:], None  # a caption or a label the crawler took first, no headline
     headline = (rest if rest and heading_like(rest) and len(lines) > 1 and not is_furniture(rest)

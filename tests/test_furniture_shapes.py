@@ -470,3 +470,15 @@ def test_a_committee_pages_agenda_item_gives_its_title_not_the_report_line_under
     authored = extract_text(_page("Agenda item", "Youth Violence Plan", "Report of the Chief Executive.", "Minutes:",
                                   summary))
     assert authored.title == "Youth Violence Plan"
+
+
+def test_a_papers_name_on_the_store_line_names_the_publisher_and_is_not_the_title() -> None:
+    page = extract_text(_page(" date 2026-07-09 Wessex Echo", "Man charged after bus station stabbing", LEDE, SECOND))
+    assert (page.publisher, page.publisher_kind) == ("Wessex Echo", "news")
+    assert page.title == "Man charged after bus station stabbing" and str(page.published) == "2026-07-09"
+
+
+def test_an_autoblogs_advert_box_and_link_on_say_an_aggregator_published_it() -> None:
+    page = extract_text(_page("Wessex Daily News | Man charged after bus station stabbing", "2 hours ago 3",
+                              "ARTICLE AD BOX", LEDE, SECOND, "Read Entire Article"))
+    assert page.publisher_kind == "other" and page.title == "Man charged after bus station stabbing"
