@@ -221,13 +221,15 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
     if len(line) <= 300 and _CREDIT_LABEL.search(line) and (tail := _CREDIT_TAIL.search(line[-90:])) and (
             len(line) > 90 or tail.start() >= 3):
         return True
-    if short and any(word in folded for word in ("photo", "image", "pic", "handout")) and _PLACEHOLDER.search(line):
+    pictured = short and ("photo" in folded or "image" in folded or "pic" in folded or "handout" in folded
+                          or "illustration" in folded)
+    if pictured and _PLACEHOLDER.search(line):
         return True
     if short and " via " in line and _VIA_CREDIT.search(line):
         return True
     if short and line[-1:].isdigit() and _PICTURE_ID.search(line):
         return True
-    if short and (" by " in folded or " of " in folded) and _PICTURE_BY.match(line):
+    if pictured and _PICTURE_BY.match(line):
         return True
     if short and ("PDF" in line or "DOC" in line or "XLS" in line or "KB" in line or "MB" in line) and (
             _ATTACHMENT.search(line)):
@@ -292,6 +294,9 @@ def without_read_on(paragraph: str) -> str:
     """The paragraph without a closing prompt to read on; an excerpt's cut shown as "…" (after a whole
     sentence, nothing)."""
     head, tail = paragraph[:-_READ_ON_TAIL], paragraph[-_READ_ON_TAIL:]
+    if not ("ead" in tail or "ore" in tail or "…" in tail or ".." in tail or "[" in tail or "ontinue" in tail
+            or "EAD" in tail or "ORE" in tail or "ONTINUE" in tail):
+        return paragraph  # most paragraphs: none of the characters or words a prompt needs
     cut = _READ_ON.sub("", tail)
     cut = _EXCERPT_CUT.sub("…", cut)
     cut = _ELLIPSIS_AFTER_SENTENCE.sub("", cut) if cut != tail else cut

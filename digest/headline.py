@@ -4,7 +4,6 @@ told apart from mastheads, bylines, captions, standfirsts and other stories' hea
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from digest.dates import reads_as_prose
 from digest.furniture import SENTENCE_VERB, is_furniture
@@ -71,18 +70,24 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     return last if following is not None and reads_as_prose(lines[following]) else None
 
 
+_KIND_LENGTH = 40  # the longest kind of document is shorter
+
+
 def labelled_headline(lines: list[str]) -> str | None:
     """The line under a kind of document ("Statutory guidance", "Agenda item", "Press release") at the head
     of a page, when no other headline follows it before the text: the title, however short (a publication's
     attachment, or a committee's report, is often named by it again below)."""
-    for index, (label, line) in enumerate(pairwise(lines[:TITLE_LINES])):
-        if reads_as_prose(label) or reads_as_prose(line):
-            return None
-        if DOCUMENT_KIND.match(label) and heading_like(line) and not is_furniture(line):
-            after = [other for other in lines[index + 2:TITLE_LINES] if not is_furniture(other)]
-            head = after[:next((n for n, other in enumerate(after) if reads_as_prose(other)), len(after))]
-            return None if any(headline_sized(other) and not credited(other) for other in head) else line
-    return None
+    # Kinds of document are rare: a page's text is read only when one of its first lines is one.
+    index = next((index for index, label in enumerate(lines[:TITLE_LINES - 1])
+                  if len(label) <= _KIND_LENGTH and DOCUMENT_KIND.match(label)), None)
+    if index is None or any(reads_as_prose(line) for line in lines[:index + 2]):
+        return None
+    line = lines[index + 1]
+    if not heading_like(line) or is_furniture(line):
+        return None
+    after = [other for other in lines[index + 2:TITLE_LINES] if not is_furniture(other)]
+    head = after[:next((n for n, other in enumerate(after) if reads_as_prose(other)), len(after))]
+    return None if any(headline_sized(other) and not credited(other) for other in head) else line
 
 
 def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset[int], lede: str) -> int:

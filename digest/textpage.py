@@ -59,18 +59,19 @@ def extract_text(text: str) -> Extracted:
     stored, lines, headline = _store_line(lines)
     labelled = labelled_headline(lines)  # read before its kind of document, furniture, is left out
     if headline:  # the page repeats its headline under the store line: one of them is kept
-        kept, chrome = _without_furniture(lines[1:])
+        kept, chrome = _without_furniture(lines[1:], labelled)
         lines = [headline] + [line for line in kept if line != headline]
     else:
-        lines, chrome = _without_furniture(lines)
+        lines, chrome = _without_furniture(lines, labelled)
     dates = head_date(lines)
     skipped = dates.lines | {index for index, line in enumerate(lines[:HEAD_LINES]) if _month_alone(line, index)}
     title = _meta_text(meta, "title")
     start = 0
     if not title and headline and lines and lines[0] == headline:
         title, start = headline, 1
-    elif not title and labelled in lines[:TITLE_LINES]:
-        title, start = labelled, lines.index(labelled) + 1
+    elif not title and labelled in lines[:TITLE_LINES]:  # its text begins at the first prose after it
+        at = lines.index(labelled)
+        title, start = labelled, next((n for n in range(at + 1, len(lines)) if reads_as_prose(lines[n])), at + 1)
     elif not title and (chosen := choose_title(lines, skipped, dates.lines)) is not None:
         title, start = lines[chosen], chosen + 1
     elif title and lines and lines[0] == title:
@@ -155,11 +156,11 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
 
 
-def _without_furniture(lines: list[str]) -> tuple[list[str], list[str]]:
+def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[list[str], list[str]]:
     """(the lines that are not site furniture, those that are); a short line that appears more than
     once (a caption, a repeated banner) is furniture too, and so is a caption whose copy with its
     credit or run into itself ("The knife handed inThe knife handed in") is."""
-    repeated = _repeated(lines)
+    repeated = _repeated(lines, labelled)
     kept: list[str] = []
     dropped: list[str] = []
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
@@ -191,14 +192,13 @@ _STORY_LIST = re.compile(r"^(?:related(?: stories| articles?| news| content| lin
                          re.I)
 
 
-def _repeated(lines: list[str]) -> set[str]:
+def _repeated(lines: list[str], labelled: str | None) -> set[str]:
     """Lines of up to 200 characters said more than once: captions and banners. A headline-sized
     line said twice apart (a portal's headline above its date and again above its text), or twice
     in a row as the page's first, is the page's headline, not a caption (a caption's copies stand
-    together, under the headline)."""
+    together, under the headline); so is the line under a kind of document (`labelled`)."""
     counts = Counter(lines)
     repeated = set()
-    labelled = labelled_headline(lines)
     for line, count in counts.items():
         if count < 2 or len(line) > 200 or line == labelled:
             continue
