@@ -185,7 +185,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if "today is" in folded and _DAYS_FROM_TODAY.match(line):
         return True  # a date calculator's widget: "90 days from today is ..."
-    if len(line) <= 40 and _RELATIVE_STAMP.match(line):
+    if relative_stamp(line):
         return True
     if short and _ICON.match(line):
         return True
@@ -200,6 +200,11 @@ def _shaped(line: str, folded: str) -> bool:
     if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True
     return _more_shaped(line, folded, short)
+
+
+def relative_stamp(line: str) -> bool:
+    """A time said relative to now ("about 23 hours ago", "1 day ago"): a listing's, not a date."""
+    return len(line) <= 40 and bool(_RELATIVE_STAMP.match(line))
 
 
 def _run_together_menu(line: str) -> bool:

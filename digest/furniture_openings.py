@@ -158,7 +158,8 @@ _OPENED = [
     r"(your support (helps|makes|means)|support (local|independent|quality|our|us)|donate (now|today|to us))\b.*|"
     r"advanced (news )?search( options)?|(labels|keywords|filed in):? .{1,120}|skip to (the )?video|"
     r"post (categor(y|ies)|author|comments?|tags?):.{1,120}|"  # a blog theme's labels of a post
-    r"\(?h/t\b.{1,60}|article ad box|would love your thoughts, please comment\.?x?",
+    r"\(?h/t\b.{1,60}|article ad box|would love your thoughts, please comment\.?x?|"
+    r"comments (&|and) moderation|readers['’]? comments:.*",  # a paper group's comments policy
     # Notices of a page's age, reading time, errors, apps, saving and the advert player.
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
@@ -237,14 +238,15 @@ _OPENINGS = (
     "pic:", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
-    "writer", "contributor", "h/t", "(h/t", "would love",
+    "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 
 
 def opened(stripped: str, folded: str) -> bool:
     """Whether a stripped line (`folded`: its folded case) is furniture by the way it opens."""
-    if "cookie" in folded or "partners" in folded or "assistive technology" in folded:  # whatever its length
+    if ("cookie" in folded or "partners" in folded or "assistive technology" in folded
+            or "comments:" in folded):  # whatever its length
         pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
         return bool(_CONSENT_LINES_RE.match(stripped) or (pattern is not None and pattern.match(stripped)))
     if len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS):

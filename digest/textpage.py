@@ -28,7 +28,7 @@ from digest.dates import (
     reads_as_prose,
     signature_date,
 )
-from digest.furniture import is_furniture
+from digest.furniture import is_furniture, relative_stamp
 from digest.headline import (
     TITLE_LINES,
     choose_title,
@@ -161,11 +161,13 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
     once (a caption, a repeated banner) is furniture too, and so is a caption whose copy with its
     credit or run into itself ("The knife handed inThe knife handed in") is."""
     repeated = _repeated(lines, labelled)
+    teasers = _teasers(lines)
     kept: list[str] = []
     dropped: list[str] = []
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
-    for line in lines:  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") still dates the page
-        furniture = (line in repeated or _doubled(line) or is_furniture(line)) and line_date(line) is None
+    for index, line in enumerate(lines):  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") dates the page
+        furniture = index in teasers or ((line in repeated or _doubled(line) or is_furniture(line))
+                                         and line_date(line) is None)
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
         (dropped if furniture or listing else kept).append(line)
         begun = begun or (not furniture and reads_as_prose(line))
@@ -179,6 +181,18 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
         dropped += [line for line in kept if line in copies]
         kept = [line for line in kept if line not in copies]
     return kept, dropped
+
+
+def _teasers(lines: list[str]) -> set[int]:
+    """Other stories listed without a label inside or after the text, each a headline, a sentence and
+    how long ago ("about 23 hours ago"): the lines of two or more such, once the text has begun."""
+    stamps = [index for index, line in enumerate(lines) if index >= 2 and relative_stamp(line)]
+    if len(stamps) < 2:
+        return set()
+    first_text = next((index for index, line in enumerate(lines) if reads_as_prose(line)), len(lines))
+    found = [(index - 2, index - 1) for index in stamps if index - 2 > first_text and heading_like(lines[index - 2])
+             and reads_as_prose(lines[index - 1])]
+    return {index for pair in found for index in pair} if len(found) >= 2 else set()
 
 
 # The label of a list of other stories' headlines under an article ("Related stories", "Most read",

@@ -109,6 +109,11 @@ SHAPES = {
                                                           "Picture courtesy of Wessex Police", "• Share this page"],
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
+    "a paper group's comments policy": ["Comments & Moderation",
+                                        "Readers' comments: you alone answer for what you post under our stories, so "
+                                        "please take care. We do not read comments before they appear, but we act on "
+                                        "complaints, and we may change or remove a comment under our terms of use when "
+                                        "a problem is brought to us."],
 }
 
 
@@ -142,7 +147,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     # a picture and who made it, in a headline or a sentence; a list item and a timeline
     "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
-    "Would love to see more patrols here, one resident said.",
+    "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -482,3 +487,15 @@ def test_an_autoblogs_advert_box_and_link_on_say_an_aggregator_published_it() ->
     page = extract_text(_page("Wessex Daily News | Man charged after bus station stabbing", "2 hours ago 3",
                               "ARTICLE AD BOX", LEDE, SECOND, "Read Entire Article"))
     assert page.publisher_kind == "other" and page.title == "Man charged after bus station stabbing"
+
+
+def test_other_stories_listed_without_a_label_each_with_how_long_ago_are_not_the_text() -> None:
+    teasers = ["Dealers jailed after £3m cocaine found in lorry", "Two men were jailed at Wessex Crown Court on Monday.",
+               "about 5 hours ago", "Council agrees new parking charges for the seafront",
+               "Charges will rise by 50p an hour from April, the council said.", "1 day ago"]
+    page = extract_text(_page("Man charged after bus station stabbing", LEDE, SECOND, *teasers,
+                              "Anyone with information should call 101."))
+    assert page.body == f"{LEDE}\n\n{SECOND}\n\nAnyone with information should call 101."
+    own = extract_text(_page("Man charged after bus station stabbing", "A man was hurt in the town centre.",
+                             "2 hours ago", LEDE, SECOND))
+    assert own.title == "Man charged after bus station stabbing" and own.body.startswith("A man was hurt")
