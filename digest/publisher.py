@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_host
-from digest.furniture import organisation_kind, organisation_named
+from digest.furniture import organisation_kind, organisation_named, relative_stamp
 from digest.models import Extracted
 from digest.phrases import Automaton
 from digest.text import fold_case, matches_at
@@ -57,7 +57,8 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
             name = match.group(1).strip()
             return PageOwner(organisation_kind(name) or "other", name)
     masthead = next((line for line in head if MASTHEAD.match(line.title() if line.isupper() else line)), None)
-    if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line)) >= 2:
+    # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago").
+    if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):

@@ -496,6 +496,7 @@ def test_other_stories_listed_without_a_label_each_with_how_long_ago_are_not_the
     page = extract_text(_page("Man charged after bus station stabbing", LEDE, SECOND, *teasers,
                               "Anyone with information should call 101."))
     assert page.body == f"{LEDE}\n\n{SECOND}\n\nAnyone with information should call 101."
+    assert page.publisher_kind == "news"  # lists of other stories with their times are a news site's
     own = extract_text(_page("Man charged after bus station stabbing", "A man was hurt in the town centre.",
                              "2 hours ago", LEDE, SECOND))
     assert own.title == "Man charged after bus station stabbing" and own.body.startswith("A man was hurt")
