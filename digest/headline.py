@@ -100,12 +100,18 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
     before = [index for index in sized if not ends or index < ends[0]]
     told = _content_words(lede)
     before = [index for index in before if _content_words(lines[index]) & told] or before
-    # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted").
-    terse = [index for index in before if not SENTENCE_VERB.search(lines[index])] or before
+    # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted"), but for
+    # whom they quote ("Man shot in west Belfast, police say").
+    terse = [index for index in before if not SENTENCE_VERB.search(_ATTRIBUTED.sub("", lines[index]))] or before
     run = [terse[-1]]
     while run[0] - 1 in terse:
         run.insert(0, run[0] - 1)
-    return max(reversed(run), key=lambda index: _headline_weight(lines[index]))
+    fullest = max(reversed(run), key=lambda index: _headline_weight(lines[index]))
+    # The first of the run is the headline, the next its standfirst, unless the first is a much slighter line.
+    return run[0] if _headline_weight(lines[run[0]]) * 4 >= _headline_weight(lines[fullest]) * 3 else fullest
+
+
+_ATTRIBUTED = re.compile(r",\s+(?:[\w'’.-]+\s+){0,4}(?:says?|said|claims?)$")
 
 
 def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:

@@ -51,8 +51,6 @@ _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()\s]+)\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
 
 
-
-
 def extract_text(text: str) -> Extracted:
     meta, text, warnings = split_front_matter(text)
     lines = [part for line in unwrapped(text.split("\n")) for part in _parts(_clean_markdown(line)) if part]
@@ -166,8 +164,9 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
     dropped: list[str] = []
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
     for index, line in enumerate(lines):  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") dates the page
-        furniture = index in teasers or ((line in repeated or _doubled(line) or is_furniture(line))
-                                         and line_date(line) is None)
+        captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
+        furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
+                                                      and line_date(line) is None)
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
         (dropped if furniture or listing else kept).append(line)
         begun = begun or (not furniture and reads_as_prose(line))
@@ -183,11 +182,13 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
     return kept, dropped
 
 
+_CAPTION_LABEL = re.compile(r"^(?:image |picture |photo |video )?caption[,:]?$", re.I)  # over a caption
+
+
 def _teasers(lines: list[str]) -> set[int]:
     """Other stories listed without a label inside or after the text, each a headline, a sentence and
     how long ago ("about 23 hours ago"): the lines of two or more such, once the text has begun."""
-    stamps = [index for index, line in enumerate(lines) if index >= 2 and relative_stamp(line)]
-    if len(stamps) < 2:
+    if len(stamps := [index for index, line in enumerate(lines) if index >= 2 and relative_stamp(line)]) < 2:
         return set()
     first_text = next((index for index, line in enumerate(lines) if reads_as_prose(line)), len(lines))
     found = [(index - 2, index - 1) for index in stamps if index - 2 > first_text and heading_like(lines[index - 2])

@@ -500,3 +500,21 @@ def test_other_stories_listed_without_a_label_each_with_how_long_ago_are_not_the
     own = extract_text(_page("Man charged after bus station stabbing", "A man was hurt in the town centre.",
                              "2 hours ago", LEDE, SECOND))
     assert own.title == "Man charged after bus station stabbing" and own.body.startswith("A man was hurt")
+
+
+def test_a_headline_saying_whom_it_quotes_is_the_title_over_its_standfirst() -> None:
+    lede = ("A 34-year-old man was shot in both legs in an alleyway in Wessex on Tuesday night, and detectives are "
+            "treating it as a punishment attack.")
+    page = extract_text(_page("Man shot in the legs in Wessex alleyway, police say",
+                              "Detectives describe the punishment attack in the Wessex alleyway as cowardly and brutal",
+                              lede, SECOND))
+    assert page.title == "Man shot in the legs in Wessex alleyway, police say"
+
+
+def test_the_line_after_an_image_caption_label_is_the_caption_not_the_headline() -> None:
+    lede = "Three knives were found when officers set up a knife arch at the bus station in Wessex during a week of action."
+    page = extract_text(_page("Wessex Radio News", "Image source, Wessex Police", "Image caption,",
+                              "Officers used a knife arch at the Wessex bus station during the week of action on knives",
+                              "Knife arch at bus station finds three blades", lede, SECOND))
+    assert page.title == "Knife arch at bus station finds three blades"
+    assert "during the week of action on knives" not in page.body

@@ -120,6 +120,21 @@ def test_a_paramilitary_style_shooting_is_about_firearms_and_gangs(classifier):
     assert {"firearms", "gangs"} <= topics(result)
 
 
+def test_a_kneecapping_described_without_a_word_for_shooting_is_about_firearms(classifier):
+    result = judge(
+        classifier, "Teenager kneecapped in Derry alleyway",
+        "A 19-year-old man was shot in the knees in an alleyway in Derry on Sunday night. Police said he had been "
+        "ordered to attend the alleyway by the gang that attacked him.")
+    assert "firearms" in topics(result)
+
+
+def test_a_shot_in_the_arm_for_a_town_is_no_shooting(classifier):
+    result = judge(
+        classifier, "New market a shot in the arm for Wessex town centre",
+        "Traders said the new Saturday market had been a shot in the arm for the high street.")
+    assert "firearms" not in topics(result) and not result.relevant
+
+
 def test_an_organised_crime_group_named_as_the_offenders_is_a_gangs_story(classifier):
     result = judge(
         classifier, "Four jailed for flooding Grimsby with heroin",
