@@ -159,7 +159,10 @@ _OPENED = [
     r"advanced (news )?search( options)?|(labels|keywords|filed in):? .{1,120}|skip to (the )?video|"
     r"post (categor(y|ies)|author|comments?|tags?):.{1,120}|"  # a blog theme's labels of a post
     r"\(?h/t\b.{1,60}|article ad box|would love your thoughts, please comment\.?x?|"
-    r"comments (&|and) moderation|readers['’]? comments:.*",  # a paper group's comments policy
+    r"comments (&|and) moderation|readers['’]? comments:.*|"  # a paper group's comments policy
+    # a blog host's comment form, and a blog's credit for a post it copied
+    r"you are commenting using your .{0,40}account\b.*|connecting to %s|(twitter|facebook|google) (picture|photo)|"
+    r"article courtesy (of|from) .{1,60}",
     # Notices of a page's age, reading time, errors, apps, saving and the advert player.
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
@@ -238,7 +241,8 @@ _OPENINGS = (
     "pic:", "request", "if you use", "statutory", "detailed", "corporate", "research", "accredited",
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
-    "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers",
+    "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers", "connecting", "twitter",
+    "facebook", "google", "article",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

@@ -110,7 +110,7 @@ def unwrapped(lines: list[str]) -> list[str]:
     begins otherwise ("... on Thursday (15" / "December), police ..."), if it is about as long as the
     text's wrapped lines and not the text's first (its headline). Lines are joined only where the
     sentence they make ends (or the text does): a headline over a byline ("... flats" / "author") stays.
-    Blank lines still part paragraphs."""
+    An ampersand goes on as a word in lower case does. Blank lines still part paragraphs."""
     stripped = [line.strip() for line in lines]
     widths = [len(line) for line, after in pairwise(stripped) if _goes_on(line) and after[:1].islower()]
     width = max(widths) if len(widths) >= _WRAP_EVIDENCE else None
@@ -118,7 +118,7 @@ def unwrapped(lines: list[str]) -> list[str]:
     runs: list[list[str]] = []
     for index, line in enumerate(stripped):
         before = stripped[index - 1] if index else ""
-        if line and runs and _goes_on(before) and (line[:1].islower() or (
+        if line and runs and _goes_on(before) and (line[:1].islower() or line[:1] == "&" or (
                 width is not None and index - 1 != first and len(before) >= width - 20
                 and (line[:1].isupper() or line[:1].isdigit() or line[:1] == "("))):
             runs[-1].append(line)

@@ -109,6 +109,9 @@ SHAPES = {
                                                           "Picture courtesy of Wessex Police", "• Share this page"],
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
+    "a blog host's comment form and a copied post's credit": [
+        "You are commenting using your account. Log Out /  Change )", "Twitter picture", "Facebook photo",
+        "Connecting to %s", "Article courtesy of Wessex Youth Network"],
     "a paper group's comments policy": ["Comments & Moderation",
                                         "Readers' comments: you alone answer for what you post under our stories, so "
                                         "please take care. We do not read comments before they appear, but we act on "
@@ -148,6 +151,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
     "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
+    "Facebook photos of the knife were shared hundreds of times",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -518,3 +522,12 @@ def test_the_line_after_an_image_caption_label_is_the_caption_not_the_headline()
                               "Knife arch at bus station finds three blades", lede, SECOND))
     assert page.title == "Knife arch at bus station finds three blades"
     assert "during the week of action on knives" not in page.body
+
+
+def test_a_wrapped_line_going_on_with_an_ampersand_is_one_paragraph() -> None:
+    page = extract_text(_page("Youth mentoring scheme grows", "",
+                              "In 2024 the partnership published its violence strategy, and the scheme took its first",
+                              "& second groups of young people, who were each matched with a mentor for six months.",
+                              "", SECOND))
+    assert page.title == "Youth mentoring scheme grows" and page.summary.startswith("In 2024 the partnership published")
+    assert "first & second groups" in page.body
