@@ -145,6 +145,8 @@ def is_furniture(line: str) -> bool:
         return False
     if not stripped.strip(_SEPARATORS):
         return True  # "|", "•", "···": a separator
+    if stripped[0] == "|" and len(stripped) <= 60 and "|" not in stripped[1:] and not stripped.endswith("."):
+        return True  # a separator before a page's section labels: "|News, Violent crime"
     return opened(stripped, folded) or _shaped(stripped, folded)
 
 

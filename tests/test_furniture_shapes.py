@@ -109,6 +109,7 @@ SHAPES = {
                                                           "Picture courtesy of Wessex Police", "• Share this page"],
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
+    "section labels after a bar": ["|News, Violent crime", "| Community safety"],
     "a blog host's comment form and a copied post's credit": [
         "You are commenting using your account. Log Out /  Change )", "Twitter picture", "Facebook photo",
         "Connecting to %s", "Article courtesy of Wessex Youth Network"],
@@ -151,7 +152,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
     "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
-    "Facebook photos of the knife were shared hundreds of times",
+    "Facebook photos of the knife were shared hundreds of times", "| Arrests | 43 |",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
