@@ -17,6 +17,8 @@ from datetime import date, datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
+from digest.text import MASTHEAD
+
 LONDON = ZoneInfo("Europe/London")
 
 _MONTH_NAMES = {
@@ -52,8 +54,7 @@ PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4
 
 Stamp = date | datetime
 
-# No web page was published before this. An earlier date a page or feed states is a publishing
-# system's placeholder for "no date" (0001-01-01, 1900-01-01, the Unix epoch 1970-01-01).
+# No web page was published before this: an earlier date is a placeholder (0001-01-01, 1900-01-01, 1970-01-01).
 EARLIEST_PUBLISHED = date(1991, 1, 1)
 _D = TypeVar("_D", bound=date)
 
@@ -331,9 +332,8 @@ _WEATHER = re.compile(r"^-?\d{1,3}(?:[.,]\d)?\s*°?\s*[CF]$")
 
 
 def _site_bar(lines: Sequence[str], index: int) -> bool:
-    """A date over the weather at the top of a news site: the day the page was fetched, not the
-    day the story was published."""
-    return index + 1 < len(lines) and _WEATHER.match(lines[index + 1].strip()) is not None
+    """A date over the weather or the site's name atop a news site: the day it was fetched, not published."""
+    return index + 1 < len(lines) and bool(_WEATHER.match(after := lines[index + 1].strip()) or MASTHEAD.match(after))
 
 
 def reads_as_prose(line: str) -> bool:

@@ -8,7 +8,7 @@ import re
 from digest.dates import reads_as_prose
 from digest.furniture import SENTENCE_VERB, is_furniture
 from digest.furniture_openings import DOCUMENT_KIND
-from digest.publisher import MASTHEAD
+from digest.text import MASTHEAD, SECTION_NEWS
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
 # captions' labels, calls to watch or read more.
@@ -123,7 +123,6 @@ def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:
 
 # A headline and, after a bar or a dash, the name of the site it is on ("X | Kent Police"): its two groups.
 SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
-_SECTION_AFTER = re.compile(r"^(?:UK|World|Local|US|Crime|Politics|Business|Regional|National) news$", re.I)
 
 
 def without_site_suffix(title: str) -> str:
@@ -132,7 +131,7 @@ def without_site_suffix(title: str) -> str:
     labels' convention, and one story's titles agree."""
     found = SITE_NAME_AFTER.match(title)
     if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2))
-                                                        or _SECTION_AFTER.match(found.group(2))):
+                                                        or SECTION_NEWS.match(found.group(2))):
         return found.group(1)
     before = _SITE_NAME_BEFORE.match(title)
     if before and len(before.group(2).split()) >= 4 and MASTHEAD.match(before.group(1).rstrip("0123456789")):

@@ -18,14 +18,8 @@ from digest.areas import area_by_name, area_for_host
 from digest.furniture import organisation_kind, organisation_named, relative_stamp
 from digest.models import Extracted
 from digest.phrases import Automaton
-from digest.text import fold_case, matches_at
+from digest.text import MASTHEAD, SECTION_NEWS, fold_case, matches_at
 
-# The last word of a newspaper's name: a short line ending with one, at the head of a page, is its masthead.
-MASTHEAD = re.compile(
-    r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|"
-    r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|"
-    r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
-    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport)$")
 # A newspaper's chrome: ads, video prompts, subscriptions, reading times, most-read lists.
 _NEWS_CHROME = re.compile(
     r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
@@ -56,7 +50,8 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
         if match := _FROM.match(line):
             name = match.group(1).strip()
             return PageOwner(organisation_kind(name) or "other", name)
-    masthead = next((line for line in head if MASTHEAD.match(line.title() if line.isupper() else line)), None)
+    masthead = next((line for line in head if MASTHEAD.match(line.title() if line.isupper() else line)
+                     and not SECTION_NEWS.match(line)), None)
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago").
     if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)

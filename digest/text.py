@@ -22,6 +22,16 @@ _BOMS = (
 )
 _CONTROL_BYTES = bytes([*range(0x09), 0x0B, *range(0x0E, 0x20)])
 
+# The last word of a newspaper's name: a short line ending with one, at the head of a page, is its masthead.
+MASTHEAD = re.compile(
+    r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|"
+    r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|"
+    r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
+    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport)$")
+# A site's section, not its name, though its last word is a masthead's: "World News", "Latest news".
+SECTION_NEWS = re.compile(r"^(?:UK|World|Local|US|Crime|Politics|Business|Regional|National|Latest|Breaking|Top|"
+                          r"Community) news$", re.I)
+
 
 # The words a headline in title case leaves small ("Man Charged After Attack in the Park").
 TITLE_CASE_LITTLE_WORDS = frozenset(("a", "an", "the", "after", "in", "for", "to", "of", "at", "with", "by", "from", "as",

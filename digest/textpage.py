@@ -39,8 +39,8 @@ from digest.headline import (
     without_site_suffix,
 )
 from digest.models import Extracted
-from digest.publisher import MASTHEAD, page_owner
-from digest.text import first_sentences, sentence_spans, trim
+from digest.publisher import page_owner
+from digest.text import MASTHEAD, first_sentences, sentence_spans, trim
 
 TITLE_LIMIT = 110
 _FENCED_YAML = re.compile(r"\A\s*```ya?ml[ \t]*\n(.*?)\n```[ \t]*(?:\n|\Z)", re.S)

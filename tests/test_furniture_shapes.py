@@ -532,3 +532,10 @@ def test_a_wrapped_line_going_on_with_an_ampersand_is_one_paragraph() -> None:
                               "", SECOND))
     assert page.title == "Youth mentoring scheme grows" and page.summary.startswith("In 2024 the partnership published")
     assert "first & second groups" in page.body
+
+
+def test_a_date_over_the_sites_name_is_the_day_it_was_fetched_and_a_section_is_no_masthead() -> None:
+    fetched = extract_text(_page("04/26/2024", "Wessex News Online", "Man charged after bus station stabbing", LEDE, SECOND))
+    assert fetched.published is None and fetched.title == "Man charged after bus station stabbing"
+    section = extract_text(_page("World News", "Man charged after bus station stabbing", LEDE, SECOND))
+    assert section.publisher is None
