@@ -126,8 +126,8 @@ _LINK_ARROW = re.compile(r"^[^.!?»›]{1,50}\s?[»›]$")  # a link on to more:
 _BYLINE_EMAIL = re.compile(r"^(?:[-•·]\s*)?(?:[Bb]y:?\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}\s+\S+@\S+\.\w+$")
 _ICON_ROW = re.compile(r"^(?:(?:[\w'’-]+ ){0,4}icon\b\s*){2,}$", re.I)  # names of icons, each ending in "icon"
 _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
-_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by):?\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
-                     r"(?:\s*[,|-]\s*[\w ]{0,40})?$")
+_BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by):?\s+(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
+                     r"(?:\s*[,|-]\s*[\w ]{0,40})?|[a-z][a-z0-9_.]{2,30})$")  # a name, or a site's user name
 _SEPARATORS = "|•·⋅/\\-–—_*~=:;,. »›«‹◦▪■□●○◆◇►▶→❯…"
 _HEADER_WORDS = 14  # a phone-number or address header is short
 

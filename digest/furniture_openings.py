@@ -147,7 +147,8 @@ _OPENED = [
     r"(phone|email|e-mail|tel|telephone|fax|mobile)\s*:\s*\S.{0,80}|(communications|press|media) "
     r"(office|team|relations|contacts?)|send (us )?your (stories|story|news|pictures|photos|videos)( ideas)?( to\b.*)?|"
     r"follow \S+( \S+){0,6} on (bbc sounds|x|twitter|facebook|instagram|tiktok|youtube|linkedin|social media)\b.*|"
-    r"(see all|updates to this page|see all updates)|source link|supply hyperlink|\[ad_\d+\]",
+    r"(see all|updates to this page|see all updates)|source link|supply hyperlink|\[(ad|block)_\d+\]|more to follow\.?|"
+    r"we use your sign-?up to\b.*",  # a paper group's newsletter consent
     r"logo(:| of| for)?( .{1,80})?",
     # Accessibility toolbars, consent and exit variants, GOV.UK's beta line, ad-blocker and support appeals.
     r"(high|normal) contrast|text only( version)?|(reset|change) (colours|colors|contrast)|recite me|browsealoud|"
@@ -187,7 +188,7 @@ _OPENED = [
     r"(call 101 or )?report( (a crime|it|a concern|an incident|crime))?( online| anonymously| to us)?|contact us online",
     r"(" + DOCUMENT_KINDS + r"|neighbourhood priorities|latest news|news|gallery|crime|sport|business|opinion|appeals|in court|"
     r"statement|contents|related content|explore the topic|report it|pay it|apply for it|live( updates)?|just in|"
-    r"latest headlines|featured( post| story| stories)?|editor'?s picks|don'?t miss|in other news|news in brief|"
+    r"latest headlines|featured( post| story| stories)?|editor'?s picks|don['’]?t miss:?|in other news|news in brief|"
     r"(sort|filter)( (by|results|news|stories|articles|topic|date))*:?|"
     r"search( (this|the|our))?( (site|website|news|page|articles|stories|all news|everything))?)",
 ]
@@ -242,7 +243,7 @@ _OPENINGS = (
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
     "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers", "connecting", "twitter",
-    "facebook", "google", "article",
+    "facebook", "google", "article", "[block", "more to", "we use your",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 
@@ -250,7 +251,7 @@ _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent ban
 def opened(stripped: str, folded: str) -> bool:
     """Whether a stripped line (`folded`: its folded case) is furniture by the way it opens."""
     if ("cookie" in folded or "partners" in folded or "assistive technology" in folded
-            or "comments:" in folded):  # whatever its length
+            or "comments:" in folded or "your sign-up" in folded):  # whatever its length
         pattern = _OPENED_BY_CHAR.get(folded[0], _OPENED_RE)
         return bool(_CONSENT_LINES_RE.match(stripped) or (pattern is not None and pattern.match(stripped)))
     if len(stripped) <= _OPENED_LENGTH and folded.startswith(_OPENINGS):

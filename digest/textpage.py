@@ -202,7 +202,7 @@ _STORY_LIST = re.compile(r"^(?:related(?: stories| articles?| news| content| lin
                          r"shared|watched)(?: (?:today|this week|stories|news))?|more (?:from|in|on) [^.!?]{1,40}|"
                          r"more (?:stories|news|headlines)|trending(?: now| stories)?|latest(?: news| stories| headlines)?|"
                          r"top stories|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?|"
-                         r"read (?:more|next)|popular(?: now| stories)?|what to read next|editor'?s picks|see also|"
+                         r"read (?:more|next)|popular(?: now| stories)?|what to read next|editor'?s picks|see also|don['’]?t miss|"
                          r"similar (?:news|stories|articles)(?::.*)?)\s*:?$",
                          re.I)
 

@@ -110,6 +110,10 @@ SHAPES = {
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
     "section labels after a bar": ["|News, Violent crime", "| Community safety"],
+    "a mirror's markers and a paper group's newsletter consent": [
+        "[block_2]", "More to follow.", "by wessexnews247",
+        "We use your sign-up to send you the stories you asked for and to understand you better. This may include "
+        "adverts from us and others based on what we know of you. You can unsubscribe at any time. More info"],
     "a blog host's comment form and a copied post's credit": [
         "You are commenting using your account. Log Out /  Change )", "Twitter picture", "Facebook photo",
         "Connecting to %s", "Article courtesy of Wessex Youth Network"],
@@ -152,7 +156,8 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "New image by artist marks a year since the stabbing", "Photo by officers shows the knife they found",
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
     "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
-    "Facebook photos of the knife were shared hundreds of times", "| Arrests | 43 |",
+    "Facebook photos of the knife were shared hundreds of times", "| Arrests | 43 |", "by the river",
+    "More to follow on the inquiry next week.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -539,3 +544,10 @@ def test_a_date_over_the_sites_name_is_the_day_it_was_fetched_and_a_section_is_n
     assert fetched.published is None and fetched.title == "Man charged after bus station stabbing"
     section = extract_text(_page("World News", "Man charged after bus station stabbing", LEDE, SECOND))
     assert section.publisher is None
+
+
+def test_other_stories_under_a_dont_miss_label_are_not_the_text() -> None:
+    page = extract_text(_page("Man charged after bus station stabbing", LEDE, "DON’T MISS:",
+                              "Council tax to rise by five per cent in Wessex [REPORT]",
+                              "Minister urged to act on potholes before winter [OPINION]", SECOND))
+    assert page.body == f"{LEDE}\n\n{SECOND}"
