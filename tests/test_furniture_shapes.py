@@ -403,6 +403,10 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
     ("Operation Sceptre | Man charged after bus station stabbing", "Operation Sceptre | Man charged after bus station "
      "stabbing"),
     ("Man charged after bus station stabbing - Wessex Echo", "Man charged after bus station stabbing"),
+    ("Man charged after a stabbing near the bus station in Wessex town | United Kingdom | News",
+     "Man charged after a stabbing near the bus station in Wessex town"),
+    ("Man charged after a stabbing near the bus station in Wessex town | Crime | Wessex Echo",
+     "Man charged after a stabbing near the bus station in Wessex town"),
     ("Man charged after bus station stabbing | UK news", "Man charged after bus station stabbing"),
     ("Jailed: the gang that ran drug lines - and how they were caught", "Jailed: the gang that ran drug lines - and how "
      "they were caught"),
