@@ -204,6 +204,14 @@ def _shaped(line: str, folded: str) -> bool:
     return _more_shaped(line, folded, short)
 
 
+def byline_name(line: str, after: str) -> bool:
+    """A reporter's name on its own over their role ("Sam Lane" / "Former Home Affairs Editor")."""
+    return len(line) <= 40 and bool(_PERSON.match(line)) and len(after) <= 60 and bool(_ROLE_LINE.match(after))
+
+
+_PERSON = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
+
+
 def relative_stamp(line: str) -> bool:
     """A time said relative to now ("about 23 hours ago", "1 day ago"): a listing's, not a date."""
     return len(line) <= 40 and bool(_RELATIVE_STAMP.match(line))

@@ -163,7 +163,7 @@ _OPENED = [
     r"comments (&|and) moderation|readers['’]? comments:.*|"  # a paper group's comments policy
     # a blog host's comment form, and a blog's credit for a post it copied
     r"you are commenting using your .{0,40}account\b.*|connecting to %s|(twitter|facebook|google) (picture|photo)|"
-    r"article courtesy (of|from) .{1,60}",
+    r"article courtesy (of|from) .{1,60}|(video|audio) report by .{1,80}",
     # Notices of a page's age, reading time, errors, apps, saving and the advert player.
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"

@@ -28,7 +28,7 @@ from digest.dates import (
     reads_as_prose,
     signature_date,
 )
-from digest.furniture import is_furniture, relative_stamp
+from digest.furniture import byline_name, is_furniture, relative_stamp
 from digest.headline import (
     TITLE_LINES,
     choose_title,
@@ -165,6 +165,7 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
     for index, line in enumerate(lines):  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") dates the page
         captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
+        captioned = captioned or (index + 1 < len(lines) and byline_name(line, lines[index + 1]))  # or a byline
         furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
                                                       and line_date(line) is None)
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))

@@ -110,6 +110,7 @@ SHAPES = {
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
     "section labels after a bar": ["|News, Violent crime", "| Community safety"],
+    "a broadcaster's report credit": ["• Video report by Wessex TV Home Affairs Editor Sam Lane", "Audio report by Jo Bell"],
     "a mirror's markers and a paper group's newsletter consent": [
         "[block_2]", "More to follow.", "by wessexnews247",
         "We use your sign-up to send you the stories you asked for and to understand you better. This may include "
@@ -157,7 +158,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "• 43 arrests and 12 knives seized", "Read timeline of the night's events",
     "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
     "Facebook photos of the knife were shared hundreds of times", "| Arrests | 43 |", "by the river",
-    "More to follow on the inquiry next week.",
+    "More to follow on the inquiry next week.", "Video reports by bystanders showed the fight.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
@@ -555,3 +556,11 @@ def test_other_stories_under_a_dont_miss_label_are_not_the_text() -> None:
                               "Council tax to rise by five per cent in Wessex [REPORT]",
                               "Minister urged to act on potholes before winter [OPINION]", SECOND))
     assert page.body == f"{LEDE}\n\n{SECOND}"
+
+
+def test_a_reporters_name_over_their_role_is_a_byline_not_the_text() -> None:
+    page = extract_text(_page("Man charged after bus station stabbing", "Sam Lane", "Former Home Affairs Editor", LEDE,
+                              SECOND))
+    assert page.body == f"{LEDE}\n\n{SECOND}"
+    kept = extract_text(_page("Man charged after bus station stabbing", LEDE, "Jo Bell", "Sam Lane", SECOND))
+    assert "Jo Bell" in kept.body  # a name without a role under it is not dropped
