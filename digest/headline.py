@@ -8,7 +8,7 @@ import re
 from digest.dates import reads_as_prose
 from digest.furniture import SENTENCE_VERB, is_furniture
 from digest.furniture_openings import DOCUMENT_KIND
-from digest.text import MASTHEAD, SECTION_NEWS
+from digest.text import MASTHEAD, SECTION, SECTION_NEWS
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
 # captions' labels, calls to watch or read more.
@@ -133,15 +133,13 @@ def without_site_suffix(title: str) -> str:
     if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2))
                                                         or SECTION_NEWS.match(found.group(2))):
         section = SITE_NAME_AFTER.match(found.group(1))  # and the section before the paper's name: "| UK | News"
-        return section.group(1) if section and _SECTION.match(section.group(2)) else found.group(1)
+        return section.group(1) if section and SECTION.match(section.group(2)) else found.group(1)
     before = _SITE_NAME_BEFORE.match(title)
     if before and len(before.group(2).split()) >= 4 and MASTHEAD.match(before.group(1).rstrip("0123456789")):
         return before.group(2)
     return title
 
 
-_SECTION = re.compile(r"^(?:UK|United Kingdom|World|Politics|Crime|Local|Sport|Business|Health|Royal|Weird|Showbiz)$",
-                      re.I)
 _SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—]\s+(\S.*)$")  # "News24 | X", "BBC News – X"
 
 

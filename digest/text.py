@@ -29,8 +29,9 @@ MASTHEAD = re.compile(
     r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
     r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport)$")
 # A site's section, not its name, though its last word is a masthead's: "World News", "Latest news".
-SECTION_NEWS = re.compile(r"^(?:UK|World|Local|US|Crime|Politics|Business|Regional|National|Latest|Breaking|Top|"
-                          r"Community) news$", re.I)
+_SECTIONS = r"UK|United Kingdom|World|Local|US|Crime|Politics|Business|Regional|National|Sport|Health|Royal|Showbiz|Weird"
+SECTION_NEWS = re.compile(rf"^(?:{_SECTIONS}|Latest|Breaking|Top|Community) news$", re.I)
+SECTION = re.compile(rf"^(?:{_SECTIONS})$", re.I)  # a section's name alone: "... | UK | News"
 
 
 # The words a headline in title case leaves small ("Man Charged After Attack in the Park").
