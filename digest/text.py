@@ -56,7 +56,7 @@ def decode(content: bytes, limit: int | None = None, repair: bool = True) -> tup
                 raise DocumentError(f"starts with a {encoding} byte-order mark but is not valid {encoding}") from None
             if encoding != "utf-8":
                 warnings.append(f"read as {encoding.upper()} (byte-order mark)")
-            return _finish(text, warnings, limit, repair)
+            return _finish(text, warnings, limit, repair, controls=True)
     sample = content[:8192]
     control_bytes = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
     if control_bytes > len(sample) * 0.05:
@@ -66,17 +66,19 @@ def decode(content: bytes, limit: int | None = None, repair: bool = True) -> tup
         content = content.replace(b"\x00", b"")
     try:
         text = content.decode("utf-8")
+        controls = repair or _may_hold_controls(content, text)  # (fix_text looks for them itself)
     except UnicodeDecodeError as exc:
         warnings.append(f"not valid UTF-8 (byte {exc.start}); read as Windows-1252")
-        text = content.decode("cp1252", errors="replace")
-    return _finish(text, warnings, limit, repair)
+        text, controls = content.decode("cp1252", errors="replace"), True
+    return _finish(text, warnings, limit, repair, controls)
 
 
-def _finish(text: str, warnings: list[str], limit: int | None, repair: bool) -> tuple[str, list[str]]:
+def _finish(text: str, warnings: list[str], limit: int | None, repair: bool, controls: bool
+            ) -> tuple[str, list[str]]:
     if limit is not None and len(text) > limit:
         warnings.append(f"cut to its first {limit:,} characters (of {len(text):,})")
         text = text[:limit]
-    text = fix_text(text) if repair else _normalise(text)
+    text = fix_text(text) if repair else _normalise(text, controls)
     if not text.strip():
         raise DocumentError("empty file")
     return text, warnings
@@ -119,10 +121,24 @@ def fix_text(text: str) -> str:
     return _normalise(text)
 
 
-def _normalise(text: str) -> str:
-    """One kind of line break, plain spaces, no control characters."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u00a0", " ")
-    return _CONTROL_TEXT.sub("", text)
+def _normalise(text: str, controls: bool = True) -> str:
+    """One kind of line break, plain spaces, no control characters (unless `controls` says there are none)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\u00a0" in text:
+        text = text.replace("\u00a0", " ")
+    return _CONTROL_TEXT.sub("", text) if controls else text
+
+
+def _may_hold_controls(utf8: bytes, text: str) -> bool:
+    """Whether `text`, decoded from `utf8`, holds a character _CONTROL_TEXT removes (valid UTF-8 holds no
+    surrogate): a scan of the bytes and four of the text, a fifth of the regular expression's time over a
+    whole page of markup."""
+    return (len(utf8.translate(None, _CONTROL_TEXT_BYTES)) != len(utf8)
+            or (not text.isascii() and any(odd in text for odd in "\u200b\ufeff\ufffe\uffff")))
+
+
+_CONTROL_TEXT_BYTES = bytes([*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 
 
 def _looks_suspect(text: str) -> bool:

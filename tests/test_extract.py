@@ -627,6 +627,37 @@ def test_a_site_name_after_the_metadata_headline_is_not_the_title(head: str, tit
     assert extract_html(page, "https://www.example.org/news/1").title == title
 
 
+@pytest.mark.parametrize(("head", "title", "summary"), [
+    # a property is read before a name, wherever each stands in the head
+    ('<meta name="og:title" content="Named headline"><meta property="og:title" content="Property headline">'
+     '<meta name="description" content="The page as its name describes it.">', "Property headline",
+     "The page as its name describes it."),
+    # the first of two alike is the page's; an empty one gives way to the next name asked for
+    ('<meta property="og:title" content="First headline"><meta property="og:title" content="Second headline">'
+     '<meta property="og:description" content=" "><meta name="description" content="Described by name.">',
+     "First headline", "Described by name."),
+    ('<meta property="og:title" content=""><meta name="twitter:title" content="The card\'s headline">', "The card's headline",
+     None),
+])
+def test_metadata_is_read_by_property_then_name_first_one_first(head: str, title: str, summary: str | None) -> None:
+    page = f"<html><head>{head}</head><body><article><h1>Headline</h1>{_ARTICLE}</article></body></html>"
+    got = extract_html(page, "https://www.example.org/news/1")
+    assert got.title == title
+    if summary:
+        assert got.summary == summary
+    else:  # none in the metadata: the article's first sentences
+        assert got.summary.startswith("Thames Valley Police has arrested")
+
+
+@pytest.mark.parametrize("character", ["\x01", "\x0c", "\x1f", "\x7f", "\u200b", "\ufeff", "\ufffe", "\uffff"])
+def test_markup_loses_its_control_characters_when_decoded(character: str) -> None:
+    markup = f"<p>Knife{character} arch at the station</p>".encode()
+    text, _ = decode(markup, repair=False)
+    assert text == "<p>Knife arch at the station</p>"
+    assert decode(b"<p>Knife arch\r\nat the\rstation\xc2\xa0today</p>", repair=False)[0] == (
+        "<p>Knife arch\nat the\nstation today</p>")
+
+
 def test_a_byline_and_date_the_article_text_leaves_out_date_the_page() -> None:
     page = ("<html><head><title>Reading Star</title></head><body><article><h1>Man arrested after Reading stabbing</h1>"
             "<div class='byline'><span>By Priya Natt</span> | <span>Published 16th Nov 2025, 17:25 GMT</span></div>"
