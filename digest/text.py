@@ -73,8 +73,7 @@ def decode(content: bytes, limit: int | None = None, repair: bool = True) -> tup
     return _finish(text, warnings, limit, repair, controls)
 
 
-def _finish(text: str, warnings: list[str], limit: int | None, repair: bool, controls: bool
-            ) -> tuple[str, list[str]]:
+def _finish(text: str, warnings: list[str], limit: int | None, repair: bool, controls: bool) -> tuple[str, list[str]]:
     if limit is not None and len(text) > limit:
         warnings.append(f"cut to its first {limit:,} characters (of {len(text):,})")
         text = text[:limit]
@@ -123,17 +122,14 @@ def fix_text(text: str) -> str:
 
 def _normalise(text: str, controls: bool = True) -> str:
     """One kind of line break, plain spaces, no control characters (unless `controls` says there are none)."""
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if "\u00a0" in text:
-        text = text.replace("\u00a0", " ")
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    text = text.replace("\u00a0", " ") if "\u00a0" in text else text
     return _CONTROL_TEXT.sub("", text) if controls else text
 
 
 def _may_hold_controls(utf8: bytes, text: str) -> bool:
-    """Whether `text`, decoded from `utf8`, holds a character _CONTROL_TEXT removes (valid UTF-8 holds no
-    surrogate): a scan of the bytes and four of the text, a fifth of the regular expression's time over a
-    whole page of markup."""
+    """Whether `text`, decoded from `utf8` (so no surrogate), holds a character _CONTROL_TEXT removes: scans
+    of the bytes and the text, a fifth of the regular expression's time over a whole page of markup."""
     return (len(utf8.translate(None, _CONTROL_TEXT_BYTES)) != len(utf8)
             or (not text.isascii() and any(odd in text for odd in "\u200b\ufeff\ufffe\uffff")))
 
