@@ -90,8 +90,8 @@ _OPENED = [
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?(live )?on freeview\b.*",
     r"and live on freeview( channel \d+)?",
-    r"(read more|related (articles?|stories|content|news|links)|more (stories|news)( (from|on) [^.]{1,60})?|"
-    r"most (read|popular)|trending)(:.{0,160})?",
+    r"(read more|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
+    r"more stories( (from|on) [^.]{1,60})?|more news (from|on) [^.]{1,60}|most (read|popular)|trending)(:.{0,160})?",
     r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
     r"follow us on .{1,40}",
     r"channel: .{1,80}",
@@ -243,7 +243,7 @@ _OPENINGS = (
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
     "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers", "connecting", "twitter",
-    "facebook", "google", "article", "[block", "more to", "we use your",
+    "facebook", "google", "article", "[block", "more to", "we use your", "local news", "also read",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

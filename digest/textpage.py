@@ -56,6 +56,7 @@ def extract_text(text: str) -> Extracted:
     lines = [part for line in unwrapped(text.split("\n")) for part in _parts(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
     labelled = labelled_headline(lines)  # read before its kind of document, furniture, is left out
+    unfiltered = lines  # the page's head is what stands over its text, a repeated banner too (a paper's name)
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = _without_furniture(lines[1:], labelled)
         lines = [headline] + [line for line in kept if line != headline]
@@ -83,7 +84,9 @@ def extract_text(text: str) -> Extracted:
     if not title and body:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
     text_at = next((index for index, line in enumerate(lines) if index >= start and reads_as_prose(line)), start)
-    owner = page_owner(lines[:text_at], chrome + [lines[index] for index in sorted(dates.lines)])
+    above = unfiltered[:unfiltered.index(lines[text_at])] if lines[text_at:] and lines[text_at] in unfiltered else []
+    head = [line for line in above if line in lines or not is_furniture(line)] or lines[:text_at]
+    owner = page_owner(head, chrome + [lines[index] for index in sorted(dates.lines)])
     prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
@@ -104,13 +107,11 @@ _WRAP_EVIDENCE = 3  # breaks before a word in lower case that make a text's hard
 
 
 def unwrapped(lines: list[str]) -> list[str]:
-    """The lines with the breaks of hard-wrapped paragraphs taken out ("... city centre, following" /
-    "concerns for a person's safety."): a line of wrapping length that does not end a sentence goes on
-    in the next when that begins with a word in lower case; and, in a text plainly wrapped so, when it
-    begins otherwise ("... on Thursday (15" / "December), police ..."), if it is about as long as the
-    text's wrapped lines and not the text's first (its headline). Lines are joined only where the
-    sentence they make ends (or the text does): a headline over a byline ("... flats" / "author") stays.
-    An ampersand goes on as a word in lower case does. Blank lines still part paragraphs."""
+    """The lines with the breaks of hard-wrapped paragraphs taken out: a line of wrapping length that does
+    not end a sentence goes on in the next when that begins with a word in lower case (or "&"); and, in a
+    text plainly wrapped so, when it begins otherwise ("... on Thursday (15" / "December), police ..."), if
+    it is about as long as the text's wrapped lines and not its first (its headline). Lines are joined only
+    where the sentence they make ends (or the text does). Blank lines still part paragraphs."""
     stripped = [line.strip() for line in lines]
     widths = [len(line) for line, after in pairwise(stripped) if _goes_on(line) and after[:1].islower()]
     width = max(widths) if len(widths) >= _WRAP_EVIDENCE else None
@@ -226,8 +227,7 @@ def _repeated(lines: list[str], labelled: str | None) -> set[str]:
 
 
 def _first_headline_sized(lines: list[str]) -> str | None:
-    """The first headline-sized line of the page, if it comes before its text: said twice in a row
-    there (an aggregator's copy of a headline over itself), it is the headline, not a caption."""
+    """The page's first headline-sized line before its text: said twice in a row there, the headline."""
     for line in lines:
         if reads_as_prose(line):
             return None

@@ -110,6 +110,9 @@ SHAPES = {
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
     "section labels after a bar": ["|News, Violent crime", "| Community safety"],
+    "another story under a label in the text": ["LOCAL NEWS: Plans for a new bus station go on show",
+                                                "Related: Knife arch checks at the station", "SEE ALSO: Two held after raid",
+                                                "Also read: Council tax to rise by 5%", "Local news"],
     "a broadcaster's report credit": ["• Video report by Wessex TV Home Affairs Editor Sam Lane", "Audio report by Jo Bell"],
     "a mirror's markers and a paper group's newsletter consent": [
         "[block_2]", "More to follow.", "by wessexnews247",
@@ -159,6 +162,8 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Would love to see more patrols here, one resident said.", "Readers told us the park felt safer.",
     "Facebook photos of the knife were shared hundreds of times", "| Arrests | 43 |", "by the river",
     "More to follow on the inquiry next week.", "Video reports by bystanders showed the fight.",
+    "Related to the victim, she told the court the family was devastated.", "Also read to the court was a statement.",
+    "Local news reporters were told to leave the hearing.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)

@@ -139,3 +139,21 @@ def test_an_assistant_commissioner_speaking_is_a_police_officer_not_a_commission
             "Deputy Assistant Commissioner Lee Marsh said the results showed officers arrested those who "
             "carried weapons.\n")
     assert _publisher(page)[1] == "police"
+
+
+def test_a_papers_name_an_app_repeats_over_its_copy_makes_the_page_the_papers() -> None:
+    """A news app's copy: its own banner, then the paper's logo and name (the same line twice, dropped as a
+    banner), a section and the reporter over the headline; a force named in the text is not the publisher."""
+    page = ("Every paper in one place.\nHundreds of titles.\nOne app.\nStart reading\nWessex Evening Echo\n"
+            "Wessex Evening Echo\nNational\nSam Ridley\n\nBoy cut with his own blade after row with a driver\n\n"
+            "A boy of 16 was cut with his own blade after he squared up to a driver on a quiet close, neighbours said.\n\n"
+            "A man in his 50s has been arrested by Wessex Police on suspicion of wounding with intent.\n")
+    assert _publisher(page) == ("Wessex Evening Echo", "news")
+    assert _title(page) == "Boy cut with his own blade after row with a driver"
+
+
+def test_a_menu_word_that_ends_like_a_papers_name_over_a_release_names_no_paper() -> None:
+    page = ("Skip to content\nWessex Police\nMenu\nHome\nNews\nAppeals\nNews\nMan charged after town centre stabbing\n"
+            "Detectives have charged a man after a woman was stabbed in the town centre on Saturday evening. "
+            "Officers were called at 9.40pm and the woman was taken to hospital.\n")
+    assert _publisher(page)[1] != "news"

@@ -128,6 +128,14 @@ def test_a_kneecapping_described_without_a_word_for_shooting_is_about_firearms(c
     assert "firearms" in topics(result)
 
 
+def test_a_blade_is_a_knife(classifier):
+    result = judge(
+        classifier, "Teenager slashed with his own blade in row with driver",
+        "A 16-year-old was taken to hospital with a deep cut to his hand after a row with a driver in a quiet close "
+        "on Tuesday evening. A man in his 50s was arrested.")
+    assert "knife_crime" in topics(result) and "blade" in terms(result, "knife_crime") and result.relevant
+
+
 def test_a_shot_in_the_arm_for_a_town_is_no_shooting(classifier):
     result = judge(
         classifier, "New market a shot in the arm for Wessex town centre",
