@@ -13,7 +13,7 @@ import re
 
 from digest.furniture_openings import opened
 from digest.phrases import Automaton
-from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case
+from digest.text import MASTHEAD, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
 
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
@@ -70,6 +70,9 @@ _PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit|sour
                            r"getty images|pa(?: media| wire)?|alamy|shutterstock)\)$", re.I)
 # A caption with its credit glued on: "Knives recovered by policeWessex Police", "...on MondayWGP".
 _GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
+# A picture's description between two copies of its credit, as a broadcaster's page gives the picture's
+# text: "Sam Lane/BBC An officer kneels by a bus shelterSam Lane/BBC".
+_BETWEEN_CREDITS = re.compile(r"^((?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*/[A-Z][\w.'’ -]{1,30})\s\S.{10,}\1$")
 # A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
 _TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:picture|pictures|photo|photograph|image|credit)s?\s*:\s*[^.!?:]{1,60}$", re.I)
 # A picture's caption that only names who is in it: "Wessex Police and Crime Commissioner Dana Whitfield."
@@ -201,12 +204,15 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True
+    if "/" in line and _BETWEEN_CREDITS.match(line):
+        return True
     return _more_shaped(line, folded, short)
 
 
 def byline_name(line: str, after: str) -> bool:
-    """A reporter's name on its own over their role ("Sam Lane" / "Former Home Affairs Editor")."""
-    return len(line) <= 40 and bool(_PERSON.match(line)) and len(after) <= 60 and bool(_ROLE_LINE.match(after))
+    """A reporter's name on its own over their role or outlet ("Sam Lane" / "Former Home Affairs Editor", "BBC News")."""
+    return (len(line) <= 40 and bool(_PERSON.match(line)) and len(after) <= 60
+            and bool(_ROLE_LINE.match(after) or (MASTHEAD.match(after) and not SECTION_NEWS.match(after))))
 
 
 _PERSON = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")

@@ -164,9 +164,9 @@ def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[l
     kept: list[str] = []
     dropped: list[str] = []
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
-    for index, line in enumerate(lines):  # a date line shaped like a menu ("By Jo Bell | 4 July 2025") dates the page
+    for index, line in enumerate(lines):  # a date line like a menu dates the page; a byline's name and role go
         captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
-        captioned = captioned or (index + 1 < len(lines) and byline_name(line, lines[index + 1]))  # or a byline
+        captioned = captioned or any(byline_name(*lines[at:at + 2]) for at in (index - 1, index) if 0 <= at < len(lines) - 1)
         furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
                                                       and line_date(line) is None)
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))

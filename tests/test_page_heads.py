@@ -157,3 +157,14 @@ def test_a_menu_word_that_ends_like_a_papers_name_over_a_release_names_no_paper(
             "Detectives have charged a man after a woman was stabbed in the town centre on Saturday evening. "
             "Officers were called at 9.40pm and the woman was taken to hospital.\n")
     assert _publisher(page)[1] != "news"
+
+
+def test_a_broadcasters_byline_picture_text_and_outlet_are_not_the_text() -> None:
+    page = ("Age of bus stop stabbing suspects 'worrying' - police\n\nSam Lane\nWessex News\nReporting fromAxbridge\n"
+            "Sam Lane/Wessex News An officer kneels beside a bus shelter with a forensic tent behind himSam Lane/Wessex News\n"
+            "Forensic officers were at the scene on Friday\n\nThe ages of two boys held after a teenager was stabbed at a bus "
+            "shelter are worrying, police have said.\n\nTwo boys aged 13 and 14 are in custody on suspicion of attempted "
+            "murder after a 16-year-old was stabbed in Axbridge on Thursday evening.\n")
+    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    assert not any(line.startswith(("Sam Lane", "Wessex News", "Reporting")) for line in got.body.split("\n\n"))
+    assert (got.publisher, got.title) == ("Wessex News", "Age of bus stop stabbing suspects 'worrying' - police")
