@@ -121,7 +121,9 @@ def prefill(store: Store, count: int, current: int, tz, seed: int = 1, full_text
                 "org": f"{area} Police" if area else None, "org_kind": "police",
                 "relevance": 0.9 if doc.relevant else 0.1, "relevant": int(doc.relevant), "why_not": None,
                 "cluster": ids.get(doc.duplicate_of or "", item_id)})
-            topics += item_topics(item_id, title, doc.relevant, rng)
+            these = item_topics(item_id, title, doc.relevant, rng)
+            items[-1]["topics"] = " ".join(topic["topic"] for topic in these) or None  # as the writer keeps them
+            topics += these
             if doc.relevant and rng.random() < 0.4:
                 kind, text = rng.choice(FIGURES)
                 value = rng.randint(2, 90)

@@ -157,13 +157,14 @@ def percentile(values: list[float], share: float) -> float:
 
 def touch(database: Path) -> None:
     """Two commits that the server's connections see as changes to the database (so what they kept is
-    dropped), leaving it as it was: an item's relevance negated, twice. (A value written back as it is
-    changes no page, and no reader sees it.)"""
+    dropped), leaving it as it was: a relevant item's relevance negated and its search columns written
+    (its area, as it was), twice; as an ingest's commit changes items, so the server reads that item
+    again (the change log, m021). (A value written back as it is changes no page.)"""
     with sqlite3.connect(database, timeout=30) as db:
-        item = db.execute("select min(id) from items where relevance > 0").fetchone()[0]
+        item = db.execute("select min(id) from items where relevance > 0 and relevant = 1").fetchone()[0]
     for _ in range(2):
         with sqlite3.connect(database, timeout=30) as db:
-            db.execute("update items set relevance = -relevance where id = ?", [item])
+            db.execute("update items set relevance = -relevance, area = area where id = ?", [item])
 
 
 def time_each(port: int, paths: list[tuple[str, str, str]], repeats: int, afresh: Path | None = None

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import html
 import re
-from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from digest.models import Item
 
@@ -110,34 +109,6 @@ class Search:
 
 
 FACETS = ("area", "topic", "org_kind")
-
-
-class Facets(NamedTuple):
-    """A matching item's values of the facets (an area or publisher kind may be unknown)."""
-    area: str | None
-    org_kind: str | None
-    topics: tuple[str, ...]
-
-    def values(self, name: str) -> tuple[str, ...]:
-        """The item's values of one facet: its topics, or its area or publisher kind when known."""
-        if name == "topic":
-            return self.topics
-        value = self.area if name == "area" else self.org_kind
-        return (value,) if value else ()
-
-
-def facet_counts(stories: Counter[tuple[Facets, ...]], names: tuple[str, ...] = FACETS
-                 ) -> dict[str, list[tuple[str, int]]]:
-    """Each named facet's (value, stories), most first: a story counts once under each value one of its
-    items has. `stories`: how many stories have each list of items' facet values (the items that count
-    for these facets: a facet counts the matches within the search's other filters, its own left out,
-    so it shows what choosing another value gives)."""
-    counts: dict[str, Counter[str]] = {name: Counter() for name in names}
-    for items, stories_alike in stories.items():
-        for name in names:
-            for value in {value for item in items for value in item.values(name)}:
-                counts[name][value] += stories_alike
-    return {name: sorted(found.items(), key=lambda pair: (-pair[1], pair[0])) for name, found in counts.items()}
 
 
 def parse_search(params: dict[str, str]) -> Search:
@@ -245,6 +216,9 @@ class SearchArchive(Protocol):
     def relevant_since(self, since: datetime, area: str | None = None, topic: str | None = None) -> list[Counted]:
         """The relevant items first seen from `since` on; when an area or a topic is given, only (but all)
         those of the stories with an item of that area and topic (a superset of the stories led by one)."""
+
+    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """What `compute` gives, kept under `key` with the search results while the database is unchanged."""
 
 
 # A read-only SearchArchive for the calling thread; None when there is no database yet.

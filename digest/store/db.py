@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # The schema version of a current database (its `user_version`): the number of the newest migration
 # in digest.store.schema (tests/test_cli_start.py holds the two equal). A database at another version is
 # migrated when opened.
-SCHEMA_VERSION = 20
+SCHEMA_VERSION = 21
 
 
 class Database:

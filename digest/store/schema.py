@@ -284,6 +284,24 @@ def m020_band_keys(db: Database) -> None:
         last = rows[-1][0]
 
 
+
+@migrations()
+def m021_search_changes(db: Database) -> None:
+    """A log of the relevant items whose search columns (digest.store.search_columns) change: written by
+    triggers, so every writer keeps it; read by the server, which then reads again only those items. The
+    newest 65,536 changes are kept (a server further behind reads every item again)."""
+    db.execute("create table if not exists search_changes (seq integer primary key autoincrement, "
+               "item_id integer not null)")
+    logged = "begin insert into search_changes (item_id) values ({}); end"
+    db.execute(f"create trigger if not exists items_search_ai after insert on items when new.relevant = 1 "
+               f"{logged.format('new.id')}")
+    db.execute(f"create trigger if not exists items_search_au after update of relevant, cluster, published, area, "
+               f"org_kind, topics on items when old.relevant = 1 or new.relevant = 1 {logged.format('new.id')}")
+    db.execute(f"create trigger if not exists items_search_ad after delete on items when old.relevant = 1 "
+               f"{logged.format('old.id')}")
+    db.execute("create trigger if not exists search_changes_kept after insert on search_changes "
+               "when new.seq % 1024 = 0 begin delete from search_changes where seq <= new.seq - 65536; end")
+
 def newer_schema(db: Database) -> tuple[int, int] | None:
     """(the database's schema version, this digest's) when a newer digest has written the database:
     it holds migrations this code does not know. A version is a migration's number (m012_... is 12)."""

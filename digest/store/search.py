@@ -1,4 +1,5 @@
-"""Reading search results from the full-text index (items_fts, porter-stemmed title and body).
+"""Reading search results: the full-text index (items_fts, porter-stemmed title and body) finds the
+matches, the relevant items' columns held in memory (digest.store.search_columns) count and order them.
 
 Only relevant items are searched (the stories the digest reports). A story is a cluster: its
 items that match are one result, led by its best-ranked (or newest) matching item, the other
@@ -9,10 +10,10 @@ from __future__ import annotations
 
 import html
 import threading
-from collections import Counter
+from collections.abc import Callable, Hashable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.models import Item
 from digest.search import (
@@ -21,50 +22,46 @@ from digest.search import (
     MARK_OPEN,
     PAGE_SIZE,
     Counted,
-    Facets,
     Hit,
     Results,
     Search,
-    facet_counts,
     marked_html,
 )
 from digest.store.archive import Archive
 from digest.store.db import Database, iso
+from digest.store.items import json_ints
 from digest.store.kept import ResultsCache
+from digest.store.search_columns import (
+    JOINED_TOPICS,
+    SearchColumns,
+    Snapshot,
+    change_seq,
+    facet_counts,
+    story_count,
+)
+
+if TYPE_CHECKING:
+    import numpy as np
 
 _TITLE_WEIGHT, _BODY_WEIGHT = 5.0, 1.0
 _BM25 = f"bm25(items_fts, {_TITLE_WEIGHT}, {_BODY_WEIGHT})"
-
-
-# A search's matching relevant items, gathered once (the full-text match is the costly part) and then
-# counted, faceted and paged from here. A temporary table: the database itself is only read.
-_HITS = ("create temp table if not exists search_hits (story integer not null, id integer not null, rank real, "
-         "published text, area text, org_kind text, topics text, topical integer, primary key (story, id)) "
-         "without rowid")
 # The search's columns of items, in an index (schema m013, m019), so a match never reads the item's row:
 # the columns after the body lie on the row's overflow pages.
 _COVERING = "items_search"
-# An item's topic ids, space-separated, in a database written before items.topics (m019): the server
-# opens a database as it is.
-_JOINED_TOPICS = "(select group_concat(topic, ' ') from item_topics where item_topics.item_id = items.id)"
-# Each gathered story in one string, for the facet counts: its items' facet values (area, publisher kind,
-# topics, apart by unit separators), the items apart by group separators, the stories by record
-# separators. Control characters, which no name or topic id holds; one string, not 90,000 rows.
-_FIELD, _ITEM, _STORY = "\x1f", "\x1d", "\x1e"
-_FIELDS = (("area", "area"), ("org_kind", "org_kind"), ("topic", "topics"))  # (facet, column of search_hits)
+# Ranked matches limited to these ids: "+rowid", one pass over the matches, not a MATCH for each id.
+_AMONG = "and +rowid in (select value from json_each(?))"
 
 
 class SearchIndex:
-    def __init__(self, database: Database, cache: ResultsCache | None = None):
+    def __init__(self, database: Database, cache: ResultsCache | None = None, columns: SearchColumns | None = None):
         self.db = database
         covered = self.db.execute("select 1 from sqlite_master where type = 'index' and name = ?", [_COVERING])
         self._indexed_by = f"indexed by {_COVERING}" if covered.fetchone() else ""
         has_topics = self.db.execute("select 1 from pragma_table_info('items') where name = 'topics'").fetchone()
-        self._topics = "items.topics" if has_topics else _JOINED_TOPICS
+        self._topics = "items.topics" if has_topics else JOINED_TOPICS
         self._in_topic = f"instr(' ' || {self._topics} || ' ', ' ' || ? || ' ') > 0"
-        self.db.execute("pragma temp_store = memory")
-        self.db.execute(_HITS)
         self._cache = cache or ResultsCache(size=0)
+        self._columns = columns or SearchColumns()
         self._data_version = int(self.db.execute("pragma data_version").fetchone()[0])
         self._cache.changed()  # what this connection sees may be newer than what the others have seen
 
@@ -100,6 +97,14 @@ class SearchIndex:
                         area, topics.split(" ") if topics else [])
                 for item_id, story, first, published, area, topics in self.db.execute(sql, params)]
 
+    def kept(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        generation = self._generation()
+        found = self._cache.get(key)
+        if found is None:
+            found = compute()
+            self._cache.put(key, generation, found)
+        return found
+
     def search(self, search: Search, facets: bool = True) -> Results:
         generation = self._generation()
         matches = _matches(search)
@@ -126,21 +131,50 @@ class SearchIndex:
     def _search(self, search: Search, facets: bool, counted: tuple[int, dict[str, list[tuple[str, int]]]] | None
                 ) -> Results:
         known = self._known_facets(search) if facets and counted is None else {}
-        # Matches outside the chosen area, publisher kind or topic are gathered only to count that facet.
-        wide = facets and counted is None and any(getattr(search, name) and name not in known for name in FACETS)
-        try:  # in one read transaction (begun by filling search_hits): the counts and the page agree
-            self._gather(search, narrowed=not wide)
-            where, params = _narrowed(search)
-            if counted is None:
-                total = int(self.db.execute(f"select count(distinct story) from search_hits where {where}", params)
-                            .fetchone()[0])
-                counts = {**known, **self._count_facets(search, known)} if facets else {}
-            else:
-                total, counts = counted[0], counted[1] if facets else {}
-            hits = self._page(search, where, params)
-        finally:
-            self.db.conn.rollback()  # search_hits emptied, and the next search sees newer items
-        return Results(total, hits, counts)
+        for attempt in range(3):
+            self.db.execute("begin")  # one read transaction: the columns, the matches and the page agree
+            try:
+                snapshot = self._columns.at(self.db.conn, change_seq(self.db.conn))
+                if snapshot is not None:
+                    return self._answer(snapshot, search, facets, counted, known)
+            finally:
+                self.db.conn.rollback()
+            if attempt:  # the change log went back since the columns were read: another database
+                self._columns.forget()
+        raise RuntimeError("the search columns could not be brought in step with the database")
+
+    def _answer(self, snapshot: Snapshot, search: Search, facets: bool,
+                counted: tuple[int, dict[str, list[tuple[str, int]]]] | None,
+                known: dict[str, list[tuple[str, int]]]) -> Results:
+        import numpy as np
+
+        match = search.query.match()
+        base = self._matched(snapshot, match) if match else np.ones(len(snapshot), dtype=bool)
+        if search.start:
+            base &= snapshot.day >= search.start.toordinal()
+        if search.end:
+            base &= (snapshot.day <= search.end.toordinal()) & (snapshot.day > 0)
+        chosen = _chosen(snapshot, search)
+        within = base.copy()
+        for mask in chosen.values():
+            within &= mask
+        if counted is None:
+            total = story_count(snapshot, within)
+            counts = {**known, **_facets(snapshot, search, base, within, chosen, known)} if facets else {}
+        else:
+            total, counts = counted[0], counted[1] if facets else {}
+        narrowed = bool(search.start or search.end or chosen)  # not every match is within the filters
+        return Results(total, self._page(snapshot, search, within, match, narrowed), counts)
+
+    def _matched(self, snapshot: Snapshot, match: str) -> np.ndarray:
+        """The items matching the full-text query, as a mask over the snapshot."""
+        import numpy as np
+
+        listed = self.db.execute("select group_concat(rowid) from items_fts where items_fts match ?", [match]).fetchone()[0]
+        mask = np.zeros(len(snapshot), dtype=bool)
+        if listed:
+            mask[snapshot.positions(np.array(listed.split(","), dtype=np.int64))] = True
+        return mask
 
     def _matching(self, search: Search, columns: str, narrowed: bool, column_params: tuple[Any, ...] = ()
                   ) -> tuple[str, list[Any]]:
@@ -167,77 +201,66 @@ class SearchIndex:
                 params.append(value)
         return sql, params
 
-    def _gather(self, search: Search, narrowed: bool) -> None:
-        """search_hits := the relevant items matching the query and dates; of any area, publisher kind and
-        topic unless `narrowed` (each facet counts them without its own filter)."""
-        match = search.query.match()
-        # By date, relevance only breaks ties within a day: computed in _page, for the days it shows.
-        rank = ("null" if search.sort == "date" else _BM25) if match else "0.0"
-        topical, topic = (self._in_topic, (search.topic,)) if search.topic else ("1", ())
-        sql, params = self._matching(search, f"coalesce(items.cluster, -items.id), items.id, {rank}, items.published, "
-                                             f"items.area, items.org_kind, {self._topics}, {topical}", narrowed, topic)
-        self.db.execute("delete from search_hits")
-        self.db.execute(f"insert into search_hits (story, id, rank, published, area, org_kind, topics, topical) {sql}",
-                        params)
+    def _page(self, snapshot: Snapshot, search: Search, within: np.ndarray, match: str | None, narrowed: bool
+              ) -> list[Hit]:
+        import numpy as np
 
-    def _page(self, search: Search, where: str, params: list[Any]) -> list[Hit]:
-        order = ("rank, published desc nulls last, id desc" if search.sort == "relevance"
-                 else "published desc nulls last, rank, id desc")
-        match = search.query.match()
-        if match and search.sort == "date":
-            self._rank_days(match, where, params, search.page * PAGE_SIZE)
-        rows = self._leads(order, where, params, search.page * PAGE_SIZE)[(search.page - 1) * PAGE_SIZE:]
+        count = search.page * PAGE_SIZE
+        items = np.flatnonzero(within)
+        if not len(items):
+            return []
+        if match and search.sort == "relevance":
+            leads = self._by_rank(snapshot, match, items if narrowed else None, count)
+        else:
+            leads = self._by_date(snapshot, match, items, count)
+        rows = leads[(search.page - 1) * PAGE_SIZE:]
         if not rows:
             return []
-        leads = [lead for lead, _ in rows]
-        others = self._others(dict(rows), where, params)
-        hits = self._hits(leads, others)
+        hits = self._hits([lead for lead, _ in rows], self._others(snapshot, within, dict(rows)))
         self._highlight(search, hits)
         return hits
 
-    def _rank_days(self, match: str, where: str, params: list[Any], count: int) -> None:
-        """The rank (bm25) of the matches that place the first `count` stories by date: all those published
-        on or after the day of the last of them (it may share that day with others), not the tens of
-        thousands before. All of them when the stories run out or reach the undated ones."""
-        leads = self._leads("published desc nulls last, id desc", where, params, count)
-        if not leads:
-            return
-        lead, story = leads[-1]
-        day = self.db.execute("select published from search_hits where story = ? and id = ?", [story, lead]).fetchone()[0]
-        since, day_params = ("and published >= ?", [day]) if day and len(leads) == count else ("", [])
-        placed = {item_id: story for story, item_id in self.db.execute(
-            f"select story, id from search_hits where {where} {since}", [*params, *day_params])}
-        ranks = self.db.execute(  # "+rowid": one pass over the matches, not a MATCH for each id
-            f"select rowid, {_BM25} from items_fts where items_fts match ? and +rowid in "
-            f"(select id from search_hits where {where} {since})", [match, *params, *day_params]).fetchall()
-        self.db.conn.executemany("update search_hits set rank = ? where story = ? and id = ?",
-                                 [(rank, placed[item_id], item_id) for item_id, rank in ranks])
-
-    def _leads(self, order: str, where: str, params: list[Any], count: int) -> list[tuple[int, int]]:
-        """The first `count` stories as (leading item, story): a story is led by its first item in this
-        order, and stories come in the order of their leads. The first items in order, not all sorted."""
-        limit = count * 2
+    def _by_rank(self, snapshot: Snapshot, match: str, items: np.ndarray | None, count: int) -> list[tuple[int, int]]:
+        """The first `count` stories by relevance (ties: newest day, then newest id): the best-ranked matches
+        (only those of `items`, the positions within the filters, when given), as many as the stories need."""
+        ids = json_ints(snapshot.ids[items].tolist()) if items is not None else None
+        limit = count * 4
         while True:
-            rows = self.db.execute(f"select id, story from search_hits where {where} order by {order} limit ?",
-                                   [*params, limit]).fetchall()
-            leads: dict[int, int] = {}
-            for item_id, story in rows:
-                leads.setdefault(story, item_id)
+            rows = self.db.execute(
+                f"select rowid, {_BM25} from items_fts where items_fts match ? {_AMONG if ids else ''} "
+                f"order by {_BM25}, rowid desc limit ?", [match, *([ids] if ids else []), limit]).fetchall()
+            leads = _leads(snapshot, _in_order(snapshot, _ranked(snapshot, rows), by_day=False), count)
             if len(leads) >= count or len(rows) < limit:
-                return [(lead, story) for story, lead in leads.items()][:count]
-            limit *= 4
+                return leads
+            limit *= 8
 
-    def _others(self, stories: dict[int, int], where: str, params: list[Any]) -> dict[int, list[str]]:
+    def _by_date(self, snapshot: Snapshot, match: str | None, items: np.ndarray, count: int) -> list[tuple[int, int]]:
+        """The first `count` stories by date, newest first (undated last); within a day, by relevance: it is
+        computed only for the matches on or after the day of the last of them (all, when the stories run
+        out or reach the undated ones), not the tens of thousands before."""
+        import numpy as np
+
+        newest = items[np.lexsort((-snapshot.ids[items], -snapshot.day[items]))]
+        leads = _leads(snapshot, newest.tolist(), count)
+        if not match or not leads:
+            return leads
+        last_day = int(snapshot.day[snapshot.positions(np.array([leads[-1][0]]))[0]])
+        placed = newest[snapshot.day[newest] >= last_day] if last_day and len(leads) == count else newest
+        rows = self.db.execute(f"select rowid, {_BM25} from items_fts where items_fts match ? {_AMONG}",
+                               [match, json_ints(snapshot.ids[placed].tolist())]).fetchall()
+        return _leads(snapshot, _in_order(snapshot, _ranked(snapshot, rows), by_day=True), count)
+
+    def _others(self, snapshot: Snapshot, within: np.ndarray, leads: dict[int, int]) -> dict[int, list[str]]:
         """For each leading item (id: story): the publishers of its story's other matching items."""
-        lead_of = {story: lead for lead, story in stories.items()}
-        marks = ",".join("?" * len(lead_of))
-        found: dict[int, list[str]] = {lead: [] for lead in stories}
-        for story, item_id, org in self.db.execute(
-                f"select search_hits.story, search_hits.id, coalesce(items.org, items.source) from search_hits "
-                f"join items on items.id = search_hits.id where search_hits.story in ({marks}) and {where} "
-                f"order by search_hits.story, search_hits.id",
-                [*lead_of, *params]):
-            lead = lead_of[story]
+        import numpy as np
+
+        lead_of = {story: lead for lead, story in leads.items()}
+        members = np.flatnonzero(within & np.isin(snapshot.story, list(lead_of)))
+        found: dict[int, list[str]] = {lead: [] for lead in leads}
+        story_of = dict(zip(snapshot.ids[members].tolist(), snapshot.story[members].tolist(), strict=True))
+        for item_id, org in self.db.execute("select id, coalesce(org, source) from items where id in "
+                                            "(select value from json_each(?)) order by id", [json_ints(list(story_of))]):
+            lead = lead_of[story_of[item_id]]
             if item_id != lead and org not in found[lead]:
                 found[lead].append(org)
         return found
@@ -287,37 +310,68 @@ class SearchIndex:
                     known[name] = kept[1][name]
         return known
 
-    def _count_facets(self, search: Search, known: dict[str, list[tuple[str, int]]]
-                      ) -> dict[str, list[tuple[str, int]]]:
-        """The facet counts not `known`: those of the facets not chosen from the matches within every filter
-        in one pass, each chosen one's from the matches within the others."""
-        passes: list[tuple[tuple[str, ...], str | None]] = [
-            (tuple(name for name in FACETS if not getattr(search, name)), None)]
-        passes += [((name,), name) for name in FACETS if getattr(search, name) and name not in known]
-        counts = {}
-        for names, without in passes:
-            if names:
-                counts.update(self._facets(names, *_narrowed(search, without)))
-        return counts
-
-    def _facets(self, names: tuple[str, ...], where: str, params: list[Any]) -> dict[str, list[tuple[str, int]]]:
-        """The named facets' counts of the gathered matches within `where`, in one pass over them: each
-        story's items' values of those facets read back in one string (digest.search.facet_counts counts them)."""
-        fields = tuple(name for name, _ in _FIELDS if name in names)
-        values = " || char(31) || ".join(f"ifnull({column}, '')" for name, column in _FIELDS if name in names)
-        text = self.db.execute(f"select group_concat(story, char(30)) from (select group_concat({values}, char(29)) "
-                               f"story from search_hits where {where} group by story)", params).fetchone()[0]
-        alike = Counter(text.split(_STORY)) if text else Counter()
-        stories: Counter[tuple[Facets, ...]] = Counter()
-        for items, count in alike.items():
-            stories[tuple(_facets_of(fields, item) for item in items.split(_ITEM))] += count
-        return facet_counts(stories, names)
 
 
-def _facets_of(fields: tuple[str, ...], item: str) -> Facets:
-    """An item's values of the facets `fields`, as _facets reads them back (the others unknown)."""
-    given = dict(zip(fields, item.split(_FIELD), strict=True))
-    return Facets(given.get("area") or None, given.get("org_kind") or None, tuple(given.get("topic", "").split()))
+def _chosen(snapshot: Snapshot, search: Search) -> dict[str, np.ndarray]:
+    """The mask of each facet the search narrows to (its area, publisher kind, topic)."""
+    import numpy as np
+
+    masks = {}
+    for name, column, names, value in (("area", snapshot.area, snapshot.codes.areas, search.area),
+                                       ("org_kind", snapshot.kind, snapshot.codes.kinds, search.org_kind)):
+        if value:
+            masks[name] = column == snapshot.code(names, value)
+    if search.topic:
+        masks["topic"] = np.zeros(len(snapshot), dtype=bool)
+        masks["topic"][snapshot.topic_item[snapshot.topic_code == snapshot.code(snapshot.codes.topics, search.topic)]] = True
+    return masks
+
+
+def _facets(snapshot: Snapshot, search: Search, base: np.ndarray, within: np.ndarray, chosen: dict[str, np.ndarray],
+            known: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
+    """The facet counts not `known`: a facet not chosen counts the matches within every filter, a chosen
+    one those within the others (what choosing another value of it gives)."""
+    counts = {}
+    for name in FACETS:
+        if name in known:
+            continue
+        mask = within
+        if name in chosen:
+            mask = base.copy()
+            for other, narrowed in chosen.items():
+                if other != name:
+                    mask &= narrowed
+        counts[name] = facet_counts(snapshot, name, mask)
+    return counts
+
+
+def _ranked(snapshot: Snapshot, rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """(position, rank) of ranked item ids."""
+    import numpy as np
+
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    return list(zip(snapshot.positions(ids).tolist(), [row[1] for row in rows], strict=True))
+
+
+def _in_order(snapshot: Snapshot, ranked: list[tuple[int, float]], by_day: bool) -> list[int]:
+    """Ranked positions by (rank, newest day, newest id), or by (newest day, rank, newest id); undated last."""
+    days, ids = snapshot.day, snapshot.ids
+    if by_day:
+        return [at for at, _ in sorted(ranked, key=lambda pair: (-int(days[pair[0]]), pair[1], -int(ids[pair[0]])))]
+    return [at for at, _ in sorted(ranked, key=lambda pair: (pair[1], -int(days[pair[0]]), -int(ids[pair[0]])))]
+
+
+def _leads(snapshot: Snapshot, ordered: list[int], count: int) -> list[tuple[int, int]]:
+    """The first `count` stories as (leading item's id, story), of items (positions) in order: a story is
+    led by its first item."""
+    leads: dict[int, int] = {}
+    for at in ordered:
+        story = int(snapshot.story[at])
+        if story not in leads:
+            leads[story] = int(snapshot.ids[at])
+            if len(leads) == count:
+                break
+    return [(lead, story) for story, lead in leads.items()]
 
 
 def _matches(search: Search) -> tuple[Any, ...]:
@@ -325,30 +379,18 @@ def _matches(search: Search) -> tuple[Any, ...]:
     return search.query.match(), search.area, search.topic, search.org_kind, search.start, search.end
 
 
-def _narrowed(search: Search, without: str | None = None) -> tuple[str, list[Any]]:
-    """The condition on search_hits of the search's area, publisher kind and topic (but `without`'s: a
-    facet counts the matches within the other filters)."""
-    where, params = ["1 = 1"], []
-    for name, value in (("area", search.area), ("org_kind", search.org_kind)):
-        if value and name != without:
-            where.append(f"search_hits.{name} = ?")
-            params.append(value)
-    if search.topic and without != "topic":
-        where.append("search_hits.topical = 1")
-    return " and ".join(where), params
-
-
 class ThreadSearches:
     """A SearchOpener: one read-only SearchIndex for each server thread, opened when first needed; their
-    results cached together."""
+    results cached together, their columns shared."""
 
     def __init__(self, path: Path):
         self.path = Path(path)
         self._local = threading.local()
         self._cache = ResultsCache()
+        self._columns = SearchColumns()
 
     def __call__(self) -> SearchIndex | None:
         index = getattr(self._local, "index", None)
         if index is None and self.path.is_file():
-            index = self._local.index = SearchIndex(Database(self.path, read_only=True), self._cache)
+            index = self._local.index = SearchIndex(Database(self.path, read_only=True), self._cache, self._columns)
         return index
