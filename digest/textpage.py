@@ -156,17 +156,17 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
 
 
 def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[list[str], list[str]]:
-    """(the lines that are not site furniture, those that are); a short line that appears more than
-    once (a caption, a repeated banner) is furniture too, and so is a caption whose copy with its
-    credit or run into itself ("The knife handed inThe knife handed in") is."""
+    """(the lines that are not site furniture, those that are); a short line said more than once (a caption,
+    a banner) is furniture too, and so is a caption whose copy with its credit or run into itself is."""
     repeated = _repeated(lines, labelled)
     teasers = _teasers(lines)
+    bylines = {at for at, pair in enumerate(pairwise(lines)) if byline_name(*pair)}  # a name; its role follows
     kept: list[str] = []
     dropped: list[str] = []
     begun = listing = False  # the article's text has begun; a list of other stories follows its label
     for index, line in enumerate(lines):  # a date line like a menu dates the page; a byline's name and role go
         captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
-        captioned = captioned or any(byline_name(*lines[at:at + 2]) for at in (index - 1, index) if 0 <= at < len(lines) - 1)
+        captioned = captioned or index in bylines or index - 1 in bylines
         furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
                                                       and line_date(line) is None)
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
