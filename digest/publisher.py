@@ -24,7 +24,9 @@ from digest.text import MASTHEAD, SECTION_NEWS, fold_case, matches_at
 _NEWS_CHROME = re.compile(
     r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
     r"and (?:live )?on freeview.*|newsletters?|advertise with us|read the e-?paper|trending|bookmark|"
-    r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b", re.I)
+    r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b|"
+    # another story under a label inside the text: "LOCAL NEWS: …", "Related: …", "SEE ALSO: …"
+    r"^(?:local news|more news|related|see also|also read|read more|don'?t miss):\s*\S", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
 _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"
                          r"^tags?:|^categor(?:y|ies):|\bby admin\b|^article ad box$|^read entire article$|"

@@ -168,3 +168,13 @@ def test_a_broadcasters_byline_picture_text_and_outlet_are_not_the_text() -> Non
     got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
     assert not any(line.startswith(("Sam Lane", "Wessex News", "Reporting")) for line in got.body.split("\n\n"))
     assert (got.publisher, got.title) == ("Wessex News", "Age of bus stop stabbing suspects 'worrying' - police")
+
+
+def test_other_stories_under_labels_inside_the_text_say_a_papers_page() -> None:
+    page = ("Boy held after two teenagers knifed at bus stop\n\nA 14-year-old boy has been arrested after a boy and a girl "
+            "were knifed at a bus stop in Axbridge on Wednesday evening.\n\nLOCAL NEWS: Plans for a new leisure centre go on "
+            "show\n\nChief Inspector Jo Bell said officers believed the attack followed an earlier row.\n\nSEE ALSO: Council "
+            "tax to rise by 4.99%\n\nAnyone with information should call Wessex Police on 101.\n")
+    extracted = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    assert _publisher(page)[1] == "news"
+    assert "4.99" not in extracted.body and "leisure centre" not in extracted.body

@@ -305,7 +305,7 @@ def test_the_columns_kept_follow_every_change_to_the_items(archive: Path, tmp_pa
     database = tmp_path / "digest.db"
     shutil.copy2(archive, database)
     searches = ThreadSearches(database)
-    queries = _queries(database) + [{"area": "Nowhere Shire"}, {"topic": "brand_new_topic"}, {"q": "police", "page": "3"}]
+    queries = [*_queries(database), {"area": "Nowhere Shire"}, {"topic": "brand_new_topic"}, {"q": "police", "page": "3"}]
     _answers(_index(searches), queries)  # the columns read once
     with sqlite3.connect(database) as db:
         relevant = [row[0] for row in db.execute("select id from items where relevant = 1 order by id")]
