@@ -374,7 +374,8 @@ def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
 
 # --- percentage changes --------------------------------------------------------------------
 
-_PCT = r"(\d+(?:\.\d+)?)\s*(?:%|per\s*cent\b|percent\b)"
+_PCT = (r"(\d+(?:\.\d+)?|\b(?:" + "|".join(word for word, value in _WORDS.items() if word.isalpha() and len(word) > 1
+                                       and value < 100) + r"))\s*(?:%|per\s*cent\b|percent\b)")  # "down four per cent"
 _ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?"
 _DOWN = frozenset({"fell", "fallen", "falls", "fall", "dropped", "drop", "drops", "decreased", "decrease", "decreases",
                    "declined", "decline", "declines", "reduced", "reduction", "cut", "down", "lower", "fewer"})
@@ -394,7 +395,6 @@ def _percent_changes(sentence: str) -> list[Figure]:
     for pattern in _CHANGES:
         for match in pattern.finditer(sentence):
             number, direction = (match.group(2), match.group(1)) if pattern is not _CHANGES[2] else match.groups()
-            value = float(number)
-            sign = -1 if direction.lower() in _DOWN else 1
+            value, sign = float(_WORDS[number.lower()] if number.isalpha() else number), -1 if direction.lower() in _DOWN else 1
             figures.append(Figure("percent_change", sign * (int(value) if value.is_integer() else value), sentence))
     return figures

@@ -36,6 +36,8 @@ def figures(text: str, title: str = "") -> set[tuple[str, float]]:
     ("Robberies were down 12% on last year.", {("percent_change", -12)}),
     ("There was a 14 per cent increase in reports.", {("percent_change", 14)}),
     ("The force saw a reduction of 20% in stabbings.", {("percent_change", -20)}),
+    ("Overall crime in the city was down four percent on last year.", {("percent_change", -4)}),
+    ("Robberies rose by ten per cent in the summer.", {("percent_change", 10)}),
     ("The Home Office has made available £340 million for violence reduction.", {("funding_gbp", 340000000)}),
     ("During the week 440 weapons were taken off the streets, arresting 440 people.",
      {("weapons", 440), ("arrests", 440)}),
@@ -54,6 +56,7 @@ def test_figures_partners_quote(text: str, expected: set[tuple[str, float]]) -> 
     "Around one in five knife offences involves a suspect under 18.",
     "Officers arrested nine people for offences including affray.",
     "The precept makes up around 40 per cent of the budget.",
+    "The precept makes up around forty per cent of the budget.", "Often ten percent of calls are hoaxes.",
     "The charity clay shoot raised more than £2,500 for the benevolent fund.",
     "The gang made $40,000 from the scheme.",
 ])
