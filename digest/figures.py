@@ -13,188 +13,36 @@ import re
 from collections.abc import Iterator
 
 from digest.figure_cues import Cues
+from digest.figure_patterns import NUMBER, PATTERNS, QUALIFIER, QUALIFIERS, SENTENCED, WORDS
 from digest.models import Figure
 from digest.text import MatchSites, matches_at, sentence_spans
 
-_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17,
-    "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
-    "eighty": 80, "ninety": 90, "hundred": 100, "dozens": 24, "a dozen": 12,
-}
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-# "Thirty-eight" is one number, and the "eight" of it no number on its own; "1 in 4", "one in five" are shares.
-NUMBER = (r"(?<!-)(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:" + "|".join(_SMALL[:-1]) + r")\b|"
-          + "|".join(sorted((w for w in _WORDS if w not in ("a", "an")), key=len, reverse=True))
-          + r")(?!\s+in\s+(?:\d|" + "|".join(_SMALL) + r")\b)")
-_QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
-               "an estimated", "a further", "another", "a combined", "totalling")
-# Nor does a count begin right after "<number> in" (a share's second number) or "aged" (an age).
-_QUALIFIER = ("".join(rf"(?<!\b{share}\sin\s)" for share in _SMALL)
-              + r"(?<!\d\sin\s)(?<!\baged\s)(?:(?:" + "|".join(_QUALIFIERS) + r")\s+){0,2}")
-# Up to two words between a number and what it counts, none of them a preposition or "and"
-# ("nine people for offences" does not count offences, "Nineteen arrests and weapons" weapons).
-_BETWEEN = r"(?:(?!(?:for|of|with|in|including|after|from|on|at|by|and|to)\b)[\w-]+\s+){0,2}?"
-_PEOPLE = (r"(?:people|men|women|teenagers|teens|boys|girls|suspects|males|females|others|youths|youngsters|adults|"
-           r"children|individuals|juveniles|persons|drivers|motorists|offenders|criminals|dealers)")
-_YOUNG = r"(?:young\s+people|pupils|students|children|teenagers|youngsters|participants|families|people)"
-_PUPILS = r"(?:young\s+people|pupils|students|children|teenagers|youngsters)"
-_VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|victims|boys|girls|youngsters)"
-# A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested" (or between dashes).
-_ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
-# A second count of the same kind, added to the first: "410 men and 72 women were arrested".
-_AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
-# Weapons taken by officers and more given up, added: "seized 936 knives and 8,703 were surrendered".
-_MORE_HANDED_IN = (r"(?:\s+(?:and|while|whilst)\s+(?:a\s+further\s+|another\s+)?(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
-                   r"(?:more\s+|others\s+)?(?:were|was|have\s+been)\s+(?:either\s+)?"
-                   r"(?:surrendered|handed\s+in|found|recovered|collected|deposited))?")
-_HAVE_BEEN = r"(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|being\s+)"
-_WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pistols|shotguns|rifles|swords|"
-           r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
-# Weapons taken are taken off the streets (or out of circulation), not to school.
-_TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
-          r"collect(?:ed|ing)|t(?:ake|ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
-# A prison term: "eight years", "four and a half years", "8 years and 6 months".
-_YEARS = (NUMBER + r"(?:\s+and\s+(?:a\s+half|a\s+quarter|three\s+quarters))?\s+years(?:’|')?(?:\s+and\s+"
-          + NUMBER + r"\s+months(?:’|')?)?(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))")
-_SENTENCED = r"(?:jailed|sentenced|imprisoned|detained|locked\s+up|put\s+behind\s+bars)"
-_CRIMES = r"(?:offences|crimes|burglaries|robberies|thefts|assaults|attacks|stabbings|shootings|break-ins)"
-_PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|shops|businesses)"
-
-
-def _patterns(*sources: str) -> list[re.Pattern[str]]:
-    return [re.compile(source, re.I) for source in sources]
-
-
-_PATTERNS: dict[str, list[re.Pattern[str]]] = {
-    "arrests": _patterns(
-        _QUALIFIER + NUMBER + r"\s+(?!of\s)(?:[\w-]+\s+){0,2}arrests\b",
-        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
-        + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
-        r"arrest(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
-        r"(?<!\w\s)\bof\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + _QUALIFIER + NUMBER + r"\b",
-        # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
-        _QUALIFIER + NUMBER + r"\s+arrested\b",
-    ),
-    "weapons": _patterns(
-        _TAKEN + r"\s+" + _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN,
-        _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON
-        + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
-        # The verb well before the count: "They seized drugs, cash and three weapons".
-        r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))[^.;]{0,150}?\b"
-        + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON,
-        # Items handed in to an amnesty or a surrender bin are weapons.
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
-    ),
-    "charged": _patterns(
-        _QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+)?|" + _PEOPLE + _ASIDE
-        + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)?"
-        r"charged",
-        r"charged\s+" + _QUALIFIER + NUMBER + r"\s+" + _PEOPLE,
-        _QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)charged",
-    ),
-    "sentence_years": _patterns(
-        _SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:serve\s+)?" + _QUALIFIER + _YEARS,
-        r"(?:given|got|received|handed)\s+" + _QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
-        r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
-        r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
-        r"(?:sentences?|terms?|jail\s+terms?)\s+(?:totalling|of\s+a\s+total\s+of|adding\s+up\s+to)\s+" + _QUALIFIER + NUMBER
-        + r"\s+years",
-        # A further term in a sentence that has passed one: "..., and Musgrave, 19, for four years".
-        r"(?:,|\band\b)(?:\s+(?!ban|disqualif|driving|order|licen|having|had|has|have|after|who|which|been|since)"
-        r"[\w’'-]+,?){0,8}?\s+for\s+" + _YEARS,
-    ),
-    "patrol_hours": _patterns(_QUALIFIER + NUMBER + r"\s+hours\s+of\s+(?:[\w-]+\s+){0,2}patrol"),
-    "warrants": _patterns(
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}warrants\b",
-        r"warrants\s+(?:were\s+|have\s+been\s+)?(?:executed\s+|carried\s+out\s+|served\s+)?at\s+" + _QUALIFIER + NUMBER
-        + r"\s+(?:[\w-]+\s+)?(?:addresses|properties|homes|premises|locations)",
-        r"(?:raided|raids\s+(?:on|at))\s+" + _QUALIFIER + NUMBER
-        + r"\s+(?:[\w-]+\s+)?(?:addresses|properties|homes|premises)",
-    ),
-    "stop_searches": _patterns(
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?stop[- ](?:and[- ])?search(?:es)?\b",
-        r"stopped\s+and\s+searched\s+" + _QUALIFIER + NUMBER,
-        _QUALIFIER + NUMBER + r"\s+" + _PEOPLE + r"\s+" + _HAVE_BEEN + r"stopped\s+and\s+searched",
-    ),
-    "lines_closed": _patterns(
-        r"(?:closed|closing|closure\s+of|shut\s+down|shutting\s+down|dismantled|dismantling|took\s+down|taken\s+down|"
-        r"terminated)\s+"
-        + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?lines\b",
-        _QUALIFIER + NUMBER + r"\s+(?:county|deal|drugs?|dealer)\s+lines\s+" + _HAVE_BEEN
-        + r"?(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
-        # The lines as the networks that run them: "324 networks originating in the capital have been closed".
-        _QUALIFIER + NUMBER + r"\s+(?:(?:county|deal|drugs?|dealer)\s+)?(?:lines\s+)?networks\s+(?:(?!of\b)[\w-]+\s+){0,4}?"
-        + _HAVE_BEEN + r"(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
-    ),
-    "safeguarded": _patterns(
-        r"safeguard(?:ed|ing)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE
-        + _AND_MORE + _VULNERABLE + r")?",
-        # "519 vulnerable adults and 364 children were safeguarded" (added), "49 people, including children, were ..."
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
-        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
-        r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|"
-        r"(?:engaged|identified|visited|referred)\s+for\s+safeguarding)",
-    ),
-    "people_reached": _patterns(
-        r"(?:worked\s+with|reached|reaching|engaged(?:\s+with)?|engaging(?:\s+with)?|supported|supporting|mentored|"
-        r"referred|deliver(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?to)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG,
-        # Talks and sessions count pupils, not passers-by: "spoke to 900 pupils", "held sessions for 40 students".
-        r"(?:(?:spoke|spoken|speaking|talked|talking)\s+to|(?:gave|given|giving|held|ran)\s+(?:[\w-]+\s+){0,3}?(?:to|for|with))"
-        r"\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _PUPILS,
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
-        r"(?:\s+(?!safeguarded)[\w-]+){0,5}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
-        r"(?:supported|engaged|reached|referred|mentored|t(?:ake|ook|aken)\s+part|attended|benefit+ed|heard|"
-        r"received|completed|joined|learned|learnt)\b(?!\s+for\s+safeguarding)"
-        # An incident's people, not a project's: "two people attended hospital", "received suspended sentences".
-        # (What follows the verb only: "attended prison awareness sessions" is a project's.)
-        r"(?!\s+(?:hospital|(?:medical\s+)?treatment|(?:[\w-]+\s+)?injuries|(?:prison|jail|custodial|suspended|community)\s+"
-        r"(?:sentences?|terms?)\b|sentences?\b|fines?\b|cautions?\b))",
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"\s+had\s+(?:face[- ]to[- ]face\s+|one[- ]to[- ]one\s+)?"
-        r"(?:engagement|contact|support|mentoring|sessions?|workshops?)\b",
-    ),
-    "offences": _patterns(
-        _QUALIFIER + NUMBER + r"\s+" + _BETWEEN + r"(?:offences|crimes)\b",
-        r"(?:admitted|denied|faces|convicted\s+of|guilty\s+to|charged\s+with)\s+" + NUMBER + r"\s+counts?\s+of\b",
-        r"(?:admitted|admitting|committed|committing|carried\s+out|carrying\s+out|responsible\s+for|linked\s+to|"
-        r"guilty\s+to|convicted\s+of|recorded)\s+" + _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _CRIMES,
-        # The targets counted: "thefts from 212 cars", "23 vans were broken into".
-        r"(?:thefts?|st(?:ole|olen|ealing)|burgl(?:ed|ing)|br(?:oke|oken|eaking)\s+into)\s+(?:[\w-]+\s+){0,3}?(?:from\s+)?"
-        + NUMBER + r"\s+(?:[\w-]+\s+)?" + _PLACES + r"\b",
-        _QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+)?" + _PLACES + r"\s+" + _HAVE_BEEN + r"(?:broken\s+into|burgled)",
-        # A count the change left: "knife offences fell by 12%, to 1,643".
-        _CRIMES + r"\b[^.;]{0,60}?\b(?:fell|fallen|rose|risen|dropped|increased|decreased|declined|went\s+(?:up|down))\b"
-        r"[^.;]{0,30}?\bto\s+(?!(?:19|20)\d\d\b)(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|per\s*cent))",
-    ),
-}
-# A pattern opening with _QUALIFIER + NUMBER is tried only at a digit, a qualifier or a number word
+# A pattern opening with QUALIFIER + NUMBER is tried only at a digit, a qualifier or a number word
 # (NUMBER needs no word boundary: "someone" holds "one"); any other, where a word it begins with is;
 # none in a sentence without the words its matches need (text.MatchSites).
-_OPENS_WITH_NUMBER = {p for patterns in _PATTERNS.values() for p in patterns if p.pattern.startswith(_QUALIFIER + NUMBER)}
-_NUMBER_OPENINGS = _QUALIFIERS + tuple(word for word in _WORDS if word not in ("a", "an"))
+_OPENS_WITH_NUMBER = {p for patterns in PATTERNS.values() for p in patterns if p.pattern.startswith(QUALIFIER + NUMBER)}
+_NUMBER_OPENINGS = QUALIFIERS + tuple(word for word in WORDS if word not in ("a", "an"))
 _SITES = {kind: MatchSites(patterns, {p: _NUMBER_OPENINGS for p in patterns if p in _OPENS_WITH_NUMBER})
-          for kind, patterns in _PATTERNS.items()}
+          for kind, patterns in PATTERNS.items()}
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
-_FURTHER_TERM = _PATTERNS["sentence_years"][-1]
-_SENTENCING = re.compile(_SENTENCED + r"|\b(?:given|received)\b", re.I)
+_FURTHER_TERM = PATTERNS["sentence_years"][-1]
+_SENTENCING = re.compile(SENTENCED + r"|\b(?:given|received)\b", re.I)
 _PART_OF_YEAR = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
 _MONTHS = re.compile(r"and\s+" + NUMBER + r"\s+months", re.I)
 # Counts and sums, not terms or rates: a rounder one near another restates it ("more than 1,300", "nearly £800,000").
-_COUNT_KINDS = frozenset(_PATTERNS) - {"sentence_years"} | {"cash_seized_gbp", "drugs_seized_gbp", "funding_gbp"}
+_COUNT_KINDS = frozenset(PATTERNS) - {"sentence_years"} | {"cash_seized_gbp", "drugs_seized_gbp", "funding_gbp"}
 
 
 def to_number(token: str) -> float | None:
     token = token.lower().replace(",", "")
     if token.isdigit():
         return float(token)
-    if token in _WORDS:
-        return float(_WORDS[token])
+    if token in WORDS:
+        return float(WORDS[token])
     tens, _, units = token.replace("-", " ").partition(" ")
-    return float(_WORDS[tens] + _WORDS[units]) if tens in _WORDS and units in _WORDS else None
+    return float(WORDS[tens] + WORDS[units]) if tens in WORDS and units in WORDS else None
 
 
 def extract_figures(text: str, title: str = "") -> list[Figure]:
@@ -206,7 +54,7 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
         paragraph = text[start:end]
         if not cues.states_number(start, end):
             continue
-        kinds = cues.kinds(start, end, _PATTERNS)
+        kinds = cues.kinds(start, end, PATTERNS)
         if ((not kinds and "£" not in paragraph and not cues.percent(start, end))
                 or (paragraph.rstrip()[-1:].isdecimal() and _RELATED_LINK.search(paragraph))):  # it ends with a year
             continue  # no sentence of it can state a figure of this story, so it need not be split
@@ -243,7 +91,7 @@ def _title_figures(title: str) -> list[tuple[Figure, bool]]:
     cues = Cues(title)
     if not cues.states_number(0, len(title)):
         return []
-    return _sentence_figures(title, cues.kinds(0, len(title), _PATTERNS), cues.percent(0, len(title)))
+    return _sentence_figures(title, cues.kinds(0, len(title), PATTERNS), cues.percent(0, len(title)))
 
 
 def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
@@ -273,7 +121,7 @@ def _sentence_figures(sentence: str, kinds: list[str], percent: bool) -> list[tu
         found += [(figure, False) for figure in _percent_changes(sentence)]
     for kind in kinds:
         values: list[tuple[float, bool]] = []
-        for pattern, sites in zip(_PATTERNS[kind], _SITES[kind].find(sentence), strict=True):
+        for pattern, sites in zip(PATTERNS[kind], _SITES[kind].find(sentence), strict=True):
             for match in matches_at(pattern, sentence, sites or ()):
                 if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
                     continue
@@ -374,7 +222,7 @@ def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
 
 # --- percentage changes --------------------------------------------------------------------
 
-_PCT = (r"(\d+(?:\.\d+)?|\b(?:" + "|".join(word for word, value in _WORDS.items() if word.isalpha() and len(word) > 1
+_PCT = (r"(\d+(?:\.\d+)?|\b(?:" + "|".join(word for word, value in WORDS.items() if word.isalpha() and len(word) > 1
                                        and value < 100) + r"))\s*(?:%|per\s*cent\b|percent\b)")  # "down four per cent"
 _ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?"
 _DOWN = frozenset({"fell", "fallen", "falls", "fall", "dropped", "drop", "drops", "decreased", "decrease", "decreases",
@@ -395,6 +243,6 @@ def _percent_changes(sentence: str) -> list[Figure]:
     for pattern in _CHANGES:
         for match in pattern.finditer(sentence):
             number, direction = (match.group(2), match.group(1)) if pattern is not _CHANGES[2] else match.groups()
-            value, sign = float(_WORDS[number.lower()] if number.isalpha() else number), -1 if direction.lower() in _DOWN else 1
+            value, sign = float(WORDS[number.lower()] if number.isalpha() else number), -1 if direction.lower() in _DOWN else 1
             figures.append(Figure("percent_change", sign * (int(value) if value.is_integer() else value), sentence))
     return figures

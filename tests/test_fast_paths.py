@@ -16,7 +16,8 @@ import yaml
 
 from digest.areas import load_data
 from digest.classify import Classifier
-from digest.figures import _PATTERNS, _SITES
+from digest.figure_patterns import PATTERNS as _PATTERNS
+from digest.figures import _SITES
 from digest.models import Candidate, Classification, Document, Extracted
 from digest.prepare import Prepared, prepare, prepare_all
 from digest.shingles import TextKeys

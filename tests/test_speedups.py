@@ -14,7 +14,8 @@ from digest.dedupe import LOOKUP_FACTS, NearDuplicates
 from digest.errors import DocumentError
 from digest.extract import extract_text
 from digest.figure_cues import _HAS_NUMBER, _HAS_PERCENT, CUES, Cues
-from digest.figures import _PATTERNS, extract_figures
+from digest.figure_patterns import PATTERNS as _PATTERNS
+from digest.figures import extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
 from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
