@@ -22,7 +22,7 @@ CUES = {
     "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
                 "surrender"),
     "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",),
-    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("lines", "networks"), "safeguarded": ("safeguard",),
+    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("line", "networks"), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),
     "offences": ("offences", "crimes", "count", "burglar", "robber", "theft", "assault", "attack", "stabbing", "shooting",

@@ -58,7 +58,7 @@ def _patterns(*sources: str) -> list[re.Pattern[str]]:
 
 PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "arrests": _patterns(
-        QUALIFIER + NUMBER + r"\s+(?!of\s)(?:[\w-]+\s+){0,2}arrests\b",
+        QUALIFIER + NUMBER + r"\s+(?!of\s)(?:(?!and\b)[a-z][\w-]*\s+){0,2}arrests\b",  # not "£7,200 and 22 arrests"
         QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
         + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
         r"arrest(?:ed|ing)\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
@@ -96,7 +96,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
     ),
     "patrol_hours": _patterns(QUALIFIER + NUMBER + r"\s+hours\s+of\s+(?:[\w-]+\s+){0,2}patrol"),
     "warrants": _patterns(
-        QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}warrants\b",
+        QUALIFIER + NUMBER + r"\s+(?:(?!and\b)[a-z][\w-]*\s+){0,2}warrants\b",
         r"warrants\s+(?:were\s+|have\s+been\s+)?(?:executed\s+|carried\s+out\s+|served\s+)?at\s+" + QUALIFIER + NUMBER
         + r"\s+(?:[\w-]+\s+)?(?:addresses|properties|homes|premises|locations)",
         r"(?:raided|raids\s+(?:on|at))\s+" + QUALIFIER + NUMBER
@@ -111,7 +111,9 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"(?:closed|closing|closure\s+of|shut\s+down|shutting\s+down|dismantled|dismantling|took\s+down|taken\s+down|"
         r"terminated)\s+"
         + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?lines\b",
-        QUALIFIER + NUMBER + r"\s+(?:county|deal|drugs?|dealer)\s+lines\s+" + _HAVE_BEEN
+        # ... or their phones: "96 deal line phones were shut down", '102 "deal line" devices, linked to ..., were'
+        QUALIFIER + NUMBER + r"\s+(?:(?:county|deal|drugs?|dealer)\s+lines|[\"“]?(?:county|deal|drugs?|dealer)\s+line[\"”]?\s+"
+        r"(?:phones?|devices?|handsets?|numbers?))(?:,[^.;]{0,90}?,)?\s+" + _HAVE_BEEN
         + r"?(?:closed|shut\s+down|dismantled|taken\s+down|terminated)",
         # The lines as the networks that run them: "324 networks originating in the capital have been closed".
         QUALIFIER + NUMBER + r"\s+(?:(?:county|deal|drugs?|dealer)\s+)?(?:lines\s+)?networks\s+(?:(?!of\b)[\w-]+\s+){0,4}?"
@@ -123,14 +125,17 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         # "519 vulnerable adults and 364 children were safeguarded" (added), "49 people, including children, were ..."
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
         r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
-        r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}or\s+)?(?:safeguarded|"
-        r"(?:engaged|identified|visited|referred)\s+for\s+safeguarding)",
+        r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}(?:or|and)\s+)?(?:safeguarded|"
+        r"(?:engaged|identified|visited|referred|contacted)(?:\s+by\s+[\w-]+(?:\s+[\w-]+)?)?\s+for\s+safeguarding)",
+        # "put safeguarding plans in place for 48 vulnerable people"
+        r"safeguarding\s+(?:plans|packages|measures)\s+(?:were\s+|have\s+been\s+)?(?:put\s+)?in\s+place\s+for\s+"
+        + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE,
     ),
     "people_reached": _patterns(
         r"(?:worked\s+with|reached|reaching|engaged(?:\s+with)?|engaging(?:\s+with)?|supported|supporting|mentored|"
         r"referred|deliver(?:ed|ing)\s+(?:[\w-]+\s+){0,3}?to)\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG,
         # Talks and sessions count pupils, not passers-by: "spoke to 900 pupils", "held sessions for 40 students".
-        r"(?:(?:spoke|spoken|speaking|talked|talking)\s+to|(?:gave|given|giving|held|ran)\s+(?:[\w-]+\s+){0,3}?(?:to|for|with))"
+        r"(?:(?:spoke|spoken|speaking|talked|talking)\s+to|(?:gave|given|giving|held|ran)\s+(?:[\w-]+\s+){0,10}?(?:to|for|with))"
         r"\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _PUPILS,
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"(?![^.]*\b(?:consultation|survey|poll)s?\b)"
         r"(?:\s+(?!safeguarded)[\w-]+){0,5}?\s+(?:have\s+|had\s+)?(?:been\s+|were\s+)?"
