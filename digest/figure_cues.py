@@ -21,7 +21,7 @@ from digest.text import fold_case
 CUES = {
     "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
                 "surrender"),
-    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years",), "patrol_hours": ("patrol",),
+    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("year",), "patrol_hours": ("patrol",),
     "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("line", "networks"), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),

@@ -44,9 +44,10 @@ _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pist
 # Weapons taken are taken off the streets (or out of circulation), not to school.
 _TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
           r"collect(?:ed|ing)|t(?:ake|ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
-# A prison term: "eight years", "four and a half years", "8 years and 6 months".
-_YEARS = (NUMBER + r"(?:\s+and\s+(?:a\s+half|a\s+quarter|three\s+quarters))?\s+years(?:’|')?(?:\s+and\s+"
-          + NUMBER + r"\s+months(?:’|')?)?(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))")
+# A prison term: "eight years", "four and a half years" (or "four-and-a-half"), "8 years and 6 months".
+_FRACTION = r"(?:[\s-]+and[\s-]+(?:a[\s-]+half|a[\s-]+quarter|three[\s-]+quarters))?"
+_NOT_SUSPENDED = r"(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))"
+_YEARS = (NUMBER + _FRACTION + r"\s+years(?:’|')?(?:\s+and\s+" + NUMBER + r"\s+months(?:’|')?)?" + _NOT_SUSPENDED)
 SENTENCED = r"(?:jailed|sentenced|imprisoned|detained|locked\s+up|put\s+behind\s+bars)"
 _CRIMES = r"(?:offences|crimes|burglaries|robberies|thefts|assaults|attacks|stabbings|shootings|break-ins)"
 _PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|shops|businesses)"
@@ -88,6 +89,10 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"(?:given|got|received|handed)\s+" + QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
+        # "handed a seven-year sentence", "an 11-year jail term", "a sentence of 12 years"
+        r"\b(?:a|an)\s+" + NUMBER + _FRACTION + r"[\s-]year\s+(?:(?:prison|jail|custodial|extended)\s+)?(?:sentence|term)\b"
+        + _NOT_SUSPENDED,
+        r"\b(?:a|an)\s+(?:(?:prison|jail|custodial|extended)\s+)?sentence\s+of\s+" + QUALIFIER + _YEARS,
         r"(?:sentences?|terms?|jail\s+terms?)\s+(?:totalling|of\s+a\s+total\s+of|adding\s+up\s+to)\s+" + QUALIFIER + NUMBER
         + r"\s+years",
         # A further term in a sentence that has passed one: "..., and Musgrave, 19, for four years".

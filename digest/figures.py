@@ -142,7 +142,7 @@ def _value(kind: str, match: re.Match[str]) -> float | None:
         value += to_number(more) or 0
     if value is None or kind != "sentence_years":
         return value
-    text = match.string[match.start(1):match.end()].lower()
+    text = match.string[match.start(1):match.end()].lower().replace("-", " ")  # "four-and-a-half"
     value += sum(part for words, part in _PART_OF_YEAR.items() if f"and {words}" in text)
     months = _MONTHS.search(text)
     return value + (to_number(months.group(1)) or 0) / 12 if months else value

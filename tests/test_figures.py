@@ -56,6 +56,9 @@ def figures(text: str, title: str = "") -> set[tuple[str, float]]:
     ("In all, 305 were charged with offences linked to the network.", {("charged", 305)}),
     ("Members of the network were jailed for a total of more than 800 years.", {("sentence_years", 800)}),
     ("Smith was jailed for eight and a half years.", {("sentence_years", 8.5)}),
+    ("Crossley was given four-and-a-half years' custody at a young offender institution.", {("sentence_years", 4.5)}),
+    ("The judge handed him a seven-year sentence.", {("sentence_years", 7)}),
+    ("She was given an extended sentence of 12 years, with eight in custody.", {("sentence_years", 12)}),
 ])
 def test_figures_partners_quote(text: str, expected: set[tuple[str, float]]) -> None:
     assert figures(text) == expected
@@ -69,6 +72,8 @@ def test_figures_partners_quote(text: str, expected: set[tuple[str, float]]) -> 
     "Officers arrested nine people for offences including affray.",
     "The precept makes up around 40 per cent of the budget.",
     "The precept makes up around forty per cent of the budget.", "Often ten percent of calls are hoaxes.",
+    "He was given a two-year sentence, suspended for 18 months.", "The force launched a five-year strategy last year.",
+    "A 17-year-old was given a 12-month sentence.", "She got a sentence of two years, suspended for a year.",
     "The charity clay shoot raised more than £2,500 for the benevolent fund.",
     "The gang made $40,000 from the scheme.",
 ])
