@@ -154,7 +154,7 @@ _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|mi
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
-                              r"hand(?:ed|ing) to|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
+                              r"hand(?:ed|ing) to|getting|gets|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
 # Sums that are not funding even in a funding sentence.
 # "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" is a sum given.
 _NOT_FUNDING = re.compile(r"\b(worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
@@ -169,6 +169,7 @@ _CAP_BEFORE = re.compile(r"\b(?:up\s+to|maximum\s+of|max\.?|capped\s+at|no\s+mor
                          r"limit\s+of)\s*$", re.I)
 _CAP_AFTER = re.compile(r"^\s*(?:each|per\s+(?:project|group|organisation|application|bid|scheme))\b", re.I)
 _GRANT_SIZES = re.compile(r"\b(?:grants?|awards?|bids?|apply|applications?)\b", re.I)
+_RATE_AFTER = re.compile(r"^\s*(?:a|an|per|each)\s+(?:hour|shift|night|day|week|month)\b", re.I)  # pay or a price
 # A household's council tax ("£14 a year for a Band D property") is no funding.
 _COUNCIL_TAX = re.compile(r"\b(?:band\s+[a-h]|council\s+tax|precept)\b", re.I)
 # One line of a list of awards: "Riverside Boxing Club – £9,000 for evening sessions".
@@ -209,8 +210,8 @@ def _awarded_in_list(before: str, after: str) -> bool:
 
 
 def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
-    """A grant range, a cap on each grant, or a household's council tax: sums no one was given."""
-    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after):
+    """A grant range, a cap on each grant, a rate, or a household's council tax: sums no one was given."""
+    if _RANGE_BEFORE.search(before) or _RANGE_AFTER.match(after) or _RATE_AFTER.match(after):
         return True
     sizes = bool(_GRANT_SIZES.search(sentence))
     if sizes and (_TO_BEFORE.search(before) or _TO_AFTER.match(after)):
