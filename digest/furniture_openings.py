@@ -97,6 +97,9 @@ _OPENED = [
     r"channel: .{1,80}",
     r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*",
     r"(image|picture|photo|photograph|video) (source|caption|credit)\b.*",
+    # a publishing system's stand-in for a missing picture: "Default image needed", "No image available"
+    r"(default|placeholder|fallback) (image|picture|photo)( needed| required| goes here)?|no (image|picture|photo)"
+    r"( available)?|(image|picture|photo) (not available|unavailable|coming soon)",
     r"(picture|pictures|photo|image|credit|caption)s?: .{1,80}",
     r"(from|part of|organisation|organisations): .{1,120}",
     # Comment widgets: "0 Comments", "No comments to display", "One reply to “...”", "%d bloggers like this:".
@@ -243,7 +246,7 @@ _OPENINGS = (
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
     "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers", "connecting", "twitter",
-    "facebook", "google", "article", "[block", "more to", "we use your", "local news", "also read",
+    "facebook", "google", "article", "[block", "more to", "we use your", "local news", "also read", "default", "placeholder", "fallback",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

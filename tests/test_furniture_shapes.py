@@ -110,6 +110,8 @@ SHAPES = {
     "aggregators' credits and widgets": ["(h/t Wessex Echo)", "h/t @wessexnews", "ARTICLE AD BOX",
                                          "Would love your thoughts, please comment.x"],
     "section labels after a bar": ["|News, Violent crime", "| Community safety"],
+    "a publishing system's stand-in for a missing picture": ["Default image needed", "No image available",
+                                                           "Placeholder image"],
     "a picture's text between two copies of its credit": [
         "Sam Lane/BBC Two officers in white suits search a verge beside a bus stopSam Lane/BBC",
         "Jo Bell/Wessex News A knife arch stands at the station entrance, with a queue of commuters behind itJo Bell/Wessex News"],
@@ -168,6 +170,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Related to the victim, she told the court the family was devastated.", "Also read to the court was a statement.",
     "Local news reporters were told to leave the hearing.",
     "Police/CPS figures show 40 charges in a year, up from 31", "Sam Lane/BBC",
+    "No image of the suspect has been released.", "Default sentences for knife possession are set by Parliament.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
