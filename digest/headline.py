@@ -43,10 +43,11 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     first is the headline and the next a standfirst or a subheading (a score, a period, a summary).
     A shorter line is a headline only when nothing headline-sized is there and the text follows it."""
     candidates = []
+    first = next((index for index in range(len(lines)) if index not in skipped), None)
     for index, line in enumerate(lines[:TITLE_LINES]):
         if index in skipped:
             continue
-        if reads_as_prose(line):
+        if reads_as_prose(line) and not (index == first and _question_headline(line)):
             break
         if heading_like(line) and not credited(line) and not MASTHEAD.match(line):
             candidates.append(index)
@@ -68,6 +69,12 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if len(lines[last].split()) < 3:
         return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
     return last if following is not None and reads_as_prose(lines[following]) else None
+
+
+def _question_headline(line: str) -> bool:
+    """A headline asking a question ("What happened after a machete was seen on the high street?"): one
+    sentence of a headline's length ending with its question mark, the page's first line."""
+    return line.endswith("?") and headline_sized(line) and not any(mark in line[:-1] for mark in (". ", "? ", "! "))
 
 
 _KIND_LENGTH = 40  # the longest kind of document is shorter

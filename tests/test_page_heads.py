@@ -178,3 +178,14 @@ def test_other_stories_under_labels_inside_the_text_say_a_papers_page() -> None:
     extracted = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
     assert _publisher(page)[1] == "news"
     assert "4.99" not in extracted.body and "leisure centre" not in extracted.body
+
+
+def test_a_headline_asking_a_question_is_the_title_and_not_the_text() -> None:
+    page = ("What happened after two teenagers were seen with a machete in the high street?\n"
+            "Published: 2026-01-17 05:00 | Category: news\n"
+            "Two boys have been arrested after police were called to reports of youths carrying blades, one of them a "
+            "large machete, in a busy shopping street on Friday afternoon.\n"
+            "Officers found the pair within minutes and nobody was hurt.\n")
+    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    assert got.title == "What happened after two teenagers were seen with a machete in the high street?"
+    assert got.body.startswith("Two boys have been arrested") and got.summary.startswith("Two boys have been arrested")
