@@ -344,3 +344,28 @@ def test_weekly_stats_are_kept_until_an_ingest_commits(archive: Path, tmp_path: 
     later = weekly_stats(config, _index(searches), {"weeks": "52"}, now)
     assert later is not first and sum(week["stories"] for week in later["weeks"]) > sum(
         week["stories"] for week in first["weeks"])
+
+
+def test_a_thread_whose_read_began_before_a_commit_never_gets_newer_columns(archive: Path, tmp_path: Path) -> None:
+    """Columns and matches must come from one moment of the store: a connection whose read began before
+    a commit that another thread's refresh has seen is told to begin again (None), never handed columns
+    newer than its matches; begun again, it shares the one refreshed snapshot."""
+    from digest.store.search_columns import SearchColumns, change_seq
+
+    database = tmp_path / "digest.db"
+    shutil.copy2(archive, database)
+    columns = SearchColumns()
+    early, late = (sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+                   for _ in range(2))
+    early.execute("begin")
+    seen = change_seq(early)
+    assert seen is not None and columns.at(early, seen) is not None
+    with sqlite3.connect(database) as db:
+        db.execute("update items set area = 'Nowhere Shire' where id = (select min(id) from items where relevant = 1)")
+    newer = columns.at(late, change_seq(late))
+    assert newer is not None and newer.seq > seen and "Nowhere Shire" in newer.codes.areas
+    assert change_seq(early) == seen and columns.at(early, seen) is None  # its read is older: it begins again
+    early.execute("rollback")
+    early.execute("begin")
+    assert columns.at(early, change_seq(early)) is newer
+    early.execute("rollback")
