@@ -8,6 +8,7 @@ import re
 from digest.dates import reads_as_prose
 from digest.furniture import SENTENCE_VERB, is_furniture
 from digest.furniture_openings import DOCUMENT_KIND
+from digest.language import reads_welsh
 from digest.text import MASTHEAD, SECTION, SECTION_NEWS
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
@@ -61,7 +62,7 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     sized = [index for index in sized if not _DATED_ITEM.match(lines[index])] or sized
     if sized:
         lede = next((lines[index] for index in text if index > sized[0] and reads_as_prose(lines[index])), "")
-        return _bare_copy(lines, sized, _headline_of(lines, sized, dated, lede))
+        return _in_english(lines, _bare_copy(lines, sized, _headline_of(lines, sized, dated, lede)), skipped)
     if not candidates:
         return None
     last = candidates[-1]
@@ -69,6 +70,15 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if len(lines[last].split()) < 3:
         return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
     return last if following is not None and reads_as_prose(lines[following]) else None
+
+
+def _in_english(lines: list[str], chosen: int, skipped: set[int] | frozenset[int]) -> int:
+    """The English of a bilingual page's headline: the headline-sized line after a Welsh one."""
+    after = next((index for index in range(chosen + 1, len(lines)) if index not in skipped), None)
+    if (after is not None and reads_welsh(lines[chosen]) and headline_sized(lines[after])
+            and not reads_as_prose(lines[after]) and not reads_welsh(lines[after])):
+        return after
+    return chosen
 
 
 def _question_headline(line: str) -> bool:

@@ -10,7 +10,6 @@ site furniture and date lines never become the title, the summary or part of the
 from __future__ import annotations
 
 import re
-from collections import Counter
 from datetime import date, datetime
 from itertools import pairwise
 from typing import Any
@@ -28,17 +27,18 @@ from digest.dates import (
     reads_as_prose,
     signature_date,
 )
-from digest.furniture import byline_name, is_furniture, relative_stamp
+from digest.furniture import is_furniture
 from digest.headline import (
     TITLE_LINES,
     choose_title,
     credited,
     heading_like,
-    headline_sized,
     labelled_headline,
     without_site_suffix,
 )
+from digest.language import reads_welsh
 from digest.models import Extracted
+from digest.page_furniture import without_furniture
 from digest.publisher import page_owner
 from digest.text import MASTHEAD, first_sentences, sentence_spans, trim
 
@@ -58,10 +58,10 @@ def extract_text(text: str) -> Extracted:
     labelled = labelled_headline(lines)  # read before its kind of document, furniture, is left out
     unfiltered = lines  # the page's head is what stands over its text, a repeated banner too (a paper's name)
     if headline:  # the page repeats its headline under the store line: one of them is kept
-        kept, chrome = _without_furniture(lines[1:], labelled)
+        kept, chrome = without_furniture(lines[1:], labelled)
         lines = [headline] + [line for line in kept if line != headline]
     else:
-        lines, chrome = _without_furniture(lines, labelled)
+        lines, chrome = without_furniture(lines, labelled)
     dates = head_date(lines)
     skipped = dates.lines | {index for index, line in enumerate(lines[:HEAD_LINES]) if _month_alone(line, index)}
     title = _meta_text(meta, "title")
@@ -88,6 +88,8 @@ def extract_text(text: str) -> Extracted:
     head = [line for line in above if line in lines or not is_furniture(line)] or lines[:text_at]
     owner = page_owner(head, chrome + [lines[index] for index in sorted(dates.lines)])
     prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
+    if prose and reads_welsh(prose):  # a bilingual page's: its first paragraph in English
+        prose = next((paragraph for paragraph in body if reads_as_prose(paragraph) and not reads_welsh(paragraph)), prose)
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
         title=trim(without_site_suffix(_DATE_BADGE.sub("", (title or "").lstrip(_BULLETS))), 200), body="\n\n".join(body), summary=trim(summary, 300),
@@ -153,106 +155,6 @@ def _store_line(lines: list[str]) -> tuple[date | None, list[str], str | None]:
     headline = (rest if rest and heading_like(rest) and len(lines) > 1 and not is_furniture(rest)
                 and line_date(rest) is None else None)
     return parse_date(match.group(1)), ([rest] if rest else []) + lines[1:], headline
-
-
-def _without_furniture(lines: list[str], labelled: str | None = None) -> tuple[list[str], list[str]]:
-    """(the lines that are not site furniture, those that are); a short line said more than once (a caption,
-    a banner) is furniture too, and so is a caption whose copy with its credit or run into itself is."""
-    repeated = _repeated(lines, labelled)
-    teasers = _teasers(lines)
-    bylines = {at for at, pair in enumerate(pairwise(lines)) if byline_name(*pair)}  # a name; its role follows
-    kept: list[str] = []
-    dropped: list[str] = []
-    begun = listing = False  # the article's text has begun; a list of other stories follows its label
-    for index, line in enumerate(lines):  # a date line like a menu dates the page; a byline's name and role go
-        captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
-        captioned = captioned or index in bylines or index - 1 in bylines
-        furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
-                                                      and line_date(line) is None)
-        listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
-        (dropped if furniture or listing else kept).append(line)
-        begun = begun or (not furniture and reads_as_prose(line))
-    captions: dict[str, list[str]] = {}  # furniture lines by their first word
-    for line in dropped:
-        if len(line) <= 300:
-            captions.setdefault(line.split(maxsplit=1)[0], []).append(line)
-    copies = {line for line in kept if any(_caption_copy(line, caption)
-                                           for caption in captions.get(line.split(maxsplit=1)[0], ()))}
-    if copies:
-        dropped += [line for line in kept if line in copies]
-        kept = [line for line in kept if line not in copies]
-    return kept, dropped
-
-
-_CAPTION_LABEL = re.compile(r"^(?:image |picture |photo |video )?caption[,:]?$", re.I)  # over a caption
-
-
-def _teasers(lines: list[str]) -> set[int]:
-    """Other stories listed without a label inside or after the text, each a headline, a sentence and
-    how long ago ("about 23 hours ago"): the lines of two or more such, once the text has begun."""
-    if len(stamps := [index for index, line in enumerate(lines) if index >= 2 and relative_stamp(line)]) < 2:
-        return set()
-    first_text = next((index for index, line in enumerate(lines) if reads_as_prose(line)), len(lines))
-    found = [(index - 2, index - 1) for index in stamps if index - 2 > first_text and heading_like(lines[index - 2])
-             and reads_as_prose(lines[index - 1])]
-    return {index for pair in found for index in pair} if len(found) >= 2 else set()
-
-
-# The label of a list of other stories' headlines under an article ("Related stories", "Most read",
-# "More from Crime"): the headlines after it are not the article's text (nor cues of what it is about).
-_STORY_LIST = re.compile(r"^(?:related(?: stories| articles?| news| content| links| posts)?|most (?:read|popular|viewed|"
-                         r"shared|watched)(?: (?:today|this week|stories|news))?|more (?:from|in|on) [^.!?]{1,40}|"
-                         r"more (?:stories|news|headlines)|trending(?: now| stories)?|latest(?: news| stories| headlines)?|"
-                         r"top stories|you (?:may|might) also (?:like|be interested in)|recommended(?: for you| stories)?|"
-                         r"read (?:more|next)|popular(?: now| stories)?|what to read next|editor'?s picks|see also|don['’]?t miss|"
-                         r"similar (?:news|stories|articles)(?::.*)?)\s*:?$",
-                         re.I)
-
-
-def _repeated(lines: list[str], labelled: str | None) -> set[str]:
-    """Lines of up to 200 characters said more than once: captions and banners. A headline-sized
-    line said twice apart (a portal's headline above its date and again above its text), or twice
-    in a row as the page's first, is the page's headline, not a caption (a caption's copies stand
-    together, under the headline); so is the line under a kind of document (`labelled`)."""
-    counts = Counter(lines)
-    repeated = set()
-    for line, count in counts.items():
-        if count < 2 or len(line) > 200 or line == labelled:
-            continue
-        if headline_sized(line) and (not any(first == second == line for first, second in pairwise(lines))
-                               or line == _first_headline_sized(lines)):
-            continue
-        repeated.add(line)
-    return repeated
-
-
-def _first_headline_sized(lines: list[str]) -> str | None:
-    """The page's first headline-sized line before its text: said twice in a row there, the headline."""
-    for line in lines:
-        if reads_as_prose(line):
-            return None
-        if headline_sized(line):
-            return line
-    return None
-
-
-# What follows a caption in its credited copy: "... Picture: Wessex Police", "...(Credit: PA)", "...Wessex Police".
-_CREDIT_AFTER = re.compile(r"\s*[.!?]?\s*[-–(|]?\s*(?:pictures?|pics?|photos?|images?|credit|source|©|copyright)\b", re.I)
-
-
-def _doubled(line: str) -> bool:
-    """A caption run into its own copy: "Police at the scenePolice at the scene"."""
-    half = len(line) // 2
-    return len(line) >= 12 and (line[:half] == line[half:] or (line[half] == " " and line[:half] == line[half + 1:]))
-
-
-def _caption_copy(line: str, caption: str) -> bool:
-    """Whether `line` is a caption that the furniture line `caption` repeats with its credit or runs into itself."""
-    if len(line.split()) < 2 or len(caption) <= len(line) or not caption.startswith(line):
-        return False
-    rest = caption[len(line):]
-    return _doubled(caption) or (len(rest) <= 80 and bool(
-        _CREDIT_AFTER.match(rest) or (line[-1:].islower() and rest[:1].isupper())))
 
 
 def _first_text(lines: list[str], skipped: set[int] | frozenset[int]) -> int:

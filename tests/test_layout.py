@@ -22,7 +22,7 @@ PARTS = {
              "digest.edition", "digest.totals", "digest.charts", "digest.parallel", "digest.bot_protection"],
     "config": ["digest.config", "digest.catalogue", "digest.opml"],
     "store": ["digest.store"],
-    "judging": ["digest.extract", "digest.textpage", "digest.headline", "digest.furniture", "digest.classify",
+    "judging": ["digest.extract", "digest.textpage", "digest.page_furniture", "digest.headline", "digest.furniture", "digest.classify",
                 "digest.publisher", "digest.terms", "digest.gazetteer", "digest.figures", "digest.dedupe",
                 "digest.prepare", "digest.alerts"],
     "web": ["digest.fetch", "digest.sources"],

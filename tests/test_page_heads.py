@@ -189,3 +189,26 @@ def test_a_headline_asking_a_question_is_the_title_and_not_the_text() -> None:
     got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
     assert got.title == "What happened after two teenagers were seen with a machete in the high street?"
     assert got.body.startswith("Two boys have been arrested") and got.summary.startswith("Two boys have been arrested")
+
+
+def test_a_bilingual_pages_title_and_summary_are_its_english() -> None:
+    """A Welsh public body's page gives each headline and paragraph in Welsh, then in English."""
+    page = ("Skip to main content\nCymraeg\nComisiynydd yn croesawu cyllid newydd i atal trais difrifol\n"
+            "Commissioner welcomes new funding to prevent serious violence\n12 Mawrth 2025\n12 March 2025\n"
+            "Mae'r Comisiynydd wedi croesawu £450,000 o gyllid newydd gan y Swyddfa Gartref i atal trais difrifol "
+            "ymhlith pobl ifanc yng Ngogledd Cymru.\nThe Commissioner has welcomed £450,000 of new Home Office funding to "
+            "prevent serious violence among young people in North Wales.\n")
+    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    assert got.title == "Commissioner welcomes new funding to prevent serious violence"
+    assert got.summary.startswith("The Commissioner has welcomed £450,000")
+    assert got.published is not None and got.published.isoformat() == "2025-03-12"
+
+
+def test_a_page_only_in_welsh_keeps_its_welsh_and_english_names_of_welsh_places_are_english() -> None:
+    welsh = ("Comisiynydd yn croesawu cyllid newydd i atal trais difrifol\n12 Mawrth 2025\nMae'r Comisiynydd wedi "
+             "croesawu £450,000 o gyllid newydd gan y Swyddfa Gartref i atal trais difrifol ymhlith pobl ifanc yng Nghymru.\n")
+    assert _title(welsh) == "Comisiynydd yn croesawu cyllid newydd i atal trais difrifol"
+    english = ("Man jailed after stabbing outside Y Felinheli pub\nPublished 3 March 2025\nA man who stabbed a stranger "
+               "outside a pub in Y Felinheli, near Bangor, has been jailed for six years at Caernarfon Crown Court.\n"
+               "Officers from North Wales Police arrested him at his home in Ty Croes the next morning.\n")
+    assert _title(english) == "Man jailed after stabbing outside Y Felinheli pub"
