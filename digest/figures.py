@@ -154,12 +154,12 @@ _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|mi
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
-                              r"hand(?:ed|ing) to|getting|gets|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
+                              r"hand(?:ed|ing) to|getting|gets|announc\w*|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
 # Sums that are not funding even in a funding sentence.
 # "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" is a sum given.
 _NOT_FUNDING = re.compile(r"\b(worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
                           r"cash seized|rais(?:ed|es|ing)|seized|seizure|owed|owing|debts?|tickets?|admission|"
-                          r"entry fee|priced)\b", re.I)
+                          r"entry fee|priced|rewards?)\b", re.I)
 # What a grant may be, not what anyone was given: "grants of between £1,000 and £10,000", "up to £5,000 each".
 _SUM = r"£[\d,.]+\s*(?:bn|m|k|million)?"
 _RANGE_BEFORE = re.compile(r"(?:\bbetween\s+(?:" + _SUM + r"\s+and\s+)?|" + _SUM + r"\s*[-–—]\s*)$", re.I)
@@ -173,7 +173,7 @@ _RATE_AFTER = re.compile(r"^\s*(?:a|an|per|each)\s+(?:hour|shift|night|day|week|
 # A household's council tax ("£14 a year for a Band D property") is no funding.
 _COUNCIL_TAX = re.compile(r"\b(?:band\s+[a-h]|council\s+tax|precept)\b", re.I)
 # One line of a list of awards: "Riverside Boxing Club – £9,000 for evening sessions".
-_AWARD_LINE = re.compile(r"^[\s•·*-]*[A-Z][^£]{2,100}?(?:\s[–—-]|:)\s*$")
+_AWARD_LINE = re.compile(r"^[\s•·*-]*[A-Z][^£]{2,100}?(?:\s[–—-]|:)\s*$|^\s*[•·*-]\s*$")  # or a bullet: "• £3m for ..."
 _AWARD_AFTER = re.compile(r"^\s*(?:to|for|towards)\b", re.I)
 # A related-story link closing a page: "Commissioner launches £200,000 fund – 11 July 2022".
 _RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
@@ -189,7 +189,8 @@ _CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|bank
 
 def _money_figures(sentence: str) -> list[Figure]:
     """Each £ sum by what it is: drugs seized (street value), cash seized, or funding."""
-    funding = bool(_FUNDING_CONTEXT.search(sentence)) and not _NOT_FUNDING.search(sentence)
+    not_funding = bool(_NOT_FUNDING.search(sentence))
+    funding = bool(_FUNDING_CONTEXT.search(sentence)) and not not_funding
     figures = []
     for match in _MONEY.finditer(sentence):
         amount = round(float(match.group(1).replace(",", "")) * _MONEY_SCALE.get((match.group(2) or "").lower(), 1))
@@ -199,7 +200,8 @@ def _money_figures(sentence: str) -> list[Figure]:
             figures.append(Figure("drugs_seized_gbp", amount, sentence))
         elif _CASH_BEFORE.search(before) or _CASH_AFTER.match(after):
             figures.append(Figure("cash_seized_gbp", amount, sentence))
-        elif (funding or _awarded_in_list(before, after)) and not _not_a_grant(sentence, before, after, amount):
+        elif ((funding or (not not_funding and _awarded_in_list(before, after)))
+              and not _not_a_grant(sentence, before, after, amount)):
             figures.append(Figure("funding_gbp", amount, sentence))
     return figures
 
