@@ -10,8 +10,12 @@ from digest.furniture import is_furniture
 from digest.models import Document
 
 
+def _extracted(page: str):
+    return extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+
+
 def _title(page: str) -> str:
-    return extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt")).title
+    return _extracted(page).title
 
 
 LEDE = ("Detectives have charged a man after a woman was seriously hurt in a knife attack on a bus in the town "
@@ -108,7 +112,7 @@ def test_the_site_description_before_the_headline_is_not_the_title() -> None:
 def _publisher(page: str) -> tuple[str | None, str]:
     from digest.publisher import guess_org_kind
 
-    extracted = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    extracted = _extracted(page)
     return extracted.publisher, guess_org_kind(extracted)
 
 
@@ -165,7 +169,7 @@ def test_a_broadcasters_byline_picture_text_and_outlet_are_not_the_text() -> Non
             "Forensic officers were at the scene on Friday\n\nThe ages of two boys held after a teenager was stabbed at a bus "
             "shelter are worrying, police have said.\n\nTwo boys aged 13 and 14 are in custody on suspicion of attempted "
             "murder after a 16-year-old was stabbed in Axbridge on Thursday evening.\n")
-    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    got = _extracted(page)
     assert not any(line.startswith(("Sam Lane", "Wessex News", "Reporting")) for line in got.body.split("\n\n"))
     assert (got.publisher, got.title) == ("Wessex News", "Age of bus stop stabbing suspects 'worrying' - police")
 
@@ -175,7 +179,7 @@ def test_other_stories_under_labels_inside_the_text_say_a_papers_page() -> None:
             "were knifed at a bus stop in Axbridge on Wednesday evening.\n\nLOCAL NEWS: Plans for a new leisure centre go on "
             "show\n\nChief Inspector Jo Bell said officers believed the attack followed an earlier row.\n\nSEE ALSO: Council "
             "tax to rise by 4.99%\n\nAnyone with information should call Wessex Police on 101.\n")
-    extracted = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    extracted = _extracted(page)
     assert _publisher(page)[1] == "news"
     assert "4.99" not in extracted.body and "leisure centre" not in extracted.body
 
@@ -186,7 +190,7 @@ def test_a_headline_asking_a_question_is_the_title_and_not_the_text() -> None:
             "Two boys have been arrested after police were called to reports of youths carrying blades, one of them a "
             "large machete, in a busy shopping street on Friday afternoon.\n"
             "Officers found the pair within minutes and nobody was hurt.\n")
-    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    got = _extracted(page)
     assert got.title == "What happened after two teenagers were seen with a machete in the high street?"
     assert got.body.startswith("Two boys have been arrested") and got.summary.startswith("Two boys have been arrested")
 
@@ -198,7 +202,7 @@ def test_a_bilingual_pages_title_and_summary_are_its_english() -> None:
             "Mae'r Comisiynydd wedi croesawu £450,000 o gyllid newydd gan y Swyddfa Gartref i atal trais difrifol "
             "ymhlith pobl ifanc yng Ngogledd Cymru.\nThe Commissioner has welcomed £450,000 of new Home Office funding to "
             "prevent serious violence among young people in North Wales.\n")
-    got = extract(Document(source="t", content=page.encode("utf-8"), media_type="text/plain", path="p.txt"))
+    got = _extracted(page)
     assert got.title == "Commissioner welcomes new funding to prevent serious violence"
     assert got.summary.startswith("The Commissioner has welcomed £450,000")
     assert got.published is not None and got.published.isoformat() == "2025-03-12"
