@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_host
-from digest.furniture import organisation_kind, organisation_named, relative_stamp
+from digest.furniture import is_furniture, organisation_kind, organisation_named, relative_stamp
 from digest.models import Extracted
 from digest.phrases import Automaton
 from digest.text import MASTHEAD, SECTION_NEWS, fold_case, matches_at
@@ -43,8 +43,9 @@ class PageOwner:
     name: str | None = None
 
 
-def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
-    """The publisher a page names above its text (`head`: the lines before the article) and in its
+def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str] = ()) -> PageOwner:
+    """The publisher a page names above its text (`head`: the lines before the article; `banners`: those
+    there dropped as furniture, among them a paper's name a news app repeats over its copy) and in its
     furniture (`chrome`: the lines dropped as site furniture, bylines and stamps)."""
     if sum(1 for line in chrome if _AGGREGATOR.search(line)):
         return PageOwner("other", None)
@@ -52,8 +53,7 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
         if match := _FROM.match(line):
             name = match.group(1).strip()
             return PageOwner(organisation_kind(name) or "other", name)
-    masthead = next((line for line in head if MASTHEAD.match(line.title() if line.isupper() else line)
-                     and not SECTION_NEWS.match(line)), None)
+    masthead = _masthead(head) or _masthead(banners, unless=is_furniture)  # not a menu's "News"
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago").
     if masthead or sum(1 for line in chrome if _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
@@ -61,6 +61,12 @@ def page_owner(head: Sequence[str], chrome: Sequence[str]) -> PageOwner:
         if kind := organisation_kind(line):
             return PageOwner(kind, organisation_named(line))
     return PageOwner()
+
+
+def _masthead(lines: Sequence[str], unless: Callable[[str], bool] | None = None) -> str | None:
+    """The first line that is a paper's name (but not a site's section, nor what `unless` says)."""
+    return next((line for line in lines if MASTHEAD.match(line.title() if line.isupper() else line)
+                 and not SECTION_NEWS.match(line) and not (unless and unless(line))), None)
 
 
 def named_site(name: str) -> PageOwner:

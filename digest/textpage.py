@@ -56,7 +56,7 @@ def extract_text(text: str) -> Extracted:
     lines = [part for line in unwrapped(text.split("\n")) for part in _parts(_clean_markdown(line)) if part]
     stored, lines, headline = _store_line(lines)
     labelled = labelled_headline(lines)  # read before its kind of document, furniture, is left out
-    unfiltered = lines  # the page's head is what stands over its text, a repeated banner too (a paper's name)
+    unfiltered = lines  # what stands over the text, banners too (a paper's name a news app repeats)
     if headline:  # the page repeats its headline under the store line: one of them is kept
         kept, chrome = without_furniture(lines[1:], labelled)
         lines = [headline] + [line for line in kept if line != headline]
@@ -85,8 +85,9 @@ def extract_text(text: str) -> Extracted:
         title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
     text_at = next((index for index, line in enumerate(lines) if index >= start and reads_as_prose(line)), start)
     above = unfiltered[:unfiltered.index(lines[text_at])] if lines[text_at:] and lines[text_at] in unfiltered else []
-    head = [line for line in above if line in lines or not is_furniture(line)] or lines[:text_at]
-    owner = page_owner(head, chrome + [lines[index] for index in sorted(dates.lines)])
+    shown = set(lines)
+    owner = page_owner(lines[:text_at], chrome + [lines[index] for index in sorted(dates.lines)],
+                       [line for line in above if line not in shown])
     prose = next((paragraph for paragraph in body if reads_as_prose(paragraph)), None)  # the first is the summary's
     if prose and reads_welsh(prose):  # a bilingual page's: its first paragraph in English
         prose = next((paragraph for paragraph in body if reads_as_prose(paragraph) and not reads_welsh(paragraph)), prose)
