@@ -21,8 +21,8 @@ from digest.text import fold_case
 CUES = {
     "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
                 "surrender"),
-    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("year",), "patrol_hours": ("patrol",),
-    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("line", "networks"), "safeguarded": ("safeguard",),
+    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years", "year sentence", "year jail", "year prison", "year custodial", "year extended"), "patrol_hours": ("patrol",),
+    "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("lines", "networks", "line phone", "line device", "line handset", "line number", 'line"', "line”"), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),
     "offences": ("offences", "crimes", "count", "burglar", "robber", "theft", "assault", "attack", "stabbing", "shooting",

@@ -89,10 +89,11 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"(?:given|got|received|handed)\s+" + QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
-        # "handed a seven-year sentence", "an 11-year jail term", "a sentence of 12 years"
-        r"\b(?:a|an)\s+" + NUMBER + _FRACTION + r"[\s-]year\s+(?:(?:prison|jail|custodial|extended)\s+)?(?:sentence|term)\b"
-        + _NOT_SUSPENDED,
-        r"\b(?:a|an)\s+(?:(?:prison|jail|custodial|extended)\s+)?sentence\s+of\s+" + QUALIFIER + _YEARS,
+        # "handed a seven-year sentence", "an 11-year jail term" (not a "four-year term" of office)
+        QUALIFIER + NUMBER + _FRACTION + r"[\s-]year\s+(?:(?:prison|jail|custodial|extended)\s+)?(?:sentence|"
+        r"(?:prison|jail|custodial)\s+term)\b" + _NOT_SUSPENDED,
+        # "an extended sentence of 12 years" (not "a maximum sentence of" an offence)
+        r"(?:(?<=\ba\s)|(?<=\ban\s))(?:(?:prison|jail|custodial|extended)\s+)?sentence\s+of\s+" + QUALIFIER + _YEARS,
         r"(?:sentences?|terms?|jail\s+terms?)\s+(?:totalling|of\s+a\s+total\s+of|adding\s+up\s+to)\s+" + QUALIFIER + NUMBER
         + r"\s+years",
         # A further term in a sentence that has passed one: "..., and Musgrave, 19, for four years".

@@ -81,6 +81,7 @@ def test_figures_partners_quote(text: str, expected: set[tuple[str, float]]) -> 
     "Crimestoppers announced a reward of up to £10,000 for information.", "Police announced he had stolen £500.",
     "* £2,000 for the family was raised by neighbours.",
     "A 17-year-old was given a 12-month sentence.", "She got a sentence of two years, suspended for a year.",
+    "Possession carries a maximum prison sentence of 14 years.", "She began a four-year term as commissioner.",
     "The charity clay shoot raised more than £2,500 for the benevolent fund.",
     "The gang made $40,000 from the scheme.",
 ])
