@@ -160,7 +160,7 @@ class SearchIndex:
             within &= mask
         if counted is None:
             total = story_count(snapshot, within)
-            counts = {**known, **_facets(snapshot, search, base, within, chosen, known)} if facets else {}
+            counts = {**known, **_facets(snapshot, base, within, chosen, known)} if facets else {}
         else:
             total, counts = counted[0], counted[1] if facets else {}
         narrowed = bool(search.start or search.end or chosen)  # not every match is within the filters
@@ -327,7 +327,7 @@ def _chosen(snapshot: Snapshot, search: Search) -> dict[str, np.ndarray]:
     return masks
 
 
-def _facets(snapshot: Snapshot, search: Search, base: np.ndarray, within: np.ndarray, chosen: dict[str, np.ndarray],
+def _facets(snapshot: Snapshot, base: np.ndarray, within: np.ndarray, chosen: dict[str, np.ndarray],
             known: dict[str, list[tuple[str, int]]]) -> dict[str, list[tuple[str, int]]]:
     """The facet counts not `known`: a facet not chosen counts the matches within every filter, a chosen
     one those within the others (what choosing another value of it gives)."""
