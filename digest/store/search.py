@@ -346,11 +346,16 @@ def _facets(snapshot: Snapshot, base: np.ndarray, within: np.ndarray, chosen: di
 
 
 def _ranked(snapshot: Snapshot, rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """(position, rank) of ranked item ids."""
+    """(position, rank) of ranked item ids, those the snapshot holds (all, unless the index has one no
+    longer relevant: it is left out, not an error)."""
     import numpy as np
 
+    if not rows or not len(snapshot):
+        return []
     ids = np.array([row[0] for row in rows], dtype=np.int64)
-    return list(zip(snapshot.positions(ids).tolist(), [row[1] for row in rows], strict=True))
+    at = np.minimum(np.searchsorted(snapshot.ids, ids), len(snapshot) - 1)
+    held = (snapshot.ids[at] == ids).tolist()
+    return [(position, row[1]) for position, row, ok in zip(at.tolist(), rows, held, strict=True) if ok]
 
 
 def _in_order(snapshot: Snapshot, ranked: list[tuple[int, float]], by_day: bool) -> list[int]:
