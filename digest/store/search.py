@@ -346,8 +346,7 @@ def _facets(snapshot: Snapshot, base: np.ndarray, within: np.ndarray, chosen: di
 
 
 def _ranked(snapshot: Snapshot, rows: list[tuple[int, float]]) -> list[tuple[int, float]]:
-    """(position, rank) of ranked item ids, those the snapshot holds (all, unless the index has one no
-    longer relevant: it is left out, not an error)."""
+    """(position, rank) of ranked item ids the snapshot holds (an index out of step may hold others)."""
     import numpy as np
 
     if not rows or not len(snapshot):
