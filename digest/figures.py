@@ -50,6 +50,7 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     found: list[tuple[Figure, bool]] = []  # (figure, a total of prison terms)
     seen: set[tuple[str, float]] = set()
     cues = Cues(text)
+    awards = "£" in text and bool(_AWARDS_TEXT.search(text))  # a text about grants: a list's "Name – £X" lines are some
     for start, end in _paragraph_spans(text):
         paragraph = text[start:end]
         if not cues.states_number(start, end):
@@ -63,7 +64,7 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
             if not cues.states_number(first, last):
                 continue
             for figure, total in _sentence_figures(text[first:last], cues.kinds(first, last, kinds),
-                                                   cues.percent(first, last)):
+                                                   cues.percent(first, last), awards):
                 # A story restating a number restates one fact (a term in the lede and again in the detail).
                 key = (figure.kind, figure.value)
                 if key not in seen:
@@ -109,14 +110,15 @@ def _trailing_zeros(value: float) -> int:
     return len(digits) - len(digits.rstrip("0")) if float(value).is_integer() else -1  # a sum's value is an int
 
 
-def _sentence_figures(sentence: str, kinds: list[str], percent: bool) -> list[tuple[Figure, bool]]:
+def _sentence_figures(sentence: str, kinds: list[str], percent: bool, awards: bool = False
+                      ) -> list[tuple[Figure, bool]]:
     """The figures of one sentence that states a number: of `kinds` (those cued in it), sums of money,
-    and changes in per cent when it says `percent`. The cheap tests (figure_cues) run before the slow
-    regular expressions."""
+    and changes in per cent when it says `percent`; `awards`: the text is about grants. The cheap tests
+    (figure_cues) run before the slow regular expressions."""
     money = "£" in sentence
     if not (kinds or money or percent):
         return []
-    found = [(figure, False) for figure in _money_figures(sentence)] if money else []
+    found = [(figure, False) for figure in _money_figures(sentence, awards)] if money else []
     if percent:
         found += [(figure, False) for figure in _percent_changes(sentence)]
     for kind in kinds:
@@ -150,7 +152,7 @@ def _value(kind: str, match: re.Match[str]) -> float | None:
 
 # --- sums of money -------------------------------------------------------------------------
 
-_MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?\b", re.I)
+_MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+(?:\.\d\d\b)?|\d+(?:\.\d+)?)\s*(bn|billion|m|million|k|thousand)?\b", re.I)
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
@@ -175,6 +177,7 @@ _COUNCIL_TAX = re.compile(r"\b(?:band\s+[a-h]|council\s+tax|precept)\b", re.I)
 # One line of a list of awards: "Riverside Boxing Club – £9,000 for evening sessions".
 _AWARD_LINE = re.compile(r"^[\s•·*-]*[A-Z][^£]{2,100}?(?:\s[–—-]|:)\s*$|^\s*[•·*-]\s*$")  # or a bullet: "• £3m for ..."
 _AWARD_AFTER = re.compile(r"^\s*(?:to|for|towards)\b", re.I)
+_AWARDS_TEXT = re.compile(r"\b(?:grants?|bids?|awarded|awards?|funding|funded)\b", re.I)
 # A related-story link closing a page: "Commissioner launches £200,000 fund – 11 July 2022".
 _RELATED_LINK = re.compile(r"\s[–—|-]\s*\d{1,2}(?:st|nd|rd|th)?\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*"
                            r"\.?\s+\d{4}\s*$")
@@ -187,8 +190,9 @@ _CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$|\b(?:seized|seizing|recovered
 _CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|banknotes|notes)\b", re.I)
 
 
-def _money_figures(sentence: str) -> list[Figure]:
-    """Each £ sum by what it is: drugs seized (street value), cash seized, or funding."""
+def _money_figures(sentence: str, awards: bool = False) -> list[Figure]:
+    """Each £ sum by what it is: drugs seized (street value), cash seized, or funding (`awards`: in a
+    text about grants, a sum alone after a name, as a list of awards gives it, is one)."""
     not_funding = bool(_NOT_FUNDING.search(sentence))
     funding = bool(_FUNDING_CONTEXT.search(sentence)) and not not_funding
     figures = []
@@ -200,15 +204,16 @@ def _money_figures(sentence: str) -> list[Figure]:
             figures.append(Figure("drugs_seized_gbp", amount, sentence))
         elif _CASH_BEFORE.search(before) or _CASH_AFTER.match(after):
             figures.append(Figure("cash_seized_gbp", amount, sentence))
-        elif ((funding or (not not_funding and _awarded_in_list(before, after)))
+        elif ((funding or (not not_funding and _awarded_in_list(before, after, awards)))
               and not _not_a_grant(sentence, before, after, amount)):
             figures.append(Figure("funding_gbp", amount, sentence))
     return figures
 
 
-def _awarded_in_list(before: str, after: str) -> bool:
-    """Whether the sum is one line of a list of awards: a name, a dash, the sum and what it is for."""
-    return bool(_AWARD_LINE.match(before) and _AWARD_AFTER.match(after))
+def _awarded_in_list(before: str, after: str, awards: bool) -> bool:
+    """Whether the sum is one line of a list of awards: a name, a dash, the sum and what it is for
+    (or, in a text about grants, nothing more: "Riverside Youth Trust – £12,500")."""
+    return bool(_AWARD_LINE.match(before) and (_AWARD_AFTER.match(after) or (awards and not after.strip())))
 
 
 def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:

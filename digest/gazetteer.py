@@ -165,7 +165,8 @@ class Gazetteer:
                publisher: str | None = None) -> tuple[str | None, list[str]]:
         """(area the story is about, every area mentioned); a known prior wins. No area when the
         story is national (a campaign across England and Wales that names one force in passing),
-        shared (areas tied at the top), or abroad (a London or a Perth elsewhere)."""
+        shared (areas tied at the top, or many areas with none leading), or abroad (a London or a Perth
+        elsewhere)."""
         scores = self.scores(title, body, publisher)
         mentioned = [name for name, _ in sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))]
         if prior:
@@ -179,12 +180,16 @@ class Gazetteer:
         # One passing mention, or a national story that compares areas (a statistics release's breakdown)
         if (top <= NAME_WEIGHT or mentioned[0] in self._placeless or len(mentioned) >= 3) and _national(text):
             return None, mentioned
+        if len(mentioned) >= ROUNDUP_AREAS and top < ROUNDUP_SHARE * sum(scores.values()):
+            return None, mentioned  # a roundup of many areas (each force's share of a national fund), none leading
         if _ABROAD_WORDS.find(text) and len({cue.group().lower() for cue in _ABROAD.finditer(text)}) >= 2:
             return None, mentioned
         return mentioned[0], mentioned
 
 
 PUBLISHER_FACTOR = TITLE_FACTOR
+# A text naming this many areas, none with this share of their mentions, is about all of them.
+ROUNDUP_AREAS, ROUNDUP_SHARE = 5, 0.25
 # A place's name before one of these names a street or a road, not the place ("Manchester Road").
 _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Crescent|Terrace|Grove|Beach Road)\b")
 # A story about the whole of England and Wales (a national campaign's results).

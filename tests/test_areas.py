@@ -84,3 +84,16 @@ def test_places_of_real_pages_are_known() -> None:
     assert _area("Man shot in legs in Creggan", "Police in Derry are investigating.") == "Northern Ireland"
     assert _area("Fete in Wickham Market", "Pupils raised money for their school.") == "Suffolk"
     assert _area("Lifeboat night at Llanon", "The village hall was full on Saturday.") == "Dyfed-Powys"
+
+
+def test_a_roundup_naming_many_forces_none_leading_has_no_area() -> None:
+    body = ("Twenty projects will share the national youth fund. Projects were chosen in Kent, Essex, Cumbria, "
+            "Gwent, Dorset, Wiltshire, Derbyshire, Lincolnshire, Staffordshire, Norfolk and Lancashire. The "
+            "commissioner for Lancashire said Lancashire Constabulary would work with its project.")
+    assert _area("Youth projects share £9 million", body) is None
+
+
+def test_a_local_story_comparing_itself_with_other_forces_keeps_its_area() -> None:
+    body = ("Knife crime in Kent fell by a fifth last year, Kent Police said. Essex, Sussex, Surrey and Hampshire "
+            "saw smaller falls, and Kent Police said its patrols in Maidstone and Margate had made the difference.")
+    assert _area("Knife crime falls in Kent", body) == "Kent"

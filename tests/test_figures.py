@@ -147,6 +147,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("A £120,000 project will put mentors in schools.", {("funding_gbp", 120000)}),
     ("• Northfield Boxing Club – £7,500 for coached sessions on Friday nights", {("funding_gbp", 7500)}),
     ("Eastside Youth Trust: £4,000 towards a summer camp", {("funding_gbp", 4000)}),
+    # a decision notice's list of bids approved: the sum alone after the name (a text about grants)
+    ("The following bids were approved:\nRiverside Youth Trust – £12,500\nEvening sessions for young people.\n"
+     "Northgate Mentors -£9,862.40\nTraining for volunteer mentors.", {("funding_gbp", 12500), ("funding_gbp", 9862)}),
     # a sum straight before the drugs it was worth, beside a sum of cash; no arrests counted from a result of them
     ("Raids saw £21,000 cash and £9,000 drugs seized in the town.", {("cash_seized_gbp", 21000), ("drugs_seized_gbp", 9000)}),
     ("As a result of the arrests, 14 people have now been charged.", {("charged", 14)}),

@@ -216,3 +216,17 @@ def test_a_page_only_in_welsh_keeps_its_welsh_and_english_names_of_welsh_places_
                "outside a pub in Y Felinheli, near Bangor, has been jailed for six years at Caernarfon Crown Court.\n"
                "Officers from North Wales Police arrested him at his home in Ty Croes the next morning.\n")
     assert _title(english) == "Man jailed after stabbing outside Y Felinheli pub"
+
+
+def test_a_reporters_byline_alone_makes_the_page_a_papers() -> None:
+    page = ("Commissioners' youth schemes share £9 million\nThe Home Office has named the schemes it will fund.\n"
+            "Mar 4, 2025\nBy Sam Hollis\nTwenty projects backed by police and crime commissioners will share "
+            "£9 million. The police and crime commissioner for Kent said the money would reach young people "
+            "sooner, and the police and crime commissioner for Essex welcomed it.\n")
+    assert _publisher(page)[1] == "news"
+
+
+def test_a_commissioners_signed_post_is_not_a_papers() -> None:
+    page = ("Why I am backing the knife bins\nBy Commissioner Jo Bell\nAs your commissioner I have funded twelve "
+            "knife surrender bins across the county, and my office will publish what they collect.\n")
+    assert _publisher(page)[1] == "pcc"
