@@ -184,11 +184,11 @@ _STAMP_NOISE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|gmt|b
 _UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited|revised)\b", re.I)
 _UPDATE_WORD = re.compile(r"\b(?:updated|modified|amended|edited|revised)\b", re.I)
 _BY_WHOM = re.compile(r"\bby\s+\S+(?:\s+\S+){0,2}\s*$", re.I)  # "... by newsdesk", "... by Jane Doe"
-_LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|"
-                    r"release date|issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?(?:updated|revised|modified)|"
-                    r"article published)(?:\s+on)?\s*:?\s*$", re.I)
-_BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})",
-                     re.I)
+_LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|release date|"
+                    r"issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?(?:updated|revised|modified)|article "
+                    r"published|submitted\s+by\s+\S+(?:\s+\S+){0,2}?)(?:\s+on)?(?:\s+(?:mon|tue|wed|thu|fri|sat|"
+                    r"sun)[a-z]*,?)?\s*:?\s*$", re.I)  # "Submitted by jo on Sun, 07/12/2025 - 08:03": a CMS's byline
+_BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})", re.I)
 # A label, or an aggregator's source name, run into the date: "Published16 April 2023", "Yahoo24-05-2025".
 _GLUED_LABEL = re.compile(r"\b(published|updated|posted|created|dated)(?=\d)|^([A-Z][\w ]{0,30}[a-z])(?=\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$)",
                           re.I)

@@ -233,11 +233,13 @@ def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
 _PCT = (r"(\d+(?:\.\d+)?|\b(?:" + "|".join(word for word, value in WORDS.items() if word.isalpha() and len(word) > 1
                                        and value < 100) + r"))\s*(?:%|per\s*cent\b|percent\b)")  # "down four per cent"
 _ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?"
-_DOWN = frozenset({"fell", "fallen", "falls", "fall", "dropped", "drop", "drops", "decreased", "decrease", "decreases",
-                   "declined", "decline", "declines", "reduced", "reduction", "cut", "down", "lower", "fewer"})
+_DOWN = frozenset({"fell", "fallen", "falls", "fall", "falling", "dropped", "drop", "drops", "dropping", "decreased", "decrease",
+                   "decreases", "decreasing", "declined", "decline", "declines", "declining", "reduced", "reduction", "cut",
+                   "down", "lower", "fewer"})
 _CHANGES = (
-    re.compile(r"\b(fell|fallen|falls?|dropped|drops?|decreased|decreases?|declined|declines?|reduced|cut|rose|risen|"
-               r"rises?|increased|increases?|grew|grown|jumped|soared|climbed)\s+(?:by\s+)?" + _ROUGHLY + _PCT, re.I),
+    re.compile(r"\b(fell|fallen|falls?|falling|dropped|drops?|dropping|decreased|decreases?|decreasing|declined|declines?|"
+               r"declining|reduced|cut|rose|risen|rises?|rising|increased|increases?|increasing|grew|grown|growing|jumped|"
+               r"soared|climbed)\s+(?:by\s+)?" + _ROUGHLY + _PCT, re.I),
     re.compile(r"(?<!\bmakes\s)(?<!\bmade\s)(?<!\bmake\s)(?<!\bmaking\s)\b(down|up)\s+(?:by\s+)?" + _ROUGHLY + _PCT, re.I),
     re.compile(_PCT + r"\s+(reduction|decrease|fall|drop|decline|cut|increase|rise|jump|lower|higher|fewer|more)\b", re.I),
     re.compile(r"\b(?:a|an|the)\s+(reduction|decrease|fall|drop|decline|cut|increase|rise|jump)\s+of\s+" + _ROUGHLY + _PCT,

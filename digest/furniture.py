@@ -83,7 +83,9 @@ _ROLE = re.compile(r"\b(?:Commissioner|Constable|Inspector|Sergeant|Superintende
 # Where someone stands in a picture, in its caption: "Dana Whitfield (centre) with the youth panel", "(L-R)".
 _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
 # A reporter's role alone on its line, under a byline: "Crime reporter", "Local democracy reporter".
-_ROLE_LINE = re.compile(r"^(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$", re.I)
+# A reporter's role under their name, or after it: "Home Affairs Editor", "Priya Nair, Birmingham reporter".
+_ROLE_LINE = re.compile(r"^(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2},\s+)?(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$",
+                        re.I)
 # A sentence's verb, which a headline or a caption does without: "(left) and Jo Bell were jailed" is a
 # sentence of the text; "Police say the attack was targeted" a standfirst (digest.headline).
 SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|can|cannot|must|might|says?|said|told|believes?|"

@@ -96,7 +96,7 @@ _OPENED = [
     r"follow us on .{1,40}",
     r"channel: .{1,80}",
     r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*",
-    r"(image|picture|photo|photograph|video) (source|caption|credit)\b.*",
+    r"(image|picture|photo|photograph|video) (source|caption|credit|description)\b.*",
     # a publishing system's stand-in for a missing picture: "Default image needed", "No image available"
     r"(default|placeholder|fallback) (image|picture|photo)( needed| required| goes here)?|no (image|picture|photo)"
     r"( available)?|(image|picture|photo) (not available|unavailable|coming soon)",

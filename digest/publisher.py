@@ -32,10 +32,12 @@ _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyp
                          r"^tags?:|^categor(?:y|ies):|\bby admin\b|^article ad box$|^read entire article$|"
                          # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
                          r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
-# "By Sam Hollis": a reporter's byline, a person's name and no role (not "By Commissioner Jo Bell").
-_REPORTER = re.compile(r"^(?:By|Written by):?\s+(?!(?:Cllr|Councillor|Commissioner|Mayor|Chief|Deputy|Detective|Inspector|"
+# "By Sam Hollis" or "Sam Hollis, Kent reporter": a reporter's byline, a person's name with no role or a
+# reporter's (not "By Commissioner Jo Bell").
+_REPORTER = re.compile(r"^(?:(?:By|Written by):?\s+(?!(?:Cllr|Councillor|Commissioner|Mayor|Chief|Deputy|Detective|Inspector|"
                        r"Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|Police)\b)"
-                       r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}$")
+                       r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}|[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2},\s+"
+                       r"(?:[\w-]+\s+){0,3}(?:reporter|correspondent))$")
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
 
 
@@ -61,7 +63,7 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a
     # reporter's byline says as much alone (an organisation's page is signed by its role, if at all).
     if masthead or sum(2 if _REPORTER.match(line) else 1 for line in chrome
-                       if _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
+                       if _REPORTER.match(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):

@@ -14,6 +14,9 @@ STATED = [
     ("Published 28 May 2021", date(2021, 5, 28)),
     ("Published: 21 May 2019", date(2019, 5, 21)),
     ("Posted on 3rd March 2024", date(2024, 3, 3)),
+    # a content system's byline: who submitted it, then the weekday and the date day first
+    ("Submitted by sanjay on Mon, 10/03/2025 - 09:41", date(2025, 3, 10)),
+    ("Posted by Jo Bell on Tuesday, 3 June 2025", date(2025, 6, 3)),
     ("Dated: 3 February 2022", date(2022, 2, 3)),
     ("By Priya Lal - 30 November 2021", date(2021, 11, 30)),
     ("Author: Tom ShawPublished 25th Nov 2024", date(2024, 11, 25)),

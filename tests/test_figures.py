@@ -37,6 +37,9 @@ def figures(text: str, title: str = "") -> set[tuple[str, float]]:
     ("There was a 14 per cent increase in reports.", {("percent_change", 14)}),
     ("The force saw a reduction of 20% in stabbings.", {("percent_change", -20)}),
     ("Overall crime in the city was down four percent on last year.", {("percent_change", -4)}),
+    ("Knife crime in the region is falling by 12.6% in a year.", {("percent_change", -12.6)}),
+    ("Admissions for assault with a sharp object were decreasing by 6% over the period.", {("percent_change", -6)}),
+    ("Robberies have been rising by 3% a year.", {("percent_change", 3)}),
     # a results week's phrasings
     ("Drugs with a street value of around £7,200 were found and 22 arrests made.",
      {("drugs_seized_gbp", 7200), ("arrests", 22)}),

@@ -26,7 +26,7 @@ LEDE = ("Detectives have charged a man after a woman was seriously hurt in a kni
     "Market Town Echo's news, every day", "Local news for North Wessex", "Community news for Ashby and the villages",
     "Home  World  UK  Sport  Money  Health", "Home chevron-right News chevron-right Courts",
     "Axbridge, Cheddar and Wedmore Town Council", "Police Service of Northern Ireland",
-    "3 hours ago", "Updated 20 mins ago",
+    "3 hours ago", "Updated 20 mins ago", "Image description", "Priya Nair, Birmingham reporter",
     "Blades left in the amnesty bin during the week. Picture: Wessex Police",
     "A blurred image of a youth holding a blade", "Listen to this article", "Continue reading", "You may also like",
     "Get the week's biggest stories sent straight to your inbox", "Your email address will not be published.",
@@ -230,3 +230,12 @@ def test_a_commissioners_signed_post_is_not_a_papers() -> None:
     page = ("Why I am backing the knife bins\nBy Commissioner Jo Bell\nAs your commissioner I have funded twelve "
             "knife surrender bins across the county, and my office will publish what they collect.\n")
     assert _publisher(page)[1] == "pcc"
+
+
+def test_a_reporters_name_and_role_on_one_line_makes_the_page_a_papers() -> None:
+    page = ("Mentor scheme keeps teenagers off the streets\nImage description\nPriya Nair, Birmingham reporter\n"
+            "A teenager said a mentor funded by the Violence Reduction Partnership had kept him out of trouble, and "
+            "the partnership said knife crime was falling across the region.\n")
+    extracted = _extracted(page)
+    assert _publisher(page)[1] == "news"
+    assert "reporter" not in extracted.body and "Image description" not in extracted.body
