@@ -19,6 +19,7 @@ writes nothing; the pipeline applies the decision in the document's transaction.
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -304,7 +305,7 @@ class ShingleCache:
 
     def __init__(self, body_of: Callable[[int], str]):
         self._body_of = body_of
-        self._recent: dict[tuple[int, str], np.ndarray] = {}
+        self._recent: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()  # oldest first
 
     def of(self, candidate: Candidate) -> np.ndarray:
         cached = self._recent.get((candidate.item_id, candidate.fingerprint))
@@ -315,5 +316,5 @@ class ShingleCache:
 
     def remember(self, item_id: int, fingerprint: str, shingles: np.ndarray) -> None:
         if len(self._recent) >= self.SIZE:
-            self._recent.pop(next(iter(self._recent)))
+            self._recent.popitem(last=False)
         self._recent[(item_id, fingerprint)] = shingles

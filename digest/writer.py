@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import sqlite3
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -98,7 +99,8 @@ class Writer:
         self.alerting = alerting  # matches each saved item against the alert rules
         # Candidates read from the store in this ingest, by item id (they recur): an item is dropped
         # when it is written, the oldest when there are too many.
-        self.candidates: dict[int, Candidate] = {}
+        # Oldest first: dropping the oldest of a plain dict scans the slots its earlier drops left empty.
+        self.candidates: OrderedDict[int, Candidate] = OrderedDict()
         # Documents stored since the last commit, counted when it is known whether it committed.
         self.uncommitted: list[tuple[SourceSummary, str, str]] = []
 
@@ -250,7 +252,7 @@ class Writer:
                                  candidate_of(prepared.extracted, prepared.classification))
         self.candidates.pop(item_id, None)
         while len(self.candidates) > CANDIDATES_KEPT:
-            self.candidates.pop(next(iter(self.candidates)))
+            self.candidates.popitem(last=False)
         self.shingles.remember(item_id, keys.fingerprint, keys.shingles)
         fetched = canonical_url(document.url)
         if fetched and canonical and fetched != canonical:  # remember the URL we fetched, so it is known

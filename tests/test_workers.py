@@ -176,3 +176,29 @@ def test_small_feeds_together_past_parallel_after_are_prepared_in_workers(tmp_pa
     parallel = _ingest_feeds(tmp_path, web, "parallel", 2, feeds)
     assert "preparing documents in 2 worker processes" in caplog.text
     assert _judged(parallel) == _judged(alone)
+
+
+def test_an_ingest_collects_less_often_and_puts_the_collector_back(tmp_path):
+    import gc
+
+    from synth import write_folder
+
+    write_folder(tmp_path / "bulk", 12, seed=5)
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+
+    class Note(logging.Handler):  # what the collector is set to when the ingest says something
+        def emit(self, record: logging.LogRecord) -> None:
+            seen.append(gc.get_threshold())
+
+    note = Note(logging.DEBUG)
+    logger = logging.getLogger("digest")
+    level, logger.level = logger.level, logging.DEBUG
+    logger.addHandler(note)
+    try:
+        _ingest(tmp_path, tmp_path / "bulk", "alone", workers=0)
+    finally:
+        logger.removeHandler(note)
+        logger.setLevel(level)
+    assert (10_000, *before[1:]) in seen  # during the ingest
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0  # and after it

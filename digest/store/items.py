@@ -107,7 +107,7 @@ class Items:
         `reported`: it joined that cluster as an independent report of the incident, not a copy."""
         row = _item_row(key, source, path, extracted, canonical, fingerprint, classification)
         row["reported"] = int(reported and cluster is not None)
-        with self.db.transaction():
+        with self.db.atomic():
             if item_id is None:
                 # The id is chosen here (as SQLite would: one past the largest), so the row is
                 # written once, with its cluster; the write lock is held, so no one else inserts.
