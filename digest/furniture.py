@@ -10,9 +10,10 @@ sharing, printing and searching links. The rules are shapes seen across many pub
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from digest.furniture_openings import opened
-from digest.phrases import Automaton
+from digest.phrases import holds_any
 from digest.text import MASTHEAD, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
 
 # Shapes that do not begin with a fixed word.
@@ -34,8 +35,7 @@ _CONSENT = re.compile(r"\bcookies?\b.*\b(?:set|use|store|accept|reject|manage|cu
                       r"information|legitimate interest|your choices apply|manage your choices|change your choices|"
                       r"how your data is used|precise geolocation", re.I)
 # In fold_case(line): one of these is in every match of _CONSENT (all found in one pass).
-_CONSENT_WORDS = Automaton((word, None) for word in ("cookie", "store and/or", "legitimate interest", "your choices",
-                                                     "your data", "geolocation"))
+_CONSENT_WORDS = ("cookie", "store and/or", "legitimate interest", "your choices", "your data", "geolocation")
 _LOGO = re.compile(r"^.{2,100}\b(?:logo|crest|emblem)(?: image| icon)?$", re.I)
 _MIRROR = re.compile(r"^the post\b.{1,300}\bappeared first on\b.{1,100}$", re.I)
 _CREDIT = re.compile(r"(?:\bcopyright\b|©|\(c\)\s+\d{4})", re.I)
@@ -137,6 +137,7 @@ _SEPARATORS = "|•·⋅/\\-–—_*~=:;,. »›«‹◦▪■□●○◆◇►
 _HEADER_WORDS = 14  # a phone-number or address header is short
 
 
+@lru_cache(maxsize=8192)  # a site's furniture recurs on every page of it, and many a release's closing lines
 def is_furniture(line: str) -> bool:
     """Whether a whole line is site furniture."""
     stripped = line.strip().strip("*_#>").lstrip("•·▪◦‣").strip()  # a list's bullet: its item is what counts
@@ -157,7 +158,7 @@ def is_furniture(line: str) -> bool:
 
 def _shaped(line: str, folded: str) -> bool:
     """Furniture recognised by its shape rather than its first word."""
-    if _CONSENT_WORDS.find(folded) and _CONSENT.search(line):
+    if holds_any(folded, _CONSENT_WORDS) and _CONSENT.search(line):
         return True
     short = len(line) <= 100
     if short and folded.endswith(("logo", "crest", "emblem", "image", "icon")) and _LOGO.match(line):

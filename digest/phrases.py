@@ -54,6 +54,15 @@ def replace_chars(text: str, chars: str, by: str = " ") -> str:
     return text
 
 
+def holds_any(text: str, phrases: tuple[str, ...]) -> bool:
+    """Whether the text holds any of a few phrases: a C scan of it for each (for a line and a handful of
+    phrases, cheaper than an automaton's call, and than a generator over them)."""
+    for phrase in phrases:  # noqa: SIM110 - a loop: any() over a generator costs more than the tests
+        if phrase in text:
+            return True
+    return False
+
+
 class Positions:
     """Where the positions of a shortened text were before it was shortened."""
 
@@ -122,7 +131,10 @@ class Automaton:
         for key, value in entries:
             keys.append(key)
             self._values.append(value)
-        self._automaton = (ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard)
+        # A DFA: a fifth faster to search than the default automaton (18 against 15 us for the places in a
+        # 2 KB text), for more memory (a few MB for all the automata).
+        self._automaton = (ahocorasick_rs.AhoCorasick(keys, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                                      implementation=ahocorasick_rs.Implementation.DFA)
                            if keys else None)
 
     def find(self, text: str) -> list[tuple[int, int, Any]]:

@@ -100,6 +100,29 @@ def test_lookup_uses_the_band_index(tmp_path, seed_dir, digest):
     assert bands == 5 * 32
 
 
+def test_a_changed_text_keeps_one_signature_row_and_only_its_new_bands(tmp_path, seed_dir, digest):
+    from digest.shingles import Signature
+
+    def stored() -> tuple[tuple, set, int]:
+        with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
+            item_id, minhash, shingles, facts = db.execute(
+                "select s.item_id, s.minhash, s.shingles, s.facts from item_signatures s join files f "
+                "on f.item_id = s.item_id where f.path = 'r1-release.txt'").fetchone()
+            bands = {key for (key,) in db.execute("select key from lsh_bands where item_id = ?", [item_id])}
+            rows = db.execute("select count(*) from item_signatures where item_id = ?", [item_id]).fetchone()[0]
+        assert shingles > 50 and "w:silver street" in facts  # described when written, new or changed
+        return Signature.from_bytes(minhash).bands(), bands, rows
+
+    _write(seed_dir, **{"r1-release.txt": RELEASE})
+    digest("ingest")
+    first, first_bands, rows = stored()
+    assert set(first) == first_bands and rows == 1
+    _write(seed_dir, **{"r1-release.txt": RELEASE.replace("Friday evening", "Saturday night, after a party")})
+    digest("ingest")
+    changed, changed_bands, rows = stored()
+    assert set(changed) == changed_bands != first_bands and rows == 1
+
+
 def test_a_band_index_of_the_old_form_is_rebuilt_from_the_signatures(tmp_path, seed_dir, digest):
     """m020: a store whose band index is (hash, band, item_id) gets one key a band, the rows an ingest
     writes, and finds the same near-duplicates after."""

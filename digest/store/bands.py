@@ -10,12 +10,11 @@ if TYPE_CHECKING:  # numpy is imported only where signatures are computed
     from digest.shingles import Signature
 
 
-def save_signature_rows(conn: sqlite3.Connection, item_id: int, sig: Signature, new: bool = False) -> None:
-    """The item's signature and its LSH band rows (those of its previous signature removed, unless
-    the item is `new`: it has none)."""
+def save_signature_rows(conn: sqlite3.Connection, item_id: int, sig: Signature) -> None:
+    """The item's new signature and its LSH band rows, those of its previous signature removed."""
     from digest.shingles import Signature
 
-    old = None if new else conn.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
+    old = conn.execute("select minhash from item_signatures where item_id = ?", [item_id]).fetchone()
     if old:  # found by their own key: no index on item_id to keep up to date on every insert
         conn.executemany("delete from lsh_bands where key = ? and item_id = ?",
                          [(key, item_id) for key in Signature.from_bytes(old[0]).bands()])

@@ -12,7 +12,7 @@ from json.encoder import encode_basestring_ascii
 from typing import TYPE_CHECKING, Any
 
 from digest.models import Candidate, Classification, Extracted, FileState
-from digest.store.bands import save_signature_rows
+from digest.store.bands import save_band_rows, save_signature_rows
 from digest.store.db import Database, iso, now_iso
 
 if TYPE_CHECKING:  # numpy is imported only where signatures are computed
@@ -176,10 +176,15 @@ class Items:
         """The item's signature and LSH bands, its shingle count, its facts, and index rows for the
         facts it may be found by (`indexed`, the judgement's choice). A `new` item has none of these
         yet to replace."""
-        save_signature_rows(self.db.conn, item_id, signature, new)
-        self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
-                        [shingles, json_strings(sorted(facts)), json_strings(sorted(lead)), item_id])
-        if not new:
+        described = [shingles, json_strings(sorted(facts)), json_strings(sorted(lead))]
+        if new:  # one row, written once
+            self.db.execute("insert into item_signatures (item_id, minhash, shingles, facts, lead) values (?, ?, ?, ?, ?)",
+                            [item_id, signature.to_bytes(), *described])
+            save_band_rows(self.db.conn, item_id, signature)
+        else:
+            save_signature_rows(self.db.conn, item_id, signature)
+            self.db.execute("update item_signatures set shingles = ?, facts = ?, lead = ? where item_id = ?",
+                            [*described, item_id])
             self.db.execute("delete from item_facts where item_id = ?", [item_id])
         self.db.conn.executemany("insert or ignore into item_facts (fact, item_id) values (?, ?)",
                                  [(fact, item_id) for fact in indexed])
