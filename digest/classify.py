@@ -35,8 +35,10 @@ REPEAT_WEIGHT = 0.5  # each repeat of a body term, times its strength, up to MAX
 MAX_REPEATS = 4
 # A stated figure of these kinds is a hit of the topic (kind -> topic, least value), weighing as a
 # strong term: a grant or an award of £1,000 or more makes a story about funding (smaller sums are
-# debts, fines or prices); a count of young people reached or referred, about prevention work.
-FIGURE_TOPICS = {"funding_gbp": ("funding", 1000.0), "people_reached": ("prevention", 1.0)}
+# debts, fines or prices); a count of young people reached or referred, about prevention work; a
+# count of vulnerable people safeguarded, about exploitation.
+FIGURE_TOPICS = {"funding_gbp": ("funding", 1000.0), "people_reached": ("prevention", 1.0),
+                 "safeguarded": ("exploitation", 1.0)}
 SIGNAL_SCALE = 3.0
 ROUTINE = "routine:"
 

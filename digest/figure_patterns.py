@@ -130,7 +130,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         + _AND_MORE + _VULNERABLE + r")?",
         # "519 vulnerable adults and 364 children were safeguarded" (added), "49 people, including children, were ..."
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
-        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
+        r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+[–—-]\s+[^.;–—]{0,60}?\s+[–—-]|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
         r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}(?:or|and)\s+)?(?:safeguarded|"
         r"(?:engaged|identified|visited|referred|contacted)(?:\s+by\s+[\w-]+(?:\s+[\w-]+)?)?\s+for\s+safeguarding)",
         # "put safeguarding plans in place for 48 vulnerable people"

@@ -187,7 +187,8 @@ _DRUGS_AFTER = re.compile(r"^\s*(?:(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)
 # Money seized is cash ("seized more than £10,000"), unless it is what drugs were worth (tested first).
 _CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$|\b(?:seized|seizing|recovered)\s+(?:(?:more\s+than|over|around|"
                           r"about|almost|nearly|some|in\s+excess\s+of)\s+)?$", re.I)
-_CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|banknotes|notes)\b", re.I)
+_CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|banknotes|notes)\b|"
+                         r"^\s*(?:was|were|has\s+been|had\s+been)\s+(?:also\s+)?(?:seized|recovered)\b", re.I)  # "£9,000 was seized"
 
 
 def _money_figures(sentence: str, awards: bool = False) -> list[Figure]:

@@ -210,6 +210,15 @@ def test_a_word_inside_a_units_name_is_not_that_topic(classifier):
     assert "prevention" not in topics(result)
 
 
+def test_people_safeguarded_make_an_exploitation_story(classifier):
+    result = judge(
+        classifier, "County lines week: 40 arrests",
+        "Officers arrested 40 people and closed nine deal lines during the week.",
+        "Some 63 vulnerable people - most of them teenagers - were engaged for safeguarding by officers.")
+    assert "exploitation" in topics(result)
+    assert any("63" in term for term in terms(result, "exploitation"))
+
+
 def test_navigators_in_hospitals_are_prevention(classifier):
     result = judge(
         classifier, "Navigators to meet injured teenagers in Brighton A&E",
