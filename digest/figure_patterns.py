@@ -44,10 +44,10 @@ _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pist
 # Weapons taken are taken off the streets (or out of circulation), not to school.
 _TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
           r"collect(?:ed|ing)|t(?:ake|ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
-# A prison term: "eight years", "four and a half years" (or "four-and-a-half"), "8 years and 6 months".
+# A prison term: "eight years", "four and a half years" (or "four-and-a-half"), "8 years and 6 months", "7 years, 5 months".
 _FRACTION = r"(?:[\s-]+and[\s-]+(?:a[\s-]+half|a[\s-]+quarter|three[\s-]+quarters))?"
 _NOT_SUSPENDED = r"(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))"
-_YEARS = (NUMBER + _FRACTION + r"\s+years(?:’|')?(?:\s+and\s+" + NUMBER + r"\s+months(?:’|')?)?" + _NOT_SUSPENDED)
+_YEARS = (NUMBER + _FRACTION + r"\s+years(?:’|')?(?:(?:\s+and|,)\s+" + NUMBER + r"\s+months(?:’|')?)?" + _NOT_SUSPENDED)
 SENTENCED = r"(?:jailed|sentenced|imprisoned|detained|locked\s+up|put\s+behind\s+bars)"
 _CRIMES = r"(?:offences|crimes|burglaries|robberies|thefts|assaults|attacks|stabbings|shootings|break-ins)"
 _PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|shops|businesses)"

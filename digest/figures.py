@@ -30,7 +30,7 @@ _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
 _FURTHER_TERM = PATTERNS["sentence_years"][-1]
 _SENTENCING = re.compile(SENTENCED + r"|\b(?:given|received)\b", re.I)
 _PART_OF_YEAR = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
-_MONTHS = re.compile(r"and\s+" + NUMBER + r"\s+months", re.I)
+_MONTHS = re.compile(r"(?:and|,)\s+" + NUMBER + r"\s+months", re.I)
 # Counts and sums, not terms or rates: a rounder one near another restates it ("more than 1,300", "nearly £800,000").
 _COUNT_KINDS = frozenset(PATTERNS) - {"sentence_years"} | {"cash_seized_gbp", "drugs_seized_gbp", "funding_gbp"}
 
@@ -187,7 +187,7 @@ _DRUGS_AFTER = re.compile(r"^\s*(?:(?:(?!and\b)\w+\s+){0,3}?(?:worth\s+of|of|in)
 # Money seized is cash ("seized more than £10,000"), unless it is what drugs were worth (tested first).
 _CASH_BEFORE = re.compile(r"\bcash\b[^£.;]{0,40}$|\b(?:seized|seizing|recovered)\s+(?:(?:more\s+than|over|around|"
                           r"about|almost|nearly|some|in\s+excess\s+of)\s+)?$", re.I)
-_CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:criminal\s+)?(?:cash|banknotes|notes)\b|"
+_CASH_AFTER = re.compile(r"^\s*(?:\w+\s+)?(?:in\s+)?(?:[\w-]+\s+)?(?:cash|banknotes|notes)\b|"
                          r"^\s*(?:was|were|has\s+been|had\s+been)\s+(?:also\s+)?(?:seized|recovered)\b", re.I)  # "£9,000 was seized"
 
 

@@ -23,6 +23,7 @@ def figures(text: str, title: str = "") -> set[tuple[str, float]]:
     ("Detectives recovered £1.2m worth of cocaine at the port.", {("drugs_seized_gbp", 1200000)}),
     ("Officers seized £12,500 in cash and two phones.", {("cash_seized_gbp", 12500)}),
     ("Cash totalling £8,000 was found under a bed.", {("cash_seized_gbp", 8000)}),
+    ("• £3.2m in dirty cash seized", {("cash_seized_gbp", 3200000)}),
     ("A total of £846,200 was also seized, along with £1.4 million worth of class A drugs.",
      {("cash_seized_gbp", 846200), ("drugs_seized_gbp", 1400000)}),
     ("The operation closed 14 deal lines across the county.", {("lines_closed", 14)}),
@@ -207,6 +208,8 @@ def test_figures_in_more_phrasings(text: str, expected: set[tuple[str, float]]) 
     ("Ross got six years.", {("sentence_years", 6)}),
     ("He was locked up for 12 years.", {("sentence_years", 12)}),
     ("The court sentenced her to four years and six months.", {("sentence_years", 4.5)}),
+    # a list of those sentenced: years, then months after a comma
+    ("· Jo Bell, 31, from Station Road, sentenced to seven years, six months", {("sentence_years", 7.5)}),
     ("He was jailed for two years, having dealt drugs for three years.", {("sentence_years", 2)}),
     ("He was jailed for 20 weeks and banned from driving for three years.", set()),
     ("The project has received three years of funding.", set()),
