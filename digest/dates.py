@@ -181,13 +181,13 @@ _NOT_A_DATE = re.compile(r"current timestamp|from today|date signed|\bcrawled\b|
 _STAMP_NOISE = re.compile(r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:[ap]\.?m\.?|gmt|bst|wib|utc)?|\b\d+\s+(?:seconds?|mins?|minutes?|"
                           r"hours?|hrs?|days?|weeks?)\s+ago\b|\b\d+\s+min(?:ute)?s?\s+read\b|\bjoin the conversation\b|"
                           r"\b(?:gmt|bst|utc)\b", re.I)
-_UPDATED = re.compile(r"^\W*(?:last\s+)?(?:updated|modified|amended|edited|revised)\b", re.I)
-_UPDATE_WORD = re.compile(r"\b(?:updated|modified|amended|edited|revised)\b", re.I)
+_UPDATED = re.compile(r"^\W*(?:(?:page\s+)?last\s+)?(?:updated|modified|amended|edited|revised|reviewed)\b", re.I)
+_UPDATE_WORD = re.compile(r"\b(?:updated|modified|amended|edited|revised|reviewed)\b", re.I)
 _BY_WHOM = re.compile(r"\bby\s+\S+(?:\s+\S+){0,2}\s*$", re.I)  # "... by newsdesk", "... by Jane Doe"
-_LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|release date|"
-                    r"issued|released|publication date|(?:alert\s+)?message sent|(?:last\s+)?(?:updated|revised|modified)|article "
-                    r"published|submitted\s+by\s+\S+(?:\s+\S+){0,2}?)(?:\s+on)?(?:\s+(?:mon|tue|wed|thu|fri|sat|"
-                    r"sun)[a-z]*,?)?\s*:?\s*$", re.I)  # "Submitted by jo on Sun, 07/12/2025 - 08:03": a CMS's byline
+_LABEL = re.compile(r"(?:^|\s|[a-z])(?:date\s+(?:first\s+)?published|(?:first\s+)?published|posted|dated|created|date|release "
+                    r"date|issued|released|date of release|publication date|(?:alert\s+)?message sent|(?:last\s+)?(?:updated|"
+                    r"revised|modified|reviewed)|article published|submitted\s+by\s+\S+(?:\s+\S+){0,2}?)(?:\s+on)?(?:\s+(?:mon|"
+                    r"tue|wed|thu|fri|sat|sun)[a-z]*,?)?\s*:?\s*$", re.I)  # "Submitted by jo on Sun, 07/12/2025": a CMS's byline
 _BYLINE = re.compile(r"^\W*(?:by|author|written by|words by|reporter)\b:?\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,4})", re.I)
 # A label, or an aggregator's source name, run into the date: "Published16 April 2023", "Yahoo24-05-2025".
 _GLUED_LABEL = re.compile(r"\b(published|updated|posted|created|dated)(?=\d)|^([A-Z][\w ]{0,30}[a-z])(?=\d{1,2}[/.-]\d{1,2}[/.-]\d{4}$)",

@@ -38,6 +38,7 @@ STATED = [
     ("- Published16 April 2023", date(2023, 4, 16)),  # its label run into it
     ("Yahoo24-05-2025", date(2025, 5, 24)),  # an aggregator's source run into the date, day first with dashes
     ("Date:Friday, July 27,2012", date(2012, 7, 27)),
+    ("Date of release: 14 March 2024", date(2024, 3, 14)),
 ]
 
 
@@ -61,6 +62,8 @@ def test_an_update_stamp_counts_only_alone() -> None:
     assert both.published == date(2023, 5, 2) and both.updated == date(2023, 6, 4) and both.lines == {1, 2}
     alone = head_date(["Guidance", "Updated 30 March 2023", "Text."])
     assert alone.published is None and alone.updated == date(2023, 3, 30)
+    reviewed = head_date(["Knife crime plan", "Published 2 May 2023", "Page last reviewed: 4 June 2023", "Text."])
+    assert reviewed.published == date(2023, 5, 2) and reviewed.updated == date(2023, 6, 4)
 
 
 def test_created_on_with_the_date_on_the_next_line() -> None:
