@@ -54,6 +54,8 @@ _OPENED = [
     r"(read|view) (the|our|today's) e-?(paper|edition)", r"view (the )?text only version", r"serving [\w ,&'’-]{2,80}", r"(the )?(latest )?breaking news( updates)?",
     r"(the )?latest news( updates| and updates)?", r"news (from|for) [\w ,&'’-]{2,80}",
     r"(back to top|print this page|share this (page|article|story|post)|share( on| via)? (facebook|twitter|x|linkedin|whatsapp|email))",
+    r"(share (on|via|by) [\w.]{1,20} ?){2,}",  # a row of share buttons: "Share on Facebook Share on X Share by email"
+    r"(sign in|log in)( (/|or) (register|sign up))?",
     r"(share|print|menu|search|close|home|open menu|main menu|cookie settings|report|contact us|sign in|log in|"
     r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
     r"(home|news)(\s*[>›»/|–→❯-]\s*[^>›»/|–→❯]{1,60}){1,6}",

@@ -27,6 +27,7 @@ LEDE = ("Detectives have charged a man after a woman was seriously hurt in a kni
     "Home  World  UK  Sport  Money  Health", "Home chevron-right News chevron-right Courts",
     "Axbridge, Cheddar and Wedmore Town Council", "Police Service of Northern Ireland",
     "3 hours ago", "Updated 20 mins ago", "Image description", "Priya Nair, Birmingham reporter",
+    "Share on Facebook Share on X Share by email", "Sign in / Register",
     "Blades left in the amnesty bin during the week. Picture: Wessex Police",
     "A blurred image of a youth holding a blade", "Listen to this article", "Continue reading", "You may also like",
     "Get the week's biggest stories sent straight to your inbox", "Your email address will not be published.",
