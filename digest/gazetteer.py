@@ -145,7 +145,7 @@ class Gazetteer:
         mentions = [(text, factor, name, start, end,
                      name not in ambiguous and " " not in name and _may_follow_rank_or_name(text, start))
                     for text, factor in texts if text
-                    for name, start, end in self.find(text) if not _STREET_AFTER.match(text, end)]
+                    for name, start, end in self.find(text) if not _not_the_area(text, start, end)]
         surnames = {name for text, _, name, start, end, follows in mentions
                     if name not in ambiguous and _is_surname(text, name, start, end, follows)}
         for text, factor, name, start, end, follows in mentions:
@@ -192,6 +192,16 @@ PUBLISHER_FACTOR = TITLE_FACTOR
 ROUNDUP_AREAS, ROUNDUP_SHARE = 5, 0.25
 # A place's name before one of these names a street or a road, not the place ("Manchester Road").
 _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Crescent|Terrace|Grove|Beach Road)\b")
+# A region's name in a regional body's: an ambulance service or a prosecutors' area covers several forces
+# ("West Midlands Ambulance Service" in a Shropshire story, "CPS West Midlands" for a Staffordshire case).
+_REGIONAL_BODY_AFTER = re.compile(r"[ -]Ambulance\b")
+_PROSECUTORS_BEFORE = re.compile(r"\b(?:CPS|Crown Prosecution Service)\s+$")
+
+
+def _not_the_area(text: str, start: int, end: int) -> bool:
+    """A mention that names a street ("Manchester Road") or a regional body, not the place or the area."""
+    return bool(_STREET_AFTER.match(text, end) or _REGIONAL_BODY_AFTER.match(text, end)
+                or _PROSECUTORS_BEFORE.search(text, max(0, start - 30), start))
 # A story about the whole of England and Wales (a national campaign's results).
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"

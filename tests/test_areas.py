@@ -97,3 +97,12 @@ def test_a_local_story_comparing_itself_with_other_forces_keeps_its_area() -> No
     body = ("Knife crime in Kent fell by a fifth last year, Kent Police said. Essex, Sussex, Surrey and Hampshire "
             "saw smaller falls, and Kent Police said its patrols in Maidstone and Margate had made the difference.")
     assert _area("Knife crime falls in Kent", body) == "Kent"
+
+
+def test_a_regional_ambulance_service_or_prosecutors_area_is_not_the_area() -> None:
+    body = ("A boy was found with a stab wound in the high street. Officers attended with the West Midlands "
+            "Ambulance Service and he was taken to hospital. Anyone with information should call West Mercia Police.")
+    assert _area("Boy stabbed in the high street", body) == "West Mercia"
+    body = ("CPS West Midlands said the man would appear before magistrates next week, after Staffordshire Police "
+            "arrested him.")
+    assert _area("Man charged after stabbing", body) == "Staffordshire"
