@@ -29,7 +29,8 @@ _NEWS_CHROME = re.compile(
     r"^(?:local news|more news|related|see also|also read|read more|don'?t miss):\s*\S", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".
 _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyperlink$|^posted in\b|^filed under\b|"
-                         r"^tags?:|^categor(?:y|ies):|\bby admin\b|^article ad box$|^read entire article$|"
+                         r"^tags?:|(?:^|\|\s*)categor(?:y|ies):|\bby admin\b|\bauthor:\s*admin\b|^article ad box$|"
+                         r"^read entire article$|"
                          # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
                          r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
 # "By Sam Hollis" or "Sam Hollis, Kent reporter": a reporter's byline, a person's name with no role or a

@@ -240,3 +240,11 @@ def test_a_reporters_name_and_role_on_one_line_makes_the_page_a_papers() -> None
     extracted = _extracted(page)
     assert _publisher(page)[1] == "news"
     assert "reporter" not in extracted.body and "Image description" not in extracted.body
+
+
+def test_a_content_farms_category_and_admin_author_make_the_page_an_aggregators() -> None:
+    page = ("Daily Buzz Hub\nMan arrested after stabbing in town centre\n"
+            "Published: 12 March 2024 | Category: Crime | Author: admin\n"
+            "A man has been arrested after a stabbing in the town centre on Monday night, Wessex Police said. "
+            "Officers were called at about 9pm and a 24-year-old man was taken to hospital.\n")
+    assert _publisher(page)[1] == "other"
