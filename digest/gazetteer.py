@@ -202,6 +202,8 @@ def _not_the_area(text: str, start: int, end: int) -> bool:
     """A mention that names a street ("Manchester Road") or a regional body, not the place or the area."""
     return bool(_STREET_AFTER.match(text, end) or _REGIONAL_BODY_AFTER.match(text, end)
                 or _PROSECUTORS_BEFORE.search(text, max(0, start - 30), start))
+
+
 # A story about the whole of England and Wales (a national campaign's results).
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
