@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from digest.dates import reads_as_prose
-from digest.furniture import SENTENCE_VERB, is_furniture
+from digest.furniture import SENTENCE_VERB, is_furniture, organisation_kind
 from digest.furniture_openings import DOCUMENT_KIND
 from digest.language import reads_welsh
 from digest.text import MASTHEAD, SECTION, SECTION_NEWS
@@ -143,12 +143,12 @@ SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
 
 
 def without_site_suffix(title: str) -> str:
-    """A headline without the paper's or section's name a page's title line appends to it ("... - BBC
-    News", "... | The Guardian", "... | UK news") or, on aggregators, puts before it ("News24 | ..."): the
-    labels' convention, and one story's titles agree."""
+    """A headline without the paper's, organisation's or section's name a page's title line appends to it
+    ("... - BBC News", "... | The Guardian", "... | Kent Police", "... | UK news") or, on aggregators, puts
+    before it ("News24 | ..."): the labels' convention, and one story's titles agree."""
     found = SITE_NAME_AFTER.match(title)
-    if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2))
-                                                        or SECTION_NEWS.match(found.group(2))):
+    if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2)) or SECTION_NEWS.match(
+            found.group(2)) or organisation_kind(found.group(2))):
         section = SITE_NAME_AFTER.match(found.group(1))  # and the section before the paper's name: "| UK | News"
         return section.group(1) if section and SECTION.match(section.group(2)) else found.group(1)
     before = _SITE_NAME_BEFORE.match(title)

@@ -248,3 +248,10 @@ def test_a_content_farms_category_and_admin_author_make_the_page_an_aggregators(
             "A man has been arrested after a stabbing in the town centre on Monday night, Wessex Police said. "
             "Officers were called at about 9pm and a 24-year-old man was taken to hospital.\n")
     assert _publisher(page)[1] == "other"
+
+
+@pytest.mark.parametrize("head", ["Man charged after town centre stabbing | Kent Police",
+                                  "Man charged after town centre stabbing - Surrey Police",
+                                  "Man charged after town centre stabbing – Thames Valley Violence Reduction Unit"])
+def test_an_organisations_name_after_the_headline_on_its_title_line_is_not_the_title(head: str) -> None:
+    assert _title(f"{head}\n{LEDE}\n") == "Man charged after town centre stabbing"
