@@ -15,6 +15,7 @@ funding, young people reached for prevention). Relevance weighs every term alike
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Protocol
 from urllib.parse import urlsplit
@@ -74,7 +75,8 @@ class Classifier:
     def classify(self, extracted: Extracted, source_name: str) -> Classification:
         source = self.publishers[source_name]
         title, body = extracted.title, extracted.body
-        in_title, in_body = self.index.find_terms(title), self.index.find_terms(body)
+        in_title = _without_line_names(title, self.index.find_terms(title))
+        in_body = _without_line_names(body, self.index.find_terms(body))
         figures = extract_figures(body, title)
         matches, subject, facet = self._topic_matches(in_title, in_body, figures)
         routine = {group: _distinct([hit.phrase for hit in in_title.get(key, []) + in_body.get(key, [])])
@@ -148,6 +150,21 @@ def _match(topic: Topic, title_hits: list[Hit], body_hits: list[Hit], cues: list
              + REPEAT_WEIGHT * sum(sorted(repeated, reverse=True)[:MAX_REPEATS]))
     terms = in_title + [t for t in list(in_body) + cues if t not in in_title]
     return TopicMatch(topic.id, round(score, 2), terms)
+
+
+# What follows a county line's name: "the 'Blade' line", "the Blade drugs line".
+_LINE_AFTER = re.compile(r"['’\"”]?\s+(?:drugs?\s+|deal\s+|county\s+)?line\b")
+
+
+def _without_line_names(text: str, found: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """The hits but a word that names a county line, capitalised or quoted before "line" ("the Blade
+    line" is no blade)."""
+    if " line" not in text:
+        return found
+    named = {topic: [hit for hit in hits if not (_LINE_AFTER.match(text, hit.end) and (
+        text[hit.start:hit.start + 1].isupper() or text[hit.start - 1:hit.start] in ("'", "‘", '"', "“")))]
+             for topic, hits in found.items()}
+    return {topic: hits for topic, hits in named.items() if hits}
 
 
 def _own_hits(found: dict[str, list[Hit]], topics: Iterable[str]) -> dict[str, list[Hit]]:

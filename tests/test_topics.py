@@ -136,6 +136,17 @@ def test_a_blade_is_a_knife(classifier):
     assert "knife_crime" in topics(result) and "blade" in terms(result, "knife_crime") and result.relevant
 
 
+def test_a_county_line_named_blade_is_no_knife(classifier):
+    result = judge(
+        classifier, "Brothers jailed for running 'Blade' drugs line",
+        "Two brothers ran a deal line known as the Blade line, which sent crack cocaine and heroin from the city "
+        "into market towns. Both admitted conspiracy to supply class A drugs.")
+    assert "county_lines" in topics(result) and "knife_crime" not in topics(result)
+    found = judge(classifier, "Man jailed for carrying a knife", "He was stopped near the railway line with a blade in his "
+                  "waistband and admitted possession of a bladed article.")
+    assert "blade" in terms(found, "knife_crime")  # a blade before no line's name is still a blade
+
+
 def test_a_shot_in_the_arm_for_a_town_is_no_shooting(classifier):
     result = judge(
         classifier, "New market a shot in the arm for Wessex town centre",
