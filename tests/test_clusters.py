@@ -123,6 +123,24 @@ def test_a_changed_text_keeps_one_signature_row_and_only_its_new_bands(tmp_path,
     assert set(changed) == changed_bands != first_bands and rows == 1
 
 
+def test_a_signature_left_by_a_deleted_newest_item_does_not_block_the_next(tmp_path, seed_dir, digest, export):
+    _write(seed_dir, **{"r1-release.txt": RELEASE})
+    digest("ingest")
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:  # someone deletes the newest item by hand,
+        db.execute("pragma foreign_keys = on")  # and the rows that refer to it (the signature's does not)
+        newest = db.execute("select max(id) from items").fetchone()[0]
+        for table in ("files", "item_topics", "figures", "aliases"):
+            db.execute(f"delete from {table} where item_id = ?", [newest])
+        db.execute("delete from items where id = ?", [newest])
+    (seed_dir / "r1-release.txt").unlink()
+    _write(seed_dir, **{"r3-trap.txt": TRAP})
+    assert digest("ingest").exit_code == 0
+    trap = next(item for item in export() if item["path"] == "r3-trap.txt")
+    with sqlite3.connect(tmp_path / "data" / "digest.db") as db:
+        facts = db.execute("select facts from item_signatures where item_id = ?", [trap["id"]]).fetchone()[0]
+    assert trap["id"] == newest and "w:marsh farm" in facts  # its id again, and its own signature row
+
+
 def test_a_band_index_of_the_old_form_is_rebuilt_from_the_signatures(tmp_path, seed_dir, digest):
     """m020: a store whose band index is (hash, band, item_id) gets one key a band, the rows an ingest
     writes, and finds the same near-duplicates after."""

@@ -178,7 +178,8 @@ class Items:
         yet to replace."""
         described = [shingles, json_strings(sorted(facts)), json_strings(sorted(lead))]
         if new:  # one row, written once
-            self.db.execute("insert into item_signatures (item_id, minhash, shingles, facts, lead) values (?, ?, ?, ?, ?)",
+            self.db.execute("insert or replace into item_signatures (item_id, minhash, shingles, facts, lead) "
+                            "values (?, ?, ?, ?, ?)",
                             [item_id, signature.to_bytes(), *described])
             save_band_rows(self.db.conn, item_id, signature)
         else:
