@@ -221,6 +221,11 @@ def byline_name(line: str, after: str) -> bool:
 _PERSON = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
 
 
+def named_with_role(line: str) -> bool:
+    """A reporter's name and role on one line: "Priya Nair, Birmingham reporter"."""
+    return "," in line and bool(_ROLE_LINE.match(line))
+
+
 def relative_stamp(line: str) -> bool:
     """A time said relative to now ("about 23 hours ago", "1 day ago"): a listing's, not a date."""
     return len(line) <= 40 and bool(_RELATIVE_STAMP.match(line))

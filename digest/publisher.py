@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_host
-from digest.furniture import is_furniture, organisation_kind, organisation_named, relative_stamp
+from digest.furniture import is_furniture, named_with_role, organisation_kind, organisation_named, relative_stamp
 from digest.models import Extracted
 from digest.phrases import Automaton
 from digest.text import MASTHEAD, SECTION_NEWS, fold_case, matches_at
@@ -33,12 +33,11 @@ _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyp
                          r"^read entire article$|"
                          # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
                          r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
-# "By Sam Hollis" or "Sam Hollis, Kent reporter": a reporter's byline, a person's name with no role or a
-# reporter's (not "By Commissioner Jo Bell").
-_REPORTER = re.compile(r"^(?:(?:By|Written by):?\s+(?!(?:Cllr|Councillor|Commissioner|Mayor|Chief|Deputy|Detective|Inspector|"
-                       r"Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|Police)\b)"
-                       r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}|[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2},\s+"
-                       r"(?:[\w-]+\s+){0,3}(?:reporter|correspondent))$")
+# "By Sam Hollis": a reporter's byline, a person's name with no role (not "By Commissioner Jo Bell").
+_BY_REPORTER = re.compile(r"^(?:By|Written by):?\s+(?!(?:Cllr|Councillor|Commissioner|Mayor|Chief|Deputy|Detective|Inspector|"
+                          r"Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|Police)\b)"
+                          r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}$")
+
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
 
 
@@ -63,14 +62,18 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
     masthead = _masthead(head) or _masthead(banners, unless=is_furniture)  # not a menu's "News"
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a
     # reporter's byline says as much alone (an organisation's page is signed by its role, if at all).
-    if masthead or sum(2 if _REPORTER.match(line) else 1 for line in chrome
-                       if _REPORTER.match(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
+    if masthead or sum(2 if _reporter(line) else 1 for line in chrome
+                       if _reporter(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):
             return PageOwner(kind, organisation_named(line))
     return PageOwner()
 
+
+def _reporter(line: str) -> bool:
+    """A reporter's byline: "By Sam Hollis", or "Sam Hollis, Kent reporter"."""
+    return bool(_BY_REPORTER.match(line)) or named_with_role(line)
 
 def _masthead(lines: Sequence[str], unless: Callable[[str], bool] | None = None) -> str | None:
     """The first line that is a paper's name (but not a site's section, nor what `unless` says)."""
