@@ -47,8 +47,8 @@ MONTH_ONLY = re.compile(rf"^{_MONTH}\s+\d{{4}}$", re.I)
 # Every form of a date, and the platform's timestamp, has a year of four digits: a text without four
 # digits in a row (most lines) states none, and is not searched with the slow patterns above.
 _YEAR_DIGITS = re.compile(r"\d\d\d\d")
-# A dateline of a small site's own, its year in two digits and nothing else on the line: "09/02/21".
-_SHORT_YEAR = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2})")
+# A dateline of a small site's own, its year in two digits, alone or after a label: "09/02/21", "Release date 14/3/24".
+_SHORT_YEAR = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})/(\d{2})\s*$")
 # The national police platform's timestamp line: "08:17 03/11/2021".
 PLATFORM_TIMESTAMP = re.compile(r"^(\d{1,2}):(\d{2})\s+(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -213,9 +213,9 @@ def line_date(line: str) -> LineDate | None:
     """The date a line states as a date line: labelled, a byline, a stamp or a bare dateline.
     A sentence that mentions a date is not a date line. Of a line's dates, the first not labelled
     an update is the publication date ("Updated 4 June 2023 | Published 2 May 2023": 2 May)."""
-    if len(line) <= 10 and (short := _SHORT_YEAR.fullmatch(line.strip())):
+    if len(line) <= 40 and (short := _SHORT_YEAR.search(line)) and (_LABEL.search(label := line[:short.start()]) or not label.strip()):
         stamp = publishable(_from_match("num", (*short.groups()[:2], f"20{short.group(3)}", None, None)))
-        return LineDate(stamp, updated=False) if stamp else None
+        return LineDate(stamp, updated=bool(_UPDATE_WORD.search(label)), labelled=bool(label.strip())) if stamp else None
     if len(line) > 160 or not _YEAR_DIGITS.search(line) or _NOT_A_DATE.search(line):
         return None
     # "- Published16 April 2023": a related link's, more often than not; the page's only before its text

@@ -33,6 +33,8 @@ STATED = [
     ("Kamis, 04 Januari 2024", date(2024, 1, 4)),
     ("Dydd Mawrth 12 Mawrth 2024", date(2024, 3, 12)),  # a Welsh date: the weekday read as its label
     ("14/03/22", date(2022, 3, 14)),  # a small site's dateline, its year in two digits
+    ("Release date 14/3/24", date(2024, 3, 14)),  # and so after a label
+    ("Published: 2/11/23", date(2023, 11, 2)),
     ("The press release issued by Wessex Police on 4 March 2025.", date(2025, 3, 4)),  # a mirror's note
     ("3 November 2024 / Knife crime", date(2024, 11, 3)),  # the section after the date
     ("- Published16 April 2023", date(2023, 4, 16)),  # its label run into it
@@ -51,7 +53,7 @@ def test_date_lines(line: str, expected: date | None) -> None:
 @pytest.mark.parametrize("line", [
     "The attack happened on 3 May 2023", "He appeared at Luton Crown Court on 12 June 2024.",
     "Current timestamp: 2024-01-01 10:00", "90 days from today is 14 March 2025", "14 hours ago", "March 2023",
-    "Date signed:", "24/7", "He was jailed on 3 November 2024 | Crime", "The report was published by the council on 3 May 2023 and found rising knife crime.", "Open 24/7/365", "Officers were called to Hightown Road at about 9pm on Saturday 3 May 2025 after reports of a fight",
+    "Date signed:", "24/7", "He was jailed on 3 November 2024 | Crime", "The report was published by the council on 3 May 2023 and found rising knife crime.", "Open 24/7/365", "Ref 14/3/24", "Case no. 114/3/24", "Scores 3/1/22 on the night", "Officers were called to Hightown Road at about 9pm on Saturday 3 May 2025 after reports of a fight",
 ])
 def test_lines_that_state_no_publication_date(line: str) -> None:
     assert line_date(line) is None
