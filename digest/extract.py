@@ -28,8 +28,7 @@ from digest.dates import (
     publishable,
 )
 from digest.errors import DocumentError
-from digest.furniture import is_furniture, without_read_on
-from digest.headline import SITE_NAME_AFTER
+from digest.furniture import SITE_NAME_AFTER, is_furniture, without_read_on
 from digest.models import Document, Extracted
 from digest.publisher import named_site
 from digest.text import clean_title, decode, first_sentences, fix_text, sentences, strip_controls, trim

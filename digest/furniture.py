@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from digest.furniture_openings import opened
 from digest.phrases import holds_any
-from digest.text import MASTHEAD, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
+from digest.text import MASTHEAD, SECTION, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
 
 # Shapes that do not begin with a fixed word.
 _SLOGAN = re.compile(r"^(?:\S+\s+){0,7}(?:since|est\.?|established|founded)\s+(?:in\s+)?(?:1[5-9]\d\d|20\d\d)$", re.I)
@@ -153,7 +153,17 @@ def is_furniture(line: str) -> bool:
         return True  # "|", "•", "···": a separator
     if stripped[0] == "|" and len(stripped) <= 60 and "|" not in stripped[1:] and not stripped.endswith("."):
         return True  # a separator before a page's section labels: "|News, Violent crime"
+    if (headline := _title_line_headline(stripped)) is not None:
+        return is_furniture(headline)  # "News - X", "X | News | Wessex Echo": furniture only if X is
     return opened(stripped, folded) or _shaped(stripped, folded)
+
+
+def _title_line_headline(line: str) -> str | None:
+    """The headline of a page's title line, with its site's name or section after or before it, or None."""
+    if len(line) > 200 or line.endswith(".") or not any(mark in line for mark in ("|", "–", "—", " - ")):
+        return None
+    headline = without_site_suffix(line)
+    return headline if headline != line else None
 
 
 def _shaped(line: str, folded: str) -> bool:
@@ -307,6 +317,34 @@ def organisation_kind(line: str) -> str | None:
     if not name or len(name) > 120 or not (_ORG_NAME.match(name) or name in ("Home Office", "GOV.UK")):
         return None
     return next((kind for kind, pattern in _KINDS if pattern.search(name)), None)
+
+
+# A headline and, after a bar or a dash, the name of the site it is on ("X | Kent Police"): its two groups.
+SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
+
+
+def without_site_suffix(title: str) -> str:
+    """A headline without the paper's, organisation's or section's name a page's title line appends to it
+    ("... - BBC News", "... | The Guardian", "... | Kent Police", "... | UK news") or, on aggregators, puts
+    before it ("News24 | ..."): the labels' convention, and one story's titles agree."""
+    found = SITE_NAME_AFTER.match(title)
+    if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2)) or SECTION_NEWS.match(
+            found.group(2)) or organisation_kind(found.group(2))):
+        section = SITE_NAME_AFTER.match(found.group(1))  # and the section before the paper's name: "| UK | News"
+        return section.group(1) if section and _section(section.group(2)) else found.group(1)
+    before = _SITE_NAME_BEFORE.match(title)
+    if before and len(before.group(2).split()) >= 4 and (MASTHEAD.match(before.group(1).rstrip("0123456789"))
+                                                         or _section(before.group(1))):
+        return before.group(2)
+    return title
+
+
+_SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—-]\s+(\S.*)$")  # "News24 | X", "BBC News – X", "Crime - X"
+
+
+def _section(name: str) -> bool:
+    """A site's section named in a title line: "Crime", "UK news", "News"."""
+    return bool(SECTION.match(name) or SECTION_NEWS.match(name)) or name.lower() == "news"
 
 
 # A prompt to read on that closes a teaser or a feed's excerpt, after its last sentence or its cut ("... in a

@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 from digest.dates import reads_as_prose
-from digest.furniture import SENTENCE_VERB, is_furniture, organisation_kind
+from digest.furniture import SENTENCE_VERB, SITE_NAME_AFTER, is_furniture
 from digest.furniture_openings import DOCUMENT_KIND
 from digest.language import reads_welsh
-from digest.text import MASTHEAD, SECTION, SECTION_NEWS
+from digest.text import MASTHEAD
 
 # Lines at the head of a page that are never its headline: bylines without a date, credits and
 # captions' labels, calls to watch or read more.
@@ -136,28 +136,6 @@ def _bare_copy(lines: list[str], sized: list[int], chosen: int) -> int:
     Express", then its heading "X"): the bare one."""
     found = SITE_NAME_AFTER.match(lines[chosen])
     return next((index for index in sized if found and lines[index] == found.group(1)), chosen)
-
-
-# A headline and, after a bar or a dash, the name of the site it is on ("X | Kent Police"): its two groups.
-SITE_NAME_AFTER = re.compile(r"^(.*\S)\s+[|–—-]\s+(\S[^|–—]*?)\s*$")
-
-
-def without_site_suffix(title: str) -> str:
-    """A headline without the paper's, organisation's or section's name a page's title line appends to it
-    ("... - BBC News", "... | The Guardian", "... | Kent Police", "... | UK news") or, on aggregators, puts
-    before it ("News24 | ..."): the labels' convention, and one story's titles agree."""
-    found = SITE_NAME_AFTER.match(title)
-    if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2)) or SECTION_NEWS.match(
-            found.group(2)) or organisation_kind(found.group(2))):
-        section = SITE_NAME_AFTER.match(found.group(1))  # and the section before the paper's name: "| UK | News"
-        return section.group(1) if section and SECTION.match(section.group(2)) else found.group(1)
-    before = _SITE_NAME_BEFORE.match(title)
-    if before and len(before.group(2).split()) >= 4 and MASTHEAD.match(before.group(1).rstrip("0123456789")):
-        return before.group(2)
-    return title
-
-
-_SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—]\s+(\S.*)$")  # "News24 | X", "BBC News – X"
 
 
 def _content_words(line: str) -> set[str]:

@@ -27,14 +27,13 @@ from digest.dates import (
     reads_as_prose,
     signature_date,
 )
-from digest.furniture import is_furniture
+from digest.furniture import is_furniture, without_site_suffix
 from digest.headline import (
     TITLE_LINES,
     choose_title,
     credited,
     heading_like,
     labelled_headline,
-    without_site_suffix,
 )
 from digest.language import reads_welsh
 from digest.models import Extracted

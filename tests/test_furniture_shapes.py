@@ -421,6 +421,10 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
     ("Man charged after a stabbing near the bus station in Wessex town | Crime | Wessex Echo",
      "Man charged after a stabbing near the bus station in Wessex town"),
     ("Man charged after bus station stabbing | UK news", "Man charged after bus station stabbing"),
+    ("Man charged after bus station stabbing | News | Wessex Echo", "Man charged after bus station stabbing"),
+    ("News - Man charged after bus station stabbing", "Man charged after bus station stabbing"),
+    ("Crime | Man charged after bus station stabbing", "Man charged after bus station stabbing"),
+    ("Stab vests - donated by a Wessex firm to its officers", "Stab vests - donated by a Wessex firm to its officers"),
     ("Jailed: the gang that ran drug lines - and how they were caught", "Jailed: the gang that ran drug lines - and how "
      "they were caught"),
 ])
