@@ -134,6 +134,8 @@ _ALT_TEXT = re.compile(r"\ban icon of\b|\bicon:\s", re.I)
 _BYLINE = re.compile(r"^(?:[Bb]y|[Ww]ritten by|[Ww]ords by):?\s+(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){0,3}"
                      r"(?:\s*[,|-]\s*[\w ]{0,40})?|[a-z][a-z0-9_.]{2,30})$")  # a name, or a site's user name
 _SEPARATORS = "|•·⋅/\\-–—_*~=:;,. »›«‹◦▪■□●○◆◇►▶→❯…"
+# A call to install a paper's or a station's app, wherever it stands in its line (with news to get from it).
+_APP_PROMPT = re.compile(r"\b(?:download|get|install) (?:the|our) (?:free )?(?:[\w'’&-]+ ){0,4}app\b", re.I)
 _HEADER_WORDS = 14  # a phone-number or address header is short
 
 
@@ -289,6 +291,10 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True  # "Wessex News is not responsible for the content of external sites."
     if len(line) <= 160 and "all rights reserved" in folded:
         return True
+    if len(line) <= 300 and " app" in folded and ("news" in folded or "latest" in folded) and _APP_PROMPT.search(line):
+        return True  # "Get the latest news ... Download the Wessex Radio app today." (a story's app is no news app)
+    if short and line[0] == "[" and line[-1] == "]" and "[" not in line[1:-1] and "]" not in line[1:-1]:
+        return True  # a bracketed note of the page's own: "[an error occurred while processing this directive]", "[Advertisement]"
     if short and line[-2:].isupper() and _POSTAL_ADDRESS.search(line):
         return True
     return short and folded.startswith(("by ", "by:", "written by", "words by")) and bool(_BYLINE.match(line))

@@ -108,7 +108,7 @@ _OPENED = [
     r"(\d+|no|one) (comments?|repl(y|ies)|responses?)( (to|on) .{1,80}| to display| yet| so far|…? ?add one|:)?|"
     r"(post|add|write|view|show|hide|load) (a |your |all |more )?(comments?|repl(y|ies))( below)?|"
     r"you must be (logged|signed) in to (post|leave|add) a (comment|reply)\b.*|this site uses akismet\b.*|"
-    r"fill in your details below\b.*|%d bloggers like this:?|comments? (are|have been) (closed|disabled|turned off)\b.*",
+    r"fill in your details below\b.*|%d bloggers like this:?|have your say( on this (story|article))?|comments? (are|have been) (closed|disabled|turned off)\b.*",
     _SIGN_UP,
     r"you('ll| will) (receive|get) .{0,40}\b(updates|alerts|newsletters?|notifications)\b.*|"
     r"(view|see|browse|manage) (all |our )?newsletters|(download|get it) on (the )?(app store|google play)|"

@@ -106,3 +106,13 @@ def test_a_regional_ambulance_service_or_prosecutors_area_is_not_the_area() -> N
     body = ("CPS West Midlands said the man would appear before magistrates next week, after Staffordshire Police "
             "arrested him.")
     assert _area("Man charged after stabbing", body) == "Staffordshire"
+
+
+def test_a_city_centre_street_many_towns_share_is_not_the_city_of_london() -> None:
+    body = ("A 17-year-old was stabbed in his leg in Preston. Shops on Cheapside were taped off last night while "
+            "officers searched the area.")
+    assert _area("Teenager stabbed in the city centre", body) == "Lancashire"
+    assert _area("Appeal after man assaulted near the Guildhall", "Officers in Exeter want to speak to witnesses.") \
+        == "Devon and Cornwall"
+    assert _area("Cyclist hurt in Cheapside collision", "Officers closed Cheapside near St Paul's Cathedral.") \
+        == "City of London"

@@ -126,6 +126,10 @@ SHAPES = {
     "a blog host's comment form and a copied post's credit": [
         "You are commenting using your account. Log Out /  Change )", "Twitter picture", "Facebook photo",
         "Connecting to %s", "Article courtesy of Wessex Youth Network"],
+    "a paper's and a radio station's calls to comment or to install their app, and a server's bracketed note": [
+        "Have your say", "Want the latest Wessex headlines as they happen? Download the Wessex FM app today.",
+        "Never miss the news that matters to you - get our free Wessex Echo app",
+        "[an error occurred while processing this directive]", "[Advertisement]"],
     "a paper group's comments policy": ["Comments & Moderation",
                                         "Readers' comments: you alone answer for what you post under our stories, so "
                                         "please take care. We do not read comments before they appear, but we act on "
@@ -171,6 +175,10 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Local news reporters were told to leave the hearing.",
     "Police/CPS figures show 40 charges in a year, up from 31", "Sam Lane/BBC",
     "No image of the suspect has been released.", "Default sentences for knife possession are set by Parliament.",
+    # a story's app, and a bracket inside a line
+    "Police urged people to download the StreetSafe app to report places where they feel unsafe.",
+    "Have your say on how Wessex spends its knife crime fund, the commissioner urged.",
+    "The boy [who cannot be named] was sentenced on Friday.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
