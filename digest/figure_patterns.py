@@ -62,7 +62,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+(?!of\s)(?:(?!and\b)[a-z][\w-]*\s+){0,2}arrests\b",  # not "£7,200 and 22 arrests"
         QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
         + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
-        r"arrest(?:ed|ing)\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,
+        r"arrest(?:ed|ing|s?\s+of)\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,  # "the arrest of 94 people"
         r"(?<!\w\s)\bof\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + QUALIFIER + NUMBER + r"\b",
         # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
         QUALIFIER + NUMBER + r"\s+arrested\b",
@@ -114,7 +114,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+" + _PEOPLE + r"\s+" + _HAVE_BEEN + r"stopped\s+and\s+searched",
     ),
     "lines_closed": _patterns(
-        r"(?:closed|closing|closure\s+of|shut\s+down|shutting\s+down|dismantled|dismantling|took\s+down|taken\s+down|"
+        r"(?:closed|closing|closure\s+of|shut\s+down|shutting\s+down|dismantled|dismantling(?:\s+of)?|took\s+down|taken\s+down|"
         r"terminated)\s+"
         + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?lines\b",
         # ... or their phones: "96 deal line phones were shut down", '102 "deal line" devices, linked to ..., were'
@@ -132,7 +132,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE + r"(?:\s+and\s+(?:(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+"
         r"(?:[\w-]+\s+){0,2}?)?" + _VULNERABLE + r")?(?:,[^.;]{0,60}?,|\s+[–—-]\s+[^.;–—]{0,60}?\s+[–—-]|\s+who\s+(?:were|are|had\s+been|have\s+been)\s+"
         r"(?:being\s+)?[\w-]+(?:\s+[\w-]+)?)?\s+(?:who\s+)?" + _HAVE_BEEN + r"?(?:(?:[\w-]+\s+){1,2}(?:or|and)\s+)?(?:safeguarded|"
-        r"(?:engaged|identified|visited|referred|contacted)(?:\s+by\s+[\w-]+(?:\s+[\w-]+)?)?\s+for\s+safeguarding)",
+        r"(?:engaged|identified|visited|referred|contacted)(?:\s+by\s+[\w-]+(?:\s+[\w-]+)?)?\s+(?:for|to)\s+safeguarding)",
         # "put safeguarding plans in place for 48 vulnerable people"
         r"safeguarding\s+(?:plans|packages|measures)\s+(?:were\s+|have\s+been\s+)?(?:put\s+)?in\s+place\s+for\s+"
         + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _VULNERABLE,

@@ -192,6 +192,11 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # nominalised: the arrest, the dismantling, a referral to safeguarding
+    ("The week saw the dismantling of 240 county lines and the arrest of 1,520 people.",
+     {("lines_closed", 240), ("arrests", 1520)}),
+    ("In all, 650 vulnerable people, among them 61 children, were referred by officers to safeguarding services.",
+     {("safeguarded", 650)}),
     # young people reached, however it is put
     ("During the week 640 young people had face to face engagement with youth workers.", {("people_reached", 640)}),
     ("Thirty two young people from Harlow and Basildon took part in the residential.", {("people_reached", 32)}),
