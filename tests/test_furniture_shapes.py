@@ -130,6 +130,8 @@ SHAPES = {
         "Have your say", "Want the latest Wessex headlines as they happen? Download the Wessex FM app today.",
         "Never miss the news that matters to you - get our free Wessex Echo app",
         "[an error occurred while processing this directive]", "[Advertisement]"],
+    "a picture's caption naming a commissioner or an officer by the short form of their role": [
+        "Wessex PCC Dana Whitfield.", "DCI Jo Bell and Supt Sam Hale."],
     "a paper group's comments policy": ["Comments & Moderation",
                                         "Readers' comments: you alone answer for what you post under our stories, so "
                                         "please take care. We do not read comments before they appear, but we act on "
