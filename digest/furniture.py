@@ -333,16 +333,23 @@ def without_site_suffix(title: str) -> str:
     """A headline without the paper's, organisation's or section's name a page's title line appends to it
     ("... - BBC News", "... | The Guardian", "... | Kent Police", "... | UK news") or, on aggregators, puts
     before it ("News24 | ..."): the labels' convention, and one story's titles agree."""
+    return split_title_line(title)[0]
+
+
+def split_title_line(title: str) -> tuple[str, str | None]:
+    """(the headline of a page's title line, the name of the site it names, if any, not a section's):
+    "X | News | Wessex Echo" is ("X", "Wessex Echo"); "Crime - X" is ("X", None); any other line is itself."""
     found = SITE_NAME_AFTER.match(title)
     if found and len(found.group(1).split()) >= 4 and (MASTHEAD.match(found.group(2)) or SECTION_NEWS.match(
             found.group(2)) or organisation_kind(found.group(2))):
+        site = None if _section(found.group(2)) else found.group(2)
         section = SITE_NAME_AFTER.match(found.group(1))  # and the section before the paper's name: "| UK | News"
-        return section.group(1) if section and _section(section.group(2)) else found.group(1)
+        return (section.group(1) if section and _section(section.group(2)) else found.group(1)), site
     before = _SITE_NAME_BEFORE.match(title)
     if before and len(before.group(2).split()) >= 4 and (MASTHEAD.match(before.group(1).rstrip("0123456789"))
                                                          or _section(before.group(1))):
-        return before.group(2)
-    return title
+        return before.group(2), None if _section(before.group(1)) else before.group(1)
+    return title, None
 
 
 _SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—-]\s+(\S.*)$")  # "News24 | X", "BBC News – X", "Crime - X"

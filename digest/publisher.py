@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_host
-from digest.furniture import is_furniture, named_with_role, organisation_kind, organisation_named, relative_stamp
+from digest.furniture import (
+    is_furniture,
+    named_with_role,
+    organisation_kind,
+    organisation_named,
+    relative_stamp,
+    split_title_line,
+)
 from digest.models import Extracted
 from digest.phrases import Automaton
 from digest.text import MASTHEAD, SECTION_NEWS, fold_case, matches_at
@@ -59,7 +66,13 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
         if match := _FROM.match(line):
             name = match.group(1).strip()
             return PageOwner(organisation_kind(name) or "other", name)
-    masthead = _masthead(head) or _masthead(banners, unless=is_furniture)  # not a menu's "News"
+    # The site a title line names after its headline ("... | Kent Police", "... - Wessex Echo"): a mirror's
+    # copy so credits the paper it copied.
+    site = next((name for line in head[:TITLE_LINE_AT] if (name := split_title_line(line)[1])), None)
+    if site and (kind := organisation_kind(site)):
+        return PageOwner(kind, organisation_named(site))
+    masthead = ((site if site and MASTHEAD.match(site) else None) or _masthead(head)
+                or _masthead(banners, unless=is_furniture))  # not a menu's "News"
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a
     # reporter's byline says as much alone (an organisation's page is signed by its role, if at all).
     if masthead or sum(2 if _reporter(line) else 1 for line in chrome
@@ -69,6 +82,9 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
         if kind := organisation_kind(line):
             return PageOwner(kind, organisation_named(line))
     return PageOwner()
+
+
+TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 
 
 def _reporter(line: str) -> bool:

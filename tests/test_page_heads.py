@@ -255,3 +255,16 @@ def test_a_content_farms_category_and_admin_author_make_the_page_an_aggregators(
                                   "Man charged after town centre stabbing – Thames Valley Violence Reduction Unit"])
 def test_an_organisations_name_after_the_headline_on_its_title_line_is_not_the_title(head: str) -> None:
     assert _title(f"{head}\n{LEDE}\n") == "Man charged after town centre stabbing"
+
+
+@pytest.mark.parametrize(("head", "publisher"), [
+    ("Man charged after town centre stabbing | Kent Police", ("Kent Police", "police")),
+    ("Man charged after town centre stabbing – Thames Valley Violence Reduction Unit",
+     ("Thames Valley Violence Reduction Unit", "vru")),
+    ("Man charged after town centre stabbing - Wessex Echo", ("Wessex Echo", "news")),
+    # a library's or a blog's copy, titled with the paper it copied, is the paper's story
+    ("Knife carrying will not stop until it is no longer seen as cool, judge says – Daily Telegraph",
+     ("Daily Telegraph", "news")),
+])
+def test_the_site_a_title_line_names_publishes_the_page(head: str, publisher: tuple[str, str]) -> None:
+    assert _publisher(f"{head}\n{LEDE}\n") == publisher
