@@ -60,7 +60,7 @@ _OPENED = [
     r"advanced search|search this site|show more|load more|view all|more|next|previous|copy link|comments?)",
     r"(home|news)(\s*[>›»/|–→❯-]\s*[^>›»/|–→❯]{1,60}){1,6}",
     r"listen( to this (article|story))?|video unavailable|report this comment|email this( (article|story))?|"
-    r"(back|return) to (news|top|results|the news|news listings|all news)\b.*|continue reading|related topics|"
+    r"(back|return) to (news|top|results|the news|news listings|all news)\b.*|continue reading(\.{3}|…)?|related topics|"
     r"more on this (story|topic)|top stories|latest( news| stories)?|you may also like|trending( now)?|save|"
     r"open in (the )?app|register|download (our|the) app\b.*|got a story\??\b.*|want (to get )?the latest\b.*|"
     r"the home of [^.!?]{1,60}|posted by admin\b.*|(authors?|reporters?|writers?|contributors?):?|(a|an) ([\w-]+ ){0,3}(image|photo|picture|photograph|still|screenshot) "
@@ -196,6 +196,10 @@ _OPENED = [
     r"latest headlines|featured( post| story| stories)?|editor'?s picks|don['’]?t miss:?|in other news|news in brief|"
     r"(sort|filter)( (by|results|news|stories|articles|topic|date))*:?|"
     r"search( (this|the|our))?( (site|website|news|page|articles|stories|all news|everything))?)",
+    # A warning of what the story holds, over it: "Contains distressing content.", "Content warning: ..."
+    r"contains (distressing|disturbing|graphic|upsetting) (content|images|scenes|details|material)\.?|"
+    r"(content|trigger) warning\b.{0,200}|(warning:? )?(this|the following) (article|story|report|page|video) "
+    r"(contains|includes)\b.{0,200}\b(distress|upset|disturb|graphic)\w*.{0,100}|full story\.?",
 ]
 # A consent banner's lines, wherever their words are: each mentions cookies or partners.
 _CONSENT_LINES = [
@@ -228,7 +232,7 @@ _OPENINGS = (
     "page", "listen", "return", "save", "register", "download", "got a", "want", "a ", "an ", "top", "you may",
     "continue", "get ", "required", "public access", "date calculator", "like", "reply", "tell a", "baca", "kategori",
     "source:", "notes to", "view cookies", "navigation", "yes", "no", "< ", "<p", "bookmark", "agree", "i agree",
-    "cymraeg", "english", "newyddion", "x", "jump", "go ", "mobile", "site ", "toggle", "safely", "adjust",
+    "cymraeg", "english", "newyddion", "x", "contains", "trigger", "warning", "full story", "jump", "go ", "mobile", "site ", "toggle", "safely", "adjust",
     "something", "give", "send", "feedback", "tell us", "help us", "new ", "one ", "post", "add", "write", "you must",
     "fill in", "%d", "join", "receive", "stay up", "never", "you'", "you will", "please enter", "i would", "* ",
     "originally", "additional", "further", "similar", "mpu", "outbrain", "taboola", "premium", "enjoy", "love",

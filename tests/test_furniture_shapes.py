@@ -130,6 +130,9 @@ SHAPES = {
         "Have your say", "Want the latest Wessex headlines as they happen? Download the Wessex FM app today.",
         "Never miss the news that matters to you - get our free Wessex Echo app",
         "[an error occurred while processing this directive]", "[Advertisement]"],
+    "a broadcaster's or a paper's warning of what the story holds, and links on to the story": [
+        "Contains distressing content.", "Content warning: this story describes a violent attack",
+        "Warning: this article contains details some readers may find upsetting.", "Full story", "Continue reading..."],
     "a picture's caption naming a commissioner or an officer by the short form of their role": [
         "Wessex PCC Dana Whitfield.", "DCI Jo Bell and Supt Sam Hale."],
     "a paper group's comments policy": ["Comments & Moderation",
@@ -181,6 +184,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Police urged people to download the StreetSafe app to report places where they feel unsafe.",
     "Have your say on how Wessex spends its knife crime fund, the commissioner urged.",
     "The boy [who cannot be named] was sentenced on Friday.",
+    "Warning over fake police officers calling Wessex residents", "This report contains figures for every Wessex force.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
