@@ -41,6 +41,8 @@ _MORE_HANDED_IN = (r"(?:\s+(?:and|while|whilst)\s+(?:a\s+further\s+|another\s+)?
 _HAVE_BEEN = r"(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|being\s+)"
 _WEAPON = (r"(?:knives|knife|weapons|blades|machetes|firearms|guns|handguns|pistols|shotguns|rifles|swords|"
            r"bladed articles)\b(?!\s+(?:sweep|arch|bin|amnest|wand|surrender|crime|offence))")
+# A second count of weapons of another kind, added: "along with 41 firearms and 352 bladed weapons".
+_AND_MORE_WEAPONS = r"(?:,?\s+and\s+(?P<more_weapons>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+)?" + _WEAPON + r")?"
 # Weapons taken are taken off the streets (or out of circulation), not to school.
 _TAKEN = (r"(?:seiz(?:ed|ing)|recover(?:ed|ing)|surrender(?:ed|ing)|f(?:ound|inding)|remov(?:ed|ing)|confiscat(?:ed|ing)|"
           r"collect(?:ed|ing)|t(?:ake|ook|aken|aking)(?=[^.]*\b(?:off|out\s+of)\b))")
@@ -68,12 +70,13 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+arrested\b",
     ),
     "weapons": _patterns(
-        _TAKEN + r"\s+" + QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN,
+        _TAKEN + r"\s+" + QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN + _AND_MORE_WEAPONS,
         QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON
         + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
-        r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))[^.;]{0,150}?\b"
-        + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON,
+        r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))(?:[^.;]|\.(?=\d))"
+        r"{0,150}?\b" + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON
+        + _AND_MORE_WEAPONS,
         # Items handed in to an amnesty or a surrender bin are weapons.
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),
@@ -88,7 +91,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:serve\s+)?" + QUALIFIER + _YEARS,
         r"(?:given|got|received|handed)\s+" + QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
-        r"minimum\s+(?:term\s+)?of\s+" + NUMBER + r"\s+years",
+        r"(?:minimum\s+(?:term\s+)?of|serve\s+at\s+least)\s+" + NUMBER + r"\s+years",
         # "handed a seven-year sentence", "an 11-year jail term" (not a "four-year term" of office)
         QUALIFIER + NUMBER + _FRACTION + r"[\s-]year\s+(?:(?:prison|jail|custodial|extended)\s+)?(?:sentence|"
         r"(?:prison|jail|custodial)\s+term)\b" + _NOT_SUSPENDED,

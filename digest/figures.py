@@ -140,8 +140,8 @@ def _value(kind: str, match: re.Match[str]) -> float | None:
     """The number a match states (with a second count it adds: "410 men and 72 women"); a prison term
     with its part of a year ("six years and three months": 6.25)."""
     value = to_number(match.group(1))
-    if value is not None and (more := match.groupdict().get("more")):
-        value += to_number(more) or 0
+    if value is not None:  # "more", "more_weapons": the counts added to it
+        value += sum(to_number(more) or 0 for name, more in match.groupdict().items() if name.startswith("more") and more)
     if value is None or kind != "sentence_years":
         return value
     text = match.string[match.start(1):match.end()].lower().replace("-", " ")  # "four-and-a-half"

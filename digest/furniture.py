@@ -224,6 +224,14 @@ def _shaped(line: str, folded: str) -> bool:
     return _more_shaped(line, folded, short)
 
 
+def news_app_prompt(line: str) -> bool:
+    """A paper's or a station's call to install its news app: "... Download the Wessex Radio app today."
+    (an app a story is about is no news app)."""
+    folded = line.lower()
+    return (len(line) <= 300 and " app" in folded and ("news" in folded or "latest" in folded or "headlines" in folded)
+            and bool(_APP_PROMPT.search(line)))
+
+
 def byline_name(line: str, after: str) -> bool:
     """A reporter's name on its own over their role or outlet ("Sam Lane" / "Former Home Affairs Editor", "BBC News")."""
     return (len(line) <= 40 and bool(_PERSON.match(line)) and len(after) <= 60
@@ -291,8 +299,8 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True  # "Wessex News is not responsible for the content of external sites."
     if len(line) <= 160 and "all rights reserved" in folded:
         return True
-    if len(line) <= 300 and " app" in folded and ("news" in folded or "latest" in folded) and _APP_PROMPT.search(line):
-        return True  # "Get the latest news ... Download the Wessex Radio app today." (a story's app is no news app)
+    if news_app_prompt(line):
+        return True
     if short and line[0] == "[" and line[-1] == "]" and "[" not in line[1:-1] and "]" not in line[1:-1]:
         return True  # a bracketed note of the page's own: "[an error occurred while processing this directive]", "[Advertisement]"
     if short and line[-2:].isupper() and _POSTAL_ADDRESS.search(line):

@@ -18,6 +18,7 @@ from digest.areas import area_by_name, area_for_host
 from digest.furniture import (
     is_furniture,
     named_with_role,
+    news_app_prompt,
     organisation_kind,
     organisation_named,
     relative_stamp,
@@ -74,9 +75,10 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
     masthead = ((site if site and MASTHEAD.match(site) else None) or _masthead(head)
                 or _masthead(banners, unless=is_furniture))  # not a menu's "News"
     # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a
-    # reporter's byline says as much alone (an organisation's page is signed by its role, if at all).
-    if masthead or sum(2 if _reporter(line) else 1 for line in chrome
-                       if _reporter(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
+    # reporter's byline, or a call to install the outlet's news app, says as much alone (an organisation's
+    # page is signed by its role, if at all).
+    if masthead or sum(2 if _reporter(line) or news_app_prompt(line) else 1 for line in chrome
+                       if _reporter(line) or news_app_prompt(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):

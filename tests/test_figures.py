@@ -192,6 +192,11 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # two kinds of weapons after a sum with a decimal point, added; a minimum term said "serve at least"
+    ("Officers seized drugs worth more than £1.2 million, along with 38 firearms and 310 bladed weapons.",
+     {("drugs_seized_gbp", 1200000), ("weapons", 348)}),
+    ("They recovered 12 knives and 3 guns during the week.", {("weapons", 15)}),
+    ("He was jailed for life and told he must serve at least 24 years.", {("sentence_years", 24)}),
     # nominalised: the arrest, the dismantling, a referral to safeguarding
     ("The week saw the dismantling of 240 county lines and the arrest of 1,520 people.",
      {("lines_closed", 240), ("arrests", 1520)}),

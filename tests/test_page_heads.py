@@ -268,3 +268,10 @@ def test_an_organisations_name_after_the_headline_on_its_title_line_is_not_the_t
 ])
 def test_the_site_a_title_line_names_publishes_the_page(head: str, publisher: tuple[str, str]) -> None:
     assert _publisher(f"{head}\n{LEDE}\n") == publisher
+
+
+def test_a_stations_call_to_install_its_news_app_makes_the_page_a_news_outlets() -> None:
+    text = ("Drug networks across the county were hit hard last week as a police operation led to the closure of 12 "
+            "county lines and the arrest of 40 people.\nForces took part in the week of action, coordinated nationally.\n")
+    assert _publisher(text)[1] != "news"
+    assert _publisher(text + "Want the latest headlines as they happen? Download the Wessex FM app today.\n")[1] == "news"
