@@ -74,11 +74,11 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
         return PageOwner(kind, organisation_named(site))
     masthead = ((site if site and MASTHEAD.match(site) else None) or _masthead(head)
                 or _masthead(banners, unless=is_furniture))  # not a menu's "News"
-    # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a
-    # reporter's byline, or a call to install the outlet's news app, says as much alone (an organisation's
-    # page is signed by its role, if at all).
-    if masthead or sum(2 if _reporter(line) or news_app_prompt(line) else 1 for line in chrome
-                       if _reporter(line) or news_app_prompt(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
+    # A paper's chrome, or its lists of other stories, each saying how long ago ("about 6 hours ago"); a line
+    # only a newsroom has (a reporter's byline) says as much alone (an organisation's page is signed by its
+    # role, if at all).
+    if masthead or sum(2 if _newsroom_says(line) else 1 for line in chrome
+                       if _newsroom_says(line) or _NEWS_CHROME.search(line) or relative_stamp(line)) >= 2:
         return PageOwner("news", masthead)
     for line in chrome:
         if kind := organisation_kind(line):
@@ -87,6 +87,15 @@ def page_owner(head: Sequence[str], chrome: Sequence[str], banners: Sequence[str
 
 
 TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
+
+
+def _newsroom_says(line: str) -> bool:
+    """A line only a newsroom's page has: a reporter's byline, a call to install its news app or to send it
+    story ideas ("Send your story ideas to ...")."""
+    return _reporter(line) or news_app_prompt(line) or bool(_STORY_IDEAS.search(line))
+
+
+_STORY_IDEAS = re.compile(r"\bsend (?:us )?your (?:stories|story|news)(?: ideas| tips)?\b", re.I)
 
 
 def _reporter(line: str) -> bool:

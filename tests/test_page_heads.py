@@ -275,3 +275,11 @@ def test_a_stations_call_to_install_its_news_app_makes_the_page_a_news_outlets()
             "county lines and the arrest of 40 people.\nForces took part in the week of action, coordinated nationally.\n")
     assert _publisher(text)[1] != "news"
     assert _publisher(text + "Want the latest headlines as they happen? Download the Wessex FM app today.\n")[1] == "news"
+
+
+def test_a_broadcasters_call_for_story_ideas_makes_the_page_a_news_outlets() -> None:
+    text = ("Young victims of violence in Wessex will get support in hospital from a new team of navigators.\n"
+            "Police and Crime Commissioner Dana Whitfield said the navigators would help break the cycle of violence.\n")
+    assert _publisher(text)[1] == "pcc"
+    footer = "Follow Wessex Live on X, Facebook and Instagram. Send your story ideas to newsdesk@example.co.uk.\n"
+    assert _publisher(text + footer)[1] == "news"
