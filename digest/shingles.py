@@ -358,6 +358,7 @@ _NOT_NAMES = frozenset({
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "police", "council",
     "court", "crown", "officers", "officer", "detective", "inspector", "sergeant", "constable", "chief",
     "superintendent", "commissioner", "mayor", "judge", "mrs", "christmas", "easter", "british", "english",
+    "published", "updated", "posted",  # a date's label left alone on its line ("- Published")
 })
 # The words of a name that give a role, not who ("Police and Crime Commissioner Marc Jones",
 # "Detective Inspector Hannah Corbett"): one outlet writes the role out, another "Mr Jones" or

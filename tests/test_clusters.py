@@ -257,6 +257,14 @@ def test_a_line_of_a_hard_wrapped_paragraph_is_no_heading():
     assert {"w:whatriggs road", "w:bellfield avenue", "w:morag lennox"} <= story_facts("Boy hurt in knife attack", wrapped)
 
 
+def test_a_date_label_left_alone_on_its_line_is_no_name():
+    from digest.shingles import story_facts
+
+    body = "- Published\nYoung victims of violence in Wessex will be supported by hospital navigators, Dana Whitfield said."
+    assert "w:published" not in story_facts("Hospital support for young victims", body)
+    assert "w:updated" not in story_facts("Hospital support", "Officers said - Updated the figures at 5pm.")
+
+
 def test_a_name_is_one_fact_however_its_rank_is_written():
     from digest.shingles import story_facts
 
