@@ -56,6 +56,8 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if not text:
         return None
     candidates = [index for index in candidates if index != text[-1]]  # the last line is text, not a title
+    # A list's items (a summary's points under the headline) are not it, unless nothing else can be.
+    candidates = [index for index in candidates if not _listed(lines, index)] or candidates
     sized = [index for index in candidates if headline_sized(lines[index])]
     # Another story's headline and date in a list of links ("Patrols to return – 12 September 2024") is
     # the title only when nothing else can be.
@@ -70,6 +72,16 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     if len(lines[last].split()) < 3:
         return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
     return last if following is not None and reads_as_prose(lines[following]) else None
+
+
+def _listed(lines: list[str], index: int) -> bool:
+    """An item of a bulleted list: the line and one beside it open with a bullet ("- ", "• ")."""
+    return _bulleted(lines[index]) and any(_bulleted(lines[other]) for other in (index - 1, index + 1)
+                                           if 0 <= other < len(lines))
+
+
+def _bulleted(line: str) -> bool:
+    return line[:2] in ("- ", "• ", "* ", "· ", "– ", "▪ ")
 
 
 def _in_english(lines: list[str], chosen: int, skipped: set[int] | frozenset[int]) -> int:

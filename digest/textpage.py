@@ -93,7 +93,7 @@ def extract_text(text: str) -> Extracted:
         prose = next((paragraph for paragraph in body if reads_as_prose(paragraph) and not reads_welsh(paragraph)), prose)
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
-        title=trim(without_site_suffix(_DATE_BADGE.sub("", (title or "").lstrip(_BULLETS))), 200), body="\n\n".join(body), summary=trim(summary, 300),
+        title=trim(without_site_suffix(_DATE_BADGE.sub("", _DASH_BULLET.sub("", (title or "").lstrip(_BULLETS)))), 200), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
         published=published.date() if isinstance(published, datetime) else published,
         published_time=published if isinstance(published, datetime) else None,
@@ -102,6 +102,7 @@ def extract_text(text: str) -> Extracted:
 
 
 _BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet
+_DASH_BULLET = re.compile(r"^[-–*]\s+")  # or its dash
 # A blog theme's date badge before the headline, its day and month only: "30 Jan Two knife bins ...".
 _DATE_BADGE = re.compile(r"^\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\s+(?=[A-Z])")
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "”", '"', "’")

@@ -594,3 +594,14 @@ def test_a_reporters_name_over_their_role_is_a_byline_not_the_text() -> None:
     assert page.body == f"{LEDE}\n\n{SECOND}"
     kept = extract_text(_page("Man charged after bus station stabbing", LEDE, "Jo Bell", "Sam Lane", SECOND))
     assert "Jo Bell" in kept.body  # a name without a role under it is not dropped
+
+
+def test_a_summarys_bullet_points_under_the_headline_are_not_it() -> None:
+    page = extract_text(_page("Boy, 15, arrested after two teenagers stabbed near Wessex bus station",
+                              "- The boys were stabbed near the bus station at about 11pm on Saturday",
+                              "- One remains in hospital in a serious condition",
+                              "- Wessex Police confirmed the arrest on Monday evening", LEDE, SECOND))
+    assert page.title == "Boy, 15, arrested after two teenagers stabbed near Wessex bus station"
+    listed = extract_text(_page("- Man charged after bus station stabbing", "- Patrols stepped up in the town centre",
+                                LEDE, SECOND))
+    assert listed.title == "Man charged after bus station stabbing"
