@@ -84,6 +84,17 @@ def test_places_of_real_pages_are_known() -> None:
     assert _area("Man shot in legs in Creggan", "Police in Derry are investigating.") == "Northern Ireland"
     assert _area("Fete in Wickham Market", "Pupils raised money for their school.") == "Suffolk"
     assert _area("Lifeboat night at Llanon", "The village hall was full on Saturday.") == "Dyfed-Powys"
+    assert _area("Boy stabbed in New Ferry", "Officers were called to a street near the shops.") == "Merseyside"
+    assert _area("Teenager stabbed in Wem", "He was taken to hospital and has since gone home.") == "West Mercia"
+    assert _area("Man charged after Pitsea stabbing", "He will appear before magistrates.") == "Essex"
+    assert _area("Two arrested in Ardoyne", "Officers searched two houses.") == "Northern Ireland"
+
+
+def test_a_place_that_is_also_a_word_or_a_surname_needs_another_mention_of_its_area() -> None:
+    assert _area("Cyclist hurt as Settle traffic backs up", "Drivers were asked to be patient.") is None
+    assert _area("Marple jailed for attack", "Marple, 24, admitted wounding when he appeared in court.") is None
+    assert _area("Man jailed for Marple attack", "The attack in Marple left a man hurt, Stockport officers said.") \
+        == "Greater Manchester"
 
 
 def test_a_roundup_naming_many_forces_none_leading_has_no_area() -> None:
