@@ -10,7 +10,8 @@ import re
 from digest.pattern_dispatch import patterns_by_first_char
 
 # Calls to sign up for newsletters, alerts, notifications or a WhatsApp channel, however worded.
-_SIGN_UP = (r"(sign up|subscribe|register|join|get|receive|stay up to date|never miss|for (free )?(real.time )?breaking news)"
+_SIGN_UP = (r"(sign up|subscribe|register|join|get|receive|stay up to date|never miss|don['’]?t miss|"
+            r"for (free )?(real.time )?breaking news)"
             r"\b.{0,120}\b(newsletters?|inbox|e-?mails?|alerts|notifications|whatsapp)\b.{0,400}")
 _SIGN_UP_RE = re.compile(_SIGN_UP, re.IGNORECASE)
 # Whole lines, by their opening word (matched on the stripped line, ignoring case).
@@ -92,10 +93,11 @@ _OPENED = [
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?(live )?on freeview\b.*",
     r"and live on freeview( channel \d+)?",
-    r"(read more|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
-    r"more stories( (from|on) [^.]{1,60})?|more news (from|on) [^.]{1,60}|most (read|popular)|trending)(:.{0,160})?",
+    r"(read more|read next|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
+    r"more stories( (from|on) [^.]{1,60})?|more news (from|on) [^.]{1,60}|most (read|popular)|trending)(:.{0,160})?|"
+    r"more: .{1,160}",  # another story's headline under a label: "READ NEXT: ...", "MORE: ..."
     r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
-    r"follow us on .{1,40}",
+    r"(follow|like) us on .{1,40}",
     r"channel: .{1,80}",
     r"(tags|tagged|tagged with|categories|category|filed under|posted in|topics|related topics):.*",
     r"(image|picture|photo|photograph|video) (source|caption|credit|description)\b.*",

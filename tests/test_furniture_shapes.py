@@ -133,6 +133,9 @@ SHAPES = {
     "a broadcaster's or a paper's warning of what the story holds, and links on to the story": [
         "Contains distressing content.", "Content warning: this story describes a violent attack",
         "Warning: this article contains details some readers may find upsetting.", "Full story", "Continue reading..."],
+    "a paper group's links to other stories and its calls to sign up or follow": [
+        "READ NEXT: Boy, 15, stabbed outside Wessex school", "MORE: Police name man who died after crash",
+        "Don't miss the stories that matter - sign up to our daily newsletter here", "Like us on Facebook"],
     "a picture's caption naming a commissioner or an officer by the short form of their role": [
         "Wessex PCC Dana Whitfield.", "DCI Jo Bell and Supt Sam Hale."],
     "a paper group's comments policy": ["Comments & Moderation",
@@ -185,6 +188,8 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Have your say on how Wessex spends its knife crime fund, the commissioner urged.",
     "The boy [who cannot be named] was sentenced on Friday.",
     "Warning over fake police officers calling Wessex residents", "This report contains figures for every Wessex force.",
+    "Read next month's report for the figures.", "Don't miss the chance to hand in a knife at the amnesty bins.",
+    "More than 40 officers searched the park.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
