@@ -191,7 +191,7 @@ PUBLISHER_FACTOR = TITLE_FACTOR
 # A text naming this many areas, none with this share of their mentions, is about all of them.
 ROUNDUP_AREAS, ROUNDUP_SHARE = 5, 0.25
 # A place's name before one of these names a street or a road, not the place ("Manchester Road").
-_STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Crescent|Terrace|Grove|Beach Road)\b")
+_STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Crescent|Terrace|Grove|Beach Road|Park|Gardens)\b")
 # A region's name in a regional body's: an ambulance service or a prosecutors' area covers several forces
 # ("West Midlands Ambulance Service" in a Shropshire story, "CPS West Midlands" for a Staffordshire case).
 _REGIONAL_BODY_AFTER = re.compile(r"[ -]Ambulance\b")

@@ -283,7 +283,19 @@ def _unglued(line: str) -> list[str]:
         return [match.group(1), line[match.end():]]
     if line[:1] == "Y" and (match := _VIEWING.match(line)):
         return [line[match.end():]]
+    if "READ " in line and (match := _GLUED_TEASER.search(line, 1)):  # another story's headline run into the text
+        end = _AFTER_TEASER.search(line, match.end(), match.end() + 200)
+        parts = [line[:match.start()], line[match.start(1):end.start() if end else len(line)],
+                 line[end.end():] if end else ""]
+        return [part for part in parts if part]
     return [line]
+
+
+# A paper's link to another story run into its text, in capitals: "... a public place.READ MORE: <headline> He will ...".
+_GLUED_TEASER = re.compile(r"(?<=\S)\s*(READ (?:MORE|NEXT|ALSO)):\s")
+# Where the headline ends: a sentence that begins as a story's do, after a word in lower case with no full stop.
+_AFTER_TEASER = re.compile(r"(?<=[a-z0-9'’])\s+(?=(?:He|She|They|It|The|A|An|Police|Officers|Detectives|His|Her|Their|This|We|"
+                           r"Anyone|Mr|Mrs|Ms)\s)")
 
 
 # A blog theme's line over a post: "You are currently viewing <its title>".

@@ -127,3 +127,9 @@ def test_a_city_centre_street_many_towns_share_is_not_the_city_of_london() -> No
         == "Devon and Cornwall"
     assert _area("Cyclist hurt in Cheapside collision", "Officers closed Cheapside near St Paul's Cathedral.") \
         == "City of London"
+
+
+def test_a_park_named_after_a_place_elsewhere_is_not_that_place() -> None:
+    body = ("The boy was found injured in Titchfield Park in Mansfield on Saturday. Nottinghamshire Police will keep "
+            "patrols in the Titchfield Park area.")
+    assert GAZETTEER.detect("Boy stabbed in park", body)[1] == ["Nottinghamshire"]

@@ -610,3 +610,12 @@ def test_a_summarys_bullet_points_under_the_headline_are_not_it() -> None:
     listed = extract_text(_page("- Man charged after bus station stabbing", "- Patrols stepped up in the town centre",
                                 LEDE, SECOND))
     assert listed.title == "Man charged after bus station stabbing"
+
+
+def test_a_link_to_another_story_run_into_the_text_is_taken_out_of_it() -> None:
+    page = extract_text(_page("Boy charged after machete found in Wessex park",
+                              "A 16-year-old boy has been charged with possession of a bladed article in a public "
+                              "place.READ MORE: Man shot in the leg in horror attack near Wessex station He will appear "
+                              "in court in November, police said.", SECOND))
+    assert "shot" not in page.body and "READ MORE" not in page.body
+    assert "public place." in page.body and "He will appear in court in November, police said." in page.body
