@@ -84,3 +84,23 @@ def area_for_host(host: str | None) -> Area | None:
     domains = [host] + [host[index + 1:] for index, char in enumerate(host) if char == "."]
     listed = [by_domain[domain] for domain in domains if domain in by_domain]
     return min(listed, key=lambda entry: entry[0])[1] if listed else None
+
+
+def area_for_council_host(host: str | None) -> Area | None:
+    """The area of a local council's site, named by its host: "<place>.gov.uk" ("havering.gov.uk",
+    "democracy.havering.gov.uk", "westsussex.gov.uk"); None for GOV.UK and for national bodies'
+    hosts, which name no place ("cps.gov.uk")."""
+    if not host or not (host := host.lower()).endswith(".gov.uk"):
+        return None
+    return _areas_by_squashed_name().get(host.removesuffix(".gov.uk").rsplit(".", 1)[-1])
+
+
+@lru_cache(maxsize=1)
+def _areas_by_squashed_name() -> dict[str, Area]:
+    """Each area's names and places, lower-cased without spaces, hyphens and apostrophes, as a host
+    writes them ("West Sussex" -> "westsussex"): the first area listing one."""
+    found: dict[str, Area] = {}
+    for area in load_areas():
+        for name in (*area.names, *area.places):
+            found.setdefault(re.sub(r"[\s'’.-]", "", name.lower()), area)
+    return found

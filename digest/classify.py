@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Protocol
 from urllib.parse import urlsplit
 
-from digest.areas import area_by_name, area_for_host
+from digest.areas import area_by_name, area_for_council_host, area_for_host
 from digest.figures import extract_figures
 from digest.gazetteer import Gazetteer
 from digest.models import Classification, Extracted, Figure, TopicMatch
@@ -92,7 +92,8 @@ class Classifier:
                         key=lambda m: (self.taxonomy.topics[m.topic].kind != "subject", -m.score, m.topic))
         if relevant and not topics and matches:
             topics = [max(matches, key=lambda m: m.score)]
-        host_area = area_for_host(urlsplit(extracted.url).hostname) if extracted.url else None
+        host = urlsplit(extracted.url).hostname if extracted.url else None
+        host_area = area_for_host(host) or area_for_council_host(host)
         prior = source.area or _known_area(extracted.area_hint) or (host_area.name if host_area else None)
         area, mentioned = self.gazetteer.detect(title, body, prior=prior, publisher=extracted.publisher)
         org_kind = source.org_kind or guess_org_kind(extracted)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from digest.areas import area_by_name, area_for_host
+from digest.areas import area_by_name, area_for_council_host, area_for_host
 from digest.furniture import (
     is_furniture,
     named_with_role,
@@ -230,6 +230,8 @@ def host_kind(host: str) -> str | None:
         return "police"
     if host in ("gov.uk", "www.gov.uk"):
         return "other"
+    if area_for_council_host(host) and host.removeprefix("www.") != "london.gov.uk":  # the Mayor's, MOPAC's and its VRU's
+        return "council"
     return None
 
 

@@ -133,3 +133,23 @@ def test_a_park_named_after_a_place_elsewhere_is_not_that_place() -> None:
     body = ("The boy was found injured in Titchfield Park in Mansfield on Saturday. Nottinghamshire Police will keep "
             "patrols in the Titchfield Park area.")
     assert GAZETTEER.detect("Boy stabbed in park", body)[1] == ["Nottinghamshire"]
+
+
+def test_a_councils_site_gives_its_area_and_says_a_councils_page() -> None:
+    from pathlib import Path
+
+    from digest.config import load_config
+    from digest.models import Document
+    from digest.prepare import classifier_for, prepare
+
+    config = load_config(Path(__file__).resolve().parent.parent / "config.yaml")
+    text = ("Serious Violence Duty strategy approved\n\nCabinet approved the Serious Violence Duty Strategy 2024-2027, "
+            "which sets out how partners will prevent knife crime and youth violence over the next three years.\n")
+    for url, area in [("https://democracy.havering.gov.uk/mgAi.aspx?ID=1", "London"),
+                      ("https://www.wiltshire.gov.uk/news/serious-violence", "Wiltshire"),
+                      ("https://www.cps.gov.uk/news/strategy", None)]:
+        document = Document(source=config.sources[0].name, content=text.encode(), media_type="text", path="page.txt",
+                            url=url)
+        judged = prepare(document, classifier_for(config))
+        judged_kind = judged.classification.org_kind
+        assert (judged.classification.area, judged_kind == "council") == (area, area is not None), url
