@@ -283,3 +283,16 @@ def test_a_broadcasters_call_for_story_ideas_makes_the_page_a_news_outlets() -> 
     assert _publisher(text)[1] == "pcc"
     footer = "Follow Wessex Live on X, Facebook and Instagram. Send your story ideas to newsdesk@example.co.uk.\n"
     assert _publisher(text + footer)[1] == "news"
+
+
+@pytest.mark.parametrize(("host", "kind"), [
+    ("www.shropshirestar.com", "news"), ("www.manchestereveningnews.co.uk", "news"), ("www.yorkpress.co.uk", "news"),
+    ("news.sky.com", "news"), ("feeds.bbci.co.uk", "news"), ("www.greatesthitsradio.co.uk", "news"),
+    ("www.havering.gov.uk", "council"), ("www.kent.police.uk", "police"),
+    # a site whose name merely holds a masthead's word is no paper's
+    ("www.stardust.com", None), ("www.postcode.org", None), ("www.mailchimp.com", None), ("127.0.0.1", None),
+])
+def test_a_sites_host_names_what_kind_of_publisher_it_is(host: str, kind: str | None) -> None:
+    from digest.publisher import host_kind
+
+    assert host_kind(host) == kind
