@@ -306,7 +306,7 @@ def _facts(text: str) -> frozenset[str]:
     parts = text.split("\n\n")
     named = "\n\n".join(part for index, part in enumerate(parts) if not _title_case_heading(part, headline=index == 0))
     rest = _NAME.sub(name, named)
-    words = {word.lower().replace("’", "'") for word in _WORD_NAME.findall(rest)}
+    words = {word.lower().replace("’", "'").removesuffix("'s") for word in _WORD_NAME.findall(rest)}
     facts.update("w:" + word for word in words - _NOT_NAMES)
     return frozenset(facts)
 
@@ -328,6 +328,10 @@ def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
         words.pop(0)
     if len(words) < 2:
         return found, ()
+    owner = next((index for index, word in enumerate(words[:-1]) if word.endswith("'s")), None)
+    if owner is not None:  # "Middlesbrough's James Cook University Hospital": the owner, and the name it owns
+        return "name", ("w:" + " ".join(words[:owner + 1])[:-2], "w:" + " ".join(words[owner + 1:]),
+                        *_parts(words[owner + 1:]))
     return "name", ("w:" + " ".join(words), *_parts(words))  # "name": mid-sentence still, for the word after it
 
 

@@ -265,6 +265,15 @@ def test_a_date_label_left_alone_on_its_line_is_no_name():
     assert "w:updated" not in story_facts("Hospital support", "Officers said - Updated the figures at 5pm.")
 
 
+def test_a_possessive_parts_the_owner_from_the_name_it_owns():
+    from digest.shingles import story_facts
+
+    one = story_facts("Hospital support for victims", "Navigators at Wessex's Queen Anne Hospital will see young victims.")
+    other = story_facts("Navigators start work", "Two navigators will work at Queen Anne Hospital from March, Wessex's "
+                        "unit said.")
+    assert {"w:queen anne hospital", "w:wessex"} <= one & other
+
+
 def test_a_name_is_one_fact_however_its_rank_is_written():
     from digest.shingles import story_facts
 
