@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from digest.furniture_openings import opened
+from digest.furniture_openings import DOCUMENT_KIND, opened
 from digest.phrases import holds_any
 from digest.text import MASTHEAD, SECTION, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
 
@@ -364,8 +364,8 @@ _SITE_NAME_BEFORE = re.compile(r"^([^|–—]{2,40}?)\s+[|–—-]\s+(\S.*)$")  
 
 
 def _section(name: str) -> bool:
-    """A site's section named in a title line: "Crime", "UK news", "News"."""
-    return bool(SECTION.match(name) or SECTION_NEWS.match(name)) or name.lower() == "news"
+    """A site's section, or a kind of document, named in a title line: "Crime", "UK news", "News", "Agenda item"."""
+    return bool(SECTION.match(name) or SECTION_NEWS.match(name) or DOCUMENT_KIND.match(name)) or name.lower() == "news"
 
 
 # A prompt to read on that closes a teaser or a feed's excerpt, after its last sentence or its cut ("... in a

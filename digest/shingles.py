@@ -232,7 +232,8 @@ _NUMBER = re.compile(r"\d(?<![\d.,]\d)(?:\d{0,2}(?:,\d{3})+|\d*(?:\.\d+)?)(?![\d
 # times slower); none can begin inside another's match, so they are taken out one after the other.
 _PHONES = (re.compile(r"0(?<!\w0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), re.compile(r"1(?<!\w1)(?:01|11)\b"),
            re.compile(r"999(?<!\w999)\b"))
-_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z’'-]+(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+))*[ \t]+[A-Z][a-z’'-]+\b")
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z’'-]+(?:[A-Z][a-z’'-]+)*(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+(?:[A-Z][a-z’'-]+)*))*"
+                   r"[ \t]+[A-Z][a-z’'-]+(?:[A-Z][a-z’'-]+)*\b")  # a part may go on in capitals: "Chester-le-Street", "McDonald"
 _OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but", "and",
                       "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant",
                       # ranks and roles, written out or not, so that one outlet's "Detective Chief Inspector Jo
@@ -326,12 +327,17 @@ def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
     words = found.lower().replace("’", "'").split()
     while words and words[0] in _OPENERS:  # "The Crown Court", "Detective Sergeant Jo Bell"
         words.pop(0)
+    if words and words[-1].endswith("'s"):  # "County Durham's": the name
+        words[-1] = words[-1][:-2]
     if len(words) < 2:
         return found, ()
     owner = next((index for index, word in enumerate(words[:-1]) if word.endswith("'s")), None)
     if owner is not None:  # "Middlesbrough's James Cook University Hospital": the owner, and the name it owns
-        return "name", ("w:" + " ".join(words[:owner + 1])[:-2], "w:" + " ".join(words[owner + 1:]),
-                        *_parts(words[owner + 1:]))
+        owned = words[owner + 1:]
+        owners = [word.removesuffix("'s") for word in words[:owner + 1] if word.removesuffix("'s") not in ROLE_WORDS]
+        return "name", (*(["w:" + " ".join(owners)] if owners else []),  # not a role ("the Commissioner's")
+                        *(["w:" + " ".join(owned)] if len(owned) > 1 or owned[0] not in _NOT_NAMES else []),
+                        *_parts(owned))
     return "name", ("w:" + " ".join(words), *_parts(words))  # "name": mid-sentence still, for the word after it
 
 
@@ -356,7 +362,7 @@ def _parts(words: list[str]) -> set[str]:
 
 # A single capitalised word inside a sentence is a name ("in Luton", "told the Echo"); at a
 # sentence's start, or in a headline That Capitalises Every Word, it may be any word.
-_WORD_NAME = re.compile(r"[A-Z](?<=[^\s.!?:;\"“‘'(] [A-Z])[a-z’'-]{2,}\b")
+_WORD_NAME = re.compile(r"[A-Z](?<=[^\s.!?:;\"“‘'(] [A-Z])[a-z’'-]{2,}(?:[A-Z][a-z’'-]+)*\b")
 _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "police", "council",

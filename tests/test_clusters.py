@@ -272,6 +272,10 @@ def test_a_possessive_parts_the_owner_from_the_name_it_owns():
     other = story_facts("Navigators start work", "Two navigators will work at Queen Anne Hospital from March, Wessex's "
                         "unit said.")
     assert {"w:queen anne hospital", "w:wessex"} <= one & other
+    owned = story_facts("Navigators", "Youngsters seen in County Wessex's A&E departments will get help from the "
+                        "Commissioner's Violence Reduction Unit in Chester-le-Street.")
+    assert {"w:county wessex", "w:violence reduction unit", "w:chester-le-street"} <= owned
+    assert not {"w:commissioner", "w:county wessex's", "w:chester-le-"} & owned  # a role owns nothing; one name
 
 
 def test_a_name_is_one_fact_however_its_rank_is_written():

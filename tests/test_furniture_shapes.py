@@ -443,6 +443,7 @@ def test_a_skip_link_however_direct_is_no_headline() -> None:
     ("Man charged after bus station stabbing | News | Wessex Echo", "Man charged after bus station stabbing"),
     ("News - Man charged after bus station stabbing", "Man charged after bus station stabbing"),
     ("Crime | Man charged after bus station stabbing", "Man charged after bus station stabbing"),
+    ("Agenda item - Serious Violence Duty Strategy 2025-2028", "Serious Violence Duty Strategy 2025-2028"),
     ("Stab vests - donated by a Wessex firm to its officers", "Stab vests - donated by a Wessex firm to its officers"),
     ("Jailed: the gang that ran drug lines - and how they were caught", "Jailed: the gang that ran drug lines - and how "
      "they were caught"),
