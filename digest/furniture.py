@@ -78,8 +78,8 @@ _TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:picture|pictures|photo|photograph|ima
 # A picture's caption that only names who is in it: "Wessex Police and Crime Commissioner Dana Whitfield."
 _NAMED_CAPTION = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|and|of|for|the|&)\s+){2,11}[A-Z][\w'’-]+\.$")
 _ROLE = re.compile(r"\b(?:Commissioner|P?CC|PCSO|DCI|Supt|Insp|Sgt|Constable|Inspector|Sergeant|Superintendent|Officer|"
-                   r"Chief|Mayor|Councillor|Cllr|MP|Minister|Secretary|Director|Manager|Leader|Detective|Dr|Professor|Chair\w*|Coordinator|Founder|Head|"
-                   r"Deputy)\b")
+                   r"Chief|Mayor|Councillor|Cllr|MP|Minister|Secretary|Director|Manager|Leader|Detective|Dr|Professor|"
+                   r"Chair\w*|Coordinator|Founder|Head|Deputy)\b")
 # Where someone stands in a picture, in its caption: "Dana Whitfield (centre) with the youth panel", "(L-R)".
 _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
 # A reporter's role alone on its line, under a byline: "Crime reporter", "Local democracy reporter".
