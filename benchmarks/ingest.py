@@ -41,7 +41,7 @@ STAGES = {  # stage -> (module, function) pairs whose cumulative time is the sta
     "fix text": [("text.py", "decode")],
     "extract": [("textpage.py", "extract_text"), ("extract.py", "extract_html"), ("extract.py", "extract_fragment")],
     "classify": [("classify.py", "classify")],
-    "facts": [("shingles.py", "story_facts"), ("shingles.py", "lead_facts"), ("dedupe.py", "lookup_facts")],
+    "facts": [("facts.py", "story_facts"), ("facts.py", "lead_facts"), ("dedupe.py", "lookup_facts")],
     "dedupe": [("dedupe.py", "judge"), ("items.py", "near_duplicate_candidates"), ("items.py", "save_signature"),
                ("shingles.py", "__init__"), ("shingles.py", "shingle_hashes"), ("shingles.py", "of"),
                ("urls.py", "canonical_url")],

@@ -27,9 +27,10 @@ from digest.classify import Classifier
 from digest.config import load_config
 from digest.dedupe import NearDuplicates, ShingleCache, Story
 from digest.extract import extract
+from digest.facts import lead_facts, story_facts
 from digest.models import Document
 from digest.prepare import classifier_for
-from digest.shingles import TextKeys, lead_facts, signature, story_facts
+from digest.shingles import TextKeys, signature
 from digest.store import Store
 from synth import generate
 

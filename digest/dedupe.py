@@ -27,8 +27,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from digest.facts import ROLE_WORDS
 from digest.models import Candidate
-from digest.shingles import ROLE_WORDS, TextKeys, jaccard, shingle_hashes, word_bytes
+from digest.shingles import TextKeys, jaccard, shingle_hashes, word_bytes
 
 
 @dataclass(frozen=True)

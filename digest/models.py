@@ -133,7 +133,7 @@ class Candidate:
     signature: bytes  # its MinHash signature, as digest.shingles.Signature.to_bytes() writes it
     fingerprint: str
     shingles: int = 0  # how many distinct shingles its text has (0: not known)
-    facts: frozenset[str] = frozenset()  # the numbers and names it states (digest.shingles.story_facts)
+    facts: frozenset[str] = frozenset()  # the numbers and names it states (digest.facts.story_facts)
     lead: frozenset[str] = frozenset()  # those of its headline and first paragraph
     area: str | None = None
     published: date | None = None

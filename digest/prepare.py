@@ -16,8 +16,9 @@ from digest.config import Config
 from digest.dedupe import NearDuplicates
 from digest.errors import DocumentError
 from digest.extract import extract
+from digest.facts import lead_facts, story_facts
 from digest.models import Classification, Document, Extracted
-from digest.shingles import TextKeys, lead_facts, story_facts
+from digest.shingles import TextKeys
 from digest.topics import Taxonomy
 from digest.urls import canonical_url
 

@@ -93,12 +93,17 @@ def extract_text(text: str) -> Extracted:
         prose = next((paragraph for paragraph in body if reads_as_prose(paragraph) and not reads_welsh(paragraph)), prose)
     summary = _meta_text(meta, "description") or first_sentences([prose] if prose else body)
     return Extracted(
-        title=trim(without_site_suffix(_DATE_BADGE.sub("", _DASH_BULLET.sub("", (title or "").lstrip(_BULLETS)))), 200), body="\n\n".join(body), summary=trim(summary, 300),
+        title=_bare_title(title or ""), body="\n\n".join(body), summary=trim(summary, 300),
         url=_meta_text(meta, "url"),
         published=published.date() if isinstance(published, datetime) else published,
         published_time=published if isinstance(published, datetime) else None,
         area_hint=_meta_text(meta, "area"), publisher=owner.name, publisher_kind=owner.kind, warnings=warnings,
     )
+
+
+def _bare_title(title: str) -> str:
+    """The headline without a list's bullet or dash, a blog's date badge, or its site's name or section."""
+    return trim(without_site_suffix(_DATE_BADGE.sub("", _DASH_BULLET.sub("", title.lstrip(_BULLETS)))), 200)
 
 
 _BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet

@@ -18,7 +18,7 @@ PACKAGE = ROOT / "digest"
 # "Layout" section describes the same table.
 PARTS = {
     "base": ["digest", "digest.errors", "digest.models", "digest.records", "digest.weeks", "digest.urls",
-             "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles",
+             "digest.areas", "digest.topics", "digest.text", "digest.dates", "digest.phrases", "digest.shingles", "digest.facts",
              "digest.edition", "digest.totals", "digest.charts", "digest.parallel", "digest.bot_protection"],
     "config": ["digest.config", "digest.catalogue", "digest.opml"],
     "store": ["digest.store"],

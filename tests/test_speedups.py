@@ -13,13 +13,13 @@ from digest import areas, gazetteer
 from digest.dedupe import LOOKUP_FACTS, NearDuplicates
 from digest.errors import DocumentError
 from digest.extract import extract_text
+from digest.facts import CASE_STAGES, _without_phones, case_stage
 from digest.figure_cues import _HAS_NUMBER, _HAS_PERCENT, CUES, Cues
 from digest.figure_patterns import PATTERNS as _PATTERNS
 from digest.figures import extract_figures
 from digest.furniture import is_furniture
 from digest.models import Extracted, Figure
 from digest.publisher import _CUE_STARTS, _ORG_PATTERNS, guess_org_kind
-from digest.shingles import CASE_STAGES, _without_phones, case_stage
 from digest.text import decode, fold_case, positions_of, sentence_spans
 from digest.textpage import split_front_matter
 

@@ -145,7 +145,8 @@ def m008_story_facts(db: Database) -> None:
     found and confirmed."""
     import json
 
-    from digest.shingles import TextKeys, lead_facts, story_facts
+    from digest.facts import lead_facts, story_facts
+    from digest.shingles import TextKeys
 
     db.execute("alter table item_signatures add column shingles integer")
     db.execute("alter table item_signatures add column facts text")
