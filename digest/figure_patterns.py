@@ -72,11 +72,15 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "weapons": _patterns(
         _TAKEN + r"\s+" + QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN + _AND_MORE_WEAPONS,
         QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON
-        + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located))",
+        + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located|amnesty))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
         r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))(?:[^.;]|\.(?=\d))"
         r"{0,150}?\b" + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON
         + _AND_MORE_WEAPONS,
+        # A total said after them: "the total number of recovered and seized weapons and knives reaching 637".
+        r"\b(?:total|number)\s+(?:number\s+)?of\s+(?:[\w-]+\s+){0,4}?(?:weapons|knives|blades|bladed\s+articles)\s+"
+        r"(?:[\w-]+\s+){0,3}?(?:reaching|reached|stood\s+at|came\s+to|totalled|rose\s+to|was|is)\s+" + QUALIFIER + NUMBER
+        + r"\b(?!\s*(?:%|per\s*cent))",
         # Items handed in to an amnesty or a surrender bin are weapons.
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),

@@ -192,6 +192,10 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # a results week's totals: knives dropped into amnesty bins, a total said after the weapons
+    ("A total of 312 knives were dropped into the amnesty bins at stations across Wessex.", {("weapons", 312)}),
+    ("The week ended with the total number of recovered and seized weapons and knives reaching 655.", {("weapons", 655)}),
+    ("The number of knives handed in was 40% higher than last year.", {("percent_change", 40)}),
     # two kinds of weapons after a sum with a decimal point, added; a minimum term said "serve at least"
     ("Officers seized drugs worth more than £1.2 million, along with 38 firearms and 310 bladed weapons.",
      {("drugs_seized_gbp", 1200000), ("weapons", 348)}),
