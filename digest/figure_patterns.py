@@ -92,7 +92,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)charged",
     ),
     "sentence_years": _patterns(
-        SENTENCED + r"\s+(?:[\w-]+\s+){0,3}?(?:for|to)\s+(?:serve\s+)?" + QUALIFIER + _YEARS,
+        SENTENCED + r"\s+(?:[\w'’-]+,?\s+){0,4}?(?:for|to)\s+(?:serve\s+)?" + QUALIFIER + _YEARS,  # "sentenced Jo Bell, 19, to"
         r"(?:given|got|received|handed)\s+" + QUALIFIER + _YEARS + r"(?=\s*(?:imprisonment|in\s+(?:prison|jail|custody)|custody|"
         r"detention|jail|behind\s+bars|[.;,]|$|for\b|after\b))",
         r"(?:minimum\s+(?:term\s+)?of|serve\s+at\s+least)\s+" + NUMBER + r"\s+years",

@@ -198,6 +198,9 @@ _OPENED = [
     r"latest headlines|featured( post| story| stories)?|editor'?s picks|don['’]?t miss:?|in other news|news in brief|"
     r"(sort|filter)( (by|results|news|stories|articles|topic|date))*:?|"
     r"search( (this|the|our))?( (site|website|news|page|articles|stories|all news|everything))?)",
+    # A site's notice that it cannot be shown, and a player's or a live page's instructions.
+    r"oops[.!]*|(our|this) (web)?site is (temporarily )?(unavailable|not available)\b.{0,120}|we('re| are) working "
+    r"(hard )?to (get it back|restore|fix)\b.{0,120}|please use .{1,40} browser\b.{0,120}|click on .{1,40} to (view|see|read)\b.{0,120}",
     # A warning of what the story holds, over it: "Contains distressing content.", "Content warning: ..."
     r"contains (distressing|disturbing|graphic|upsetting) (content|images|scenes|details|material)\.?|"
     r"(content|trigger) warning\b.{0,200}|(warning:? )?(this|the following) (article|story|report|page|video) "
@@ -234,7 +237,8 @@ _OPENINGS = (
     "page", "listen", "return", "save", "register", "download", "got a", "want", "a ", "an ", "top", "you may",
     "continue", "get ", "required", "public access", "date calculator", "like", "reply", "tell a", "baca", "kategori",
     "source:", "notes to", "view cookies", "navigation", "yes", "no", "< ", "<p", "bookmark", "agree", "i agree",
-    "cymraeg", "english", "newyddion", "x", "contains", "trigger", "warning", "full story", "jump", "go ", "mobile", "site ", "toggle", "safely", "adjust",
+    "cymraeg", "english", "newyddion", "x", "contains", "trigger", "warning", "full story", "oops", "our ", "we'", "we are",
+    "click on", "jump", "go ", "mobile", "site ", "toggle", "safely", "adjust",
     "something", "give", "send", "feedback", "tell us", "help us", "new ", "one ", "post", "add", "write", "you must",
     "fill in", "%d", "join", "receive", "stay up", "never", "you'", "you will", "please enter", "i would", "* ",
     "originally", "additional", "further", "similar", "mpu", "outbrain", "taboola", "premium", "enjoy", "love",

@@ -192,6 +192,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # the defendant named, with an age, between the verb and the term; a court's name and a later year are no term
+    ("The judge sentenced Tom Reed, 19, to 12 years in jail for manslaughter.", {("sentence_years", 12)}),
+    ("He was sentenced at Wessex Crown Court, 25 years after the attack.", set()),
     # a results week's totals: knives dropped into amnesty bins, a total said after the weapons
     ("A total of 312 knives were dropped into the amnesty bins at stations across Wessex.", {("weapons", 312)}),
     ("The week ended with the total number of recovered and seized weapons and knives reaching 655.", {("weapons", 655)}),

@@ -133,6 +133,10 @@ SHAPES = {
     "a broadcaster's or a paper's warning of what the story holds, and links on to the story": [
         "Contains distressing content.", "Content warning: this story describes a violent attack",
         "Warning: this article contains details some readers may find upsetting.", "Full story", "Continue reading..."],
+    "a site's notice that it cannot be shown here, a video player's and a live page's instructions": [
+        "Oops.", "Our website is temporarily unavailable in your location.", "We are working hard to get it back online.",
+        "Please use Chrome browser for a more accessible video player",
+        "Click on Related Stories to view stories from your area"],
     "a paper group's links to other stories and its calls to sign up or follow": [
         "READ NEXT: Boy, 15, stabbed outside Wessex school", "MORE: Police name man who died after crash",
         "Don't miss the stories that matter - sign up to our daily newsletter here", "Like us on Facebook"],
@@ -190,6 +194,8 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Warning over fake police officers calling Wessex residents", "This report contains figures for every Wessex force.",
     "Read next month's report for the figures.", "Don't miss the chance to hand in a knife at the amnesty bins.",
     "More than 40 officers searched the park.",
+    "Our officers are working hard to keep people safe.", "Click on the link below to report a crime.",
+    "Oops, the man said as he dropped the knife.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)
