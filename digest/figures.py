@@ -233,7 +233,8 @@ def _not_a_grant(sentence: str, before: str, after: str, amount: float) -> bool:
 
 _PCT = (r"(\d+(?:\.\d+)?|\b(?:" + "|".join(word for word, value in WORDS.items() if word.isalpha() and len(word) > 1
                                        and value < 100) + r"))\s*(?:%|per\s*cent\b|percent\b)")  # "down four per cent"
-_ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?"
+# (and the sign a change said with its verb may repeat: "have fallen -12.1%")
+_ROUGHLY = r"(?:(?:about|around|almost|nearly|more\s+than|over|just\s+over|just\s+under|some|roughly)\s+)?[-−+]?"
 _DOWN = frozenset({"fell", "fallen", "falls", "fall", "falling", "dropped", "drop", "drops", "dropping", "decreased", "decrease",
                    "decreases", "decreasing", "declined", "decline", "declines", "declining", "reduced", "reduction", "cut",
                    "down", "lower", "fewer"})

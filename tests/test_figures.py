@@ -192,6 +192,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # a change's sign said again after its verb
+    ("Serious violence offences have fallen -12.1% while robbery has seen a -6.1% decrease.",
+     {("percent_change", -12.1), ("percent_change", -6.1)}),
     # the defendant named, with an age, between the verb and the term; a court's name and a later year are no term
     ("The judge sentenced Tom Reed, 19, to 12 years in jail for manslaughter.", {("sentence_years", 12)}),
     ("He was sentenced at Wessex Crown Court, 25 years after the attack.", set()),
