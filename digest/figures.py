@@ -158,8 +158,9 @@ _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
                               r"hand(?:ed|ing) to|getting|gets|announc\w*|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
 # Sums that are not funding even in a funding sentence.
-# "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" is a sum given.
-_NOT_FUNDING = re.compile(r"\b(worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
+# "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" and "funding worth £80,000" are sums given.
+_NOT_FUNDING = re.compile(r"\b((?<!funding )(?<!grant )(?<!grants )(?<!investment )(?<!award )(?<!awards )"
+                          r"worth(?!\s+of\s+(?:new\s+|extra\s+|additional\s+)?(?:funding|grants?|investment)\b)|street value|stolen|fraud\w*|fine[sd]?|compensation|costs? of|proceeds of crime|"
                           r"cash seized|rais(?:ed|es|ing)|seized|seizure|owed|owing|debts?|tickets?|admission|"
                           r"entry fee|priced|rewards?)\b", re.I)
 # What a grant may be, not what anyone was given: "grants of between £1,000 and £10,000", "up to £5,000 each".

@@ -192,6 +192,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     ("51 arrested, including eight under 18.", {("arrests", 51)}),
     ("Forces have arrested 1,204 criminals and closed 188 county lines.", {("arrests", 1204), ("lines_closed", 188)}),
     ("Thanks to the team we were able to take seven blades off the streets.", {("weapons", 7)}),
+    # funding "worth" a sum is the sum given; drugs worth a sum are its street value
+    ("Further funding worth £232,600 will place mentors in police custody.", {("funding_gbp", 232600)}),
+    ("Cannabis worth £5,000 was seized from the flat.", {("drugs_seized_gbp", 5000)}),
     # a change's sign said again after its verb
     ("Serious violence offences have fallen -12.1% while robbery has seen a -6.1% decrease.",
      {("percent_change", -12.1), ("percent_change", -6.1)}),
