@@ -93,7 +93,7 @@ _OPENED = [
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?(live )?on freeview\b.*",
     r"and live on freeview( channel \d+)?",
-    r"(read more|read next|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
+    r"(read (some )?more|read next|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
     r"more stories( (from|on) [^.]{1,60})?|more news (from|on) [^.]{1,60}|most (read|popular)|trending)(:.{0,160})?|"
     r"more: .{1,160}",  # another story's headline under a label: "READ NEXT: ...", "MORE: ..."
     r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",

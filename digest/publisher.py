@@ -42,9 +42,10 @@ _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyp
                          # a British story under another language's chrome: "Beranda", "Kamis, 04 Januari 2024"
                          r"^beranda\b|^(?:senin|selasa|rabu|kamis|jumat|sabtu|minggu),\s+\d{1,2}\s", re.I)
 # "By Sam Hollis": a reporter's byline, a person's name with no role (not "By Commissioner Jo Bell").
-_BY_REPORTER = re.compile(r"^(?:By|Written by):?\s+(?!(?:Cllr|Councillor|Commissioner|Mayor|Chief|Deputy|Detective|Inspector|"
-                          r"Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|Police)\b)"
-                          r"[A-Z][a-z'’-]+(?:\s+[A-Z][a-z'’-]+){1,2}$")
+# ... after a list's dash or a date ("December 8, 2017 By Erica Doyle"), its name in capitals or not ("BY STAFF REPORTER").
+_BY_REPORTER = re.compile(r"^(?:[-–•]\s*|.{0,40}\d{4},?\s+)?(?:By|BY|Written by):?\s+(?!(?i:Cllr|Councillor|Commissioner|Mayor|"
+                          r"Chief|Deputy|Detective|Inspector|Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|"
+                          r"Police)\b)(?:[A-Z][a-z'’-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]{2,})){1,2}$")
 
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
 

@@ -27,7 +27,7 @@ MASTHEAD = re.compile(
     r"^(?:The\s+)?(?:(?:[A-Z][\w'’-]*|&|and|on|upon)\s+){0,4}(?:Echo|Gazette|Star|Post|Chronicle|Times|Mail|Telegraph|"
     r"Herald|Courier|Advertiser|Journal|News|Mercury|Argus|Express|Citizen|Independent|Observer|Press|Live|Today|"
     r"Standard|Sentinel|Guardian|Record|Reporter|Leader|Bulletin|Recorder|Examiner|Messenger|Review|Weekly|Online|"
-    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport)$")
+    r"Daily|Dispatch|Ledger|Clarion|Courant|Signal|Beacon|Wire|Sport|Mirror)(?:\s+\([A-Z][\w ]{2,30}\))?$")  # "(Northern Ireland)"
 # A site's section, not its name, though its last word is a masthead's: "World News", "Latest news".
 _SECTIONS = r"UK|United Kingdom|World|Local|US|Crime|Politics|Business|Regional|National|Sport|Health|Royal|Showbiz|Weird"
 SECTION_NEWS = re.compile(rf"^(?:{_SECTIONS}|Latest|Breaking|Top|Community) news$", re.I)

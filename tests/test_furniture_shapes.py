@@ -138,7 +138,7 @@ SHAPES = {
         "Please use Chrome browser for a more accessible video player",
         "Click on Related Stories to view stories from your area"],
     "a paper group's links to other stories and its calls to sign up or follow": [
-        "READ NEXT: Boy, 15, stabbed outside Wessex school", "MORE: Police name man who died after crash",
+        "READ NEXT: Boy, 15, stabbed outside Wessex school", "READ SOME MORE", "MORE: Police name man who died after crash",
         "Don't miss the stories that matter - sign up to our daily newsletter here", "Like us on Facebook"],
     "a picture's caption naming a commissioner or an officer by the short form of their role": [
         "Wessex PCC Dana Whitfield.", "DCI Jo Bell and Supt Sam Hale."],

@@ -296,3 +296,15 @@ def test_a_sites_host_names_what_kind_of_publisher_it_is(host: str, kind: str | 
     from digest.publisher import host_kind
 
     assert host_kind(host) == kind
+
+
+@pytest.mark.parametrize("chrome", [
+    "Daily Mirror (Northern Ireland)\n",  # a paper's name with its edition
+    "- BY MIRROR REPORTER\n",  # a byline in capitals after a list's dash
+    "December 8, 2017 By  Erica Doyle\n",  # a date with the reporter's byline after it
+])
+def test_a_papers_edition_or_byline_in_capitals_or_after_a_date_makes_the_page_a_papers(chrome: str) -> None:
+    text = ("Man shot in leg in Wessex estate attack\n" + chrome +
+            "Detectives are appealing for witnesses after a man was shot in the leg on the Moorside estate on Thursday.\n"
+            "Chief Inspector Jo Bell said the attack was barbaric and urged anyone with information to call 101.\n")
+    assert _publisher(text)[1] == "news"
