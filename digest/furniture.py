@@ -224,12 +224,21 @@ def _shaped(line: str, folded: str) -> bool:
     return _more_shaped(line, folded, short)
 
 
+def newsroom_call(line: str) -> bool:
+    """A paper's or a station's call to its readers that only a newsroom makes: to install its news app
+    ("... Download the Wessex Radio app today.": an app a story is about is no news app) or to send it
+    story ideas ("Send your story ideas to ...")."""
+    return news_app_prompt(line) or bool(_STORY_IDEAS.search(line))
+
+
 def news_app_prompt(line: str) -> bool:
-    """A paper's or a station's call to install its news app: "... Download the Wessex Radio app today."
-    (an app a story is about is no news app)."""
+    """A call to install a news app (see newsroom_call)."""
     folded = line.lower()
     return (len(line) <= 300 and " app" in folded and ("news" in folded or "latest" in folded or "headlines" in folded)
             and bool(_APP_PROMPT.search(line)))
+
+
+_STORY_IDEAS = re.compile(r"\bsend (?:us )?your (?:stories|story|news)(?: ideas| tips)?\b", re.I)
 
 
 def byline_name(line: str, after: str) -> bool:

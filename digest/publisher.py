@@ -18,7 +18,7 @@ from digest.areas import area_by_name, area_for_council_host, area_for_host
 from digest.furniture import (
     is_furniture,
     named_with_role,
-    news_app_prompt,
+    newsroom_call,
     organisation_kind,
     organisation_named,
     relative_stamp,
@@ -91,17 +91,14 @@ TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 
 
 def _newsroom_says(line: str) -> bool:
-    """A line only a newsroom's page has: a reporter's byline, a call to install its news app or to send it
-    story ideas ("Send your story ideas to ...")."""
-    return _reporter(line) or news_app_prompt(line) or bool(_STORY_IDEAS.search(line))
-
-
-_STORY_IDEAS = re.compile(r"\bsend (?:us )?your (?:stories|story|news)(?: ideas| tips)?\b", re.I)
+    """A line only a newsroom's page has: a reporter's byline, or a call to its readers only a newsroom makes."""
+    return _reporter(line) or newsroom_call(line)
 
 
 def _reporter(line: str) -> bool:
     """A reporter's byline: "By Sam Hollis", or "Sam Hollis, Kent reporter"."""
     return bool(_BY_REPORTER.match(line)) or named_with_role(line)
+
 
 def _masthead(lines: Sequence[str], unless: Callable[[str], bool] | None = None) -> str | None:
     """The first line that is a paper's name (but not a site's section, nor what `unless` says)."""
