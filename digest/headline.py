@@ -81,7 +81,10 @@ def _listed(lines: list[str], index: int) -> bool:
 
 
 def _bulleted(line: str) -> bool:
-    return line[:2] in ("- ", "• ", "* ", "· ", "– ", "▪ ")
+    return LIST_MARK.match(line) is not None
+
+
+LIST_MARK = re.compile(r"^[-–*•·▪◦]\s+")  # a list item's bullet or dash
 
 
 def _in_english(lines: list[str], chosen: int, skipped: set[int] | frozenset[int]) -> int:

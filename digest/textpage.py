@@ -29,6 +29,7 @@ from digest.dates import (
 )
 from digest.furniture import is_furniture, without_site_suffix
 from digest.headline import (
+    LIST_MARK,
     TITLE_LINES,
     choose_title,
     credited,
@@ -103,11 +104,10 @@ def extract_text(text: str) -> Extracted:
 
 def _bare_title(title: str) -> str:
     """The headline without a list's bullet or dash, a blog's date badge, or its site's name or section."""
-    return trim(without_site_suffix(_DATE_BADGE.sub("", _DASH_BULLET.sub("", title.lstrip(_BULLETS)))), 200)
+    return trim(without_site_suffix(_DATE_BADGE.sub("", LIST_MARK.sub("", title.lstrip(_BULLETS)))), 200)
 
 
-_BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet
-_DASH_BULLET = re.compile(r"^[-–*]\s+")  # or its dash
+_BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet (or dash: LIST_MARK)
 # A blog theme's date badge before the headline, its day and month only: "30 Jan Two knife bins ...".
 _DATE_BADGE = re.compile(r"^\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\s+(?=[A-Z])")
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "”", '"', "’")
