@@ -90,9 +90,9 @@ def area_for_council_host(host: str | None) -> Area | None:
     """The area of a local council's site, named by its host: "<place>.gov.uk" ("havering.gov.uk",
     "democracy.havering.gov.uk", "westsussex.gov.uk"); None for GOV.UK and for national bodies'
     hosts, which name no place ("cps.gov.uk")."""
-    if not host or not (host := host.lower()).endswith(".gov.uk"):
+    if not host or not host.lower().endswith(".gov.uk"):
         return None
-    return _areas_by_squashed_name().get(host.removesuffix(".gov.uk").rsplit(".", 1)[-1])
+    return _areas_by_squashed_name().get(site_name(host))
 
 
 @lru_cache(maxsize=1)
@@ -104,3 +104,11 @@ def _areas_by_squashed_name() -> dict[str, Area]:
         for name in (*area.names, *area.places):
             found.setdefault(re.sub(r"[\s'’.-]", "", name.lower()), area)
     return found
+
+
+def site_name(host: str) -> str:
+    """The name a host gives its site: the label before its public suffix ("news.sky.com" -> "sky",
+    "democracy.havering.gov.uk" -> "havering")."""
+    labels = host.lower().split(".")
+    suffix = 2 if len(labels) >= 3 and labels[-2] in ("co", "org", "gov", "ac", "nhs", "net", "ltd", "plc", "me", "sch") else 1
+    return labels[-suffix - 1] if len(labels) > suffix else ""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from digest.areas import area_by_name, area_for_council_host, area_for_host
+from digest.areas import area_by_name, area_for_council_host, area_for_host, site_name
 from digest.furniture import (
     is_furniture,
     named_with_role,
@@ -230,7 +230,7 @@ def host_kind(host: str) -> str | None:
         return "other"
     if area_for_council_host(host) and host.removeprefix("www.") != "london.gov.uk":  # the Mayor's, MOPAC's and its VRU's
         return "council"
-    if _NEWS_HOST.search(_site_label(host)):
+    if _NEWS_HOST.search(site_name(host)):
         return "news"
     return None
 
@@ -240,13 +240,6 @@ def host_kind(host: str) -> str | None:
 _NEWS_HOST = re.compile(r"(?:echo|gazette|chronicle|herald|advertiser|courier|mercury|argus|journal|telegraph|express|observer|"
                         r"standard|sentinel|times|mail|post|star|news|press|mirror|examiner|citizen|bulletin|reporter|recorder|"
                         r"messenger|live|radio|fm)$|news|radio|^(?:bbci?|itv|channel4|sky)$")
-
-
-def _site_label(host: str) -> str:
-    """The name a host gives its site: the label before its public suffix ("news.sky.com" -> "sky")."""
-    labels = host.lower().split(".")
-    suffix = 2 if len(labels) >= 3 and labels[-2] in ("co", "org", "gov", "ac", "nhs", "net", "ltd", "plc", "me", "sch") else 1
-    return labels[-suffix - 1] if len(labels) > suffix else ""
 
 
 def _text_kind(extracted: Extracted) -> str:
