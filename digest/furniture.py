@@ -228,10 +228,10 @@ def newsroom_call(line: str) -> bool:
     """A paper's or a station's call to its readers that only a newsroom makes: to install its news app
     ("... Download the Wessex Radio app today.": an app a story is about is no news app) or to send it
     story ideas ("Send your story ideas to ...")."""
-    return news_app_prompt(line) or bool(_STORY_IDEAS.search(line))
+    return _news_app_prompt(line) or bool(_STORY_IDEAS.search(line))
 
 
-def news_app_prompt(line: str) -> bool:
+def _news_app_prompt(line: str) -> bool:
     """A call to install a news app (see newsroom_call)."""
     folded = line.lower()
     return (len(line) <= 300 and " app" in folded and ("news" in folded or "latest" in folded or "headlines" in folded)
@@ -308,7 +308,7 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True  # "Wessex News is not responsible for the content of external sites."
     if len(line) <= 160 and "all rights reserved" in folded:
         return True
-    if news_app_prompt(line):
+    if _news_app_prompt(line):
         return True
     if short and line[0] == "[" and line[-1] == "]" and "[" not in line[1:-1] and "]" not in line[1:-1]:
         return True  # a bracketed note of the page's own: "[an error occurred while processing this directive]", "[Advertisement]"
