@@ -14,9 +14,12 @@ WORDS = {
 _TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
 _SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 # "Thirty-eight" is one number, and the "eight" of it no number on its own; "1 in 4", "one in five" are shares.
-NUMBER = (r"(?<!-)(?<![\d,.])(\d{1,3}(?:,\d{3})+|\d+|(?:" + _TENS + r")[- ](?:" + "|".join(_SMALL[:-1]) + r")\b|"
-          + "|".join(sorted((w for w in WORDS if w not in ("a", "an")), key=len, reverse=True))
-          + r")(?!\s+in\s+(?:\d|" + "|".join(_SMALL) + r")\b)")
+_WORD_NUMBER = (r"(?:(?:" + _TENS + r")[- ](?:" + "|".join(_SMALL[:-1]) + r")\b|"
+                + "|".join(sorted((w for w in WORDS if w not in ("a", "an", "hundred")), key=len, reverse=True)) + ")")
+# A number in words may be scaled ("three thousand", "two hundred"); a number scaled by a word it does
+# not take ("3 million", "1.2 million") is no count of it at all.
+NUMBER = (r"(?<!-)(?<![\d,.])(" + _WORD_NUMBER + r"[- ](?:hundred|thousand)\b|\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBER
+          + r"|hundred)(?!\s+(?:hundred|thousand|million|billion)\b)(?![.,]\d)(?!\s+in\s+(?:\d|" + "|".join(_SMALL) + r")\b)")
 QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")
 # Nor does a count begin right after "<number> in" (a share's second number) or "aged" (an age).
@@ -57,6 +60,13 @@ _PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|
 
 def _patterns(*sources: str) -> list[re.Pattern[str]]:
     return [re.compile(source, re.I) for source in sources]
+# A running total, a figure of its own beside the count it adds ("In April 701 knives were handed in, taking
+# the total since December to 2,944 bladed or sharp articles"; "bringing the total number of arrests to 57").
+_RUNNING = r"\b(?:taking|bringing|takes|brings|took|brought)\s+(?:the|its|their)\s+(?:overall\s+|running\s+)?total\b"
+_RUNNING_WEAPONS = (_RUNNING + r"[^.;]{0,80}?\s+to\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?(?:" + _WEAPON
+                    + r"|(?:bladed|sharp)\b[\w\s]{0,20}?articles\b)")
+_RUNNING_ARRESTS = (_RUNNING + r"\s+(?:(?:number\s+)?of\s+)?(?:arrests|(?:people\s+|suspects\s+)?arrested)\b[^.;]{0,60}?\s+to\s+"
+                    + QUALIFIER + NUMBER + r"\b(?!\s*(?:%|per\s*cent))")
 
 
 PATTERNS: dict[str, list[re.Pattern[str]]] = {
@@ -68,11 +78,13 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"(?<!\w\s)\bof\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + QUALIFIER + NUMBER + r"\b",
         # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
         QUALIFIER + NUMBER + r"\s+arrested\b",
+        _RUNNING_ARRESTS,
     ),
     "weapons": _patterns(
         _TAKEN + r"\s+" + QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON + _MORE_HANDED_IN + _AND_MORE_WEAPONS,
         QUALIFIER + NUMBER + r"\s+" + _BETWEEN + _WEAPON
-        + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located|amnesty))",
+        + r"(?=[^.]*\b(?:seiz|recover|surrender|found|remov|taken|handed|deposit|collect|confiscat|located|amnesty|"
+        r"dropped|bins\b))",
         # The verb well before the count: "They seized drugs, cash and three weapons".
         r"\b(?:seized|recovered|confiscated|taken\s+off|found)\b(?!\s+(?:were|was|includ|guilty|dead|from))(?:[^.;]|\.(?=\d))"
         r"{0,150}?\b" + NUMBER + r"\s+(?:(?!(?:with|of|in|for|and|from|by)\b)[\w-]+\s+){0,2}" + _WEAPON
@@ -81,6 +93,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"\b(?:total|number)\s+(?:number\s+)?of\s+(?:[\w-]+\s+){0,4}?(?:weapons|knives|blades|bladed\s+articles)\s+"
         r"(?:[\w-]+\s+){0,3}?(?:reaching|reached|stood\s+at|came\s+to|totalled|rose\s+to|was|is)\s+" + QUALIFIER + NUMBER
         + r"\b(?!\s*(?:%|per\s*cent))",
+        _RUNNING_WEAPONS,
         # Items handed in to an amnesty or a surrender bin are weapons.
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),
@@ -176,3 +189,5 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"[^.;]{0,30}?\bto\s+(?!(?:19|20)\d\d\b)(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|per\s*cent))",
     ),
 }
+RUNNING_TOTALS = frozenset(pattern for patterns in PATTERNS.values() for pattern in patterns
+                           if pattern.pattern in (_RUNNING_WEAPONS, _RUNNING_ARRESTS))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 
 from digest.figure_cues import Cues
-from digest.figure_patterns import NUMBER, PATTERNS, QUALIFIER, QUALIFIERS, SENTENCED, WORDS
+from digest.figure_patterns import NUMBER, PATTERNS, QUALIFIER, QUALIFIERS, RUNNING_TOTALS, SENTENCED, WORDS
 from digest.models import Figure
 from digest.text import MatchSites, matches_at, sentence_spans
 
@@ -35,13 +35,20 @@ _MONTHS = re.compile(r"(?:and|,)\s+" + NUMBER + r"\s+months", re.I)
 _COUNT_KINDS = frozenset(PATTERNS) - {"sentence_years"} | {"cash_seized_gbp", "drugs_seized_gbp", "funding_gbp"}
 
 
+_SCALES = {"hundred": 100, "thousand": 1000}
+
+
 def to_number(token: str) -> float | None:
     token = token.lower().replace(",", "")
     if token.isdigit():
         return float(token)
     if token in WORDS:
         return float(WORDS[token])
-    tens, _, units = token.replace("-", " ").partition(" ")
+    words = token.replace("-", " ").split()
+    if len(words) > 1 and words[-1] in _SCALES:  # "three thousand", "twenty-five thousand"
+        number = to_number(" ".join(words[:-1]))
+        return number * _SCALES[words[-1]] if number is not None else None
+    tens, _, units = " ".join(words).partition(" ")
     return float(WORDS[tens] + WORDS[units]) if tens in WORDS and units in WORDS else None
 
 
@@ -124,14 +131,16 @@ def _sentence_figures(sentence: str, kinds: list[str], percent: bool, awards: bo
     for kind in kinds:
         values: list[tuple[float, bool]] = []
         for pattern, sites in zip(PATTERNS[kind], _SITES[kind].find(sentence), strict=True):
+            if values and kind not in _EVERY_MATCH and pattern not in RUNNING_TOTALS:
+                continue  # one count of a kind a sentence, and the running total it brings it to
             for match in matches_at(pattern, sentence, sites or ()):
                 if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
                     continue
                 value = _value(kind, match)
-                if value and value > 0 and (kind in _EVERY_MATCH or not values):
+                if value and value > 0 and (kind in _EVERY_MATCH or not values or pattern in RUNNING_TOTALS):
                     values.append((value, kind == "sentence_years" and bool(_TOTAL.search(match.group(0)))))
-            if values and kind not in _EVERY_MATCH:
-                break
+                    if pattern in RUNNING_TOTALS:
+                        break
         found += [(Figure(kind, value, sentence), total) for value, total in values]
     return found
 

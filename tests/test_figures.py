@@ -311,3 +311,33 @@ def test_a_headline_count_without_a_verb() -> None:
 ])
 def test_ages_and_other_stories_links_are_no_arrest_counts(text: str) -> None:
     assert "arrests" not in {kind for kind, _ in figures(text)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Close to two thousand blades have been handed in at the front counters this year.", {("weapons", 2000)}),
+    ("Officers arrested two hundred people in the week of action.", {("arrests", 200)}),
+    ("Some twenty-five thousand pupils have heard the talk since it began.", {("people_reached", 25000)}),
+])
+def test_a_number_in_words_is_read_with_its_scale(text: str, expected: set[tuple[str, float]]) -> None:
+    assert figures(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Nearly 4 million people were stopped and searched across the country in a decade.",
+    "About 1.5 million knives are sold online each year, and 9 of them were found in the car.",
+])
+def test_a_number_scaled_by_a_word_is_never_read_short(text: str) -> None:
+    assert not {value for _, value in figures(text)} & {1, 1.5, 4}
+
+
+def test_a_running_total_is_a_figure_beside_the_count_it_adds() -> None:
+    assert figures("In May 312 knives were dropped into the four bins, taking the total since the bins were put in "
+                   "last year to 1,870 bladed or sharp articles.") == {("weapons", 312), ("weapons", 1870)}
+    assert figures("Two more men were arrested on Friday, bringing the total number of people arrested to 11.") == {
+        ("arrests", 11)}
+    assert figures("Officers arrested 4 suspects, bringing the total arrested in the inquiry to 19.") == {
+        ("arrests", 4), ("arrests", 19)}
+
+
+def test_knives_left_in_surrender_bins_are_weapons_handed_in() -> None:
+    assert figures("Last month 64 knives were dropped off in the bins outside the two stations.") == {("weapons", 64)}
