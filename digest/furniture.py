@@ -84,8 +84,11 @@ _ROLE = re.compile(r"\b(?:Commissioner|P?CC|PCSO|DCI|Supt|Insp|Sgt|Constable|Ins
 _PICTURE_PLACE = re.compile(r"\((?:(?:second |third |fourth |far )?(?:from )?(?:left|right|centre|center)|l-r|l to r)\)", re.I)
 # A reporter's role alone on its line, under a byline: "Crime reporter", "Local democracy reporter".
 # A reporter's role under their name, or after it: "Home Affairs Editor", "Priya Nair, Birmingham reporter".
-_ROLE_LINE = re.compile(r"^(?:[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2},\s+)?(?:[\w-]+\s+){0,3}(?:reporter|correspondent|editor)s?$",
-                        re.I)
+_NAMED = r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}"  # a person's name
+_ROLE_LINE = re.compile(rf"^(?:(?:{_NAMED},\s+)?(?:[\w-]+\s+){{0,3}}(?:reporter|correspondent|editor)s?|"
+                        rf"(?-i:{_NAMED},\s+(?:PA(?: Media)?|Press Association|Reuters|AFP|AP)))$", re.I)  # "Sam Lane, PA"
+_PERSON = re.compile(rf"^{_NAMED}$")
+_ROLE_ENDS = ("reporter", "reporters", "correspondent", "editor", "pa", "media", "association", "reuters", "afp", "ap")
 # A sentence's verb, which a headline or a caption does without: "(left) and Jo Bell were jailed" is a
 # sentence of the text; "Police say the attack was targeted" a standfirst (digest.headline).
 SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|can|cannot|must|might|says?|said|told|believes?|"
@@ -96,9 +99,8 @@ _RELATIVE_STAMP = re.compile(r"^\(?(?:(?:updated|published|posted):?\s+|[A-Z][\w
                              r"(?:(?:\d{1,2}|an?|one)\s+(?:days?|hours?|hrs?),?\s+)?(?:\d{1,2}|an?|one)\s+"
                              r"(?:(?:months?|years?|yrs?)\s+ago|(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?)(?:\s+ago)?)"
                              r"\)?(?:\s+\d{1,3})?$", re.I)
-# A caption ending in its credit, after a space, a dash or a bracket: "Police at the scene Credit: PA",
-# "Old Parr Road, Banbury Picture: GOOGLE", "Chief Inspector Ann Hale.PICTURE MARK JAMES." (a credit is a name, five
-# words at most).
+# A caption ending in its credit (a name, five words at most), after a space, a dash or a bracket: "Police at the
+# scene Credit: PA", "Old Parr Road, Banbury Picture: GOOGLE", "Chief Inspector Ann Hale.PICTURE MARK JAMES."
 _CREDIT_TAIL = re.compile(r"[\s.!?,(|–-](?:(?:(?:Image|Photo|Picture|Pic)\s+[Cc]redit|Pictures?|Pics?|Photos?|"
                           r"Photograph|Images?|Credit|Source)\s*[:–-]|"
                           r"(?:PICTURES?|PICS?|PHOTOS?|IMAGES?|CREDIT):?)\s*[A-Z@][\w&'’/+.-]*(?:\s+[\w&'’/+.-]+){0,4}\.?\)?$")
@@ -196,7 +198,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if short and not line.endswith(".") and len(_ICON_NAME.findall(line)) >= 1 and len(line.split()) <= 12:
         return True
-    if short and folded.endswith(("reporter", "reporters", "correspondent", "editor")) and _ROLE_LINE.match(line):
+    if short and folded.endswith(_ROLE_ENDS) and _ROLE_LINE.match(line):
         return True
     if short and line[-1:] == "." and _NAMED_CAPTION.match(line) and _ROLE.search(line):
         return True
@@ -245,9 +247,6 @@ def byline_name(line: str, after: str) -> bool:
     """A reporter's name on its own over their role or outlet ("Sam Lane" / "Former Home Affairs Editor", "BBC News")."""
     return (len(line) <= 40 and bool(_PERSON.match(line)) and len(after) <= 60
             and bool(_ROLE_LINE.match(after) or (MASTHEAD.match(after) and not SECTION_NEWS.match(after))))
-
-
-_PERSON = re.compile(r"^[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){1,2}$")
 
 
 def named_with_role(line: str) -> bool:

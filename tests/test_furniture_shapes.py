@@ -324,13 +324,15 @@ def test_a_site_name_that_opens_a_furniture_line_stays_the_site_name() -> None:
     "You are viewing an archived page.", "2 min read", "Estimated reading time: 3 minutes", "Gift this article",
     "Get the latest news from Wessex straight to your phone", "Download our free app for the latest news",
     "JavaScript is disabled in your browser.", "Advertising will end in 5 seconds", "Report this ad",
+    "·4-min read", "6-minute read", "Dana Whitlock, PA", "Omar Haddad, Reuters", "Kit Marlow, PA Media",
 ])
 def test_notices_of_age_reading_time_apps_and_adverts(line: str) -> None:
     assert is_furniture(line)
 
 
 @pytest.mark.parametrize("line", ["This article was published by the force in May.", "Save the date: knife crime summit",
-                                  "Close to 100 knives handed in at Wessex station", "Most violent crime in Wessex falls"])
+                                  "Close to 100 knives handed in at Wessex station", "Most violent crime in Wessex falls",
+                                  "Police were called to Spa Road, Ap", "Officers thanked Paul, PA"])
 def test_text_that_opens_like_those_notices(line: str) -> None:
     assert not is_furniture(line)
 
