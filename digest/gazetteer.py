@@ -152,7 +152,8 @@ class Gazetteer:
             _, area, weight, _ = self._by_name[name]
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
-            if name in ambiguous or name in surnames or _after_first_name(text, name, start, follows):
+            if (name in ambiguous or name in surnames or _after_first_name(text, name, start, follows)
+                    or _names_a_university(text, start, end)):
                 doubtful[area.name] = doubtful.get(area.name, 0.0) + weight * factor * 0.5
             else:
                 sure[area.name] = sure.get(area.name, 0.0) + weight * factor
@@ -196,6 +197,14 @@ _STREET_AFTER = re.compile(r"[ -](?:Road|Street|Avenue|Lane|Way|Drive|Close|Cres
 # ("West Midlands Ambulance Service" in a Shropshire story, "CPS West Midlands" for a Staffordshire case).
 _REGIONAL_BODY_AFTER = re.compile(r"[ -]Ambulance\b")
 _PROSECUTORS_BEFORE = re.compile(r"\b(?:CPS|Crown Prosecution Service)\s+$")
+# A university named for its city ("Liverpool John Moores University", "University of Leeds") studies the whole
+# country as often as its own: its place counts only when the text names it otherwise too.
+_UNIVERSITY_AFTER = re.compile(r"(?:\s+[A-Z][\w'’-]+){0,2}\s+University\b")
+_UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
+
+
+def _names_a_university(text: str, start: int, end: int) -> bool:
+    return bool(_UNIVERSITY_AFTER.match(text, end) or _UNIVERSITY_BEFORE.search(text, max(0, start - 20), start))
 
 
 def _not_the_area(text: str, start: int, end: int) -> bool:

@@ -153,3 +153,13 @@ def test_a_councils_site_gives_its_area_and_says_a_councils_page() -> None:
         judged = prepare(document, classifier_for(config))
         judged_kind = judged.classification.org_kind
         assert (judged.classification.area, judged_kind == "council") == (area, area is not None), url
+
+
+def test_a_university_named_for_its_city_places_a_story_only_with_another_mention() -> None:
+    body = ("Researchers at Sheffield Hallam University found that hospital admissions for assault across England "
+            "rose by a fifth over five years.")
+    assert _area("Assault admissions up by a fifth", body) is None
+    assert _area("Study of knife injuries", "A team from the University of Leeds looked at 40 hospitals.") is None
+    body = ("Sheffield Hallam University will evaluate the mentoring scheme, which South Yorkshire Police run in "
+            "Sheffield schools.")
+    assert _area("Mentoring scheme to be evaluated", body) == "South Yorkshire"

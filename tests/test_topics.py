@@ -185,6 +185,16 @@ def test_an_assault_said_in_passing_is_no_street_violence_story(classifier):
     assert "street_violence" not in topics(result)
 
 
+def test_hospital_figures_for_violence_related_injuries_make_a_relevant_story(classifier):
+    result = judge(
+        classifier, "Violence-related injuries seen in hospitals fall by 8%",
+        "Emergency departments in the region saw 8 per cent fewer violence-related injuries last year, and "
+        "assault-related admissions fell for a third year running, a university study has found.",
+        "Young men were still the most likely to be hurt, and most were injured on Friday and Saturday nights. The "
+        "study counted attendances at 30 emergency departments and minor injury units.")
+    assert result.relevant and "street_violence" in topics(result)
+
+
 def test_a_street_robbery_is_a_street_violence_story(classifier):
     result = judge(
         classifier, "Teenager robbed at knifepoint in Maidstone",
