@@ -312,10 +312,8 @@ def _starts(items: list[tuple[Any, Any]], ignore_case: bool) -> set[str]:
 
 # --- sentences -----------------------------------------------------------------------
 
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "st", "no", "det", "insp", "supt", "sgt", "ch", "con", "pc", "dc",
-    "ds", "di", "dci", "acc", "gen", "lt", "col", "rev", "prof", "approx", "etc", "vs", "co", "ltd",
-}
+_ABBREVIATIONS = {"mr", "mrs", "ms", "dr", "st", "no", "det", "insp", "supt", "sgt", "ch", "con", "pc", "dc", "ds", "di",
+                  "dci", "acc", "gen", "lt", "col", "rev", "prof", "approx", "etc", "vs", "co", "ltd"}
 _SENTENCE_BREAK = re.compile(r"([.!?])([\"”’')]*)\s+(?=[\"“‘'(]*[A-Z0-9£])")
 
 
@@ -352,10 +350,13 @@ def trim(text: str, limit: int) -> str:
     return cut + "…"
 
 
+_NUMBERED = re.compile(r"^\s*(?:\d{1,2}\.)+(?:\d{1,2})?\s+(?=[A-Z])")  # a report's paragraph number: "1.", "2.3"
+
+
 def first_sentences(paragraphs: list[str], limit: int = 300) -> str:
     """The first one or two sentences of the body: a summary."""
     for paragraph in paragraphs:
-        parts = sentences(paragraph)
+        parts = sentences(_NUMBERED.sub("", paragraph))
         if not parts:
             continue
         summary = parts[0]

@@ -628,3 +628,16 @@ def test_a_link_to_another_story_run_into_the_text_is_taken_out_of_it() -> None:
                               "in court in November, police said.", SECOND))
     assert "shot" not in page.body and "READ MORE" not in page.body
     assert "public place." in page.body and "He will appear in court in November, police said." in page.body
+
+
+def test_a_reports_paragraph_number_is_not_part_of_its_summary() -> None:
+    page = extract_text(_page("Community safety plan 2025-2028",
+                              "1. This report asks the cabinet to approve the borough's plan for preventing serious "
+                              "violence over the next three years.", "2. The plan was drawn up with the police."))
+    assert page.summary.startswith("This report asks the cabinet")
+    dotted = extract_text(_page("Community safety plan 2025-2028",
+                                "1.1 The partnership agreed its definition of serious violence in the spring.", SECOND))
+    assert dotted.summary.startswith("The partnership agreed")
+    kept = extract_text(_page("Minister visits knife crime project", "10 Downing Street said the visit was private.",
+                              SECOND))
+    assert kept.summary.startswith("10 Downing Street")
