@@ -74,7 +74,7 @@ _OPENED = [
     r"share this:?|like this:?|like loading\.*|reply to this message\b.*|tell a friend\b.*|baca juga:?.*|"
     r"kategori:.*|source: [^.!?\d\s]+( [^.!?\d\s]+){0,4}|notes to editors|hide this message|view cookies|navigation menu|"
     r"yes( \| no)?|no|comments? \| \d+|read next|< ?previous( page)?|next( page)? ?>|"
-    r"(more|latest) (in|from) [^.!?]{1,40}|related (posts|pages)|subscribe( now| today)?|bookmark|more options|"
+    r"(more|latest) (in|from) [^.!?]{1,40}|related (posts|pages)|subscribe( now| today| to [^.!?]{2,40})?|bookmark|more options|"
     r"agree|i agree|read this (letter|page|article|document) in welsh|cymraeg|english|newyddion \| news|x",
     r"(tweet|email|facebook|twitter|linkedin|whatsapp)(\s+(tweet|email|facebook|twitter|linkedin|whatsapp))*",
     r"(was this page (useful|helpful)\??|is this page useful\??).*",

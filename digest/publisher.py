@@ -33,6 +33,9 @@ _NEWS_CHROME = re.compile(
     r"^(?:hide ad|advertisement|subscribe\b.*|sign in|most (?:read|popular)|comments?\b.*|watch more of our videos.*|"
     r"and (?:live )?on freeview.*|newsletters?|advertise with us|read the e-?paper|trending|bookmark|"
     r"(?:by|written by)\s+[A-Z].{0,60})$|\b\d+\s+min(?:ute)?s?\s+read\b|\b(?:BST|GMT)\b|"
+    # a publication's own newsletters, by its title ("Sign up for The Weekly Round's free newsletters")
+    r"^sign up (?:to|for) (?!.*\b(?:Commissioner|Police|Council|Constabulary|Unit|Partnership|Mayor)\b)(?:the )?"
+    r"(?:[A-Z][\w&]*\s){0,3}[A-Z][\w&]*['’]s (?:free |daily |weekly )*newsletters?\b|"
     # another story under a label inside the text: "LOCAL NEWS: …", "Related: …", "SEE ALSO: …"
     r"^(?:local news|more news|related|see also|also read|read more|don'?t miss):\s*\S", re.I)
 # An aggregator's or content farm's: the mirrored post's footer, tag lists, "by admin".

@@ -641,3 +641,12 @@ def test_a_reports_paragraph_number_is_not_part_of_its_summary() -> None:
     kept = extract_text(_page("Minister visits knife crime project", "10 Downing Street said the visit was private.",
                               SECOND))
     assert kept.summary.startswith("10 Downing Street")
+
+
+def test_a_publications_subscription_box_says_a_newsroom_published_the_page() -> None:
+    page = extract_text(_page("Why are fewer people hurt in fights?", LEDE, "Subscribe to The Wessex Weekly",
+                              "Sign up for The Wessex Weekly's free newsletters", SECOND))
+    assert page.publisher_kind == "news" and "Subscribe" not in page.body
+    commissioner = extract_text(_page("Why are fewer people hurt in fights?", LEDE, "Subscribe",
+                                      "Sign up for the Commissioner's free newsletters", SECOND))
+    assert commissioner.publisher_kind != "news"
