@@ -133,6 +133,8 @@ _ORG_CUES = [
      ("told ",)),
     ("news", r"\blocal democracy reporting\b|\bour reporter\b|\bcontacted by (?:the|this) (?:newspaper|paper|website)\b", 4,
      ("local democracy reporting", "our reporter", "contacted by ")),
+    # A tabloid's words for the police and a suspect, which no force, commissioner or council writes.
+    ("news", r"\bcops\b|\bknife(?:man|men)\b", 2, ("cops", "knifem")),
     ("news", r"\b(?:police|officers|detectives|the force|a (?:police )?spokes(?:wo)?man|a spokesperson) (?:said|say|have said|confirmed)\b", 2,
      ("police ", "officers ", "detectives ", "the force ", "a police spokes", "a spokes")),
     ("council", r"\b(?:Cllr|Councillor|cabinet member|council leader|leader of the council)\b", 2,

@@ -308,3 +308,10 @@ def test_a_papers_edition_or_byline_in_capitals_or_after_a_date_makes_the_page_a
             "Detectives are appealing for witnesses after a man was shot in the leg on the Moorside estate on Thursday.\n"
             "Chief Inspector Jo Bell said the attack was barbaric and urged anyone with information to call 101.\n")
     assert _publisher(text)[1] == "news"
+
+
+def test_a_tabloids_words_for_the_police_and_a_suspect_say_a_paper_wrote_it() -> None:
+    page = (" date 2026-02-11 A TEENAGER is fighting for his life after being knifed outside a Wessex chip shop - as "
+            "cops hunt the knifeman.\nOfficers found the boy, 17, with stab wounds shortly after 11pm.\n"
+            "Detective Sergeant Kay Lowe said the attack was a shocking one.\n")
+    assert _publisher(page)[1] == "news"
