@@ -103,7 +103,7 @@ _RELATIVE_STAMP = re.compile(r"^\(?(?:(?:updated|published|posted):?\s+|[A-Z][\w
 # scene Credit: PA", "Old Parr Road, Banbury Picture: GOOGLE", "Chief Inspector Ann Hale.PICTURE MARK JAMES."
 _CREDIT_TAIL = re.compile(r"[\s.!?,(|–-](?:(?:(?:Image|Photo|Picture|Pic)\s+[Cc]redit|Pictures?|Pics?|Photos?|"
                           r"Photograph|Images?|Credit|Source)\s*[:–-]|"
-                          r"(?:PICTURES?|PICS?|PHOTOS?|IMAGES?|CREDIT):?)\s*[A-Z@][\w&'’/+.-]*(?:\s+[\w&'’/+.-]+){0,4}\.?\)?$")
+                          r"(?:PICTURES?|PICS?|PHOTOS?|IMAGES?|CREDIT):?)\s*[A-Za-z@][\w&'’/+.-]*(?:\s+[\w&'’/+.-]+){0,4}\.?\)?$")
 _CREDIT_LABEL = re.compile("Pic|Photo|Image|Credit|Source|PIC|PHOTO|IMAGE|CREDIT")  # one of which _CREDIT_TAIL has
 # A picture standing in for one, or its library's label: "editorial image", "File photo", "Staff/Voice photos".
 _PLACEHOLDER = re.compile(r"^(?:editorial|stock|file|library|archive|generic|illustrative|staff|submitted|handout|supplied|"

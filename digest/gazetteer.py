@@ -199,7 +199,7 @@ _REGIONAL_BODY_AFTER = re.compile(r"[ -]Ambulance\b")
 _PROSECUTORS_BEFORE = re.compile(r"\b(?:CPS|Crown Prosecution Service)\s+$")
 # A university named for its city ("Liverpool John Moores University", "University of Leeds") studies the whole
 # country as often as its own: its place counts only when the text names it otherwise too.
-_UNIVERSITY_AFTER = re.compile(r"(?:\s+[A-Z][\w'’-]+){0,2}\s+University\b")
+_UNIVERSITY_AFTER = re.compile(r"(?:\s+[A-Z][\w'’-]+){0,2}\s+University\b(?!\s+Hospitals?\b)")
 _UNIVERSITY_BEFORE = re.compile(r"\bUniversity\s+of\s+(?:the\s+)?$")
 
 

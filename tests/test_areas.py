@@ -163,3 +163,5 @@ def test_a_university_named_for_its_city_places_a_story_only_with_another_mentio
     body = ("Sheffield Hallam University will evaluate the mentoring scheme, which South Yorkshire Police run in "
             "Sheffield schools.")
     assert _area("Mentoring scheme to be evaluated", body) == "South Yorkshire"
+    assert _area("Man seriously hurt in attack", "He was taken to Southampton University Hospital by ambulance.") \
+        == "Hampshire"  # a hospital is where it happened, whatever it is named
