@@ -195,6 +195,14 @@ def test_hospital_figures_for_violence_related_injuries_make_a_relevant_story(cl
     assert result.relevant and "street_violence" in topics(result)
 
 
+def test_a_crack_house_closed_by_the_court_is_a_drug_supply_story(classifier):
+    result = judge(
+        classifier, "Court shuts Wessex crack house for three months",
+        "Magistrates have ordered a flat described by neighbours as a crack den to be closed after months of "
+        "visitors at all hours. Officers told the court a warrant had been executed there in the spring.")
+    assert result.relevant and "county_lines" in topics(result)
+
+
 def test_a_street_robbery_is_a_street_violence_story(classifier):
     result = judge(
         classifier, "Teenager robbed at knifepoint in Maidstone",
