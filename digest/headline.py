@@ -131,7 +131,11 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
             if index not in sized and (index in dated or credited(lines[index]))]
     before = [index for index in sized if not ends or index < ends[0]]
     told = _content_words(lede)
-    before = [index for index in before if _content_words(lines[index]) & told] or before
+    shared = {index: len(_content_words(lines[index]) & told) for index in before}
+    # One word in common is chance when another line retells the lede ("running" in a ticker's "Fraudster
+    # jailed for running a scam website" above "Man arrested after throwing away knife ...", whose lede runs away).
+    fewest = 2 if max(shared.values(), default=0) >= 3 else 1
+    before = [index for index in before if shared[index] >= fewest] or before
     # Headlines drop the verbs a standfirst keeps ("Police say the attack was targeted"), but for
     # whom they quote ("Man shot in west Belfast, police say").
     terse = [index for index in before if not SENTENCE_VERB.search(_ATTRIBUTED.sub("", lines[index]))] or before

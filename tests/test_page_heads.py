@@ -69,6 +69,9 @@ def test_a_standfirst_under_the_headline_is_not_the_title() -> None:
     "Man charged after woman hurt in bus knife attack\nTrending\n"
     "Planning inspector allows appeal over former quarry's holiday lodges near Upper Wick green\n"
     "Ring road roadworks to last until end of summer holidays, highways team confirms\n",
+    # a ticker above it, in a row with it, one of its headlines sharing a word with the text by chance
+    "BREAKING\nCouncillor cleared after spending whole evening locked inside council library\n"
+    "Man charged after woman hurt in bus knife attack\nBy Sam Ridley\n",
 ])
 def test_other_stories_headlines_beside_the_headline_are_not_the_title(head: str) -> None:
     """The page's own headline is the one its first paragraph retells; the others share none of its words."""
