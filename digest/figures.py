@@ -29,6 +29,9 @@ _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
 _FURTHER_TERM = PATTERNS["sentence_years"][-1]
 _SENTENCING = re.compile(SENTENCED + r"|\b(?:given|received)\b", re.I)
+# What a sculpture or a memorial is made of is no count of weapons taken ("created from over 100,000 knives").
+_MADE_OF = re.compile(r"\b(?:made|created|built|crafted|constructed|forged|fashioned|welded)\s+(?:entirely\s+)?"
+                      r"(?:from|of|out\s+of|using|with)\s+(?:[\w-]+\s+){0,2}$", re.I)
 _PART_OF_YEAR = {"a half": 0.5, "a quarter": 0.25, "three quarters": 0.75}
 _MONTHS = re.compile(r"(?:and|,)\s+" + NUMBER + r"\s+months", re.I)
 # Counts and sums, not terms or rates: a rounder one near another restates it ("more than 1,300", "nearly £800,000").
@@ -134,7 +137,8 @@ def _sentence_figures(sentence: str, kinds: list[str], percent: bool, awards: bo
             if values and kind not in _EVERY_MATCH and pattern not in RUNNING_TOTALS:
                 continue  # one count of a kind a sentence, and the running total it brings it to
             for match in matches_at(pattern, sentence, sites or ()):
-                if pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()):
+                if ((pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()))
+                        or (kind == "weapons" and _MADE_OF.search(sentence, max(0, match.start() - 60), match.start()))):
                     continue
                 value = _value(kind, match)
                 if value and value > 0 and (kind in _EVERY_MATCH or not values or pattern in RUNNING_TOTALS):

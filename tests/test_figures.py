@@ -341,3 +341,10 @@ def test_a_running_total_is_a_figure_beside_the_count_it_adds() -> None:
 
 def test_knives_left_in_surrender_bins_are_weapons_handed_in() -> None:
     assert figures("Last month 64 knives were dropped off in the bins outside the two stations.") == {("weapons", 64)}
+
+
+def test_what_a_sculpture_is_made_of_is_no_count_of_weapons_taken() -> None:
+    text = ("The 8-metre figure, created from over 90,000 blades handed in to police forces, arrives at the minster "
+            "on Monday. During its last visit officers seized 14 knives in the town.")
+    assert figures(text) == {("weapons", 14)}
+    assert figures("A memorial made of 2,000 knives recovered by officers was unveiled.") == set()
