@@ -84,8 +84,14 @@ _SHORTENED = (
 )
 
 
+# A paper's lead opening in capitals ("WREXHAM Police officers have been honoured ..."): read in title case.
+_CAPITALS_LEAD = re.compile(r"^(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]?[a-z])", re.M)
+
+
 def _rewrite(text: str) -> tuple[str, Positions]:
-    """The text as names are compared with it: each allowed gap between words one space, apostrophes "'"."""
+    """The text as names are compared with it: each allowed gap between words one space, apostrophes "'",
+    a lead's opening words in capitals in title case."""
+    text = _CAPITALS_LEAD.sub(lambda lead: lead.group().title(), text) if _CAPITALS_LEAD.search(text) else text
     text, positions = shorten(replace_chars(text.replace("’", "'"), OTHER_WHITESPACE), _SHORTENED)
     return text.replace("-", " "), positions  # only now: "- " is two gaps, not one
 

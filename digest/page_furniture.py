@@ -17,7 +17,8 @@ from digest.headline import heading_like, headline_sized
 def without_furniture(lines: list[str], labelled: str | None = None) -> tuple[list[str], list[str]]:
     """(the lines that are not site furniture, those that are); a short line said more than once (a caption,
     a banner) is furniture too, and so is a caption whose copy with its credit or run into itself is."""
-    repeated = _repeated(lines, labelled)
+    lede = next((line for line in lines if reads_as_prose(line) and not is_furniture(line)), None)
+    repeated = _repeated(lines, labelled) - {lede}  # a paper's standfirst said again as its first paragraph
     teasers = _teasers(lines)
     bylines = {at for at, pair in enumerate(pairwise(lines)) if byline_name(*pair)}  # a name; its role follows
     kept: list[str] = []
@@ -26,8 +27,8 @@ def without_furniture(lines: list[str], labelled: str | None = None) -> tuple[li
     for index, line in enumerate(lines):  # a date line like a menu dates the page; a byline's name and role go
         captioned = index > 0 and bool(_CAPTION_LABEL.match(lines[index - 1]))  # "Image caption," then the caption
         captioned = captioned or index in bylines or index - 1 in bylines
-        furniture = index in teasers or captioned or ((line in repeated or _doubled(line) or is_furniture(line))
-                                                      and line_date(line) is None)
+        furniture = (index in teasers or captioned or (index > 0 and line == lede == lines[index - 1])
+                     or ((line in repeated or _doubled(line) or is_furniture(line)) and line_date(line) is None))
         listing = (begun and furniture and bool(_STORY_LIST.match(line))) or (listing and heading_like(line))
         (dropped if furniture or listing else kept).append(line)
         begun = begun or (not furniture and reads_as_prose(line))

@@ -165,3 +165,9 @@ def test_a_university_named_for_its_city_places_a_story_only_with_another_mentio
     assert _area("Mentoring scheme to be evaluated", body) == "South Yorkshire"
     assert _area("Man seriously hurt in attack", "He was taken to Southampton University Hospital by ambulance.") \
         == "Hampshire"  # a hospital is where it happened, whatever it is named
+
+
+def test_a_place_in_a_papers_capitals_lead_is_read() -> None:
+    body = "WREXHAM officers have been commended for disarming a man with a knife in the town centre."
+    assert _area("Officers commended", body) == "North Wales"
+    assert _area("Officers commended", "NHS staff and READING volunteers helped.") is None  # not a lead's words

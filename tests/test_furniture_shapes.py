@@ -651,3 +651,9 @@ def test_a_publications_subscription_box_says_a_newsroom_published_the_page() ->
     commissioner = extract_text(_page("Why are fewer people hurt in fights?", LEDE, "Subscribe",
                                       "Sign up for the Commissioner's free newsletters", SECOND))
     assert commissioner.publisher_kind != "news"
+
+
+def test_a_standfirst_said_again_as_the_first_paragraph_is_the_text_once() -> None:
+    lede = "WESSEX officers have been praised for disarming a man with a machete outside a school."
+    page = extract_text(_page("Officers praised for bravery", lede, lede, SECOND))
+    assert page.body == f"{lede}\n\n{SECOND}" and page.summary.startswith("WESSEX officers have been praised")
