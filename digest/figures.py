@@ -24,6 +24,8 @@ _OPENS_WITH_NUMBER = {p for patterns in PATTERNS.values() for p in patterns if p
 _NUMBER_OPENINGS = QUALIFIERS + tuple(word for word in WORDS if word not in ("a", "an"))
 _SITES = {kind: MatchSites(patterns, {p: _NUMBER_OPENINGS for p in patterns if p in _OPENS_WITH_NUMBER})
           for kind, patterns in PATTERNS.items()}
+# Whether each pattern of a kind counts a running total (by position: hashing a compiled pattern reads all its code).
+_RUNNING = {kind: [pattern in RUNNING_TOTALS for pattern in patterns] for kind, patterns in PATTERNS.items()}
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)
@@ -133,17 +135,17 @@ def _sentence_figures(sentence: str, kinds: list[str], percent: bool, awards: bo
         found += [(figure, False) for figure in _percent_changes(sentence)]
     for kind in kinds:
         values: list[tuple[float, bool]] = []
-        for pattern, sites in zip(PATTERNS[kind], _SITES[kind].find(sentence), strict=True):
-            if values and kind not in _EVERY_MATCH and pattern not in RUNNING_TOTALS:
+        for pattern, sites, running in zip(PATTERNS[kind], _SITES[kind].find(sentence), _RUNNING[kind], strict=True):
+            if values and kind not in _EVERY_MATCH and not running:
                 continue  # one count of a kind a sentence, and the running total it brings it to
             for match in matches_at(pattern, sentence, sites or ()):
                 if ((pattern is _FURTHER_TERM and not _SENTENCING.search(sentence, 0, match.start()))
                         or (kind == "weapons" and _MADE_OF.search(sentence, max(0, match.start() - 60), match.start()))):
                     continue
                 value = _value(kind, match)
-                if value and value > 0 and (kind in _EVERY_MATCH or not values or pattern in RUNNING_TOTALS):
+                if value and value > 0 and (kind in _EVERY_MATCH or not values or running):
                     values.append((value, kind == "sentence_years" and bool(_TOTAL.search(match.group(0)))))
-                    if pattern in RUNNING_TOTALS:
+                    if running:
                         break
         found += [(Figure(kind, value, sentence), total) for value, total in values]
     return found

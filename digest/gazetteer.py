@@ -91,7 +91,8 @@ _CAPITALS_LEAD = re.compile(r"^(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]
 def _rewrite(text: str) -> tuple[str, Positions]:
     """The text as names are compared with it: each allowed gap between words one space, apostrophes "'",
     a lead's opening words in capitals in title case."""
-    text = _CAPITALS_LEAD.sub(lambda lead: lead.group().title(), text) if _CAPITALS_LEAD.search(text) else text
+    if any(line[:2].isalpha() and line[:2].isupper() for line in text.split("\n")):  # (a scan with ^ costs more)
+        text = _CAPITALS_LEAD.sub(lambda lead: lead.group().title(), text)
     text, positions = shorten(replace_chars(text.replace("’", "'"), OTHER_WHITESPACE), _SHORTENED)
     return text.replace("-", " "), positions  # only now: "- " is two gaps, not one
 

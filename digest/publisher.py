@@ -94,8 +94,12 @@ TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 
 
 def _newsroom_says(line: str) -> bool:
-    """A line only a newsroom's page has: a reporter's byline, or a call to its readers only a newsroom makes."""
-    return _reporter(line) or newsroom_call(line)
+    """A line only a newsroom's page has: a reporter's byline, a call to its readers only a newsroom makes, or
+    its notice that it cannot be read where the reader is (a commercial site's block by country)."""
+    return _reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line))
+
+
+_GEO_BLOCK = re.compile(r"\bunavailable in your (?:location|country|region)\b", re.I)
 
 
 def _reporter(line: str) -> bool:

@@ -657,3 +657,9 @@ def test_a_standfirst_said_again_as_the_first_paragraph_is_the_text_once() -> No
     lede = "WESSEX officers have been praised for disarming a man with a machete outside a school."
     page = extract_text(_page("Officers praised for bravery", lede, lede, SECOND))
     assert page.body == f"{lede}\n\n{SECOND}" and page.summary.startswith("WESSEX officers have been praised")
+
+
+def test_a_sites_notice_that_it_is_blocked_where_the_reader_is_says_a_newsroom_published_it() -> None:
+    page = extract_text(_page("Oops.", "Our website is temporarily unavailable in your location.",
+                              "Officers honoured for bravery", LEDE, SECOND))
+    assert page.publisher_kind == "news" and page.title == "Officers honoured for bravery"
