@@ -78,7 +78,7 @@ class NearDuplicates:
         for fact in facts:
             if fact.startswith("w:"):
                 ranked[0 if " " in fact else 2].append(fact)
-            elif not fact.startswith("c:"):
+            elif fact.startswith("n:"):  # (an "m:" number is found as its digits' "n:" only)
                 number = fact[2:].split(".")[0]
                 ranked[1 if len(number) >= 3 and not _YEAR.match(number) else 3].append(fact)
         return [fact for kind in ranked for fact in sorted(kind)][:LOOKUP_FACTS]
@@ -193,6 +193,12 @@ def _numbers(facts: frozenset[str]) -> frozenset[float]:
     return frozenset(float(fact[2:]) for fact in facts if fact.startswith("n:"))
 
 
+@lru_cache(maxsize=4096)
+def _worded(facts: frozenset[str]) -> frozenset[float]:
+    """The numbers written out to open a sentence ("m:19"): one the other text states in digits is stated."""
+    return frozenset(float(fact[2:]) for fact in facts if fact.startswith("m:"))
+
+
 def _is_round(number: float) -> bool:
     return number >= 100 and number % 100 == 0
 
@@ -222,11 +228,18 @@ def _rounded_by_one_of(number: float, round_numbers: Iterable[float]) -> bool:
 
 @lru_cache(maxsize=4096)  # a pair is often asked twice: are they copies, are they one incident
 def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
-    """The share of the numbers of the story stating fewer that the other states too (`_stated`);
-    None when either states fewer than two."""
-    fewer, more = sorted((_numbers(one), _numbers(other)), key=len)
-    if len(fewer) < 2:
+    """The share of the numbers of the story stating fewer that the other states too (`_stated`, or
+    written out); of two stating as many, the larger share. None when either states fewer than two."""
+    ones, others = _numbers(one), _numbers(other)
+    if min(len(ones), len(others)) < 2:
         return None
+    if len(ones) == len(others):
+        return max(_stated_share(ones, others | _worded(other)), _stated_share(others, ones | _worded(one)))
+    fewer, more = (ones, others | _worded(other)) if len(ones) < len(others) else (others, ones | _worded(one))
+    return _stated_share(fewer, more)
+
+
+def _stated_share(fewer: frozenset[float], more: frozenset[float]) -> float:
     missing = fewer - more
     stated = len(fewer) - len(missing)
     if missing:  # the round ones first, then the others, which only a round number can state
@@ -286,9 +299,13 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     lead = lead - _stages(lead)
     if not lead:
         return True  # a lead without facts tells nothing
-    numbers, words = _numbers(other), _name_words(other)
+    numbers, words = _numbers(other) | _worded(other), _name_words(other)
+    # A number the lead writes out counts when the other states it, and is no fact the other lacks when not.
+    lead = frozenset(fact for fact in lead if not fact.startswith("m:") or float(fact[2:]) in numbers)
+    if not lead:
+        return True
     found = sum(1 for fact in lead if fact in other
-                or (fact.startswith("n:") and _stated(float(fact[2:]), numbers))
+                or (fact[:2] in ("n:", "m:") and _stated(float(fact[2:]), numbers))
                 or (fact.startswith("w:") and _who(fact) <= words))
     return found / len(lead) > 0.5
 

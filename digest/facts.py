@@ -2,8 +2,9 @@
 
 Copies of one story keep its facts even when their words change (a spun or rewritten copy) or
 most of the text is gone (a truncated one); different events told with one template keep the
-template's words but not its facts. A fact is a number the text states ("n:23") or a name of
-two or more capitalised words ("w:central drive", "w:operation tern"). digest.dedupe compares them.
+template's words but not its facts. A fact is a number the text states ("n:23", or "m:19" for one written
+out to open a sentence) or a name of two or more capitalised words ("w:central drive", "w:operation tern").
+digest.dedupe compares them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from digest.figure_patterns import WORDS
 from digest.phrases import Automaton
 from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, literal_starts, matches_at, without_days_of_month
 
@@ -87,6 +89,8 @@ def _facts(text: str) -> frozenset[str]:
     """The facts of a headline and its text, set apart by a blank line; a paragraph may be wrapped."""
     text = _WRAP.sub(" ", _without_phones(text))
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(without_days_of_month(text))}
+    facts.update(f"m:{WORDS[found[1].lower()] + WORDS.get((found[2] or '').lower(), 0)}"
+                 for found in _NUMBER_IN_WORDS.finditer(text) if _opens_sentence(text, found.start()))
 
     def name(match: re.Match[str]) -> str:
         replacement, named = _name_facts(match.group())
@@ -104,6 +108,21 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+def _opens_sentence(text: str, at: int) -> bool:
+    """Whether a capitalised word at `at` opens a sentence, a line or a list's item."""
+    before = text[max(0, at - 4):at].rstrip(" \t•·▪◦*–—-")
+    return text[at].isupper() and (not before or before[-1] in "\n.!?\"”’")
+
+
+# A number from ten up written out to open a sentence, as a paper writes one ("Nineteen people were arrested"
+# for a release's "19 people were arrested"): "m:19", the same number as its digits' "n:19" for another text
+# that states it, and no number that text lacks (a copy's own sentence may open with one).
+_TENS_AND_TEENS = "|".join(word for word, value in WORDS.items() if 10 <= value <= 90 and (value < 20 or value % 10 == 0))
+_UNITS = "|".join(word for word, value in WORDS.items() if 1 <= value <= 9 and len(word) > 2)
+_NUMBER_IN_WORDS = re.compile(rf"\b({_TENS_AND_TEENS})(?:[- ]({_UNITS}))?\b(?![- ](?:hundred|thousand|million)\b)"
+                              r"(?<!past ten)(?<!past eleven)(?<!past twelve)"
+                              rf"(?!\s+o['’]clock|\s+(?:past|to)\s+(?:{_UNITS}|ten|eleven|twelve|midnight|noon)\b)",
+                              re.I)  # not a time: "ten past four"
 
 
 def _without_phones(text: str) -> str:
@@ -163,7 +182,7 @@ def _parts(words: list[str]) -> set[str]:
 
 # A single capitalised word inside a sentence is a name ("in Luton", "told the Echo"); at a
 # sentence's start, or in a headline That Capitalises Every Word, it may be any word.
-_WORD_NAME = re.compile(r"[A-Z](?<=[^\s.!?:;\"“‘'(] [A-Z])[a-z’'-]{2,}(?:[A-Z][a-z’'-]+)*\b")
+_WORD_NAME = re.compile(r"[A-Z](?<=[^\s.!?:;\"“‘'(•·▪◦*–—-] [A-Z])[a-z’'-]{2,}(?:[A-Z][a-z’'-]+)*\b")  # (a list item starts one)
 _NOT_NAMES = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february", "march",
     "april", "may", "june", "july", "august", "september", "october", "november", "december", "police", "council",

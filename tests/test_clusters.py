@@ -322,3 +322,13 @@ def test_a_day_of_the_month_is_no_number_of_the_story():
     dated = story_facts("Man arrested after shots fired", "Shots were fired in Wessex on Wednesday night, 3 January. "
                         "A 49-year-old man was arrested at 4.46am on January 4th, 2024. In March 12 people were held.")
     assert {"n:49", "n:4.46", "n:2024", "n:12"} <= dated and not {"n:3", "n:4"} & dated
+
+
+def test_a_number_written_out_to_open_a_sentence_is_a_fact_and_a_list_item_names_nothing():
+    from digest.facts import story_facts
+
+    facts = story_facts("Week of action", "NINETEEN people were arrested.\n\n  • Twelve were charged.\n\n"
+                                          "Twenty-four shops were visited. Officers spent ten days on it. It began "
+                                          "at ten past four.\n\n  • Traffic offence reports went to 41 drivers.")
+    assert {"m:19", "m:12", "m:24", "n:41"} <= facts
+    assert not {"m:10", "w:twelve", "w:traffic"} & facts  # a number inside a sentence, a time; a list item's first word

@@ -186,3 +186,62 @@ def test_a_word_for_word_copy_on_another_site_is_named_as_another_publisher(dige
     feed = feedparser.parse((tmp_path / "out" / "feed.xml").read_bytes())
     lead = next(entry for entry in feed.entries if entry.title == "Two men charged after shots fired in Radford")
     assert "Also published by radfordrecorder.co.uk" in lead.summary, lead.summary
+
+
+# A force's results, and two papers' copies of them that write a number opening a sentence out in words (as
+# papers do), put a list's items in bullets and keep different parts of the text.
+RESULTS_ONE = """Wessex Star
+
+Week of action leads to 23 arrests
+
+-
+
+A total of 23 people were arrested and a number of knives seized as Wessex Police took part in a national week of
+action against knife crime.
+
+Wessex Police has published its results from the week, which ran from 14 to 20 April, when officers across the
+force carried out patrols, weapons sweeps and visits to shops that sell blades.
+
+The week was led by the force's neighbourhood teams, working with the youth service in the three towns.
+
+The operation ran across Kingsbridge, Eastham, Marlow Vale and the villages around them.
+
+Inspector Hana Okafor said: "These results show what a week of joined-up work can do, and we will keep going."
+
+During the week 17 people were stopped and searched by officers, resulting in six arrests for possession of
+offensive weapons.
+
+Eleven people were arrested for drink driving after checks on vehicles, and 38 drivers were reported for other
+offences.
+"""
+RESULTS_OTHER = """TWENTY-THREE people were arrested and a number of knives were seized as Wessex Police took part in a
+national week of action against knife crime.
+
+Wessex Police has published its results from the week, which ran from 14 to 20 April, when officers across the
+force carried out patrols, weapons sweeps and visits to shops that sell blades.
+
+Neighbourhood officers led the work, alongside youth workers from the county council.
+
+During the week:
+
+  • Seventeen people were stopped and searched by officers, resulting in six arrests for possession of offensive weapons.
+  • Eleven people were arrested for drink driving after checks on vehicles.
+  • Reports were issued to 38 drivers for other offences.
+
+Shop visits found that 64 of the 70 shops checked were refusing to sell knives to under-18s.
+
+In Eastham surrender bins were set up at the library and the leisure centre, and a further bin will stay at the
+town's police station until the summer.
+
+Officers also gave talks at four secondary schools about the law on carrying a blade and what happens to those
+caught with one.
+
+Inspector Hana Okafor said: "These results show what a week of joined-up work can do, and we will keep going."
+"""
+
+
+def test_copies_writing_numbers_out_to_open_sentences_join(digest, export, seed_dir):
+    _write(seed_dir, **{"w1-star.txt": RESULTS_ONE, "w2-guardian.txt": RESULTS_OTHER})
+    digest("ingest")
+    items = {item["path"]: item for item in export()}
+    assert items["w1-star.txt"]["cluster"] == items["w2-guardian.txt"]["cluster"]
