@@ -318,3 +318,17 @@ def test_a_tabloids_words_for_the_police_and_a_suspect_say_a_paper_wrote_it() ->
             "cops hunt the knifeman.\nOfficers found the boy, 17, with stab wounds shortly after 11pm.\n"
             "Detective Sergeant Kay Lowe said the attack was a shocking one.\n")
     assert _publisher(page)[1] == "news"
+
+
+@pytest.mark.parametrize("lead", ["TWENTY-ONE people were arrested in Wessex during the week of action.",
+                                  "A MAN has been charged after officers found a machete in his car in Wessex.",
+                                  "POLICE in Wessex arrested 21 people during the week of action."])
+def test_a_lead_opening_in_capitals_is_a_papers_house_style(lead: str) -> None:
+    page = f" date 2026-02-11 {lead}\nDetective Sergeant Kay Lowe said officers had worked hard all week.\n"
+    assert _publisher(page)[1] == "news"
+
+
+def test_an_acronym_opening_a_release_is_no_capitals_lead() -> None:
+    page = (" date 2026-02-11 NHS staff and officers will work together on a new violence project in Wessex.\n"
+            "Detective Sergeant Kay Lowe said officers were glad to take part. Officers will start in May.\n")
+    assert _publisher(page)[1] == "police"
