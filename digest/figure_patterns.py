@@ -171,7 +171,8 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         # (What follows the verb only: "attended prison awareness sessions" is a project's.)
         r"(?!\s+(?:hospital|(?:medical\s+)?treatment|(?:[\w-]+\s+)?injuries|(?:prison|jail|custodial|suspended|community)\s+"
         r"(?:sentences?|terms?)\b|sentences?\b|fines?\b|cautions?\b))",
-        QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b",
+        # (a tip-off about someone is no one referred: "1,000 referrals about people trying to import weapons")
+        QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?referrals\b(?!\s+(?:about|regarding|concerning|relating\s+to)\b)",
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?" + _YOUNG + r"\s+had\s+(?:face[- ]to[- ]face\s+|one[- ]to[- ]one\s+)?"
         r"(?:engagement|contact|support|mentoring|sessions?|workshops?)\b",
     ),

@@ -258,8 +258,8 @@ def _text_kind(extracted: Extracted) -> str:
     rest = "\n".join(paragraphs[3:])
     in_opening = _CUE_STARTS.find(opening, fold_case(opening))
     in_rest = _CUE_STARTS.find(rest, fold_case(rest))
-    if _CAPITALS_LEAD.match(paragraphs[0]):
-        return "news"  # a paper's house style ("TWENTY-ONE people were arrested", "A MAN has been"), no body's
+    if _CAPITALS_LEAD.match(paragraphs[0]) or _AGENCY_SIGNATURE.search(extracted.body[-12:]):
+        return "news"  # a paper's house style ("TWENTY-ONE people were arrested", "A MAN has been"), or an agency's copy
     scores: dict[str, float] = {}
     for cue, opening_starts, rest_starts in zip(_ORG_PATTERNS, in_opening, in_rest, strict=True):
         hits = ((2 * cue.count(opening, opening_starts) if opening_starts else 0)  # most cues have no start
@@ -272,6 +272,7 @@ def _text_kind(extracted: Extracted) -> str:
 
 
 _DECISIVE = 4
+_AGENCY_SIGNATURE = re.compile(r"[—–-] ?(?:PA|Reuters|AFP|AP)\s*$")  # a news agency's copy signed at its end: "... —PA"
 # Its first word in capitals, of five letters or more with a vowel (not an acronym: "NHS", "NCLCC"), or after an
 # article in capitals ("A MAN", "THE nation's"), then the sentence in lower case.
 _CAPITALS_LEAD = re.compile(r"(?:(?:A|AN|THE) [A-Z]{2,}\b|THE\b|(?=[A-Z]*[AEIOU])[A-Z]{5,}(?:[-'’][A-Z]+)*)(?=[-'’ ]+[A-Za-z]*[a-z])")

@@ -348,3 +348,8 @@ def test_what_a_sculpture_is_made_of_is_no_count_of_weapons_taken() -> None:
             "on Monday. During its last visit officers seized 14 knives in the town.")
     assert figures(text) == {("weapons", 14)}
     assert figures("A memorial made of 2,000 knives recovered by officers was unveiled.") == set()
+
+
+def test_tip_offs_about_people_are_no_people_referred() -> None:
+    assert figures("Border Force received more than 1,000 referrals about people trying to import weapons.") == set()
+    assert figures("The hub took 45 referrals from schools in its first year.") == {("people_reached", 45)}

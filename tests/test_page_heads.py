@@ -332,3 +332,9 @@ def test_an_acronym_opening_a_release_is_no_capitals_lead() -> None:
     page = (" date 2026-02-11 NHS staff and officers will work together on a new violence project in Wessex.\n"
             "Detective Sergeant Kay Lowe said officers were glad to take part. Officers will start in May.\n")
     assert _publisher(page)[1] == "police"
+
+
+def test_a_news_agencys_copy_signed_at_its_end_is_a_newsrooms() -> None:
+    page = (" date 2026-02-11 Officers seized 700 knives during the national week of action.\n"
+            "Detective Sergeant Kay Lowe said officers had worked hard all week. —PA\n")
+    assert _publisher(page)[1] == "news"
