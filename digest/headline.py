@@ -50,7 +50,7 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
             continue
         if reads_as_prose(line) and not (index == first and _question_headline(line)):
             break
-        if heading_like(line) and not credited(line) and not MASTHEAD.match(line):
+        if heading_like(line) and not credited(line) and not MASTHEAD.match(LIST_MARK.sub("", line.strip())):
             candidates.append(index)
     text = [index for index in range(len(lines)) if index not in skipped]
     if not text:

@@ -87,11 +87,11 @@ def _repeated(lines: list[str], labelled: str | None) -> set[str]:
 
 
 def _first_headline_sized(lines: list[str]) -> str | None:
-    """The page's first headline-sized line before its text: said twice in a row there, the headline."""
+    """The page's first headline-sized line before its text (furniture aside): said twice in a row there, the headline."""
     for line in lines:
         if reads_as_prose(line):
             return None
-        if headline_sized(line):
+        if headline_sized(line) and not is_furniture(line):
             return line
     return None
 

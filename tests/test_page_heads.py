@@ -338,3 +338,10 @@ def test_a_news_agencys_copy_signed_at_its_end_is_a_newsrooms() -> None:
     page = (" date 2026-02-11 Officers seized 700 knives during the national week of action.\n"
             "Detective Sergeant Kay Lowe said officers had worked hard all week. —PA\n")
     assert _publisher(page)[1] == "news"
+
+
+def test_an_aggregators_headline_said_three_times_under_a_tag_page_label_is_the_title() -> None:
+    headline = "Youth workers in Wessex custody suites cut reoffending, says report"
+    page = (f"logo\nLatest news with #ViolenceReductionUnit\n{headline}\n{headline}\nThe Wessex Gazette\n"
+            f"time3 days ago\n  • Crime\n  • The Wessex Gazette\n{headline}\n{LEDE}\n")
+    assert _title(page) == headline
