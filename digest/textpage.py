@@ -103,13 +103,18 @@ def extract_text(text: str) -> Extracted:
 
 
 def _bare_title(title: str) -> str:
-    """The headline without a list's bullet or dash, a blog's date badge, or its site's name or section."""
-    return trim(without_site_suffix(_DATE_BADGE.sub("", LIST_MARK.sub("", title.lstrip(_BULLETS)))), 200)
+    """The headline without a list's bullet or dash, a blog's date badge or a date run into its end, or its site's
+    name or section."""
+    bare = _GLUED_DATE.sub("", _DATE_BADGE.sub("", LIST_MARK.sub("", title.lstrip(_BULLETS))))
+    return trim(without_site_suffix(bare), 200)
 
 
 _BULLETS = "•·▪◦ "  # a headline taken from a list item is the item without its bullet (or dash: LIST_MARK)
 # A blog theme's date badge before the headline, its day and month only: "30 Jan Two knife bins ...".
 _DATE_BADGE = re.compile(r"^\d{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\s+(?=[A-Z])")
+# The page's date run into the end of its headline: "... in knife attackJuly 29, 2024".
+_GLUED_DATE = re.compile(r"(?<=[a-z])(?:January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) \d{1,2}, \d{4}$")
 _SENTENCE_ENDS = (".", "!", "?", ":", ";", "”", '"', "’")
 _WRAPPED = range(40, 101)  # the length of a line hard-wrapped mid-sentence (at 60 to 80 characters, most often)
 _WRAP_EVIDENCE = 3  # breaks before a word in lower case that make a text's hard wrapping plain

@@ -345,3 +345,8 @@ def test_an_aggregators_headline_said_three_times_under_a_tag_page_label_is_the_
     page = (f"logo\nLatest news with #ViolenceReductionUnit\n{headline}\n{headline}\nThe Wessex Gazette\n"
             f"time3 days ago\n  • Crime\n  • The Wessex Gazette\n{headline}\n{LEDE}\n")
     assert _title(page) == headline
+
+
+def test_a_date_run_into_the_end_of_the_headline_is_not_part_of_it() -> None:
+    page = f" date 2026-03-09 Teenager hurt in Wessex knife attackMarch 9, 2026\n{LEDE}\n"
+    assert _title(page) == "Teenager hurt in Wessex knife attack"
