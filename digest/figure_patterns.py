@@ -18,7 +18,7 @@ _WORD_NUMBER = (r"(?:(?:" + _TENS + r")[- ](?:" + "|".join(_SMALL[:-1]) + r")\b|
                 + "|".join(sorted((w for w in WORDS if w not in ("a", "an", "hundred")), key=len, reverse=True)) + ")")
 # A number in words may be scaled ("three thousand", "two hundred"); a number scaled by a word it does
 # not take ("3 million", "1.2 million") is no count of it at all.
-NUMBER = (r"(?<!-)(?<![\d,.])(" + _WORD_NUMBER + r"[- ](?:hundred|thousand)\b|\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBER
+NUMBER = (r"(?<!-)(?<![\d,./])(" + _WORD_NUMBER + r"[- ](?:hundred|thousand)\b|\d{1,3}(?:,\d{3})+|\d+|" + _WORD_NUMBER
           + r"|hundred)(?!\s+(?:hundred|thousand|million|billion)\b)(?![.,]\d)(?!\s+in\s+(?:\d|" + "|".join(_SMALL) + r")\b)")
 QUALIFIERS = ("more than", "over", "at least", "around", "about", "almost", "nearly", "some", "a total of", "in total",
                "an estimated", "a further", "another", "a combined", "totalling")

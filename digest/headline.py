@@ -29,8 +29,15 @@ TITLE_LINES = 30  # how far down a page's menus and banners the headline is look
 
 
 def credited(line: str) -> bool:
-    """A byline, a credit or a label: a line before the text that is never its headline."""
-    return bool(_NEVER_TITLE.match(line) or _REPORTER.match(line))
+    """A byline, a credit or a label: a line before the text that is never its headline; or a press archive's line
+    of the paper, the date, the section and the author ("Bristol Post - - COMMENT - With <name>")."""
+    if _REPORTER.match(line) or _NEVER_TITLE.match(line):
+        return True
+    archived = _ARCHIVE_LINE.match(line)
+    return archived is not None and MASTHEAD.match(archived.group(1)) is not None
+
+
+_ARCHIVE_LINE = re.compile(r"^(.{3,40}?) - (?:[^-]{0,30} )?- ")
 
 
 def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset(),

@@ -353,3 +353,7 @@ def test_what_a_sculpture_is_made_of_is_no_count_of_weapons_taken() -> None:
 def test_tip_offs_about_people_are_no_people_referred() -> None:
     assert figures("Border Force received more than 1,000 referrals about people trying to import weapons.") == set()
     assert figures("The hub took 45 referrals from schools in its first year.") == {("people_reached", 45)}
+
+
+def test_a_financial_year_is_no_count() -> None:
+    assert figures("Between 2022/23 and 2023/24 knife crimes rose by more than 20%.") == {("percent_change", 20)}

@@ -350,3 +350,11 @@ def test_an_aggregators_headline_said_three_times_under_a_tag_page_label_is_the_
 def test_a_date_run_into_the_end_of_the_headline_is_not_part_of_it() -> None:
     page = f" date 2026-03-09 Teenager hurt in Wessex knife attackMarch 9, 2026\n{LEDE}\n"
     assert _title(page) == "Teenager hurt in Wessex knife attack"
+
+
+def test_a_press_archives_line_of_paper_section_and_author_is_not_the_title() -> None:
+    page = ("Working together to keep knives off Wessex streets\n"
+            "Wessex Gazette - - COMMENT - With Police and Crime Commissioner Dana Whitfield\n"
+            "LAST week I joined the policing minister at a serious violence event in the city, and we heard from "
+            "youth workers about what keeps young people safe.\n")
+    assert _title(page) == "Working together to keep knives off Wessex streets"
