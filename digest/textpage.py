@@ -82,8 +82,9 @@ def extract_text(text: str) -> Extracted:
     published = dates.published or _meta_date(meta) or stored or dates.updated or _later_dates(body)
     if published is not None and (signed := signature_date(body)) is not None and signed[0] == published:
         body = body[:signed[1]] + body[signed[1] + 1:]
-    if not title and body:
-        title = trim(first_sentences(body[:1], limit=10_000), TITLE_LIMIT)
+    if not title and body:  # the first sentence of the text, not a label over it ("File article:")
+        opening = next((line for line in body if not (line.endswith(":") and len(line.split()) <= 6)), body[0])
+        title = trim(first_sentences([opening], limit=10_000), TITLE_LIMIT)
     text_at = next((index for index, line in enumerate(lines) if index >= start and reads_as_prose(line)), start)
     above = unfiltered[:unfiltered.index(lines[text_at])] if lines[text_at:] and lines[text_at] in unfiltered else []
     shown = set(lines)

@@ -358,3 +358,9 @@ def test_a_press_archives_line_of_paper_section_and_author_is_not_the_title() ->
             "LAST week I joined the policing minister at a serious violence event in the city, and we heard from "
             "youth workers about what keeps young people safe.\n")
     assert _title(page) == "Working together to keep knives off Wessex streets"
+
+
+def test_a_label_over_a_text_without_a_headline_is_not_its_title() -> None:
+    page = ("(Wessex Online, dated 9th March 2026, author Sam Ridley\nSaved article [copy 1]:\n"
+            "Schoolchildren in Wessex are carrying knives for status, the chief constable warned.\n")
+    assert _title(page).startswith("Schoolchildren in Wessex are carrying knives")
