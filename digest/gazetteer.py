@@ -223,7 +223,8 @@ def _not_the_area(text: str, start: int, end: int) -> bool:
 # A story about the whole of England and Wales (a national campaign's results).
 _NATIONAL = re.compile(r"\b(?:across|throughout|in) England and Wales\b|\bnationally\b|\bnationwide\b|"
                        r"\bnational (?:week|campaign|operation|intensification|figures|results)\b|"
-                       r"\ball 4[345] (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b", re.I)
+                       r"\ball 4[345] (?:police )?forces\b|\bevery (?:police )?force\b|\bforces across the country\b|"
+                       r"\ball-party parliamentary group\b|\bthe average (?:council|force|local authority)\b", re.I)
 _NATIONAL_STARTS = literal_starts(_NATIONAL)
 
 

@@ -171,3 +171,10 @@ def test_a_place_in_a_papers_capitals_lead_is_read() -> None:
     body = "WREXHAM officers have been commended for disarming a man with a knife in the town centre."
     assert _area("Officers commended", body) == "North Wales"
     assert _area("Officers commended", "NHS staff and READING volunteers helped.") is None  # not a lead's words
+
+
+def test_a_parliamentary_groups_national_study_naming_a_few_forces_has_no_area() -> None:
+    body = ("A study by an all-party parliamentary group found the average council had cut youth services by 40%. "
+            "Forces serving the areas with the deepest cuts, such as West Midlands Police, Thames Valley Police and "
+            "Cambridgeshire Police, saw some of the largest rises in knife crime, as did Wolverhampton.")
+    assert _area("Knife crime rises linked to youth service cuts", body) is None
