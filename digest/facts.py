@@ -144,6 +144,9 @@ def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
     owner = next((index for index, word in enumerate(words[:-2]) if word.endswith("'s")), None)
     if owner is not None and words[owner] not in _NAMED_FOR:  # "Middlesbrough's James Cook University Hospital"
         return "name", _owned_facts(words[:owner + 1], words[owner + 1:])
+    ranked = [index for index, word in enumerate(words[:-2]) if word in _RANKS]
+    if ranked and ranked[0] >= 2:  # "Metropolitan Police Ch Supt Louise Sargent": the force, and the officer
+        return "name", ("w:" + " ".join(words[:ranked[0]]), "w:" + " ".join(words[ranked[-1] + 1:]))
     return "name", ("w:" + " ".join(words), *_parts(words))  # "name": mid-sentence still, for the word after it
 
 
@@ -151,6 +154,11 @@ def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
 # word after a possessive ("Addenbrooke's Hospital") is never parted from it.
 _NAMED_FOR = frozenset({"queen's", "king's", "prince's", "princess's", "john's", "peter's", "paul's", "mary's", "thomas's",
                         "children's", "women's", "men's", "people's", "lady's", "bishop's", "guy's", "george's"})
+
+
+# A rank inside a name parts the force or unit before it from the officer after it.
+_RANKS = frozenset({"det", "ch", "chief", "insp", "supt", "superintendent", "inspector", "sergeant", "sgt", "constable",
+                    "pc", "dc", "ds", "di", "dci", "dcs", "detective", "commander", "pcso"})
 
 
 def _owned_facts(owner: list[str], owned: list[str]) -> tuple[str, ...]:

@@ -332,3 +332,11 @@ def test_a_number_written_out_to_open_a_sentence_is_a_fact_and_a_list_item_names
                                           "at ten past four.\n\n  • Traffic offence reports went to 41 drivers.")
     assert {"m:19", "m:12", "m:24", "n:41"} <= facts
     assert not {"m:10", "w:twelve", "w:traffic"} & facts  # a number inside a sentence, a time; a list item's first word
+
+
+def test_a_rank_inside_a_name_parts_the_force_from_the_officer():
+    from digest.facts import story_facts
+
+    facts = story_facts("Boy stabbed on bus", "Wessex Police Ch Supt Dana Hale said the attack was horrendous.")
+    assert {"w:wessex police", "w:dana hale"} <= facts
+    assert story_facts("Boy stabbed", "Supt Dana Hale said so.") >= {"w:dana hale"}  # one outlet's form, and another's
