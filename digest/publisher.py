@@ -273,9 +273,10 @@ def _text_kind(extracted: Extracted) -> str:
 
 _DECISIVE = 4
 _AGENCY_SIGNATURE = re.compile(r"[—–-] ?(?:PA|Reuters|AFP|AP)\s*$")  # a news agency's copy signed at its end: "... —PA"
-# Its first word in capitals, of five letters or more with a vowel (not an acronym: "NHS", "NCLCC"), or after an
-# article in capitals ("A MAN", "THE nation's"), then the sentence in lower case.
-_CAPITALS_LEAD = re.compile(r"(?:(?:A|AN|THE) [A-Z]{2,}\b|THE\b|(?=[A-Z]*[AEIOU])[A-Z]{5,}(?:[-'’][A-Z]+)*)(?=[-'’ ]+[A-Za-z]*[a-z])")
+# Its first word in capitals, of five letters or more with a vowel (not an acronym: "NHS", "NCLCC"), then a word with
+# lower case; or an article in capitals and a word after it ("A MAN has", "THE nation's"), not a policing acronym.
+_CAPITALS_LEAD = re.compile(r"(?=[A-Z]*[AEIOU])[A-Z]{5,}(?:[-'’][A-Z]+)*(?=[-'’ ]+[A-Za-z]*[a-z])|THE(?= [a-z])|"
+                            r"(?:A|AN) (?!(?:PCSO|OPCC|ASB|VRU|NCA|MPS|PCC)\b)[A-Z]{3,}(?= [a-z])")
 _PAPER = (r"(?:[A-Z][\w’']+ ){0,3}(?:Gazette|Echo|Standard|Chronicle|Post|Times|Mail|Telegraph|Herald|Courier|"
           r"Advertiser|Journal|News|Mercury|Argus|Express|Star|Citizen|Independent|Observer|Press|Live)")
 _NAMED = {

@@ -328,8 +328,10 @@ def test_a_lead_opening_in_capitals_is_a_papers_house_style(lead: str) -> None:
     assert _publisher(page)[1] == "news"
 
 
-def test_an_acronym_opening_a_release_is_no_capitals_lead() -> None:
-    page = (" date 2026-02-11 NHS staff and officers will work together on a new violence project in Wessex.\n"
+@pytest.mark.parametrize("opening", ["NHS staff and officers will work together", "A PCSO has been praised for her work",
+                                     "A SAFE Taskforce of schools will work together"])
+def test_an_acronym_opening_a_release_is_no_capitals_lead(opening: str) -> None:
+    page = (f" date 2026-02-11 {opening} on a new violence project in Wessex.\n"
             "Detective Sergeant Kay Lowe said officers were glad to take part. Officers will start in May.\n")
     assert _publisher(page)[1] == "police"
 
