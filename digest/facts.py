@@ -27,13 +27,13 @@ _PHONES = (re.compile(r"0(?<!\w0)\d{2,4}[\s-]?\d{3,4}[\s-]?\d{3,4}\b"), re.compi
            re.compile(r"999(?<!\w999)\b"))
 _NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z’'-]+(?:[A-Z][a-z’'-]+)*(?:[ \t]+(?:of|the|and|upon|de|van|[A-Z][a-z’'-]+(?:[A-Z][a-z’'-]+)*))*"
                    r"[ \t]+[A-Z][a-z’'-]+(?:[A-Z][a-z’'-]+)*\b")  # a part may go on in capitals: "Chester-le-Street", "McDonald"
-_OPENERS = frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but", "and",
-                      "officers", "police", "mr", "mrs", "ms", "dr", "detective", "inspector", "sergeant",
-                      # ranks and roles, written out or not, so that one outlet's "Detective Chief Inspector Jo
-                      # Bell" and another's "Det Ch Insp Jo Bell" or "DCI Jo Bell" name the same person
-                      "det", "ch", "chief", "insp", "supt", "superintendent", "sgt", "constable", "pc", "dc", "ds",
-                      "di", "dci", "dcs", "acting", "temporary", "assistant", "deputy", "commander", "crime",
-                      "commissioner", "cllr", "councillor", "judge", "recorder", "sir", "dame"})
+# Police ranks, written out or not, so that one outlet's "Detective Chief Inspector Jo Bell" and another's "Det Ch
+# Insp Jo Bell" or "DCI Jo Bell" name the same person; inside a name, one parts the force before it from the officer.
+_RANKS = frozenset({"det", "ch", "chief", "insp", "supt", "superintendent", "inspector", "sergeant", "sgt", "constable",
+                    "pc", "dc", "ds", "di", "dci", "dcs", "detective", "commander", "pcso"})
+_OPENERS = _RANKS | frozenset({"by", "the", "a", "an", "this", "it", "he", "she", "they", "we", "in", "on", "at", "but",
+                               "and", "officers", "police", "mr", "mrs", "ms", "dr", "acting", "temporary", "assistant",
+                               "deputy", "crime", "commissioner", "cllr", "councillor", "judge", "recorder", "sir", "dame"})
 
 
 def story_facts(title: str, body: str) -> frozenset[str]:
@@ -154,11 +154,6 @@ def _name_facts(found: str) -> tuple[str, tuple[str, ...]]:
 # word after a possessive ("Addenbrooke's Hospital") is never parted from it.
 _NAMED_FOR = frozenset({"queen's", "king's", "prince's", "princess's", "john's", "peter's", "paul's", "mary's", "thomas's",
                         "children's", "women's", "men's", "people's", "lady's", "bishop's", "guy's", "george's"})
-
-
-# A rank inside a name parts the force or unit before it from the officer after it.
-_RANKS = frozenset({"det", "ch", "chief", "insp", "supt", "superintendent", "inspector", "sergeant", "sgt", "constable",
-                    "pc", "dc", "ds", "di", "dci", "dcs", "detective", "commander", "pcso"})
 
 
 def _owned_facts(owner: list[str], owned: list[str]) -> tuple[str, ...]:
