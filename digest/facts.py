@@ -90,7 +90,7 @@ def _facts(text: str) -> frozenset[str]:
     text = _WRAP.sub(" ", _without_phones(text))
     facts = {"n:" + match.replace(",", "") for match in _NUMBER.findall(without_days_of_month(text))}
     facts.update(f"m:{WORDS[found[1].lower()] + WORDS.get((found[2] or '').lower(), 0)}"
-                 for found in _NUMBER_IN_WORDS.finditer(text) if _opens_sentence(text, found.start()))
+                 for found in _numbers_opening_sentences(text))
 
     def name(match: re.Match[str]) -> str:
         replacement, named = _name_facts(match.group())
@@ -108,6 +108,14 @@ def _facts(text: str) -> frozenset[str]:
 
 
 _WRAP = re.compile(r"\n(?<!\n\n)(?!\n)")  # a line break alone
+def _numbers_opening_sentences(text: str) -> list[re.Match[str]]:
+    """The matches of _NUMBER_IN_WORDS that open a sentence, tried only where such a word in capitals begins
+    (found in one pass: the pattern tried at every position of a text cost 0.3 ms)."""
+    found = (_NUMBER_IN_WORDS.match(text, at) for at in sorted({at for at, _, _ in _CAPITALISED_NUMBERS.find(text)})
+             if _opens_sentence(text, at))
+    return [match for match in found if match]
+
+
 def _opens_sentence(text: str, at: int) -> bool:
     """Whether a capitalised word at `at` opens a sentence, a line or a list's item."""
     before = text[max(0, at - 4):at].rstrip(" \t•·▪◦*–—-")
@@ -123,6 +131,8 @@ _NUMBER_IN_WORDS = re.compile(rf"\b({_TENS_AND_TEENS})(?:[- ]({_UNITS}))?\b(?![-
                               r"(?<!past ten)(?<!past eleven)(?<!past twelve)"
                               rf"(?!\s+o['’]clock|\s+(?:past|to)\s+(?:{_UNITS}|ten|eleven|twelve|midnight|noon)\b)",
                               re.I)  # not a time: "ten past four"
+_CAPITALISED_NUMBERS = Automaton((variant, None) for word in _TENS_AND_TEENS.split("|")
+                                 for variant in (word.capitalize(), word.upper()))
 
 
 def _without_phones(text: str) -> str:

@@ -85,14 +85,22 @@ _SHORTENED = (
 
 
 # A paper's lead opening in capitals ("WREXHAM Police officers have been honoured ..."): read in title case.
-_CAPITALS_LEAD = re.compile(r"^(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]?[a-z])", re.M)
+_CAPITALS_LEAD = re.compile(r"(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]?[a-z])")
+
+
+_CAPITALS_LINE = re.compile(r"\n[A-Z][A-Z]")
+
+
+def _in_title_case(line: str) -> str:
+    lead = _CAPITALS_LEAD.match(line) if line[:2].isalpha() and line[:2].isupper() else None
+    return line[:lead.end()].title() + line[lead.end():] if lead else line
 
 
 def _rewrite(text: str) -> tuple[str, Positions]:
     """The text as names are compared with it: each allowed gap between words one space, apostrophes "'",
     a lead's opening words in capitals in title case."""
-    if any(line[:2].isalpha() and line[:2].isupper() for line in text.split("\n")):  # (a scan with ^ costs more)
-        text = _CAPITALS_LEAD.sub(lambda lead: lead.group().title(), text)
+    if (text[:2].isalpha() and text[:2].isupper()) or _CAPITALS_LINE.search(text):  # (cheaper than a scan with ^)
+        text = "\n".join(map(_in_title_case, text.split("\n")))
     text, positions = shorten(replace_chars(text.replace("’", "'"), OTHER_WHITESPACE), _SHORTENED)
     return text.replace("-", " "), positions  # only now: "- " is two gaps, not one
 
@@ -146,6 +154,7 @@ class Gazetteer:
         sure: dict[str, float] = {}
         doubtful: dict[str, float] = {}
         texts = ((title, TITLE_FACTOR), (body, 1.0), (publisher or "", PUBLISHER_FACTOR))
+        universities = {text for text, _ in texts if "Universit" in text}  # (few texts name one)
         # An ambiguous name is doubtful whatever its mentions read as: only the others are asked whether
         # they read as a person's name (a one-word name's mention twice whether it may follow a rank or a name).
         ambiguous = self._ambiguous
@@ -160,7 +169,7 @@ class Gazetteer:
             if name in _MONTHS and _reads_as_month(text, start, end):
                 continue
             if (name in ambiguous or name in surnames or _after_first_name(text, name, start, follows)
-                    or _names_a_university(text, start, end)):
+                    or (text in universities and _names_a_university(text, start, end))):
                 doubtful[area.name] = doubtful.get(area.name, 0.0) + weight * factor * 0.5
             else:
                 sure[area.name] = sure.get(area.name, 0.0) + weight * factor

@@ -33,7 +33,7 @@ def credited(line: str) -> bool:
     of the paper, the date, the section and the author ("Bristol Post - - COMMENT - With <name>")."""
     if _REPORTER.match(line) or _NEVER_TITLE.match(line):
         return True
-    archived = _ARCHIVE_LINE.match(line)
+    archived = _ARCHIVE_LINE.match(line) if " - " in line else None
     return archived is not None and MASTHEAD.match(archived.group(1)) is not None
 
 
