@@ -194,6 +194,12 @@ def _numbers(facts: frozenset[str]) -> frozenset[float]:
 
 
 @lru_cache(maxsize=4096)
+def _all_numbers(facts: frozenset[str]) -> frozenset[float]:
+    """The numbers a text states, in digits or written out."""
+    return _numbers(facts) | _worded(facts)
+
+
+@lru_cache(maxsize=4096)
 def _worded(facts: frozenset[str]) -> frozenset[float]:
     """The numbers written out to open a sentence ("m:19"): one the other text states in digits is stated."""
     return frozenset(float(fact[2:]) for fact in facts if fact.startswith("m:"))
@@ -234,8 +240,8 @@ def _number_share(one: frozenset[str], other: frozenset[str]) -> float | None:
     if min(len(ones), len(others)) < 2:
         return None
     if len(ones) == len(others):
-        return max(_stated_share(ones, others | _worded(other)), _stated_share(others, ones | _worded(one)))
-    fewer, more = (ones, others | _worded(other)) if len(ones) < len(others) else (others, ones | _worded(one))
+        return max(_stated_share(ones, _all_numbers(other)), _stated_share(others, _all_numbers(one)))
+    fewer, more = (ones, _all_numbers(other)) if len(ones) < len(others) else (others, _all_numbers(one))
     return _stated_share(fewer, more)
 
 
@@ -299,11 +305,11 @@ def _leads_agree(story: Story, candidate: Candidate) -> bool:
     lead = lead - _stages(lead)
     if not lead:
         return True  # a lead without facts tells nothing
-    numbers, words = _numbers(other) | _worded(other), _name_words(other)
-    # A number the lead writes out counts when the other states it, and is no fact the other lacks when not.
-    lead = frozenset(fact for fact in lead if not fact.startswith("m:") or float(fact[2:]) in numbers)
-    if not lead:
-        return True
+    numbers, words = _all_numbers(other), _name_words(other)
+    if _worded(lead):  # a number the lead writes out counts when the other states it, and is no fact it lacks when not
+        lead = frozenset(fact for fact in lead if not fact.startswith("m:") or float(fact[2:]) in numbers)
+        if not lead:
+            return True
     found = sum(1 for fact in lead if fact in other
                 or (fact[:2] in ("n:", "m:") and _stated(float(fact[2:]), numbers))
                 or (fact.startswith("w:") and _who(fact) <= words))
