@@ -69,7 +69,7 @@ _OPENED = [
     r"top|left|right|below)\s*[:–-]\s*[^.!?]{1,160}|posed by models?|images? may be subject to copyright\.?",
     r"get (the|our) .{0,80}\b(sent|delivered) (straight |directly )?to your inbox\b.*|"
     r"your email address will not be published\b.*|required fields are marked\b.*|leave a (reply|comment)|"
-    r"read the full (release|statement|story|article) (on|at) .{1,80}|public access to information:.*|"
+    r"read the full (release|statement|story|article) (on|at) .{1,80}|read this (story|article)( (at|on)( .{1,60})?)?|public access to information:.*|"
     r"date calculator|printed:? .{1,40}|"
     r"share this:?|like this:?|like loading\.*|reply to this message\b.*|tell a friend\b.*|baca juga:?.*|"
     r"kategori:.*|source: [^.!?\d\s]+( [^.!?\d\s]+){0,4}|notes to editors|hide this message|view cookies|navigation menu|"

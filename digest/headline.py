@@ -33,11 +33,13 @@ def credited(line: str) -> bool:
     of the paper, the date, the section and the author ("Bristol Post - - COMMENT - With <name>")."""
     if _REPORTER.match(line) or _NEVER_TITLE.match(line):
         return True
-    archived = _ARCHIVE_LINE.match(line) if " - " in line else None
+    archived = _ARCHIVE_LINE.match(line) if " - " in line or line.endswith(("-", "–", "—")) else None
     return archived is not None and MASTHEAD.match(archived.group(1)) is not None
 
 
-_ARCHIVE_LINE = re.compile(r"^(.{3,40}?) - (?:[^-]{0,30} )?- ")
+# A press archive's line ("Bristol Post - - COMMENT - With <name>"), or an aggregator's credit of its source
+# under a headline ("The Guardian -").
+_ARCHIVE_LINE = re.compile(r"^(.{3,40}?)(?: - (?:[^-]{0,30} )?- |\s*[-–—]$)")
 
 
 def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozenset(),
@@ -150,8 +152,10 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
     while run[0] - 1 in terse:
         run.insert(0, run[0] - 1)
     fullest = max(reversed(run), key=lambda index: _headline_weight(lines[index]))
-    # The first of the run is the headline, the next its standfirst, unless the first is a much slighter line.
-    return run[0] if _headline_weight(lines[run[0]]) * 4 >= _headline_weight(lines[fullest]) * 3 else fullest
+    # The first of the run is the headline, the next its standfirst, unless the first is a much slighter line
+    # that tells less of what the first paragraph tells (a kicker, a label) than the fuller one.
+    slighter = _headline_weight(lines[run[0]]) * 4 < _headline_weight(lines[fullest]) * 3
+    return fullest if slighter and shared[run[0]] <= shared[fullest] else run[0]
 
 
 _ATTRIBUTED = re.compile(r",\s+(?:[\w'’.-]+\s+){0,4}(?:says?|said|claims?)$")

@@ -108,9 +108,11 @@ def _reporter(line: str) -> bool:
 
 
 def _masthead(lines: Sequence[str], unless: Callable[[str], bool] | None = None) -> str | None:
-    """The first line that is a paper's name (but not a site's section, nor what `unless` says)."""
-    return next((line for line in lines if MASTHEAD.match(line.title() if line.isupper() else line)
-                 and not SECTION_NEWS.match(line) and not (unless and unless(line))), None)
+    """The first line that is a paper's name (but not a site's section, nor what `unless` says), without the dash
+    an aggregator puts after its source's name ("The Guardian -")."""
+    names = (line.rstrip(" -–—") for line in lines)
+    return next((name for name in names if MASTHEAD.match(name.title() if name.isupper() else name)
+                 and not SECTION_NEWS.match(name) and not (unless and unless(name))), None)
 
 
 def named_site(name: str) -> PageOwner:

@@ -366,3 +366,19 @@ def test_a_label_over_a_text_without_a_headline_is_not_its_title() -> None:
     page = ("(Wessex Online, dated 9th March 2026, author Sam Ridley\nSaved article [copy 1]:\n"
             "Schoolchildren in Wessex are carrying knives for status, the chief constable warned.\n")
     assert _title(page).startswith("Schoolchildren in Wessex are carrying knives")
+
+
+def test_an_aggregators_credit_of_its_source_under_the_headline_ends_the_headline_and_names_the_paper() -> None:
+    page = ("Knife crime reaches record high across Wessex\nThe Wessex Gazette -\n"
+            "Police figures show an 8% rise in offences involving a bladed article over the past year\n"
+            "Knife crime in Wessex reached a record high in the year to June, rising by 8% on the year before.\n"
+            "Read this story at\n")
+    assert _title(page) == "Knife crime reaches record high across Wessex"
+    assert _publisher(page) == ("The Wessex Gazette", "news")
+
+
+def test_a_short_headline_that_tells_the_lede_is_the_title_over_a_long_standfirst() -> None:
+    page = ("Knife crime hits record high in Wessex\n"
+            "Police figures show sharp rises in knife offences across every district over twelve months to June\n"
+            "Knife crime in Wessex reached a record high this year, rising in every district, officers said.\n")
+    assert _title(page) == "Knife crime hits record high in Wessex"
