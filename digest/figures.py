@@ -109,12 +109,22 @@ def _title_figures(title: str) -> list[tuple[Figure, bool]]:
 
 def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
     """Whether a count is a rounder restatement of another of its kind within 5%: "more than 1,300
-    arrests" beside "1,312 arrests" (a headline's or an intro's round number)."""
+    arrests" beside "1,312 arrests" (a headline's or an intro's round number); within 10% above it when
+    said as a floor ("over 2,000 suspects" beside "2,131 people")."""
     if figure.kind not in _COUNT_KINDS or figure.value < 100:
         return False
+    floor = _said_as_floor(figure)
     return any(other.kind == figure.kind and other.value != figure.value
-               and abs(other.value - figure.value) <= 0.05 * other.value
+               and (abs(other.value - figure.value) <= 0.05 * other.value
+                    or (floor and figure.value < other.value <= 1.1 * figure.value))
                and _trailing_zeros(figure.value) > _trailing_zeros(other.value) for other in figures)
+
+
+def _said_as_floor(figure: Figure) -> bool:
+    """Whether the sentence gives the count as a floor: "more than 2,000", "over 2000"."""
+    value = int(figure.value)
+    return any(f"{qualifier} {number}" in figure.text.lower() for qualifier in ("more than", "over", "at least")
+               for number in (f"{value:,}", str(value)))
 
 
 def _trailing_zeros(value: float) -> int:

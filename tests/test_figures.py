@@ -357,3 +357,11 @@ def test_tip_offs_about_people_are_no_people_referred() -> None:
 
 def test_a_financial_year_is_no_count() -> None:
     assert figures("Between 2022/23 and 2023/24 knife crimes rose by more than 20%.") == {("percent_change", 20)}
+
+
+def test_a_round_floor_under_the_exact_count_is_one_fact() -> None:
+    text = ("Over 2,000 suspects were arrested during the national week.\n"
+            "Officers arrested 2,131 people, 604 of them for knife offences.")
+    assert figures(text) == {("arrests", 2131)}
+    apart = "Officers arrested 2,131 people this week.\nLast year 2,000 people were arrested in the same week."
+    assert figures(apart) == {("arrests", 2131), ("arrests", 2000)}  # no floor: another year's count
