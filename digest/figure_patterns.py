@@ -190,5 +190,4 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         r"[^.;]{0,30}?\bto\s+(?!(?:19|20)\d\d\b)(\d{1,3}(?:,\d{3})+|\d+)\b(?![.,]?\d|\s*(?:%|per\s*cent))",
     ),
 }
-RUNNING_TOTALS = frozenset(pattern for patterns in PATTERNS.values() for pattern in patterns
-                           if pattern.pattern in (_RUNNING_WEAPONS, _RUNNING_ARRESTS))
+RUNNING_TOTALS = (_RUNNING_WEAPONS, _RUNNING_ARRESTS)  # the sources of the patterns that count a running total

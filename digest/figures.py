@@ -25,7 +25,7 @@ _NUMBER_OPENINGS = QUALIFIERS + tuple(word for word in WORDS if word not in ("a"
 _SITES = {kind: MatchSites(patterns, {p: _NUMBER_OPENINGS for p in patterns if p in _OPENS_WITH_NUMBER})
           for kind, patterns in PATTERNS.items()}
 # Whether each pattern of a kind counts a running total (by position: hashing a compiled pattern reads all its code).
-_RUNNING = {kind: [pattern in RUNNING_TOTALS for pattern in patterns] for kind, patterns in PATTERNS.items()}
+_RUNNING = {kind: [pattern.pattern in RUNNING_TOTALS for pattern in patterns] for kind, patterns in PATTERNS.items()}
 # Kinds whose every mention in a sentence counts (two men jailed for 6 and for 8 years).
 _EVERY_MATCH = {"sentence_years"}
 _TOTAL = re.compile(r"\b(?:total|totalling|combined|between\s+them)\b", re.I)

@@ -85,14 +85,14 @@ _SHORTENED = (
 
 
 # A paper's lead opening in capitals ("WREXHAM Police officers have been honoured ..."): read in title case.
-_CAPITALS_LEAD = re.compile(r"(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]?[a-z])")
+_CAPITALS_OPENING = re.compile(r"(?:[A-Z][A-Z'’]+ ){0,2}[A-Z][A-Z'’]+(?= [A-Z]?[a-z])")
 
 
 _CAPITALS_LINE = re.compile(r"\n[A-Z][A-Z]")
 
 
 def _in_title_case(line: str) -> str:
-    lead = _CAPITALS_LEAD.match(line) if line[:2].isalpha() and line[:2].isupper() else None
+    lead = _CAPITALS_OPENING.match(line) if line[:2].isalpha() and line[:2].isupper() else None
     return line[:lead.end()].title() + line[lead.end():] if lead else line
 
 
