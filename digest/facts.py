@@ -13,8 +13,9 @@ import re
 from functools import lru_cache
 
 from digest.figure_patterns import WORDS
+from digest.pattern_dispatch import literal_starts
 from digest.phrases import Automaton
-from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, literal_starts, matches_at, without_days_of_month
+from digest.text import TITLE_CASE_LITTLE_WORDS, fold_case, matches_at, without_days_of_month
 
 # The patterns open with the character a match begins with, and look behind it only after it: the
 # regex engine then skips to those characters instead of trying the pattern at every position.

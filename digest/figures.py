@@ -15,11 +15,12 @@ from collections.abc import Iterator
 from digest.figure_cues import Cues
 from digest.figure_patterns import NUMBER, PATTERNS, QUALIFIER, QUALIFIERS, RUNNING_TOTALS, SENTENCED, WORDS
 from digest.models import Figure
-from digest.text import MatchSites, matches_at, sentence_spans
+from digest.pattern_dispatch import MatchSites
+from digest.text import matches_at, sentence_spans
 
 # A pattern opening with QUALIFIER + NUMBER is tried only at a digit, a qualifier or a number word
 # (NUMBER needs no word boundary: "someone" holds "one"); any other, where a word it begins with is;
-# none in a sentence without the words its matches need (text.MatchSites).
+# none in a sentence without the words its matches need (pattern_dispatch.MatchSites).
 _OPENS_WITH_NUMBER = {p for patterns in PATTERNS.values() for p in patterns if p.pattern.startswith(QUALIFIER + NUMBER)}
 _NUMBER_OPENINGS = QUALIFIERS + tuple(word for word in WORDS if word not in ("a", "an"))
 _SITES = {kind: MatchSites(patterns, {p: _NUMBER_OPENINGS for p in patterns if p in _OPENS_WITH_NUMBER})

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 
 from digest.areas import Area, load_areas
+from digest.pattern_dispatch import literal_starts
 from digest.phrases import OTHER_WHITESPACE, Automaton, PhraseFinder, Positions, Words, replace_chars, shorten
-from digest.text import fold_case, literal_starts, matches_at, positions_of
+from digest.text import fold_case, matches_at, positions_of
 
 NAME_WEIGHT = 2.0
 PLACE_WEIGHT = 1.0

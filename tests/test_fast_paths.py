@@ -1,5 +1,5 @@
 """Fast paths of the judgement give what the slow ones give (no mocks): patterns tried only where
-a match can begin (digest.text.literal_starts) find what scanning the whole text finds."""
+a match can begin (digest.pattern_dispatch.literal_starts) find what scanning the whole text finds."""
 
 from __future__ import annotations
 
@@ -19,10 +19,11 @@ from digest.classify import Classifier
 from digest.figure_patterns import PATTERNS as _PATTERNS
 from digest.figures import _SITES
 from digest.models import Candidate, Classification, Document, Extracted
+from digest.pattern_dispatch import literal_needs, literal_starts
 from digest.prepare import Prepared, prepare, prepare_all
 from digest.shingles import TextKeys
 from digest.store import Store
-from digest.text import fold_case, literal_needs, literal_starts, matches_at
+from digest.text import fold_case, matches_at
 from digest.topics import Taxonomy
 
 
