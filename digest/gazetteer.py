@@ -106,6 +106,12 @@ def _rewrite(text: str) -> tuple[str, Positions]:
     return text.replace("-", " "), positions  # only now: "- " is two gaps, not one
 
 
+def _possessive_at(rewritten: str, end: int) -> bool:
+    """Whether a name ends in the possessive's "'s" ("Police Scotland’s area commander", "Luton's town
+    centre"), which the words' joining apostrophe would otherwise run into it."""
+    return rewritten.startswith("'s", end) and _WORDS.ends_at(rewritten, end + 2)
+
+
 def _words(name: str) -> tuple[str, ...]:
     return tuple(w.replace("’", "'") for w in _WORDS.pattern.findall(name))
 
@@ -138,7 +144,7 @@ class Gazetteer:
         rewritten, positions = _rewrite(text)
         mentions = sorted(
             (start, -words, end, name) for start, end, (words, name) in self._finder.occurrences(rewritten)
-            if _WORDS.ends_at(rewritten, end)
+            if _WORDS.ends_at(rewritten, end) or _possessive_at(rewritten, end)
         )
         found: list[tuple[str, int, int]] = []
         free_from = 0

@@ -178,3 +178,11 @@ def test_a_parliamentary_groups_national_study_naming_a_few_forces_has_no_area()
             "Forces serving the areas with the deepest cuts, such as West Midlands Police, Thames Valley Police and "
             "Cambridgeshire Police, saw some of the largest rises in knife crime, as did Wolverhampton.")
     assert _area("Knife crime rises linked to youth service cuts", body) is None
+
+
+def test_a_name_with_the_possessives_s_places_a_story() -> None:
+    body = "Chief Inspector Ana Ruiz, Police Scotland’s local area commander, said patrols would go on."
+    assert _area("Patrols stepped up after knife seizures", body) == "Scotland"
+    assert _area("Shops targeted", "Traders in Luton's town centre say thefts are rising.") == "Bedfordshire"
+    assert GAZETTEER.find("Kent Police's chief constable") == [("Kent Police", 0, 11)]  # the force, not its county alone
+    assert GAZETTEER.find("the Lutonsville estate and Luton'sville") == []  # an apostrophe inside a word joins it
