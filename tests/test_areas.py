@@ -88,6 +88,9 @@ def test_places_of_real_pages_are_known() -> None:
     assert _area("Teenager stabbed in Wem", "He was taken to hospital and has since gone home.") == "West Mercia"
     assert _area("Man charged after Pitsea stabbing", "He will appear before magistrates.") == "Essex"
     assert _area("Two arrested in Ardoyne", "Officers searched two houses.") == "Northern Ireland"
+    assert _area("Knife possession arrests double", "Officers in West Lothian made 40 arrests this year.") == "Scotland"
+    assert _area("Weapons found in park", "A search in Pollok and Ruchill turned up two blades.") == "Scotland"
+    assert _area("Blades handed in across Tayside", "Bins at police stations took 400 knives.") == "Scotland"
 
 
 def test_a_place_that_is_also_a_word_or_a_surname_needs_another_mention_of_its_area() -> None:
