@@ -27,6 +27,8 @@ _SITE_LINE = re.compile(r"^(?:(?:the|your)\s+)?(?:(?:[A-Z][\w.-]*\s+){0,3}[A-Z][
 # Menu items set apart by runs of spaces: "Home  World  UK  Entertainment".
 _MENU_WORDS = r"[A-Z&][^.!?,\s]*(?: (?:[A-Z&][^.!?,\s]*|and|of)){0,2}"
 _SPACED_MENU = re.compile(rf"^{_MENU_WORDS}(?: {{2,}}{_MENU_WORDS}){{3,}}$")
+_SPACED_APART = r"(?:(?:\s*[^\w\s])+\s*| {2,})"  # marks between words of spaced letters, or a wide gap
+_LETTER_SPACED = re.compile(rf"\w(?: \w){{3,}}(?:{_SPACED_APART}\w(?: \w){{3,}})*{_SPACED_APART}?$")
 # Icon names between a breadcrumb's items: "Home chevron-right News chevron-right Crime".
 _ICON_NAME = re.compile(r"\b(?:chevron|arrow|caret|angle)-(?:right|left|down|up)\b", re.I)
 # A consent banner's sentences, wherever they begin.
@@ -280,13 +282,11 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True
     pictured = short and ("photo" in folded or "image" in folded or "pic" in folded or "handout" in folded
                           or "illustration" in folded)
-    if pictured and _PLACEHOLDER.search(line):
+    if pictured and (_PLACEHOLDER.search(line) or _PICTURE_BY.match(line)):
         return True
     if short and " via " in line and _VIA_CREDIT.search(line):
         return True
     if short and line[-1:].isdigit() and _PICTURE_ID.search(line):
-        return True
-    if pictured and _PICTURE_BY.match(line):
         return True
     if short and ("PDF" in line or "DOC" in line or "XLS" in line or "KB" in line or "MB" in line) and (
             _ATTACHMENT.search(line)):
@@ -303,10 +303,10 @@ def _more_shaped(line: str, folded: str, short: bool) -> bool:
         return True
     if short and "@" in line and _BYLINE_EMAIL.match(line):
         return True
-    if len(line) <= 200 and "not responsible for the content of external" in folded:
+    if len(line) <= 200 and ("not responsible for the content of external" in folded or "all rights reserved" in folded):
         return True  # "Wessex News is not responsible for the content of external sites."
-    if len(line) <= 160 and "all rights reserved" in folded:
-        return True
+    if short and line[1:2] == line[3:4] == " " and _LETTER_SPACED.match(line):
+        return True  # letters spaced out for show, a menu's or a banner's: "N E W S F E E D S >>>"
     if _news_app_prompt(line):
         return True
     if short and line[0] == "[" and line[-1] == "]" and "[" not in line[1:-1] and "]" not in line[1:-1]:

@@ -174,7 +174,7 @@ _OPENED = [
     # Notices of a page's age, reading time, errors, apps, saving and the advert player.
     r"this (article|story|page|news item|post|content|release) (is (more than|over|older than) .{1,40}|was (first )?"
     r"published .{1,80}\b(outdated|archived|old|no longer)\b.*|has been archived\b.*|is archived\b.*)|"
-    r"you are viewing an archived (page|version)\b.*|you are here(:\s*.{1,120}| \S+ ?[>›»/|].{1,120})|(estimated )?(reading|read) time(:\s*|\s+).{1,20}|\d+[- ]min(ute)?s?[- ]read|"
+    r"you are viewing an archived (page|version)\b.*|you are (here|in)(:\s*.{1,120}| \S+ ?[>›»/|].{1,120})|(estimated )?(reading|read) time(:\s*|\s+).{1,20}|\d+[- ]min(ute)?s?[- ]read|"
     r"listen to (this |the )?(article|story)\b[.:]?( .{0,120})?|(sorry, )?(an error has occurred|this video is not available|this content is "
     r"(only )?available to subscribers)\b.*|javascript is (disabled|required|turned off)\b.*|"
     r"get the latest .{1,60}\b(straight|sent|delivered) to your (phone|inbox|device|messages)\b.*|"
