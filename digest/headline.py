@@ -155,7 +155,7 @@ def _headline_of(lines: list[str], sized: list[int], dated: set[int] | frozenset
     # The first of the run is the headline, the next its standfirst, unless the first is a much slighter line
     # that tells less of what the first paragraph tells (a kicker, a label) than the fuller one.
     slighter = _headline_weight(lines[run[0]]) * 4 < _headline_weight(lines[fullest]) * 3
-    return fullest if slighter and shared[run[0]] <= shared[fullest] else run[0]
+    return fullest if slighter and shared[run[0]] < shared[fullest] else run[0]
 
 
 _ATTRIBUTED = re.compile(r",\s+(?:[\w'’.-]+\s+){0,4}(?:says?|said|claims?)$")

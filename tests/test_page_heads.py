@@ -56,6 +56,15 @@ def test_a_standfirst_under_the_headline_is_not_the_title() -> None:
     assert _title(page) == "Knife surrender week: 31 arrests and 120 blades handed in"
 
 
+def test_a_print_editions_deck_under_a_short_headline_is_not_the_title() -> None:
+    # a press reader's copy of a printed page: masthead, headline, deck, a dashed byline, then the text;
+    # the deck is fuller but tells no more of the first paragraph than the headline does
+    page = ("Lowmoor Courier\nScores of blade carriers caught\nOfficers make 212 arrests for possession over six years\n"
+            "- Rowan Pike\nOfficers have seized scores of knives in Lowmoor during the last six years.\n"
+            "Figures released under freedom of information show 212 people were arrested for carrying blades.\n")
+    assert _title(page) == "Scores of blade carriers caught"
+
+
 @pytest.mark.parametrize("head", [
     # a list under the headline, longer lines than it
     "Crime\nMan charged after woman hurt in bus knife attack\nMore from Crime\n"
