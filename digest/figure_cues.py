@@ -21,7 +21,7 @@ from digest.text import fold_case
 CUES = {
     "weapons": ("knife", "knives", "weapon", "blade", "machete", "firearm", "gun", "pistol", "rifle", "sword", "amnesty",
                 "surrender"),
-    "arrests": ("arrest", "detained"), "charged": ("charged",), "sentence_years": ("years", "year sentence", "year jail", "year prison", "year custodial", "year extended"), "patrol_hours": ("patrol",),
+    "arrests": ("arrest", "detained"), "charged": ("charged", "procurator fiscal"), "sentence_years": ("years", "year sentence", "year jail", "year prison", "year custodial", "year extended"), "patrol_hours": ("patrol",),
     "warrants": ("warrant", "raid"), "stop_searches": ("search",), "lines_closed": ("lines", "networks", "line phone", "line device", "line handset", "line number", 'line"', "line”"), "safeguarded": ("safeguard",),
     "people_reached": ("young people", "pupil", "student", "children", "teenager", "youngster", "participant",
                        "families", "people", "referral"),

@@ -54,6 +54,8 @@ _FRACTION = r"(?:[\s-]+and[\s-]+(?:a[\s-]+half|a[\s-]+quarter|three[\s-]+quarter
 _NOT_SUSPENDED = r"(?!\s*,?\s*(?:suspended|which\s+was\s+suspended))"
 _YEARS = (NUMBER + _FRACTION + r"\s+years(?:’|')?(?:(?:\s+and|,)\s+" + NUMBER + r"\s+months(?:’|')?)?" + _NOT_SUSPENDED)
 SENTENCED = r"(?:jailed|sentenced|imprisoned|detained|locked\s+up|put\s+behind\s+bars)"
+# Charged, or in Scotland reported to the procurator fiscal ("Thirty four people are to be reported to the procurator fiscal").
+_CHARGED = r"(?:charged|reported\s+to\s+the\s+procurator\s+fiscal)"
 _CRIMES = r"(?:offences|crimes|burglaries|robberies|thefts|assaults|attacks|stabbings|shootings|break-ins)"
 _PLACES = r"(?:cars|vehicles|vans|lorries|homes|houses|properties|sheds|garages|shops|businesses)"
 
@@ -100,9 +102,9 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "charged": _patterns(
         QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+)?|" + _PEOPLE + _ASIDE
         + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)?"
-        r"charged",
+        + _CHARGED,
         r"charged\s+" + QUALIFIER + NUMBER + r"\s+" + _PEOPLE,
-        QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)charged",
+        QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)" + _CHARGED,
     ),
     "sentence_years": _patterns(
         SENTENCED + r"\s+(?:[\w'’-]+,?\s+){0,4}?(?:for|to)\s+(?:serve\s+)?" + QUALIFIER + _YEARS,  # "sentenced Jo Bell, 19, to"

@@ -160,6 +160,9 @@ def test_a_restated_figure_is_one_fact() -> None:
     # a sum straight before the drugs it was worth, beside a sum of cash; no arrests counted from a result of them
     ("Raids saw £21,000 cash and £9,000 drugs seized in the town.", {("cash_seized_gbp", 21000), ("drugs_seized_gbp", 9000)}),
     ("As a result of the arrests, 14 people have now been charged.", {("charged", 14)}),
+    # in Scotland a charge is a report to the procurator fiscal; one person's report is no count
+    ("Twenty two men, three of them under 18, are to be reported to the Procurator Fiscal.", {("charged", 22)}),
+    ("A woman, 41, has been arrested and a report will be sent to the procurator fiscal.", set()),
     # safeguarded, with a relative clause between the people and the verb
     ("Officers said three children and 15 adults who were being exploited had been safeguarded.", {("safeguarded", 18)}),
     ("Six teenagers who had been reported missing were safeguarded.", {("safeguarded", 6)}),
