@@ -94,12 +94,16 @@ TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 
 
 def _newsroom_says(line: str) -> bool:
-    """A line only a newsroom's page has: a reporter's byline, a call to its readers only a newsroom makes, or
-    its notice that it cannot be read where the reader is (a commercial site's block by country)."""
-    return _reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line))
+    """A line only a newsroom's page has: a reporter's byline, a call to its readers only a newsroom makes, its
+    notice that it cannot be read where the reader is (a commercial site's block by country), or a news agency's
+    picture."""
+    return _reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line) or _AGENCY_PICTURE.search(line))
 
 
 _GEO_BLOCK = re.compile(r"\bunavailable in your (?:location|country|region)\b", re.I)
+# A picture from a news agency, which an organisation's own pages do not buy: "... heavy stubble. Image source, PA Media".
+_AGENCY_PICTURE = re.compile(r"(?:^|\b(?:image source|image|picture|photo|credit)[:,]?\s*)(?:PA (?:Media|Wire|Images)|"
+                             r"Press Association|Reuters|AFP|SWNS)(?:/\w+)?$", re.I)
 
 
 def _reporter(line: str) -> bool:

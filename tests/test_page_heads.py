@@ -391,3 +391,14 @@ def test_a_short_headline_that_tells_the_lede_is_the_title_over_a_long_standfirs
             "Police figures show sharp rises in knife offences across every district over twelve months to June\n"
             "Knife crime in Wessex reached a record high this year, rising in every district, officers said.\n")
     assert _title(page) == "Knife crime hits record high in Wessex"
+
+
+def test_a_pictures_description_credited_to_a_news_agency_is_furniture_and_says_a_newsrooms_page() -> None:
+    page = ("Two held after officer hurt with kitchen knife\n"
+            "A senior officer speaks at a lectern in front of a force badge. He wears a white shirt and a black tie."
+            " Image source, PA Media\nImage caption,\nThe officer was treated in hospital\n"
+            "A police officer was cut on the arm with a kitchen knife while answering a call in Ashbury, a senior "
+            "detective has said.\nTwo men were arrested at the house on Thursday night.\n")
+    extracted = _extracted(page)
+    assert extracted.summary.startswith("A police officer was cut on the arm")
+    assert (extracted.publisher_kind, extracted.publisher) == ("news", None)
