@@ -90,7 +90,7 @@ SHAPES = {
                              "Wessex Police handout", "Court news. NNL-170524-154443005",
                              "Officers at the scene on Tuesday. Image credit: Wessex Police"],
     "stamps of how long ago": ["about 14 hours ago", "Updated: 29 minutes ago", "1 month ago 2",
-                               "(1 day, 13 hours ago)"],
+                               "(1 day, 13 hours ago)", "Last Updated: 24 minutes ago"],
     "site names, slogans and menus": ["Your town. Your news.", "South Wessex's independent voice", "Crime Archives",
                                       "Home News Sport Business What's On Jobs", "Events ❯ Crime",
                                       "Home – News – Crime", "Logo of Wessex and District News", "Wessex Council crest",
