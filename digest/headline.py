@@ -80,7 +80,10 @@ def choose_title(lines: list[str], skipped: set[int] | frozenset[int] = frozense
     following = next((index for index in text if index > last), None)
     if len(lines[last].split()) < 3:
         return None  # a label, a menu item or a name ("Funding", "Death notices"), never a headline
-    return last if following is not None and reads_as_prose(lines[following]) else None
+    if following is None or not reads_as_prose(lines[following]):
+        return None
+    # A short headline's lede retells it; another story's ("British Queen celebrates" in a menu) shares nothing with it.
+    return last if _content_words(lines[last]) & _content_words(lines[following]) else None
 
 
 def _listed(lines: list[str], index: int) -> bool:

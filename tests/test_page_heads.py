@@ -402,3 +402,11 @@ def test_a_pictures_description_credited_to_a_news_agency_is_furniture_and_says_
     extracted = _extracted(page)
     assert extracted.summary.startswith("A police officer was cut on the arm")
     assert (extracted.publisher_kind, extracted.publisher) == ("news", None)
+
+
+def test_another_storys_short_headline_in_a_menu_above_a_page_without_one_is_not_the_title() -> None:
+    page = ("Culture\nRiver festival returns\nThe commissioner has given £40,000 to a scheme that places youth workers "
+            "in the town's hospital to support young people hurt in violence.\nThe workers will start in May.\n")
+    assert _title(page).startswith("The commissioner has given £40,000")
+    page = "Crime\nLuton knife arrest\nA man was arrested in Luton after officers found a knife in his car.\n"
+    assert _title(page) == "Luton knife arrest"  # a short headline that its lede retells
