@@ -76,8 +76,8 @@ _GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3}
 # text: "Sam Lane/BBC An officer kneels by a bus shelterSam Lane/BBC".
 _BETWEEN_CREDITS = re.compile(r"^((?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*/[A-Z][\w.'’ -]{1,30})\s\S.{10,}\1$")
 # A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
-_TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:(?:picture|pictures|photo|photograph|image|credit)s?\s*:|image source\s*[:,])\s*[^.!?:]{1,60}$",
-                              re.I)  # "... heavy stubble. Image source, PA Media": a picture's description and credit
+_TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:(?:(?:picture|photo|photograph|image|credit)s?\s*:|image source\s*[:,])\s*[^.!?:]{1,60}|"
+                              r"(?:image|photo|picture)\s+[^.!?:]{1,60}/(?:shutterstock|getty ?images|alamy|istock)(?:\.com)?)$", re.I)
 # A picture's caption that only names who is in it: "Wessex Police and Crime Commissioner Dana Whitfield."
 _NAMED_CAPTION = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|and|of|for|the|&)\s+){2,11}[A-Z][\w'’-]+\.$")
 _ROLE = re.compile(r"\b(?:Commissioner|P?CC|PCSO|DCI|Supt|Insp|Sgt|Constable|Inspector|Sergeant|Superintendent|Officer|"

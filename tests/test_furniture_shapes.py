@@ -79,6 +79,7 @@ SHAPES = {
                                         "Officers (L-R) PC Amy Cole, PC Tom Reed and Sgt Ali Khan at the knife arch",
                                         "The new youth hub's manager Jo Bell (second from left) at its opening."],
     "captions and credits": ["Officers at the scene on Tuesday Credit: PA",
+                             "Youth workers at a hospital in the city. Image Sam Reed/Shutterstock.com",
                              "Knife bin outside the station - Credit: Wessex Police",
                              "Old Market Street, Wessex Picture: GOOGLE",
                              "Officers were called to the street on Sunday night. Pic: Google Street View",
