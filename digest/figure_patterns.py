@@ -100,9 +100,9 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),
     "charged": _patterns(
-        QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+)?|" + _PEOPLE + _ASIDE
-        + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+)?"
-        + _CHARGED,
+        QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+|held\s+|detained\s+)?|" + _PEOPLE + _ASIDE
+        + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|"
+        r"are\s+to\s+be\s+|will\s+be\s+)?" + _CHARGED,
         r"charged\s+" + QUALIFIER + NUMBER + r"\s+" + _PEOPLE,
         QUALIFIER + NUMBER + r"\s+(?:have\s+(?:now\s+|since\s+)?been\s+|were\s+|had\s+been\s+)" + _CHARGED,
     ),

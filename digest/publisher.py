@@ -48,7 +48,8 @@ _AGGREGATOR = re.compile(r"appeared first on|\[ad_\d\]|^source link$|^supply hyp
 # ... after a list's dash or a date ("December 8, 2017 By Erica Doyle"), its name in capitals or not ("BY STAFF REPORTER").
 _BY_REPORTER = re.compile(r"^(?:[-–•]\s*|.{0,40}\d{4},?\s+)?(?:By|BY|Written by):?\s+(?!(?i:Cllr|Councillor|Commissioner|Mayor|"
                           r"Chief|Deputy|Detective|Inspector|Superintendent|Sergeant|Dr|Professor|Sir|Dame|Lord|Lady|The|Our|"
-                          r"Police)\b)(?:[A-Z][a-z'’-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]{2,})){1,2}$")
+                          r"Police)\b)(?:[A-Z][a-z'’-]+|[A-Z]{2,})(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]{2,})){1,2}"
+                          r"(?:\s+[•|·–—-]\s+(?=[^•|·]*\d)[^•|·]{1,30}){0,2}$")  # its date and time after it: "• 03 March 2026 • 10:12"
 
 _FROM = re.compile(r"^(?:from|organisation):\s*(.{2,80})$", re.I)
 
@@ -95,11 +96,17 @@ TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 
 def _newsroom_says(line: str) -> bool:
     """A line only a newsroom's page has: a reporter's byline, a call to its readers only a newsroom makes, its
-    notice that it cannot be read where the reader is (a commercial site's block by country), or a news agency's
-    picture."""
-    return _reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line) or _AGENCY_PICTURE.search(line))
+    notice that it cannot be read where the reader is (a commercial site's block by country), a news agency's
+    picture, its labelled stamp of how long ago, or a trail through its sections."""
+    return (_reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line) or _AGENCY_PICTURE.search(line))
+            or (_STAMP_LABEL.match(line) is not None and relative_stamp(line)) or bool(_NEWSROOM_TRAIL.match(line)))
 
 
+# A trail through a newsroom's sections: "You are in: UK: Scotland", "You are here: Home > News > World".
+_NEWSROOM_TRAIL = re.compile(r"you are (?:in|here)\b.{0,60}\b(?:UK|World|Politics|Business|Sport|Showbiz|Entertainment)\b",
+                             re.I)
+# A news site's own stamp of how long ago, labelled: "Last Updated: 24 minutes ago" (a listing's "2 hours ago" is not).
+_STAMP_LABEL = re.compile(r"\(?(?:last\s+)?(?:updated|published|posted)\b", re.I)
 _GEO_BLOCK = re.compile(r"\bunavailable in your (?:location|country|region)\b", re.I)
 # A picture from a news agency, which an organisation's own pages do not buy: "... heavy stubble. Image source, PA Media".
 _AGENCY_PICTURE = re.compile(r"(?:^|\b(?:image source|image|picture|photo|credit)[:,]?\s*)(?:PA (?:Media|Wire|Images)|"

@@ -163,6 +163,8 @@ def test_a_restated_figure_is_one_fact() -> None:
     # in Scotland a charge is a report to the procurator fiscal; one person's report is no count
     ("Twenty two men, three of them under 18, are to be reported to the Procurator Fiscal.", {("charged", 22)}),
     ("A woman, 41, has been arrested and a report will be sent to the procurator fiscal.", set()),
+    ("Nineteen of those arrested are to be reported to the procurator fiscal.", {("charged", 19)}),
+    ("Four of those held will be charged with affray, police said.", {("charged", 4)}),
     # safeguarded, with a relative clause between the people and the verb
     ("Officers said three children and 15 adults who were being exploited had been safeguarded.", {("safeguarded", 18)}),
     ("Six teenagers who had been reported missing were safeguarded.", {("safeguarded", 6)}),

@@ -410,3 +410,14 @@ def test_another_storys_short_headline_in_a_menu_above_a_page_without_one_is_not
     assert _title(page).startswith("The commissioner has given £40,000")
     page = "Crime\nLuton knife arrest\nA man was arrested in Luton after officers found a knife in his car.\n"
     assert _title(page) == "Luton knife arrest"  # a short headline that its lede retells
+
+
+@pytest.mark.parametrize("chrome", [
+    "By Tamsin Reyes • 03 March 2026 • 10:12",  # a byline with its date and time after it
+    "You are in: UK: Wales",  # a trail through a newsroom's sections
+    "Last Updated: 38 minutes ago",  # a news site's labelled stamp of how long ago
+])
+def test_a_line_only_a_newsroom_has_above_the_text_says_a_newsrooms_page(chrome: str) -> None:
+    page = (f"{chrome}\nOfficers recovered 29 knives from amnesty bins outside two police stations in Cardiff, "
+            f"Inspector Dafydd Rowlands said.\nHe said officers would keep the bins open all year.\n")
+    assert _extracted(page).publisher_kind == "news"

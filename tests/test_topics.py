@@ -277,6 +277,21 @@ def test_weak_terms_still_count_fully_for_relevance(classifier):
     assert topics(result) == {"street_violence"}  # the strongest match stands in when none reaches the bar
 
 
+def test_prevention_works_words_for_violence_make_a_relevant_story_but_tag_no_partnership_in_passing(classifier):
+    result = judge(
+        classifier, "More youth workers for city hospitals",
+        "The violence reduction unit is to pay for six more youth workers in emergency departments, where they meet "
+        "young people with injuries from violence and help them find a way out of violence.",
+        "The workers have supported 900 young people affected by violence since the scheme began.")
+    assert result.relevant
+    passing = judge(
+        classifier, "Man jailed for killing friend after night out",
+        "A man who stabbed his friend after a night out has been jailed for 14 years for manslaughter.",
+        "The judge said the victim's family had been left devastated. A charity that helps young people away from "
+        "violence spoke at the hearing.")
+    assert "partnership" not in topics(passing)
+
+
 # --- the index and the taxonomy ----------------------------------------------------------------
 
 def test_each_hit_says_which_term_matched_it_and_where():
