@@ -59,7 +59,7 @@ def test_groups_keep_their_order_and_repeats():
     ("Avon & Somerset", [("Avon & Somerset", 0, 15)]),
     ("Avon&Somerset", [("Somerset", 5, 13)]),  # "&" is a word of its own, but needs the spaces
     ("King’s Lynn and King's Lynn and Kings Lynn", [("King's Lynn", 0, 11), ("King's Lynn", 16, 27)]),
-    ("Luton's streets", []),
+    ("Luton's streets and Luton’s shops", [("Luton", 0, 5), ("Luton", 20, 25)]),  # a possessive's "'s" ends the name
     ("Luton", [("Luton", 0, 5)]),
     ("Lutonian", []),
     ("İ Luton İ", [("Luton", 2, 7)]),
