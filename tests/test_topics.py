@@ -292,6 +292,17 @@ def test_prevention_works_words_for_violence_make_a_relevant_story_but_tag_no_pa
     assert "partnership" not in topics(passing)
 
 
+def test_an_axe_as_a_weapon_is_knife_crime_and_an_axe_to_services_is_not(classifier):
+    result = judge(
+        classifier, "Man jailed for carrying axe in town centre",
+        "A man who admitted possessing an axe in a public place has been jailed for two years. He had threatened "
+        "shoppers with an axe outside a bakery.")
+    assert result.relevant and "knife_crime" in topics(result)
+    cut = judge(classifier, "Council to axe youth bus service",
+                "The council is to axe the evening bus that takes young people to the sports centre.")
+    assert not cut.relevant
+
+
 # --- the index and the taxonomy ----------------------------------------------------------------
 
 def test_each_hit_says_which_term_matched_it_and_where():
