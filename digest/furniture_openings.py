@@ -93,7 +93,7 @@ _OPENED = [
     r"(watch|see|stream) (more|our|the latest)( of our)? (videos?|video content|clips|films)\b.*|"
     r"and (watch )?(live )?on freeview\b.*",
     r"and live on freeview( channel \d+)?",
-    r"(read (some )?more|read next|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
+    r"(read (some )?more|read (next|again)|related( (articles?|stories|content|news|links))?|see also|also read|(local|more) news|"
     r"more stories( (from|on) [^.]{1,60})?|more news (from|on) [^.]{1,60}|most (read|popular)|trending)(:.{0,160})?|"
     r"more: .{1,160}",  # another story's headline under a label: "READ NEXT: ...", "MORE: ..."
     r"(sign up|subscribe) (to|for) (our|the) .{0,40}(newsletter|emails?|alerts)\b.*",
@@ -110,7 +110,8 @@ _OPENED = [
     r"(\d+|no|one) (comments?|repl(y|ies)|responses?)( (to|on) .{1,80}| to display| yet| so far|…? ?add one|:)?|"
     r"(post|add|write|view|show|hide|load) (a |your |all |more )?(comments?|repl(y|ies))( below)?|"
     r"you must be (logged|signed) in to (post|leave|add) a (comment|reply)\b.*|this site uses akismet\b.*|"
-    r"fill in your details below\b.*|%d bloggers like this:?|have your say( on this (story|article))?|comments? (are|have been) (closed|disabled|turned off)\b.*",
+    r"fill in your details below\b.*|%d bloggers like this:?|have your say( on this (story|article))?|comments? (are|have been) (closed|disabled|turned off)\b.*|"
+    r"comments: our rules|we want our comments to be\b.*",  # a paper group's comments policy
     _SIGN_UP,
     r"you('ll| will) (receive|get) .{0,40}\b(updates|alerts|newsletters?|notifications)\b.*|"
     r"(view|see|browse|manage) (all |our )?newsletters|(download|get it) on (the )?(app store|google play)|"
@@ -258,7 +259,7 @@ _OPENINGS = (
     "national", "official", "transparency", "independent", "impact", "closed", "consultation", "policy", "speech",
     "correspondence", "collection", "case", "foi",
     "writer", "contributor", "h/t", "(h/t", "would love", "comments", "readers", "connecting", "twitter",
-    "facebook", "google", "article", "[block", "more to", "we use your", "local news", "also read", "default", "placeholder", "fallback",
+    "facebook", "google", "article", "[block", "more to", "we use your", "we want our", "local news", "also read", "default", "placeholder", "fallback",
 )
 _OPENED_LENGTH = 200  # lines longer than this are furniture only as consent banners or newsletter boxes
 

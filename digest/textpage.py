@@ -303,7 +303,7 @@ def _unglued(line: str) -> list[str]:
 
 
 # A paper's link to another story run into its text, in capitals: "... a public place.READ MORE: <headline> He will ...".
-_GLUED_TEASER = re.compile(r"(?<=\S)\s{0,2}(READ (?:MORE|NEXT|ALSO)):\s")
+_GLUED_TEASER = re.compile(r"(?<=\S)\s{0,2}(READ (?:MORE|NEXT|ALSO|AGAIN)):\s")
 # Where the headline ends: a sentence that begins as a story's do, after a word in lower case with no full stop.
 _AFTER_TEASER = re.compile(r"(?<=[a-z0-9'’])\s+(?=(?:He|She|They|It|The|A|An|Police|Officers|Detectives|His|Her|Their|This|We|"
                            r"Anyone|Mr|Mrs|Ms)\s)")

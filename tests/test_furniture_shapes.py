@@ -28,6 +28,9 @@ SHAPES = {
                                      "We are testing a new version of this website",
                                      "This part of GOV.UK is being rebuilt – find out what beta means"],
     "accessibility tools": ["Font size A- A A+", "Text size: Small Medium Large", "High contrast", "Recite Me"],
+    "another story's teaser and a comments policy": ["READ AGAIN: Tenant speaks out about flat taken over by dealers",
+                                                     "Comments: Our rules",
+                                                     "We want our comments to be a lively part of our community"],
     "breadcrumbs and spaced-out letters": ["You are in: UK: Scotland | |||||||||||||||||||||||", "You are in: News",
                                            "N E W S F E E D S >>> |", "H O M E  | N E W S", "M E N U"],
     "comment widgets": ["0 Comments", "No comments to display", "No comments:", "Post a Comment",
@@ -200,6 +203,7 @@ def test_furniture_of_many_publishers(line: str) -> None:
     "Our officers are working hard to keep people safe.", "Click on the link below to report a crime.",
     "Oops, the man said as he dropped the knife.",
     "You are in for a long wait: the court list runs to May.", "A B C D is the order the witnesses gave evidence in.",
+    "Read again the terms of the order, the judge told him.", "We want our town centre to be safe at night.",
 ])
 def test_article_lines_that_look_like_furniture(line: str) -> None:
     assert not is_furniture(line)

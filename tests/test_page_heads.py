@@ -421,3 +421,16 @@ def test_a_line_only_a_newsroom_has_above_the_text_says_a_newsrooms_page(chrome:
     page = (f"{chrome}\nOfficers recovered 29 knives from amnesty bins outside two police stations in Cardiff, "
             f"Inspector Dafydd Rowlands said.\nHe said officers would keep the bins open all year.\n")
     assert _extracted(page).publisher_kind == "news"
+
+
+def test_a_council_naming_itself_in_capitals_is_the_councils_page_and_is_named_in_full() -> None:
+    page = ("City Council closes flat taken over by dealers\nPublished: Monday, 3rd March 2025\n"
+            "Northvale City Council has secured a closure order on a flat in Ashbury Road to protect a tenant whose home "
+            "was taken over by drug dealers.\nThe order was granted by magistrates on Friday. Police officers and City "
+            "Council officers may still enter the flat.\nCouncillor Priya Shah said the council would act wherever "
+            "tenants were exploited.\nOfficers from the neighbourhood team will visit the tenant each week.\n")
+    from digest.publisher import guess_org_kind, named_in_text
+
+    extracted = _extracted(page)
+    assert guess_org_kind(extracted) == "council"
+    assert named_in_text("council", f"{extracted.title}\n{extracted.body}") == "Northvale City Council"
