@@ -112,13 +112,25 @@ def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
     """Whether a count is a rounder restatement of another of its kind within 5%: "more than 1,300
     arrests" beside "1,312 arrests" (a headline's or an intro's round number); within 10% above it when
     said as a floor ("over 2,000 suspects" beside "2,131 people")."""
-    if figure.kind not in _COUNT_KINDS or figure.value < 100:
+    if figure.kind not in _COUNT_KINDS or figure.value < 100 or _exact_sum(figure):
         return False
     floor = _said_as_floor(figure)
     return any(other.kind == figure.kind and other.value != figure.value
                and (abs(other.value - figure.value) <= 0.05 * other.value
                     or (floor and figure.value < other.value <= 1.1 * figure.value))
                and _trailing_zeros(figure.value) > _trailing_zeros(other.value) for other in figures)
+
+
+def _exact_sum(figure: Figure) -> bool:
+    """A sum written out in full and not said as roughly ("£14,000" in a list of grants beside "£13,560"): no
+    headline's rounding of another ("£1.2m", "more than £50,000")."""
+    written = f"£{int(figure.value):,}"
+    text = figure.text.lower()
+    return (figure.kind.endswith("_gbp") and written in figure.text
+            and not any(f"{qualifier} {written}" in text for qualifier in _SAID_ROUGHLY))
+
+
+_SAID_ROUGHLY = ("more than", "over", "almost", "nearly", "around", "about", "some", "up to", "at least", "approximately")
 
 
 def _said_as_floor(figure: Figure) -> bool:

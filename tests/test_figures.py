@@ -302,6 +302,14 @@ def test_a_rounder_restatement_of_a_sum_is_one_fact() -> None:
     text = ("Nearly £500,000 of cash has been seized from dealers this year.\n"
             "Officers have seized £483,250 in cash since January, the force said.")
     assert figures(text) == {("cash_seized_gbp", 483250)}
+    headline = "£1.2m for youth workers"  # a headline's rounding of the sum the text gives
+    assert figures("The commissioner has given £1,215,000 to fund youth workers.", headline) == {("funding_gbp", 1215000)}
+
+
+def test_grants_written_out_in_full_beside_each_other_are_each_a_fact() -> None:
+    text = ("Other groups to be given funding were:\n- Northgate Boxing Club, which was awarded £14,000 for coaching\n"
+            "- Eastside Mentors, granted £13,560 for mentoring\n- Riverside Youth Trust, which received £14,240 for camps")
+    assert figures(text) == {("funding_gbp", 14000), ("funding_gbp", 13560), ("funding_gbp", 14240)}
 
 
 def test_a_headline_count_without_a_verb() -> None:
