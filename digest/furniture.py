@@ -97,8 +97,8 @@ _ROLE_ENDS = ("reporter", "reporters", "correspondent", "editor", "pa", "media",
 SENTENCE_VERB = re.compile(r"\b(?:is|are|was|were|has|have|had|been|will|would|could|should|can|cannot|must|might|says?|said|told|believes?|"
                            r"believed)\b", re.I)
 _DAYS_FROM_TODAY = re.compile(r"^\d+ (?:days|weeks|months) (?:from|before|after) today is\b", re.I)
-# A stamp of how long ago, alone on its line: "2 hours ago", "Updated 35 mins ago".
-_RELATIVE_STAMP = re.compile(r"^\(?(?:(?:last\s+)?(?:updated|published|posted):?\s+|[A-Z][\w. ]{0,30}[A-Za-z.](?=\d))?(?:(?:about|around|over|nearly|just|less than)\s+)?"
+STAMP_LABEL = r"(?:last\s+)?(?:updated|published|posted)"  # a stamp of how long ago: "2 hours ago", "Updated 35 mins ago"
+_RELATIVE_STAMP = re.compile(r"^\(?(?:" + STAMP_LABEL + r":?\s+|[A-Z][\w. ]{0,30}[A-Za-z.](?=\d))?(?:(?:about|around|over|nearly|just|less than)\s+)?"
                              r"(?:(?:\d{1,2}|an?|one)\s+(?:days?|hours?|hrs?),?\s+)?(?:\d{1,2}|an?|one)\s+"
                              r"(?:(?:months?|years?|yrs?)\s+ago|(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?)(?:\s+ago)?)"
                              r"\)?(?:\s+\d{1,3})?$", re.I)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_council_host, area_for_host, site_name
 from digest.furniture import (
+    STAMP_LABEL,
     is_furniture,
     named_with_role,
     newsroom_call,
@@ -106,7 +107,7 @@ def _newsroom_says(line: str) -> bool:
 _NEWSROOM_TRAIL = re.compile(r"you are (?:in|here)\b.{0,60}\b(?:UK|World|Politics|Business|Sport|Showbiz|Entertainment)\b",
                              re.I)
 # A news site's own stamp of how long ago, labelled: "Last Updated: 24 minutes ago" (a listing's "2 hours ago" is not).
-_STAMP_LABEL = re.compile(r"\(?(?:last\s+)?(?:updated|published|posted)\b", re.I)
+_STAMP_LABEL = re.compile(r"\(?" + STAMP_LABEL + r"\b", re.I)
 _GEO_BLOCK = re.compile(r"\bunavailable in your (?:location|country|region)\b", re.I)
 # A picture from a news agency, which an organisation's own pages do not buy: "... heavy stubble. Image source, PA Media".
 _AGENCY_PICTURE = re.compile(r"(?:^|\b(?:image source|image|picture|photo|credit)[:,]?\s*)(?:PA (?:Media|Wire|Images)|"
