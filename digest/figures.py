@@ -111,13 +111,15 @@ def _title_figures(title: str) -> list[tuple[Figure, bool]]:
 def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
     """Whether a count is a rounder restatement of another of its kind within 5%: "more than 1,300
     arrests" beside "1,312 arrests" (a headline's or an intro's round number); within 10% above it when
-    said as a floor ("over 2,000 suspects" beside "2,131 people")."""
+    said as a floor ("over 2,000 suspects" beside "2,131 people"), or below it when said as a ceiling
+    ("almost 100 arrests" beside "94 arrests")."""
     if figure.kind not in _COUNT_KINDS or figure.value < 100 or _exact_sum(figure):
         return False
-    floor = _said_as_floor(figure)
+    floor, ceiling = _said_as(figure, _FLOORS), _said_as(figure, _CEILINGS)
     return any(other.kind == figure.kind and other.value != figure.value
                and (abs(other.value - figure.value) <= 0.05 * other.value
-                    or (floor and figure.value < other.value <= 1.1 * figure.value))
+                    or (floor and figure.value < other.value <= 1.1 * figure.value)
+                    or (ceiling and 0.9 * figure.value <= other.value < figure.value))
                and _trailing_zeros(figure.value) > _trailing_zeros(other.value) for other in figures)
 
 
@@ -133,11 +135,15 @@ def _exact_sum(figure: Figure) -> bool:
 _SAID_ROUGHLY = ("more than", "over", "almost", "nearly", "around", "about", "some", "up to", "at least", "approximately")
 
 
-def _said_as_floor(figure: Figure) -> bool:
-    """Whether the sentence gives the count as a floor: "more than 2,000", "over 2000"."""
+def _said_as(figure: Figure, qualifiers: tuple[str, ...]) -> bool:
+    """Whether the sentence gives the count after one of the qualifiers: "more than 2,000", "almost 100"."""
     value = int(figure.value)
-    return any(f"{qualifier} {number}" in figure.text.lower() for qualifier in ("more than", "over", "at least")
+    return any(f"{qualifier} {number}" in figure.text.lower() for qualifier in qualifiers
                for number in (f"{value:,}", str(value)))
+
+
+_FLOORS = ("more than", "over", "at least")
+_CEILINGS = ("almost", "nearly", "just under", "close to")
 
 
 def _trailing_zeros(value: float) -> int:

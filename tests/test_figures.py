@@ -296,6 +296,10 @@ def test_a_rounder_restatement_of_a_count_is_one_fact() -> None:
         ("arrests", 1236)}
     assert figures("Officers recovered 3,412 knives during the week.", "More than 3,400 knives recovered") == {
         ("weapons", 3412)}
+    # said as a ceiling, the round number is up to a tenth above the count it restates
+    assert figures("Almost 100 arrests were made across the region.\nIn the county, a total of 94 arrests were made.") == {
+        ("arrests", 94)}
+    assert figures("Nearly 100 arrests were made.\nOfficers made 85 arrests.") == {("arrests", 100), ("arrests", 85)}
 
 
 def test_a_rounder_restatement_of_a_sum_is_one_fact() -> None:
