@@ -34,7 +34,12 @@ _YOUNG = r"(?:young\s+people|pupils|students|children|teenagers|youngsters|parti
 _PUPILS = r"(?:young\s+people|pupils|students|children|teenagers|youngsters)"
 _VULNERABLE = r"(?:people|children|adults|young\s+people|teenagers|individuals|victims|boys|girls|youngsters)"
 # A subject may carry an aside before its verb: "Two men, aged 19 and 22, were arrested" (or between dashes).
-_ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—])?\s+(?:[\w-]+\s+){0,3}?"
+# ... or a clause: "17 people who were wanted for weapons offences were arrested".
+_ASIDE = r"(?:,[^.;]{0,90}?,|\s+[–—][^.;]{0,90}?[–—]|\s+who\s+(?:were|had\s+been)(?:\s+[\w-]+){1,8}?)?\s+(?:[\w-]+\s+){0,3}?"
+_ARRESTED = r"(?:arrested|detained(?!\s+(?:for|until|under|indefinitely|in\s+hospital)\b))"
+# A word for the people counted before them: "17 wanted people", "two young suspects" (not "two more men":
+# those are added to a total the story gives).
+_SOME = r"(?:(?!(?:and|of|were|have|had|in|more|further|other|additional)\b)[a-z][\w-]*\s+)?"
 # A second count of the same kind, added to the first: "410 men and 72 women were arrested".
 _AND_MORE = r"(?:\s+and\s+(?P<more>\d{1,3}(?:,\d{3})+|\d+)\s+(?:[\w-]+\s+){0,2}?"
 # Weapons taken by officers and more given up, added: "seized 936 knives and 8,703 were surrendered".
@@ -74,8 +79,10 @@ _RUNNING_ARRESTS = (_RUNNING + r"\s+(?:(?:number\s+)?of\s+)?(?:arrests|(?:people
 PATTERNS: dict[str, list[re.Pattern[str]]] = {
     "arrests": _patterns(
         QUALIFIER + NUMBER + r"\s+(?!of\s)(?:(?!and\b)[a-z][\w-]*\s+){0,2}arrests\b",  # not "£7,200 and 22 arrests"
-        QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN
-        + r"?(?:arrested|detained(?!\s+(?:for|until|under|indefinitely)\b))",
+        QUALIFIER + NUMBER + r"\s+" + _PEOPLE + _AND_MORE + _PEOPLE + r")?" + _ASIDE + _HAVE_BEEN + r"?" + _ARRESTED,
+        # With a word before them, only as a verb ("17 wanted people were arrested", not "100 young people arrested
+        # for carrying a knife have been offered ...").
+        QUALIFIER + NUMBER + r"\s+" + _SOME + _PEOPLE + _ASIDE + _HAVE_BEEN + _ARRESTED,
         r"arrest(?:ed|ing|s?\s+of)\s+" + QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,3}?" + _PEOPLE,  # "the arrest of 94 people"
         r"(?<!\w\s)\bof\s+(?:the|these|those)\s+(?:[\w-]+\s+)?arrests,?\s+" + QUALIFIER + NUMBER + r"\b",
         # A results list's line: "43 arrested, including seven under 18" (not "aged 43 arrested").
@@ -100,7 +107,7 @@ PATTERNS: dict[str, list[re.Pattern[str]]] = {
         QUALIFIER + NUMBER + r"\s+(?:[\w-]+\s+){0,2}?items\b(?=[^.]*\b(?:amnesty|surrender))",
     ),
     "charged": _patterns(
-        QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+|held\s+|detained\s+)?|" + _PEOPLE + _ASIDE
+        QUALIFIER + NUMBER + r"\s+(?:of\s+(?:those|them|the\s+\w+)\s+(?:arrested\s+|held\s+|detained\s+)?|" + _SOME + _PEOPLE + _ASIDE
         + r"(?:were\s+arrested[^.;]{0,40}?\s+and\s+)?)(?:have\s+(?:now\s+|since\s+|each\s+)?been\s+|were\s+|had\s+been\s+|"
         r"are\s+to\s+be\s+|will\s+be\s+)?" + _CHARGED,
         r"charged\s+" + QUALIFIER + NUMBER + r"\s+" + _PEOPLE,

@@ -321,6 +321,24 @@ def test_a_headline_count_without_a_verb() -> None:
         ("charged", 3)}
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Knives were handed in and 17 wanted people have been arrested for weapons offences.", 17),
+    ("A total of 17 people who were wanted for weapons offences were arrested during the week.", 17),
+    ("Two young men were arrested near the station.", 2),
+])
+def test_arrested_people_with_a_word_or_a_clause_before_the_verb(text: str, expected: int) -> None:
+    assert ("arrests", expected) in figures(text)
+
+
+@pytest.mark.parametrize("text", [
+    "More than a hundred young people arrested for carrying a knife have been offered the scheme.",  # not the verb
+    "Two young men were detained in hospital overnight.",  # treated, not held
+    "Two more men have been arrested, bringing the total to six.",  # added to the total the story gives
+])
+def test_people_arrested_only_as_the_sentence_says_it(text: str) -> None:
+    assert ("arrests", 100) not in figures(text) and ("arrests", 2) not in figures(text)
+
+
 @pytest.mark.parametrize("text", [
     "A man aged 43 arrested on suspicion of assault has been released.",  # an age, and the end of one
     "Two men aged 19 and 22 were arrested on suspicion of possessing a bladed article.",
