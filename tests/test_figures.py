@@ -339,6 +339,12 @@ def test_people_arrested_only_as_the_sentence_says_it(text: str) -> None:
     assert ("arrests", 100) not in figures(text) and ("arrests", 2) not in figures(text)
 
 
+def test_dozens_is_no_number_stated() -> None:
+    assert figures("Officers were out across the county all week.", "70 knives seized and dozens arrested in crackdown") == {
+        ("weapons", 70)}
+    assert figures("Dozens of people were arrested and a dozen knives were seized.") == {("weapons", 12)}
+
+
 @pytest.mark.parametrize("text", [
     "A man aged 43 arrested on suspicion of assault has been released.",  # an age, and the end of one
     "Two men aged 19 and 22 were arrested on suspicion of possessing a bladed article.",
