@@ -111,14 +111,18 @@ def _title_figures(title: str) -> list[tuple[Figure, bool]]:
 def _restated_rounder(figure: Figure, figures: list[Figure]) -> bool:
     """Whether a count is a rounder restatement of another of its kind within 5%: "more than 1,300
     arrests" beside "1,312 arrests" (a headline's or an intro's round number); within 10% above it when
-    said as a floor ("over 2,000 suspects" beside "2,131 people"), or below it when said as a ceiling
-    ("almost 100 arrests" beside "94 arrests")."""
-    if figure.kind not in _COUNT_KINDS or figure.value < 100 or _exact_sum(figure):
+    said as a floor ("over 2,000 suspects" beside "2,131 people"; 20% for a count under 100), or below it
+    when said as a ceiling ("almost 100 arrests" beside "94 arrests")."""
+    if figure.kind not in _COUNT_KINDS or _exact_sum(figure):
         return False
     floor, ceiling = _said_as(figure, _FLOORS), _said_as(figure, _CEILINGS)
+    if figure.value < 100 and not (floor or ceiling):
+        return False
+    # A small round number is rounder still: "more than 50 arrests" beside "57 people were arrested".
+    above = 1.1 if figure.value >= 100 else 1.2
     return any(other.kind == figure.kind and other.value != figure.value
                and (abs(other.value - figure.value) <= 0.05 * other.value
-                    or (floor and figure.value < other.value <= 1.1 * figure.value)
+                    or (floor and figure.value < other.value <= above * figure.value)
                     or (ceiling and 0.9 * figure.value <= other.value < figure.value))
                and _trailing_zeros(figure.value) > _trailing_zeros(other.value) for other in figures)
 

@@ -300,6 +300,10 @@ def test_a_rounder_restatement_of_a_count_is_one_fact() -> None:
     assert figures("Almost 100 arrests were made across the region.\nIn the county, a total of 94 arrests were made.") == {
         ("arrests", 94)}
     assert figures("Nearly 100 arrests were made.\nOfficers made 85 arrests.") == {("arrests", 100), ("arrests", 85)}
+    # a small count said as a floor: rounder still
+    assert figures("MORE than 50 arrests were made across the county.\nFifty-seven people were arrested in all.") == {
+        ("arrests", 57)}
+    assert figures("More than 50 arrests were made.\nOfficers made 64 arrests.") == {("arrests", 50), ("arrests", 64)}
 
 
 def test_a_rounder_restatement_of_a_sum_is_one_fact() -> None:
