@@ -76,13 +76,14 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
             first, last = start + first, start + last
             if not cues.states_number(first, last):
                 continue
-            for figure, total in _sentence_figures(text[first:last], cues.kinds(first, last, kinds),
-                                                   cues.percent(first, last), awards):
-                # A story restating a number restates one fact (a term in the lede and again in the detail).
-                key = (figure.kind, figure.value)
-                if key not in seen:
-                    seen.add(key)
-                    found.append((figure, total))
+            sentence_kinds, percent = cues.kinds(first, last, kinds), cues.percent(first, last)
+            for read, said in _as_read(text[first:last]):
+                for figure, total in _sentence_figures(read, sentence_kinds, percent, awards):
+                    # A story restating a number restates one fact (a term in the lede and again in the detail).
+                    key = (figure.kind, figure.value)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append((Figure(figure.kind, figure.value, said) if read is not said else figure, total))
     stated = {(f.kind, f.value) for f, _ in found}
     found += [(f, total) for f, total in _title_figures(title) if (f.kind, f.value) not in stated]
     terms = sum(f.value for f, total in found if f.kind == "sentence_years" and not total)
@@ -90,6 +91,28 @@ def extract_figures(text: str, title: str = "") -> list[Figure]:
     # (an operation's "more than 800 years" beside one leader's 14) is.
     figures = [f for f, total in found if not (total and terms and f.value <= 2 * terms)]
     return [f for f in figures if not _restated_rounder(f, figures)]
+
+
+def _as_read(sentence: str) -> list[tuple[str, str]]:
+    """The sentence as its figures are read, each with the text they keep. A results list's "Label: number"
+    ("Arrests for knife offences: 9", several run into one line as an alert's table becomes) is read as the
+    number before its label ("9 arrests for knife offences"); the number after a label is not the next one's."""
+    if not _LABEL_THEN_COUNT.search(sentence):
+        return [(sentence, sentence)]
+    read = []
+    for part in _NEXT_LABEL.split(sentence):
+        labelled = _LABELLED_COUNT.match(part)
+        read.append((f"{labelled.group('count')} {labelled.group('label')[0].lower()}{labelled.group('label')[1:]}", part)
+                    if labelled else (part, part))
+    return read
+
+
+_LABEL_THEN_COUNT = re.compile(r"[A-Za-z)]:\s*\d")
+_COUNT = r"\d{1,3}(?:,\d{3})+|\d+"
+# Where a line of label-and-number pairs goes on to the next label: "...: 296 Stop and searches ...: 12 Arrests ...: 9".
+_NEXT_LABEL = re.compile(r"(?<=\d)\s+(?=[A-Z][^:.\d]{2,80}:\s*(?:" + _COUNT + r")\b(?![:/.]\d))")
+_LABELLED_COUNT = re.compile(r"(?:[^:]*:\s*)?[-–•*]?\s*(?P<label>[A-Za-z][^:\d]{2,80}?):\s*(?P<count>" + _COUNT
+                             + r")\s*[.;,]?\s*$")
 
 
 def _paragraph_spans(text: str) -> Iterator[tuple[int, int]]:

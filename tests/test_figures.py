@@ -343,6 +343,24 @@ def test_people_arrested_only_as_the_sentence_says_it(text: str) -> None:
     assert ("arrests", 100) not in figures(text) and ("arrests", 2) not in figures(text)
 
 
+def test_a_results_list_of_labels_and_numbers() -> None:
+    text = ("Knives recovered from surrender bins: 296\nStop and searches where a knife was found: 12\n"
+            "Arrests for knife offences: 9\n• Warrants executed: 14")
+    expected = [("weapons", 296), ("stop_searches", 12), ("arrests", 9), ("warrants", 14)]
+    assert figures_list(text) == expected
+    # the same run into one line, as an alert's table becomes: each number is its own label's, not the next one's
+    run_together = "The week's results: " + " ".join(text.replace("• ", "").split("\n"))
+    assert figures_list(run_together) == expected
+    assert [figure.text for figure in extract_figures(run_together)][1:] == [
+        "Stop and searches where a knife was found: 12", "Arrests for knife offences: 9", "Warrants executed: 14"]
+
+
+@pytest.mark.parametrize("text", ["Officers arrived at 10:30 and spoke to staff.", "Crime reference: 20/617057/23",
+                                  "Date: 12 March 2024", "Age: 16", "Call 101 or contact us on: 0800 555 111"])
+def test_labels_with_numbers_that_count_nothing(text: str) -> None:
+    assert figures(text) == set()
+
+
 def test_dozens_is_no_number_stated() -> None:
     assert figures("Officers were out across the county all week.", "70 knives seized and dozens arrested in crackdown") == {
         ("weapons", 70)}
