@@ -104,9 +104,9 @@ def extract_text(text: str) -> Extracted:
 
 
 def _bare_title(title: str) -> str:
-    """The headline without a list's bullet or dash, a blog's date badge or a date run into its end, or its site's
-    name or section."""
-    bare = _GLUED_DATE.sub("", _DATE_BADGE.sub("", LIST_MARK.sub("", title.lstrip(_BULLETS))))
+    """The headline without a list's bullet or dash, a table cell's rules ("Headline |"), a blog's date badge or a
+    date run into its end, or its site's name or section."""
+    bare = _GLUED_DATE.sub("", _DATE_BADGE.sub("", LIST_MARK.sub("", title.strip(" |").lstrip(_BULLETS))))
     return trim(without_site_suffix(bare), 200)
 
 

@@ -416,6 +416,12 @@ def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
     assert page.title == "Man charged after bus station stabbing in Wessex"
 
 
+def test_a_headline_taken_from_a_table_cell_has_no_rules() -> None:
+    """An alert message's layout table leaves a cell's rule after its headline."""
+    page = extract_text(_page("|", "Man charged after bus station stabbing in Wessex |", LEDE, SECOND))
+    assert page.title == "Man charged after bus station stabbing in Wessex"
+
+
 @pytest.mark.parametrize("line", [
     "Follow Wessex and Downs news on BBC Sounds, Facebook, external, Instagram, external and X, external.",
     "Hear all the latest news from across the UK on the hour, every hour, on Wessex Radio on DAB.",
