@@ -136,6 +136,17 @@ def test_a_masthead_in_capitals_under_the_store_line_makes_the_page_a_papers() -
     assert _publisher(page) == ("North Wessex Post".upper(), "news")
 
 
+@pytest.mark.parametrize("said", ["The Post asked the force how many searches found a weapon.",
+                                  "A Post investigation found attacks on under-25s had risen sharply.",
+                                  "The Wessex Echo understands two more boys were spoken to.",
+                                  "When the Star visits an estate after a stabbing, residents ask for patrols."])
+def test_a_paper_speaking_of_itself_by_its_masthead_is_the_papers(said: str) -> None:
+    page = ("Detective urges community to help stop youth stabbings\nA senior detective has called on residents to work "
+            "with officers to prevent youth violence after a rise in attacks.\nDetective Chief Superintendent Ray Cole "
+            f"said stop and search must be led by intelligence.\n{said}\nOfficers arrested three people last week.\n")
+    assert _publisher(page)[1] == "news"
+
+
 def test_a_british_story_under_another_languages_chrome_is_an_aggregators() -> None:
     page = ("DAILY WIRE HUB\nBeranda / Crime\nKamis, 04 Januari 2024 | 08:12 WIB\n"
             "Man fighting for life after street stabbing\nA man is fighting for his life in hospital after he was "
