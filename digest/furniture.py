@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from digest.captions import credited_caption, said_again_after_its_credit
 from digest.furniture_openings import DOCUMENT_KIND, opened
 from digest.phrases import holds_any
 from digest.text import MASTHEAD, SECTION, SECTION_NEWS, TITLE_CASE_LITTLE_WORDS, fold_case
@@ -67,17 +68,6 @@ _ORG_NAME = re.compile(
     r"Alliance|Board)$|^(?:Office of the\s+)?(?:Police,? (?:Fire )?and Crime Commissioner|Deputy Mayor|Mayor|"
     r"Violence Reduction Unit|Police Service|Fire and Rescue Service) (?:for|of) (?:[A-Z][\w'’-]*|and|&)(?:\s+(?:[A-Z][\w'’-]*|and|&)){0,5}$")
 _INITIALS_AFTER = re.compile(r"\s+[|–—-]\s+[A-Z][A-Z&]{1,9}$")
-# A caption ending in its credit: "A police cruiser. (Ledger file photo)".
-_PHOTO_CREDIT = re.compile(r"\((?:[^()]*\b(?:photo|picture|pic|image|credit|source)\b[^()]*|google(?: street (?:view|maps?))?|"
-                           r"getty images|pa(?: media| wire)?|alamy|shutterstock)\)$", re.I)
-# A caption with its credit glued on: "Knives recovered by policeWessex Police", "...on MondayWGP".
-_GLUED_CREDIT = re.compile(r"[a-z](?:[A-Z]{2,}|[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,3})$")
-# A picture's description between two copies of its credit, as a broadcaster's page gives the picture's
-# text: "Sam Lane/BBC An officer kneels by a bus shelterSam Lane/BBC".
-_BETWEEN_CREDITS = re.compile(r"^((?:[A-Z][\w.'’-]*\s){0,3}[A-Z][\w.'’-]*/[A-Z][\w.'’ -]{1,30})\s\S.{10,}\1$")
-# A caption ending in its credit after a sentence: "Knives handed in at the station. Picture: Kent Police".
-_TRAILING_CREDIT = re.compile(r"[.!?]\s*(?:(?:(?:picture|photo|photograph|image|credit)s?\s*:|image source\s*[:,])\s*[^.!?:]{1,60}|"
-                              r"(?:image|photo|picture)\s+[^.!?:]{1,60}/(?:shutterstock|getty ?images|alamy|istock)(?:\.com)?)$", re.I)
 # A picture's caption that only names who is in it: "Wessex Police and Crime Commissioner Dana Whitfield."
 _NAMED_CAPTION = re.compile(r"^(?:(?:[A-Z][\w'’.-]*|and|of|for|the|&)\s+){2,11}[A-Z][\w'’-]+\.$")
 _ROLE = re.compile(r"\b(?:Commissioner|P?CC|PCSO|DCI|Supt|Insp|Sgt|Constable|Inspector|Sergeant|Superintendent|Officer|"
@@ -102,12 +92,6 @@ _RELATIVE_STAMP = re.compile(r"^\(?(?:" + STAMP_LABEL + r":?\s+|[A-Z][\w. ]{0,30
                              r"(?:(?:\d{1,2}|an?|one)\s+(?:days?|hours?|hrs?),?\s+)?(?:\d{1,2}|an?|one)\s+"
                              r"(?:(?:months?|years?|yrs?)\s+ago|(?:sec(?:ond)?s?|min(?:ute)?s?|hours?|hrs?|days?|weeks?)(?:\s+ago)?)"
                              r"\)?(?:\s+\d{1,3})?$", re.I)
-# A caption ending in its credit (a name, five words at most), after a space, a dash or a bracket: "Police at the
-# scene Credit: PA", "Old Parr Road, Banbury Picture: GOOGLE", "Chief Inspector Ann Hale.PICTURE MARK JAMES."
-_CREDIT_TAIL = re.compile(r"[\s.!?,(|–-](?:(?:(?:Image|Photo|Picture|Pic)\s+[Cc]redit|Pictures?|Pics?|Photos?|"
-                          r"Photograph|Images?|Credit|Source)\s*[:–-]|"
-                          r"(?:PICTURES?|PICS?|PHOTOS?|IMAGES?|CREDIT):?)\s*[A-Za-z@][\w&'’/+.-]*(?:\s+[\w&'’/+.-]+){0,4}\.?\)?$")
-_CREDIT_LABEL = re.compile("Pic|Photo|Image|Credit|Source|PIC|PHOTO|IMAGE|CREDIT")  # one of which _CREDIT_TAIL has
 # A picture standing in for one, or its library's label: "editorial image", "File photo", "Staff/Voice photos".
 _PLACEHOLDER = re.compile(r"^(?:editorial|stock|file|library|archive|generic|illustrative|staff|submitted|handout|supplied|"
                           r"contributed)(?:/\w+)? (?:image|photo|picture|pic|photograph)s?(?: of [^.!?]{1,80})?$|"
@@ -155,7 +139,7 @@ def is_furniture(line: str) -> bool:
         return True  # a row of icons' text: "Calendar An icon of a calendar page. Close An icon of...",
         # "Default Text Size icon Large Text Size icon"
     if len(stripped) >= 400:
-        return False
+        return said_again_after_its_credit(stripped)  # a long caption run into its own copy; no other line so long
     if not stripped.strip(_SEPARATORS):
         return True  # "|", "•", "···": a separator
     if stripped[0] == "|" and len(stripped) <= 60 and "|" not in stripped[1:] and not stripped.endswith("."):
@@ -218,13 +202,7 @@ def _shaped(line: str, folded: str) -> bool:
         return True
     if len(line) <= 120 and line[-1:].isalpha() and _ORG_NAME.match(organisation_named(line)):
         return True
-    if short and line.endswith(")") and _PHOTO_CREDIT.search(line):
-        return True
-    if len(line) <= 300 and line[-1:].isalpha() and _TRAILING_CREDIT.search(line):
-        return True
-    if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
-        return True
-    if "/" in line and _BETWEEN_CREDITS.match(line):
+    if credited_caption(line, short):
         return True
     return _more_shaped(line, folded, short)
 
@@ -277,10 +255,7 @@ def _run_together_menu(line: str) -> bool:
 
 
 def _more_shaped(line: str, folded: str, short: bool) -> bool:
-    """Captions' credits, picture placeholders, calls in capitals, links on and bylines with an address."""
-    if len(line) <= 300 and _CREDIT_LABEL.search(line) and (tail := _CREDIT_TAIL.search(line[-90:])) and (
-            len(line) > 90 or tail.start() >= 3):
-        return True
+    """Picture placeholders, calls in capitals, links on and bylines with an address."""
     pictured = short and ("photo" in folded or "image" in folded or "pic" in folded or "handout" in folded
                           or "illustration" in folded)
     if pictured and (_PLACEHOLDER.search(line) or _PICTURE_BY.match(line)):

@@ -416,6 +416,25 @@ def test_a_headline_taken_from_a_list_item_has_no_bullet() -> None:
     assert page.title == "Man charged after bus station stabbing in Wessex"
 
 
+_LONG_CAPTION = ("Detective Chief Superintendent Ray Cole says officers are using stop and search led by intelligence, "
+                 "weapons sweeps in parks and knife arches at stations, and are targeting people known to carry blades")
+
+
+@pytest.mark.parametrize("line", [
+    f"Wessex Recorder: {_LONG_CAPTION}. Picture: Sam Lane{_LONG_CAPTION}. Picture: Sam Lane (Image: Northgate Media)",
+    f"{_LONG_CAPTION}. Photo: Sam Lane{_LONG_CAPTION}. Photo: Sam Lane",
+])
+def test_a_long_caption_run_into_its_own_copy_with_its_credit_is_furniture(line: str) -> None:
+    assert len(line) > 300 and is_furniture(line)
+
+
+def test_a_long_paragraph_that_names_a_picture_is_not_furniture() -> None:
+    line = (f"{_LONG_CAPTION}, the force said. Picture: a boy of 15 who carries a knife because his friends do, and "
+            "who would never think of himself as part of a gang; that is who the officers meet most weeks, and who the "
+            "programme was set up to reach, the detective told a meeting of the partnership board on Tuesday.")
+    assert len(line) > 400 and not is_furniture(line)
+
+
 def test_a_headline_taken_from_a_table_cell_has_no_rules() -> None:
     """An alert message's layout table leaves a cell's rule after its headline."""
     page = extract_text(_page("|", "Man charged after bus station stabbing in Wessex |", LEDE, SECOND))
