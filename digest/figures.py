@@ -227,7 +227,8 @@ _MONEY = re.compile(r"£\s?(\d{1,3}(?:,\d{3})+(?:\.\d\d\b)?|\d+(?:\.\d+)?)\s*(bn
 _MONEY_SCALE = {"bn": 1e9, "billion": 1e9, "m": 1e6, "million": 1e6, "k": 1e3, "thousand": 1e3}
 _FUNDING_CONTEXT = re.compile(r"\b(fund\w*|grant\w*|award\w*|invest\w*|allocat\w*|budget|money|secur\w*|bid|spend\w*|"
                               r"backed|financ\w*|agree[sd]?|receiv\w*|boost\w*|provid\w*|pledg\w*|commit\w*|expand\w*|giv(?:e|en|es|ing)|"
-                              r"hand(?:ed|ing) to|getting|gets|announc\w*|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?)\b", re.I)
+                              r"hand(?:ed|ing) to|getting|gets|announc\w*|available|shar(?:e|es|ed|ing)|projects?|schemes?|programmes?|"
+                              r"distribut\w*)\b", re.I)
 # Sums that are not funding even in a funding sentence.
 # "worth" names a value ("drugs worth £5,000"), but "£800,000 worth of funding" and "funding worth £80,000" are sums given.
 _NOT_FUNDING = re.compile(r"\b((?<!funding )(?<!grant )(?<!grants )(?<!investment )(?<!award )(?<!awards )"
@@ -241,7 +242,10 @@ _RANGE_AFTER = re.compile(r"^\s*[-–—]\s*£")
 _TO_BEFORE, _TO_AFTER = re.compile(_SUM + r"\s+to\s+$", re.I), re.compile(r"^\s*to\s+£", re.I)
 _CAP_BEFORE = re.compile(r"\b(?:up\s+to|maximum\s+of|max\.?|capped\s+at|no\s+more\s+than|at\s+most|not\s+exceeding|"
                          r"limit\s+of)\s*$", re.I)
-_CAP_AFTER = re.compile(r"^\s*(?:each|per\s+(?:project|group|organisation|application|bid|scheme))\b", re.I)
+# ... or a cap on each of the many it went to: "funding of up to £5,000 to 41 projects".
+_CAP_AFTER = re.compile(r"^\s*(?:each|per\s+(?:project|group|organisation|application|bid|scheme)|to\s+(?:each\s+of\s+)?"
+                        r"(?:\d[\d,]*|[a-z]+(?:-[a-z]+)?)\s+(?:[\w-]+\s+){0,2}?(?:projects|groups|organisations|charities|"
+                        r"applicants|schemes|clubs)\b)", re.I)
 _GRANT_SIZES = re.compile(r"\b(?:grants?|awards?|bids?|apply|applications?)\b", re.I)
 _RATE_AFTER = re.compile(r"^\s*(?:a|an|per|each)\s+(?:hour|shift|night|day|week|month)\b", re.I)  # pay or a price
 # A household's council tax ("£14 a year for a Band D property") is no funding.

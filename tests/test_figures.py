@@ -269,9 +269,15 @@ def test_a_total_far_beyond_the_terms_given_is_a_figure() -> None:
     "Commissioner launches £50,000 fund for youth clubs – 14 June 2023",
     "A pensioner handed over £12,000 after a caller claimed to be a detective.",
     "One trader said: \"I've spent more than £3,000 replacing tools this year.\"",
+    "This year I was able to provide funding of up to £5,000 to 41 worthwhile projects.",  # a cap on each of them
 ])
 def test_sums_no_one_was_given_are_not_funding(text: str) -> None:
     assert not {kind for kind, _ in figures(text)} & {"funding_gbp"}
+
+
+def test_a_sum_distributed_is_funding() -> None:
+    assert figures("A total of £200,000 was distributed to successful applicants with the community foundation.") == {
+        ("funding_gbp", 200000)}
 
 
 @pytest.mark.parametrize("text", [
