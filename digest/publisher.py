@@ -155,6 +155,9 @@ _ORG_CUES = [
              r"visits|visited)\b", 4, tuple(word.lower() + " " for word in _PAPER_WORD.split("|"))),
     ("news", r"\blocal democracy reporting\b|\bour reporter\b|\bcontacted by (?:the|this) (?:newspaper|paper|website)\b", 4,
      ("local democracy reporting", "our reporter", "contacted by ")),
+    # A court reporter's barristers, named by their part in the case: "William Carter, prosecuting, said".
+    ("news", r", (?:prosecuting|mitigating|defending)(?:,| said| told| added)", 4,
+     (", prosecuting", ", mitigating", ", defending")),
     # A tabloid's words for the police and a suspect, which no force, commissioner or council writes.
     ("news", r"\bcops\b|\bknife(?:man|men)\b", 2, ("cops", "knifem")),
     ("news", r"\b(?:police|officers|detectives|the force|a (?:police )?spokes(?:wo)?man|a spokesperson) (?:said|say|have said|confirmed)\b", 2,

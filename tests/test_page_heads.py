@@ -147,6 +147,13 @@ def test_a_paper_speaking_of_itself_by_its_masthead_is_the_papers(said: str) -> 
     assert _publisher(page)[1] == "news"
 
 
+def test_a_court_report_naming_the_barristers_by_their_part_is_a_papers() -> None:
+    page = ("Man jailed for stabbing outside flats\nA man who stabbed a neighbour three times has been jailed for four "
+            "years, a court heard.\nDetective Constable Amy Hart said the sentence sent a clear message.\nOfficers "
+            "arrested him at the scene.\nSam Lowe, prosecuting, said the victim had been lucky to survive.\n")
+    assert _publisher(page)[1] == "news"
+
+
 def test_a_british_story_under_another_languages_chrome_is_an_aggregators() -> None:
     page = ("DAILY WIRE HUB\nBeranda / Crime\nKamis, 04 Januari 2024 | 08:12 WIB\n"
             "Man fighting for life after street stabbing\nA man is fighting for his life in hospital after he was "
