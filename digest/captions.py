@@ -21,10 +21,12 @@ _CREDIT_TAIL = re.compile(r"[\s.!?,(|–-](?:(?:(?:Image|Photo|Picture|Pic)\s+[C
                           r"Photograph|Images?|Credit|Source)\s*[:–-]|"
                           r"(?:PICTURES?|PICS?|PHOTOS?|IMAGES?|CREDIT):?)\s*[A-Za-z@][\w&'’/+.-]*(?:\s+[\w&'’/+.-]+){0,4}\.?\)?$")
 _CREDIT_LABEL = re.compile("Pic|Photo|Image|Credit|Source|PIC|PHOTO|IMAGE|CREDIT")  # one of which _CREDIT_TAIL has
+# A broadcaster's picture labelled with its owner, then its caption: "Image copyright Getty Images Image caption ...".
+BROADCASTER_PICTURE = re.compile(r"image copyright\s+\S.{0,60}?\s+image caption\b", re.I)
 
 
 def credited_caption(line: str, short: bool) -> bool:
-    """A caption ending in or glued to its credit, between two copies of it, or run into its own copy with it
+    """A caption ending in or glued to its credit, between two copies of it, after it, or run into its own copy with it
     (`short`: the line is 100 characters at most)."""
     if short and line.endswith(")") and _PHOTO_CREDIT.search(line):
         return True
@@ -33,6 +35,8 @@ def credited_caption(line: str, short: bool) -> bool:
     if short and line[-1:].isalpha() and _GLUED_CREDIT.search(line):
         return True
     if "/" in line and _BETWEEN_CREDITS.match(line):
+        return True
+    if line[:1] in "Ii" and BROADCASTER_PICTURE.match(line):
         return True
     if not _CREDIT_LABEL.search(line):
         return False

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from digest.areas import area_by_name, area_for_council_host, area_for_host, site_name
+from digest.captions import BROADCASTER_PICTURE
 from digest.furniture import (
     STAMP_LABEL,
     is_furniture,
@@ -98,8 +99,9 @@ TITLE_LINE_AT = 3  # a title line stands among the first lines of a page
 def _newsroom_says(line: str) -> bool:
     """A line only a newsroom's page has: a reporter's byline, a call to its readers only a newsroom makes, its
     notice that it cannot be read where the reader is (a commercial site's block by country), a news agency's
-    picture, its labelled stamp of how long ago, or a trail through its sections."""
-    return (_reporter(line) or newsroom_call(line) or bool(_GEO_BLOCK.search(line) or _AGENCY_PICTURE.search(line))
+    picture or a broadcaster's labelled one, its labelled stamp of how long ago, or a trail through its sections."""
+    return (_reporter(line) or newsroom_call(line)
+            or bool(_GEO_BLOCK.search(line) or _AGENCY_PICTURE.search(line) or BROADCASTER_PICTURE.match(line))
             or (_STAMP_LABEL.match(line) is not None and relative_stamp(line)) or bool(_NEWSROOM_TRAIL.match(line)))
 
 

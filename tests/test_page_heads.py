@@ -154,6 +154,14 @@ def test_a_court_report_naming_the_barristers_by_their_part_is_a_papers() -> Non
     assert _publisher(page)[1] == "news"
 
 
+def test_a_broadcasters_labelled_picture_makes_the_page_a_newsrooms() -> None:
+    page = ("Image copyright Wessex Police Image caption The boy was arrested at the railway station\nA 16-year-old boy "
+            "has been detained for four years over a stabbing in a street.\nOfficers arrested him the next morning.\n"
+            "Detective Sergeant Kay Lowe said the victim was lucky to survive.\n")
+    assert _publisher(page)[1] == "news"
+    assert "Image copyright" not in _extracted(page).body
+
+
 def test_a_british_story_under_another_languages_chrome_is_an_aggregators() -> None:
     page = ("DAILY WIRE HUB\nBeranda / Crime\nKamis, 04 Januari 2024 | 08:12 WIB\n"
             "Man fighting for life after street stabbing\nA man is fighting for his life in hospital after he was "
