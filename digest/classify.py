@@ -136,8 +136,9 @@ def _signal(title_hits: list[Hit], body_hits: list[Hit]) -> float:
 
 def _match(topic: Topic, title_hits: list[Hit], body_hits: list[Hit], cues: list[str]) -> TopicMatch:
     """The topic's match, scored for tagging: like the signal, but a body term weighs by its strength
-    (a strong term names what a story is about, a weak one is often said in passing), and each
-    figure that cues the topic as a strong term."""
+    (a strong term names what a story is about, a weak one is often said in passing), a weak term in
+    the title half a title term ("... away from violence" names no partnership), and each figure that
+    cues the topic as a strong term."""
     in_title = _distinct([hit.phrase for hit in title_hits])
     in_body: dict[str, float] = {}  # each distinct phrase with the strength of its term
     repeated: list[float] = []
@@ -147,7 +148,9 @@ def _match(topic: Topic, title_hits: list[Hit], body_hits: list[Hit], cues: list
             repeated.append(weight)
         else:
             in_body[hit.phrase] = weight
-    score = (TITLE_WEIGHT * len(in_title) + sum(in_body.values()) + STRENGTH["strong"] * len(cues)
+    title_weight = sum(TITLE_WEIGHT * min(1.0, STRENGTH[topic.strength(hit.term)])
+                       for hit in {hit.phrase: hit for hit in title_hits}.values())
+    score = (title_weight + sum(in_body.values()) + STRENGTH["strong"] * len(cues)
              + REPEAT_WEIGHT * sum(sorted(repeated, reverse=True)[:MAX_REPEATS]))
     terms = in_title + [t for t in list(in_body) + cues if t not in in_title]
     return TopicMatch(topic.id, round(score, 2), terms)

@@ -290,6 +290,11 @@ def test_prevention_works_words_for_violence_make_a_relevant_story_but_tag_no_pa
         "The judge said the victim's family had been left devastated. A charity that helps young people away from "
         "violence spoke at the hearing.")
     assert "partnership" not in topics(passing)
+    titled = judge(
+        classifier, "Summer fund opens to steer young people away from violence",
+        "The commissioner has opened a £60,000 fund for youth clubs and sports groups running activities over the "
+        "summer holidays.", "Groups can apply until the end of May for activities in school holidays.")
+    assert titled.relevant and "partnership" not in topics(titled)  # a weak term in the title alone tags nothing
 
 
 def test_an_axe_as_a_weapon_is_knife_crime_and_an_axe_to_services_is_not(classifier):
