@@ -294,6 +294,8 @@ def _unglued(line: str) -> list[str]:
         return [match.group(1), line[match.end():]]
     if line[:1] == "Y" and (match := _VIEWING.match(line)):
         return [line[match.end():]]
+    if line[:1] == "S" and (match := _SUBMITTED_GLUED.match(line)):  # a page flattened into one line
+        return [match.group(1), line[match.end():]]
     if "READ " in line and (match := _GLUED_TEASER.search(line, 1)):  # another story's headline run into the text
         end = _AFTER_TEASER.search(line, match.end(), match.end() + 200)
         parts = [line[:match.start()], line[match.start(1):end.start() if end else len(line)],
@@ -309,6 +311,9 @@ _AFTER_TEASER = re.compile(r"(?<=[a-z0-9'’])\s+(?=(?:He|She|They|It|The|A|An|P
                            r"Anyone|Mr|Mrs|Ms)\s)")
 
 
+# A content system's stamp run into the text after it: "Submitted by jo on Sun, 07/12/2025 - 08:03 It keeps me ...".
+_SUBMITTED_GLUED = re.compile(r"(Submitted by \S+(?: \S+){0,2}? on (?:[A-Z][a-z]{2,8},? )?\d{1,2}/\d{1,2}/\d{4} - \d{1,2}:\d{2})"
+                              r"\s+(?=\S)")
 # A blog theme's line over a post: "You are currently viewing <its title>".
 _VIEWING = re.compile(r"You are (?:currently )?viewing:?\s+(?!an archived\b)(?=\S)")
 

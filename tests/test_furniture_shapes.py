@@ -5,6 +5,7 @@ none is copied from a page), and the lines of article text that look like them b
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -556,6 +557,12 @@ def test_a_blog_themes_viewing_line_gives_the_title_and_its_post_labels_stay_out
     page = extract_text(_page("You are currently viewing Knife arches return to Wessex stations", "Arches image by wessexlens",
                               "  • Reading time:3 mins read", "  • Post category:Community News", "", LEDE, SECOND))
     assert page.title == "Knife arches return to Wessex stations" and page.body == f"{LEDE}\n\n{SECOND}"
+
+
+def test_a_content_systems_stamp_run_into_a_flattened_page_dates_it_and_leaves_its_text() -> None:
+    page = extract_text(_page(f"Submitted by sam on Sun, 07/12/2025 - 08:03 {LEDE} {SECOND}"))
+    assert page.published == date(2025, 12, 7)
+    assert "Submitted by" not in page.title + page.body and page.body.startswith(LEDE[:40])
 
 
 def test_a_committee_pages_agenda_item_gives_its_title_not_the_report_line_under_it() -> None:
