@@ -159,9 +159,6 @@ def _exact_sum(figure: Figure) -> bool:
             and not any(f"{qualifier} {written}" in text for qualifier in _SAID_ROUGHLY))
 
 
-_SAID_ROUGHLY = ("more than", "over", "almost", "nearly", "around", "about", "some", "up to", "at least", "approximately")
-
-
 def _said_as(figure: Figure, qualifiers: tuple[str, ...]) -> bool:
     """Whether the sentence gives the count after one of the qualifiers: "more than 2,000", "almost 100"."""
     value = int(figure.value)
@@ -171,6 +168,7 @@ def _said_as(figure: Figure, qualifiers: tuple[str, ...]) -> bool:
 
 _FLOORS = ("more than", "over", "at least")
 _CEILINGS = ("almost", "nearly", "just under", "close to")
+_SAID_ROUGHLY = _FLOORS + _CEILINGS + ("around", "about", "some", "up to", "approximately")
 
 
 def _trailing_zeros(value: float) -> int:
